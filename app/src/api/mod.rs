@@ -1,0 +1,4 @@
+//! Server functions, one module per domain.
+
+pub mod draws;
+pub mod plans;

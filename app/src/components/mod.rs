@@ -1,0 +1,4 @@
+//! Shared widgets.
+
+pub mod error_view;
+pub mod layout;

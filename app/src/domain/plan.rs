@@ -1,0 +1,229 @@
+//! 年度抽查计划 and 抽查任务 — the annual plan and its tasks.
+
+use serde::{Deserialize, Serialize};
+
+/// 抽查类型 — 定向 (a defined category of entities) or 不定向 (all).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TaskKind {
+    /// 定向
+    Targeted,
+    /// 不定向
+    General,
+}
+
+impl TaskKind {
+    /// Database spelling.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Targeted => "targeted",
+            Self::General => "general",
+        }
+    }
+    /// Label in the plan table.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Targeted => "定向",
+            Self::General => "不定向",
+        }
+    }
+    /// Parses the database spelling or the Chinese label.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "targeted" | "定向" => Some(Self::Targeted),
+            "general" | "不定向" => Some(Self::General),
+            _ => None,
+        }
+    }
+}
+
+/// 任务状态 — where a task stands in its workflow; it only moves forward.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TaskStatus {
+    Draft,
+    Submitted,
+    Approved,
+    Filed,
+    Frozen,
+    Drawn,
+    Inspecting,
+    ResultsEntered,
+    Reviewed,
+    Published,
+    Closed,
+}
+
+impl TaskStatus {
+    /// Every status in workflow order.
+    pub const ALL: [TaskStatus; 11] = [
+        Self::Draft,
+        Self::Submitted,
+        Self::Approved,
+        Self::Filed,
+        Self::Frozen,
+        Self::Drawn,
+        Self::Inspecting,
+        Self::ResultsEntered,
+        Self::Reviewed,
+        Self::Published,
+        Self::Closed,
+    ];
+
+    /// Database spelling.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Approved => "approved",
+            Self::Filed => "filed",
+            Self::Frozen => "frozen",
+            Self::Drawn => "drawn",
+            Self::Inspecting => "inspecting",
+            Self::ResultsEntered => "results_entered",
+            Self::Reviewed => "reviewed",
+            Self::Published => "published",
+            Self::Closed => "closed",
+        }
+    }
+
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "草稿",
+            Self::Submitted => "待审批",
+            Self::Approved => "已审批",
+            Self::Filed => "已备案",
+            Self::Frozen => "名单已冻结",
+            Self::Drawn => "已抽取",
+            Self::Inspecting => "检查中",
+            Self::ResultsEntered => "结果已录入",
+            Self::Reviewed => "已审核",
+            Self::Published => "已公示",
+            Self::Closed => "已办结",
+        }
+    }
+
+    /// Parses the database spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.code() == s)
+    }
+
+    /// Whether the task's columns and scope may still be edited (not once its pool is frozen).
+    pub fn editable(self) -> bool {
+        self < Self::Frozen
+    }
+}
+
+/// 抽查时间 — the months of one year in which a task is carried out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub year: i32,
+    /// First month, 1–12.
+    pub start_month: u32,
+    /// Last month, start_month..=12.
+    pub end_month: u32,
+}
+
+impl Window {
+    /// A window, if the months are in order and within the year.
+    pub fn new(year: i32, start_month: u32, end_month: u32) -> Option<Self> {
+        (1..=12)
+            .contains(&start_month)
+            .then_some(())
+            .filter(|_| (start_month..=12).contains(&end_month))
+            .map(|_| Self { year, start_month, end_month })
+    }
+
+    /// As the founding document writes it: `2023 年 3 月-4 月`.
+    pub fn label(&self) -> String {
+        format!("{} 年 {} 月-{} 月", self.year, self.start_month, self.end_month)
+    }
+}
+
+/// Formats a ratio in basis points as the plan table does: 200 → `2%`, 250 → `2.5%`.
+pub fn ratio_label(bp: u32) -> String {
+    if bp % 100 == 0 {
+        format!("{}%", bp / 100)
+    } else {
+        let s = format!("{}.{:02}", bp / 100, bp % 100);
+        format!("{}%", s.trim_end_matches('0'))
+    }
+}
+
+/// 抽查任务 — one row of the plan table, as shown to staff and the public.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub id: i64,
+    /// 抽查计划编号, e.g. `2023001`.
+    pub plan_no: String,
+    /// 抽查计划名称.
+    pub plan_name: String,
+    /// 抽查任务编号, e.g. `001 号`.
+    pub task_no: String,
+    /// 抽查任务名称.
+    pub task_name: String,
+    pub kind: TaskKind,
+    /// 抽查比例 in basis points.
+    pub ratio_bp: u32,
+    /// 抽查事项, joined with 、 as in the plan table.
+    pub items: String,
+    /// 抽查对象范围 as written in the plan.
+    pub scope: String,
+    /// 发起部门 (short name) and its id.
+    pub initiating_department: String,
+    pub initiating_department_id: String,
+    /// 联合部门 (short name) and its id.
+    pub joint_department: Option<String>,
+    pub joint_department_id: Option<String>,
+    pub window: Window,
+    pub status: TaskStatus,
+}
+
+impl TaskRow {
+    /// The DR1 task id: plan number and task number digits, e.g. `2023003-003`.
+    pub fn draw_task_id(&self) -> String {
+        let digits: String = self.task_no.chars().filter(char::is_ascii_digit).collect();
+        format!("{}-{}", self.plan_no, digits)
+    }
+}
+
+/// 年度抽查计划 — an annual plan with its tasks and the 备注 row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnnualPlan {
+    pub id: i64,
+    pub year: i32,
+    /// Title, e.g. 邯郸市商务局 2023 年度随机抽查工作计划.
+    pub title: String,
+    /// 备注.
+    pub remarks: String,
+    pub tasks: Vec<TaskRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratio_labels() {
+        assert_eq!(ratio_label(200), "2%");
+        assert_eq!(ratio_label(250), "2.5%");
+        assert_eq!(ratio_label(5), "0.05%");
+    }
+
+    #[test]
+    fn windows_must_be_ordered() {
+        assert!(Window::new(2023, 3, 4).is_some());
+        assert!(Window::new(2023, 4, 3).is_none());
+        assert!(Window::new(2023, 0, 3).is_none());
+        assert!(Window::new(2023, 7, 13).is_none());
+        assert_eq!(Window::new(2023, 7, 9).unwrap().label(), "2023 年 7 月-9 月");
+    }
+
+    #[test]
+    fn status_moves_forward_and_freezes_editing() {
+        assert!(TaskStatus::Filed.editable());
+        assert!(!TaskStatus::Frozen.editable());
+        for s in TaskStatus::ALL {
+            assert_eq!(TaskStatus::parse(s.code()), Some(s));
+        }
+    }
+}

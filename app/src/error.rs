@@ -1,0 +1,72 @@
+//! The one application error, shared by server functions and pages.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// What went wrong, in words a user can act on. Internal detail is logged on the
+/// server and never sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// 404: the thing does not exist or is not visible to this user.
+    #[error("{0}")]
+    NotFound(String),
+    /// 400: input refused; `field` names the form field or column, `message` says why.
+    #[error("{field}：{message}")]
+    Invalid { field: String, message: String },
+    /// 409: the request is well-formed but the current state refuses it (e.g. a second draw).
+    #[error("{0}")]
+    Conflict(String),
+    /// 403: the user may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 500: something failed on the server; the detail was logged, the user sees a plain sentence.
+    #[error("系统内部错误，请稍后重试；如持续出现请联系管理员。")]
+    Internal,
+    /// Transport-level failure of a server function call (network, encoding).
+    #[error("请求未能完成：{0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status this error maps to.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NotFound(_) => 404,
+            Self::Invalid { .. } => 400,
+            Self::Conflict(_) => 409,
+            Self::Forbidden(_) => 403,
+            Self::Internal | Self::Transport(_) => 500,
+        }
+    }
+
+    /// A validation error on one field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid { field: field.into(), message: message.into() }
+    }
+
+    /// Logs `detail` once and returns [`AppError::Internal`].
+    #[cfg(feature = "ssr")]
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!("internal error: {detail}");
+        Self::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => Self::NotFound("未找到该记录".into()),
+            other => Self::internal(other),
+        }
+    }
+}

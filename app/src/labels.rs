@@ -1,0 +1,31 @@
+//! Every user-facing label in one place (zh-CN), so another language can follow.
+
+pub const APP_NAME: &str = "双随 · 双随机一公开监管";
+pub const APP_DESCRIPTION: &str = "“双随机、一公开”监管：随机抽取检查对象与执法检查人员，结果公开，抽取过程人人可验证。";
+pub const NAV_PLAN: &str = "年度计划";
+pub const NAV_VERIFY: &str = "验证抽取";
+pub const SKIP_TO_CONTENT: &str = "跳到正文";
+pub const FOOTER: &str = "双随 Shuangsui — 抽取按 DR1 协议进行，任何人可独立复核。";
+
+/// Column headers of the plan table, in the founding document's order.
+pub const PLAN_COLUMNS: [&str; 11] = [
+    "抽查计划编号",
+    "抽查计划名称",
+    "抽查任务编号",
+    "抽查任务名称",
+    "抽查类型",
+    "抽查比例",
+    "抽查事项",
+    "抽查对象范围",
+    "发起部门",
+    "联合部门",
+    "抽查时间",
+];
+pub const REMARKS: &str = "备注";
+pub const STATUS: &str = "状态";
+pub const ALL_DEPARTMENTS: &str = "全部部门";
+pub const FILTER_DEPARTMENT: &str = "按部门筛选";
+pub const NO_PLAN: &str = "尚无年度抽查计划。";
+pub const NO_MATCHING_TASKS: &str = "没有符合筛选条件的任务。";
+pub const LOADING: &str = "加载中…";
+pub const NOT_FOUND: &str = "页面不存在";

@@ -1,0 +1,57 @@
+//! Shuangsui (双随) — random market inspections whose draws anyone can re-verify.
+//! Shared by the server (`ssr`) and the browser (`hydrate`).
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod labels;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode, StaticSegment};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="description" content=labels::APP_DESCRIPTION/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/shuangsui.css"/>
+        <Title formatter=|t: String| if t.is_empty() { labels::APP_NAME.to_string() } else { format!("{t} · {}", labels::APP_NAME) }/>
+        <Router>
+            <components::layout::Header/>
+            <main id="main">
+                <Routes fallback=pages::not_found::NotFoundPage>
+                    <Route ssr=SsrMode::Async path=StaticSegment("") view=pages::plans::plan_page::PlanPage/>
+                    <Route ssr=SsrMode::Async path=path!("/plans/:year") view=pages::plans::plan_page::PlanPage/>
+                    <Route ssr=SsrMode::Async path=path!("/verify") view=pages::verify::verify_page::VerifyPage/>
+                    <Route ssr=SsrMode::Async path=path!("/verify/:draw_id") view=pages::verify::verify_page::VerifyPage/>
+                </Routes>
+            </main>
+            <components::layout::Footer/>
+        </Router>
+    }
+}

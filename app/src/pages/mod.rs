@@ -1,0 +1,5 @@
+//! Route components by domain.
+
+pub mod not_found;
+pub mod plans;
+pub mod verify;

@@ -1,0 +1,3 @@
+//! Plan pages.
+
+pub mod plan_page;

@@ -1,0 +1,134 @@
+//! The annual plan as the founding document's table (附件2), with a department filter.
+
+use crate::api::plans::{get_plan, PlanPage as PlanData};
+use crate::components::error_view::ErrorBox;
+use crate::domain::plan::{ratio_label, AnnualPlan, TaskRow};
+use crate::labels;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// `/` and `/plans/:year`: the plan of a year.
+#[component]
+pub fn PlanPage() -> impl IntoView {
+    let params = use_params_map();
+    let year = move || params.read().get("year").and_then(|y| y.parse::<i32>().ok());
+    let data = Resource::new(year, get_plan);
+    view! {
+        <Title text=labels::NAV_PLAN/>
+        <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(PlanData { plan: Some(plan), years }) => view! { <PlanView plan years/> }.into_any(),
+                    Ok(PlanData { plan: None, .. }) => view! { <p class="empty">{labels::NO_PLAN}</p> }.into_any(),
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
+    let department = RwSignal::new(String::new());
+    // The departments that appear in the plan, in table order, for the filter.
+    let mut departments: Vec<(String, String)> = Vec::new();
+    for t in &plan.tasks {
+        let pairs = [
+            Some((t.initiating_department_id.clone(), t.initiating_department.clone())),
+            t.joint_department_id.clone().zip(t.joint_department.clone()),
+        ];
+        for (id, name) in pairs.into_iter().flatten() {
+            if !departments.iter().any(|(d, _)| *d == id) {
+                departments.push((id, name));
+            }
+        }
+    }
+    let tasks = StoredValue::new(plan.tasks.clone());
+    let visible = move || {
+        let d = department.get();
+        tasks.with_value(|ts| {
+            ts.iter()
+                .filter(|t| d.is_empty() || t.initiating_department_id == d || t.joint_department_id.as_deref() == Some(&d))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let year_links = years
+        .into_iter()
+        .map(|y| {
+            let current = y == plan.year;
+            view! {
+                <a href=format!("/plans/{y}") aria-current=current.then_some("page")>{format!("{y} 年")}</a>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1>{plan.title.clone()}</h1>
+        <div class="toolbar">
+            <nav class="years" aria-label="年度">{year_links}</nav>
+            <label class="filter">
+                {labels::FILTER_DEPARTMENT}
+                <select
+                    data-testid="department-filter"
+                    on:change=move |ev| department.set(event_target_value(&ev))
+                    prop:value=move || department.get()
+                >
+                    <option value="">{labels::ALL_DEPARTMENTS}</option>
+                    {departments
+                        .into_iter()
+                        .map(|(id, name)| view! { <option value=id>{name}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <span class="count" data-testid="task-count">
+                {move || format!("共 {} 项任务", visible().len())}
+            </span>
+        </div>
+        <div class="table-wrap">
+            <table class="plan-table">
+                <thead>
+                    <tr>
+                        {labels::PLAN_COLUMNS.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
+                        <th scope="col">{labels::STATUS}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=visible key=|t| t.id let:task>
+                        <TaskRowView task/>
+                    </For>
+                    <Show when=move || visible().is_empty()>
+                        <tr><td colspan="12" class="empty">{labels::NO_MATCHING_TASKS}</td></tr>
+                    </Show>
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row">{labels::REMARKS}</th>
+                        <td colspan="11">{plan.remarks.clone()}</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn TaskRowView(task: TaskRow) -> impl IntoView {
+    let status_class = format!("status status-{}", task.status.code());
+    view! {
+        <tr data-task-id=task.id>
+            <td>{task.plan_no.clone()}</td>
+            <td>{task.plan_name.clone()}</td>
+            <td>{task.task_no.clone()}</td>
+            <td class="task-name">{task.task_name.clone()}</td>
+            <td>{task.kind.label()}</td>
+            <td>{ratio_label(task.ratio_bp)}</td>
+            <td>{task.items.clone()}</td>
+            <td>{task.scope.clone()}</td>
+            <td>{task.initiating_department.clone()}</td>
+            <td>{task.joint_department.clone().unwrap_or_default()}</td>
+            <td class="nowrap">{task.window.label()}</td>
+            <td><span class=status_class>{task.status.label()}</span></td>
+        </tr>
+    }
+}

@@ -1,0 +1,3 @@
+//! The public verify page.
+
+pub mod verify_page;

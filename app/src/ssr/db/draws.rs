@@ -1,0 +1,444 @@
+//! Freezing a task's pool and running its draw (DR1), stored so that the manifest
+//! served later is byte-for-byte what `shuangsui verify` accepts.
+
+use crate::domain::draw::{self, ConflictPair, DrawInput, InspectorEntry, PoolEntry};
+use crate::domain::plan::TaskStatus;
+use crate::error::AppError;
+use crate::ssr::audit::{self, Change};
+use crate::ssr::now_utc;
+use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::{BTreeMap, HashMap};
+
+/// Who performs a step, as recorded in the trail.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor<'a> {
+    pub name: &'a str,
+    pub role: &'a str,
+}
+
+/// What freezing published: the public facts of a frozen pool.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Frozen {
+    pub draw_id: i64,
+    pub pool_count: i64,
+    pub pool_digest: String,
+    pub commitment: String,
+    pub frozen_at: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskScope {
+    plan_no: String,
+    task_no: String,
+    status: String,
+    ratio_bp: i64,
+    risk_ratios_bp: Option<String>,
+    scope_category: Option<String>,
+    scope_filed_before: Option<String>,
+    scope_regions: Option<String>,
+    scope_risk_classes: Option<String>,
+    initiating_department_id: String,
+    joint_department_id: Option<String>,
+    team_size: i64,
+    max_per_inspector: i64,
+}
+
+fn json_list(text: &Option<String>) -> Result<Option<Vec<String>>, AppError> {
+    text.as_deref()
+        .map(serde_json::from_str::<Vec<String>>)
+        .transpose()
+        .map_err(AppError::internal)
+}
+
+/// The pool the task's filters give today: (enterprise id, credit code, risk class),
+/// active enterprises only, in credit-code order.
+async fn pool_query(conn: &mut SqliteConnection, t: &TaskScope) -> Result<Vec<(i64, String, String)>, AppError> {
+    let mut sql = String::from("SELECT id, credit_code, risk_class FROM enterprises WHERE status = 'active'");
+    let mut binds: Vec<String> = Vec::new();
+    if let Some(c) = &t.scope_category {
+        sql.push_str(" AND category = ?");
+        binds.push(c.clone());
+    }
+    if let Some(d) = &t.scope_filed_before {
+        sql.push_str(" AND filed_on <= ?");
+        binds.push(d.clone());
+    }
+    for (column, list) in [("region_code", json_list(&t.scope_regions)?), ("risk_class", json_list(&t.scope_risk_classes)?)] {
+        if let Some(list) = list {
+            sql.push_str(&format!(" AND {column} IN ({})", vec!["?"; list.len()].join(",")));
+            if list.is_empty() {
+                sql.push_str(" AND 0");
+            }
+            binds.extend(list);
+        }
+    }
+    sql.push_str(" ORDER BY credit_code");
+    let mut q = sqlx::query_as::<_, (i64, String, String)>(&sql);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
+/// The DR1 inputs of a task as they stand now, less secret and entropy, plus the
+/// enterprise id of each pool code.
+async fn frozen_input(
+    conn: &mut SqliteConnection,
+    task_id: i64,
+    draw_date: &str,
+) -> Result<(DrawInput, TaskScope, Vec<i64>), AppError> {
+    let t = sqlx::query_as::<_, TaskScope>(
+        "SELECT plan_no, task_no, status, ratio_bp, risk_ratios_bp, scope_category, scope_filed_before, \
+         scope_regions, scope_risk_classes, initiating_department_id, joint_department_id, team_size, \
+         max_per_inspector FROM tasks WHERE id = ?",
+    )
+    .bind(task_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::NotFound(format!("任务 {task_id} 不存在")))?;
+
+    let pool_rows = pool_query(conn, &t).await?;
+    let enterprise_ids = pool_rows.iter().map(|(id, _, _)| *id).collect();
+    let pool: Vec<PoolEntry> =
+        pool_rows.into_iter().map(|(_, code, stratum)| PoolEntry { code, stratum }).collect();
+
+    let ratios_bp: BTreeMap<String, u64> = match &t.risk_ratios_bp {
+        Some(json) => serde_json::from_str(json).map_err(AppError::internal)?,
+        None => ["A", "B", "C", "D"].iter().map(|c| (c.to_string(), t.ratio_bp as u64)).collect(),
+    };
+    let mut departments = vec![t.initiating_department_id.clone()];
+    if let Some(j) = &t.joint_department_id {
+        if !departments.contains(j) {
+            departments.push(j.clone());
+        }
+    }
+    let mut q = format!(
+        "SELECT certificate_no, department_id FROM inspectors WHERE active = 1 AND valid_from <= ? \
+         AND valid_to >= ? AND department_id IN ({}) ORDER BY certificate_no",
+        vec!["?"; departments.len()].join(",")
+    );
+    let mut query = sqlx::query_as::<_, (String, String)>(&q).bind(draw_date).bind(draw_date);
+    for d in &departments {
+        query = query.bind(d);
+    }
+    let inspectors: Vec<InspectorEntry> = query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(id, department)| InspectorEntry { id, department })
+        .collect();
+
+    q = "SELECT e.credit_code, i.certificate_no FROM conflicts c JOIN enterprises e ON e.id = c.enterprise_id \
+         JOIN inspectors i ON i.id = c.inspector_id WHERE c.withdrawn_at IS NULL \
+         ORDER BY e.credit_code, i.certificate_no"
+        .into();
+    let codes: std::collections::HashSet<&str> = pool.iter().map(|p| p.code.as_str()).collect();
+    let ids: std::collections::HashSet<&str> = inspectors.iter().map(|i| i.id.as_str()).collect();
+    let conflicts: Vec<ConflictPair> = sqlx::query_as::<_, (String, String)>(&q)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .filter(|(e, i)| codes.contains(e.as_str()) && ids.contains(i.as_str()))
+        .map(|(entity, inspector)| ConflictPair { entity, inspector })
+        .collect();
+
+    let digits: String = t.task_no.chars().filter(char::is_ascii_digit).collect();
+    let input = DrawInput {
+        task_id: format!("{}-{}", t.plan_no, digits),
+        pool,
+        ratios_bp,
+        team_size: t.team_size as u64,
+        departments,
+        inspectors,
+        conflicts,
+        max_per_inspector: t.max_per_inspector as u64,
+        commitment: String::new(),
+        secret: String::new(),
+        public_entropy: String::new(),
+        post_recusals: Vec::new(),
+    };
+    Ok((input, t, enterprise_ids))
+}
+
+/// Records an attempt to freeze or draw, with its audit entry, in its own transaction.
+async fn record_attempt(
+    db: &SqlitePool,
+    task_id: i64,
+    action: &str,
+    refusal: Option<&str>,
+    actor: Actor<'_>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    record_attempt_in(&mut tx, task_id, action, refusal, actor).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn record_attempt_in(
+    conn: &mut SqliteConnection,
+    task_id: i64,
+    action: &str,
+    refusal: Option<&str>,
+    actor: Actor<'_>,
+) -> Result<(), AppError> {
+    let outcome = if refusal.is_some() { "refused" } else { "done" };
+    sqlx::query("INSERT INTO draw_attempts (task_id, action, outcome, reason, actor, at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(task_id)
+        .bind(action)
+        .bind(outcome)
+        .bind(refusal.unwrap_or(""))
+        .bind(actor.name)
+        .bind(now_utc())
+        .execute(&mut *conn)
+        .await?;
+    if let Some(reason) = refusal {
+        audit::append(
+            conn,
+            Change {
+                actor: actor.name,
+                role: actor.role,
+                action: &format!("draw.{action}.refused"),
+                entity_type: "task",
+                entity_id: &task_id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "reason": reason })),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn set_status(
+    conn: &mut SqliteConnection,
+    task_id: i64,
+    from: TaskStatus,
+    to: TaskStatus,
+    actor: Actor<'_>,
+    comment: &str,
+) -> Result<(), AppError> {
+    let changed = sqlx::query("UPDATE tasks SET status = ? WHERE id = ? AND status = ?")
+        .bind(to.code())
+        .bind(task_id)
+        .bind(from.code())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if changed != 1 {
+        return Err(AppError::Conflict(format!("任务状态已变化，不再是“{}”", from.label())));
+    }
+    sqlx::query(
+        "INSERT INTO task_events (task_id, from_status, to_status, actor, comment, at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(task_id)
+    .bind(from.code())
+    .bind(to.code())
+    .bind(actor.name)
+    .bind(comment)
+    .bind(now_utc())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Freezes a filed task's pool: stores the pool, its digest, a fresh secret and its
+/// commitment, after the feasibility check (DR1 refusals 1–3 and 6). Refused attempts are recorded.
+pub async fn freeze(db: &SqlitePool, task_id: i64, draw_date: &str, actor: Actor<'_>) -> Result<Frozen, AppError> {
+    match freeze_tx(db, task_id, draw_date, actor).await {
+        Err(e @ (AppError::Conflict(_) | AppError::Invalid { .. })) => {
+            record_attempt(db, task_id, "freeze", Some(&e.to_string()), actor).await?;
+            Err(e)
+        }
+        other => other,
+    }
+}
+
+async fn freeze_tx(db: &SqlitePool, task_id: i64, draw_date: &str, actor: Actor<'_>) -> Result<Frozen, AppError> {
+    let mut tx = db.begin().await?;
+    let (mut input, task, enterprise_ids) = frozen_input(&mut tx, task_id, draw_date).await?;
+    let status = TaskStatus::parse(&task.status).ok_or_else(|| AppError::internal("bad task status"))?;
+    if status != TaskStatus::Filed {
+        return Err(AppError::Conflict(format!(
+            "只有已审批并已备案的任务才能冻结名单；该任务当前为“{}”",
+            status.label()
+        )));
+    }
+    draw::check_frozen(&input.frozen()).map_err(|r| AppError::invalid("抽取条件", r.to_string()))?;
+
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(AppError::internal)?;
+    input.commitment = draw::commitment_of(&secret);
+    let pool_digest = draw::pool_digest(&input.pool);
+    let frozen_at = now_utc();
+    let frozen_json = serde_json::to_string(&input).map_err(AppError::internal)?;
+    let draw_id = sqlx::query(
+        "INSERT INTO draws (task_id, dr1_task_id, pool_count, pool_digest, commitment, secret, frozen_input, \
+         frozen_at, frozen_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(task_id)
+    .bind(&input.task_id)
+    .bind(input.pool.len() as i64)
+    .bind(&pool_digest)
+    .bind(&input.commitment)
+    .bind(hex::encode(secret))
+    .bind(&frozen_json)
+    .bind(&frozen_at)
+    .bind(actor.name)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Conflict("该任务的名单已冻结，不能再次冻结".into()),
+        e => e.into(),
+    })?
+    .last_insert_rowid();
+    for (entry, enterprise_id) in input.pool.iter().zip(&enterprise_ids) {
+        sqlx::query("INSERT INTO draw_pool (draw_id, enterprise_id, code, stratum) VALUES (?, ?, ?, ?)")
+            .bind(draw_id)
+            .bind(enterprise_id)
+            .bind(&entry.code)
+            .bind(&entry.stratum)
+            .execute(&mut *tx)
+            .await?;
+    }
+    set_status(&mut tx, task_id, TaskStatus::Filed, TaskStatus::Frozen, actor, "冻结抽查对象名单").await?;
+    let frozen = Frozen {
+        draw_id,
+        pool_count: input.pool.len() as i64,
+        pool_digest,
+        commitment: input.commitment.clone(),
+        frozen_at,
+    };
+    audit::append(
+        &mut tx,
+        Change {
+            actor: actor.name,
+            role: actor.role,
+            action: "draw.freeze",
+            entity_type: "task",
+            entity_id: &task_id.to_string(),
+            before: Some(serde_json::json!({ "status": TaskStatus::Filed.code() })),
+            after: Some(serde_json::to_value(&frozen).map_err(AppError::internal)?),
+        },
+    )
+    .await?;
+    record_attempt_in(&mut tx, task_id, "freeze", None, actor).await?;
+    tx.commit().await?;
+    Ok(frozen)
+}
+
+/// Runs the draw of a frozen task with the entropy supplied in the room, reveals the
+/// secret and stores the manifest. A task is drawn at most once; every attempt is recorded.
+pub async fn run_draw(db: &SqlitePool, task_id: i64, public_entropy: &str, actor: Actor<'_>) -> Result<i64, AppError> {
+    match draw_tx(db, task_id, public_entropy, actor).await {
+        Err(e @ (AppError::Conflict(_) | AppError::Invalid { .. } | AppError::NotFound(_))) => {
+            record_attempt(db, task_id, "draw", Some(&e.to_string()), actor).await?;
+            Err(e)
+        }
+        other => other,
+    }
+}
+
+async fn draw_tx(db: &SqlitePool, task_id: i64, public_entropy: &str, actor: Actor<'_>) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let row: Option<(i64, String, String, Option<String>)> =
+        sqlx::query_as("SELECT id, frozen_input, secret, manifest FROM draws WHERE task_id = ?")
+            .bind(task_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((draw_id, frozen_json, secret, manifest)) = row else {
+        return Err(AppError::Conflict("该任务尚未冻结名单，不能抽取".into()));
+    };
+    if manifest.is_some() {
+        return Err(AppError::Conflict("该任务已经抽取过，每个任务只能抽取一次".into()));
+    }
+    let mut input: DrawInput = serde_json::from_str(&frozen_json).map_err(AppError::internal)?;
+    input.secret = secret;
+    input.public_entropy = public_entropy.to_owned();
+    let manifest = draw::draw(&input).map_err(|r| AppError::invalid("公共随机数", r.to_string()))?;
+    let manifest_json = serde_json::to_string_pretty(&manifest).map_err(AppError::internal)?;
+    let drawn_at = now_utc();
+    let updated = sqlx::query(
+        "UPDATE draws SET public_entropy = ?, seed = ?, manifest = ?, drawn_at = ?, drawn_by = ? \
+         WHERE id = ? AND manifest IS NULL",
+    )
+    .bind(public_entropy)
+    .bind(&manifest.seed)
+    .bind(&manifest_json)
+    .bind(&drawn_at)
+    .bind(actor.name)
+    .bind(draw_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated != 1 {
+        return Err(AppError::Conflict("该任务已经抽取过，每个任务只能抽取一次".into()));
+    }
+
+    let enterprise_ids: HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT code, enterprise_id FROM draw_pool WHERE draw_id = ?")
+            .bind(draw_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+    let inspector_ids: HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT certificate_no, id FROM inspectors")
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+    for (position, s) in manifest.selected.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO draw_selections (draw_id, position, enterprise_id, code, stratum, key, cap_lifted) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(draw_id)
+        .bind(position as i64)
+        .bind(enterprise_ids[&s.code])
+        .bind(&s.code)
+        .bind(&s.stratum)
+        .bind(&s.key)
+        .bind(s.cap_lifted)
+        .execute(&mut *tx)
+        .await?;
+        for (seq, inspector) in s.inspectors.iter().enumerate() {
+            sqlx::query("INSERT INTO draw_team_members (draw_id, position, seq, inspector_id) VALUES (?, ?, ?, ?)")
+                .bind(draw_id)
+                .bind(position as i64)
+                .bind(seq as i64)
+                .bind(inspector_ids[inspector])
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    set_status(&mut tx, task_id, TaskStatus::Frozen, TaskStatus::Drawn, actor, "完成抽取").await?;
+    audit::append(
+        &mut tx,
+        Change {
+            actor: actor.name,
+            role: actor.role,
+            action: "draw.run",
+            entity_type: "task",
+            entity_id: &task_id.to_string(),
+            before: Some(serde_json::json!({ "status": TaskStatus::Frozen.code() })),
+            after: Some(serde_json::json!({
+                "draw_id": draw_id,
+                "seed": manifest.seed,
+                "selected": manifest.selected.len(),
+            })),
+        },
+    )
+    .await?;
+    record_attempt_in(&mut tx, task_id, "draw", None, actor).await?;
+    tx.commit().await?;
+    Ok(draw_id)
+}
+
+/// The stored manifest of a completed draw.
+pub async fn manifest(db: &SqlitePool, draw_id: i64) -> Result<Option<String>, AppError> {
+    let row: Option<(Option<String>,)> = sqlx::query_as("SELECT manifest FROM draws WHERE id = ?")
+        .bind(draw_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.and_then(|(m,)| m))
+}

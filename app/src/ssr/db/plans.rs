@@ -1,0 +1,100 @@
+//! Annual plans and their tasks.
+
+use crate::domain::plan::{AnnualPlan, TaskKind, TaskRow, TaskStatus, Window};
+use sqlx::SqlitePool;
+
+#[derive(sqlx::FromRow)]
+struct TaskRecord {
+    id: i64,
+    plan_no: String,
+    plan_name: String,
+    task_no: String,
+    task_name: String,
+    kind: String,
+    ratio_bp: i64,
+    items: Option<String>,
+    scope_text: String,
+    initiating_department_id: String,
+    initiating_department: String,
+    joint_department_id: Option<String>,
+    joint_department: Option<String>,
+    window_year: i64,
+    window_start_month: i64,
+    window_end_month: i64,
+    status: String,
+}
+
+impl TaskRecord {
+    fn into_row(self) -> Result<TaskRow, sqlx::Error> {
+        let bad = |what: &str| sqlx::Error::Decode(format!("task {}: bad {what}", self.id).into());
+        Ok(TaskRow {
+            kind: TaskKind::parse(&self.kind).ok_or_else(|| bad("kind"))?,
+            status: TaskStatus::parse(&self.status).ok_or_else(|| bad("status"))?,
+            window: Window::new(
+                self.window_year as i32,
+                self.window_start_month as u32,
+                self.window_end_month as u32,
+            )
+            .ok_or_else(|| bad("window"))?,
+            ratio_bp: u32::try_from(self.ratio_bp).map_err(|_| bad("ratio"))?,
+            id: self.id,
+            plan_no: self.plan_no,
+            plan_name: self.plan_name,
+            task_no: self.task_no,
+            task_name: self.task_name,
+            items: self.items.unwrap_or_default(),
+            scope: self.scope_text,
+            initiating_department: self.initiating_department,
+            initiating_department_id: self.initiating_department_id,
+            joint_department: self.joint_department,
+            joint_department_id: self.joint_department_id,
+        })
+    }
+}
+
+const TASK_SELECT: &str = "SELECT t.id, t.plan_no, t.plan_name, t.task_no, t.task_name, t.kind, t.ratio_bp, \
+    (SELECT group_concat(name, '、') FROM (SELECT i.name FROM task_items ti \
+        JOIN inspection_items i ON i.id = ti.item_id WHERE ti.task_id = t.id ORDER BY ti.position)) AS items, \
+    t.scope_text, t.initiating_department_id, di.short_name AS initiating_department, \
+    t.joint_department_id, dj.short_name AS joint_department, \
+    t.window_year, t.window_start_month, t.window_end_month, t.status \
+    FROM tasks t JOIN departments di ON di.id = t.initiating_department_id \
+    LEFT JOIN departments dj ON dj.id = t.joint_department_id";
+
+/// The annual plan of `year` with its tasks in table order, if there is one.
+pub async fn plan_of_year(db: &SqlitePool, year: i32) -> Result<Option<AnnualPlan>, sqlx::Error> {
+    let plan: Option<(i64, i64, String, String)> =
+        sqlx::query_as("SELECT id, year, title, remarks FROM annual_plans WHERE year = ?")
+            .bind(year)
+            .fetch_optional(db)
+            .await?;
+    let Some((id, year, title, remarks)) = plan else { return Ok(None) };
+    let tasks = sqlx::query_as::<_, TaskRecord>(&format!(
+        "{TASK_SELECT} WHERE t.annual_plan_id = ? ORDER BY t.position, t.plan_no, t.task_no"
+    ))
+    .bind(id)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(TaskRecord::into_row)
+    .collect::<Result<_, _>>()?;
+    Ok(Some(AnnualPlan { id, year: year as i32, title, remarks, tasks }))
+}
+
+/// One task by id.
+pub async fn task(db: &SqlitePool, id: i64) -> Result<Option<TaskRow>, sqlx::Error> {
+    sqlx::query_as::<_, TaskRecord>(&format!("{TASK_SELECT} WHERE t.id = ?"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .map(TaskRecord::into_row)
+        .transpose()
+}
+
+/// Years that have a plan, newest first.
+pub async fn plan_years(db: &SqlitePool) -> Result<Vec<i32>, sqlx::Error> {
+    let years: Vec<(i64,)> = sqlx::query_as("SELECT year FROM annual_plans ORDER BY year DESC")
+        .fetch_all(db)
+        .await?;
+    Ok(years.into_iter().map(|(y,)| y as i32).collect())
+}

@@ -1,0 +1,364 @@
+//! Demo data: the 2023 plan of the founding document and a deterministic, clearly
+//! fictional registry (every name ends in （演示）), loaded once into an empty database.
+
+use super::audit::{self, Change};
+use crate::domain::credit_code::CreditCode;
+use crate::domain::inspector::DEPARTMENTS;
+use crate::domain::region::HANDAN_REGIONS;
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// SplitMix64: a tiny PRNG whose output never changes between releases, so the demo
+/// registry is the same on every machine.
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator started at `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n` (n > 0; the tiny modulo bias is irrelevant for demo data).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+    /// One element of a non-empty slice.
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const TRADE_NAMES: [&str; 40] = [
+    "恒通", "瑞丰", "鑫源", "华远", "永盛", "德泰", "宏达", "金桥", "顺安", "佳和", "润泽", "嘉禾",
+    "同创", "远航", "广汇", "新元", "福临", "安泰", "昌隆", "晨光", "聚德", "泰和", "盛世", "天成",
+    "万家", "祥瑞", "兴业", "中和", "长青", "明达", "国安", "凯旋", "利民", "龙腾", "茂源", "鹏程",
+    "启航", "荣华", "尚品", "通达",
+];
+const NATURES: [&str; 4] = ["有限责任公司", "股份有限公司", "个人独资企业", "分公司"];
+const SCALES: [&str; 4] = ["大型", "中型", "小型", "微型"];
+const SURNAMES: [&str; 20] = [
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何",
+    "郭", "马", "罗",
+];
+const GIVEN: [&str; 24] = [
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
+    "霞", "平", "刚", "建华", "志强", "海燕", "晓东",
+];
+
+/// One synthetic enterprise row.
+pub struct SyntheticEnterprise {
+    pub credit_code: String,
+    pub name: String,
+    pub category: &'static str,
+    pub industry: &'static str,
+    pub nature: &'static str,
+    pub scale: &'static str,
+    pub region_code: &'static str,
+    pub filed_on: String,
+    pub status: &'static str,
+    pub risk_class: &'static str,
+    pub complaint_count: i64,
+}
+
+/// (category, industry, name suffix, share of draws out of 100).
+const KINDS: [(&str, &str, &str); 3] = [
+    ("成品油零售企业", "批发和零售业—机动车燃油零售", "石油销售有限公司"),
+    ("拍卖企业", "租赁和商务服务业—拍卖", "拍卖有限公司"),
+    ("二手车销售企业", "批发和零售业—汽车旧车零售", "二手车销售有限公司"),
+];
+
+/// Generates one enterprise of `kind` (index into the demo categories) with a valid,
+/// unique-by-construction credit code: `serial` fills the organisation-code part.
+pub fn synthetic_enterprise(rng: &mut SplitMix64, kind: usize, serial: u64) -> SyntheticEnterprise {
+    let (category, industry, suffix) = KINDS[kind];
+    let (region_code, region_name) = rng.pick(&HANDAN_REGIONS);
+    // 9-character organisation code: "MA" + serial in base 31 over the GB 32100 alphabet.
+    const ALPHA: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let mut org = [b'0'; 7];
+    let mut s = serial;
+    for c in org.iter_mut().rev() {
+        *c = ALPHA[(s % 31) as usize];
+        s /= 31;
+    }
+    let first17 = format!("91{region_code}MA{}", std::str::from_utf8(&org).expect("ascii"));
+    let code = CreditCode::with_check(&first17).expect("generated from the alphabet");
+    // Filing dates 2005-01-01 .. 2023-06-30; about one in eight after 2023-01-31.
+    let filed_on = if rng.below(8) == 0 {
+        format!("2023-{:02}-{:02}", 2 + rng.below(5), 1 + rng.below(28))
+    } else {
+        format!("{}-{:02}-{:02}", 2005 + rng.below(18), 1 + rng.below(12), 1 + rng.below(28))
+    };
+    let risk_class = match rng.below(100) {
+        0..=39 => "A",
+        40..=74 => "B",
+        75..=92 => "C",
+        _ => "D",
+    };
+    let status = match rng.below(100) {
+        0..=91 => "active",
+        92..=96 => "suspended",
+        _ => "deregistered",
+    };
+    let trade = rng.pick(&TRADE_NAMES);
+    SyntheticEnterprise {
+        credit_code: code.to_string(),
+        name: format!("邯郸市{region_name}{trade}{suffix}（演示{serial}）"),
+        category,
+        industry,
+        nature: rng.pick(&NATURES),
+        scale: rng.pick(&SCALES),
+        region_code,
+        filed_on,
+        status,
+        risk_class,
+        complaint_count: if risk_class == "D" { rng.below(6) as i64 } else { rng.below(2) as i64 },
+    }
+}
+
+/// Inserts one synthetic enterprise.
+pub async fn insert_enterprise(conn: &mut SqliteConnection, e: &SyntheticEnterprise) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO enterprises (credit_code, name, category, industry, nature, scale, region_code, \
+         filed_on, status, risk_class, complaint_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&e.credit_code)
+    .bind(&e.name)
+    .bind(e.category)
+    .bind(e.industry)
+    .bind(e.nature)
+    .bind(e.scale)
+    .bind(e.region_code)
+    .bind(&e.filed_on)
+    .bind(e.status)
+    .bind(e.risk_class)
+    .bind(e.complaint_count)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// How many enterprises of each demo category the demo registry holds.
+pub const DEMO_COUNTS: [usize; 3] = [320, 48, 280];
+
+/// The demo inspectors: (department id, how many, how many with expired certificates).
+const INSPECTOR_SPREAD: [(&str, usize, usize); 5] =
+    [("swj-zfzd", 12, 2), ("swj-smfw", 7, 1), ("swj-sctx", 7, 1), ("swj-zxc", 2, 0), ("scjgj", 12, 2)];
+
+/// Loads the demo data if the database has no plan yet. Returns whether it loaded anything.
+pub async fn seed_if_empty(db: &SqlitePool) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let plans: i64 = sqlx::query_scalar("SELECT count(*) FROM annual_plans").fetch_one(&mut *tx).await?;
+    if plans > 0 {
+        return Ok(false);
+    }
+    seed_reference_data(&mut tx).await?;
+
+    let mut rng = SplitMix64::new(2023_0206);
+    let mut serial = 0;
+    for (kind, count) in DEMO_COUNTS.iter().enumerate() {
+        for _ in 0..*count {
+            serial += 1;
+            insert_enterprise(&mut tx, &synthetic_enterprise(&mut rng, kind, serial)).await?;
+        }
+    }
+
+    let mut cert = 0;
+    for (dept, count, expired) in INSPECTOR_SPREAD {
+        for i in 0..count {
+            cert += 1;
+            let name = format!("{}{}", rng.pick(&SURNAMES), rng.pick(&GIVEN));
+            let (from, to) = if i < expired {
+                ("2017-03-01".to_owned(), format!("2022-{:02}-28", 1 + rng.below(12)))
+            } else {
+                (format!("20{:02}-01-15", 18 + rng.below(4)), format!("20{:02}-12-31", 26 + rng.below(4)))
+            };
+            sqlx::query(
+                "INSERT INTO inspectors (name, department_id, certificate_no, valid_from, valid_to, active) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(format!("{name}（演示）"))
+            .bind(dept)
+            .bind(format!("13040023{cert:04}"))
+            .bind(from)
+            .bind(to)
+            .bind(i64::from(i + 1 != count || dept != "scjgj")) // one inactive market-regulation inspector
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+
+    // A few declared conflicts: inspector n with the n·37-th enterprise of each category.
+    for n in 1..=6i64 {
+        sqlx::query(
+            "INSERT INTO conflicts (inspector_id, enterprise_id, reason, note) VALUES (?, ?, ?, '演示数据')",
+        )
+        .bind(n * 5)
+        .bind(n * 97)
+        .bind(["近亲属", "曾任职", "经济往来"][(n % 3) as usize])
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    seed_plan_2023(&mut tx).await?;
+    audit::append(
+        &mut tx,
+        Change {
+            actor: "system",
+            role: "system",
+            action: "demo.seed",
+            entity_type: "database",
+            entity_id: "demo",
+            before: None,
+            after: Some(serde_json::json!({ "enterprises": serial, "inspectors": cert, "plan": 2023 })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+
+    // The first task is drawn as it would have been in March 2023, so a finished draw
+    // can be opened and verified at once. Its secret comes from the OS like any other.
+    let system = super::db::draws::Actor { name: "system", role: "system" };
+    let frozen = super::db::draws::freeze(db, 1, DEMO_DRAW_DATE, system).await.map_err(demo_error)?;
+    super::db::draws::run_draw(db, 1, DEMO_ENTROPY, system).await.map_err(demo_error)?;
+    tracing::info!(draw = frozen.draw_id, pool = frozen.pool_count, "demo draw of task 1 done");
+    Ok(true)
+}
+
+/// The date the demo draw is taken on (certificates are checked against it).
+pub const DEMO_DRAW_DATE: &str = "2023-03-10";
+/// The public entropy of the demo draw: twenty dice rolls.
+pub const DEMO_ENTROPY: &str = "3 1 4 1 5 6 2 6 5 3 5 2 6 1 4 3 2 3 5 4";
+
+fn demo_error(e: crate::error::AppError) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("demo draw failed: {e:?}"))
+}
+
+/// Departments and regions: reference data every database needs.
+pub async fn seed_reference_data(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    for (id, name, short) in DEPARTMENTS {
+        sqlx::query("INSERT OR IGNORE INTO departments (id, name, short_name) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(name)
+            .bind(short)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (code, name) in HANDAN_REGIONS {
+        sqlx::query("INSERT OR IGNORE INTO regions (code, name) VALUES (?, ?)")
+            .bind(code)
+            .bind(name)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// 邯郸市商务局 2023 年度随机抽查工作计划, exactly as 附件2 of the founding document.
+async fn seed_plan_2023(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    let items = [
+        ("成品油零售企业年度检查情况", "swj-zfzd"),
+        ("依法依规经营情况", "swj-zfzd"),
+        ("拍卖企业设立变更情况", "swj-smfw"),
+        ("二手车备案登记情况", "swj-sctx"),
+    ];
+    for (name, dept) in items {
+        sqlx::query(
+            "INSERT INTO inspection_items (name, content, legal_basis, department_id, frequency) \
+             VALUES (?, ?, ?, ?, '每年不少于一次')",
+        )
+        .bind(name)
+        .bind(format!("检查{name}"))
+        .bind("《河北省人民政府关于在市场监管领域全面推行部门联合“双随机、一公开”监管的实施意见》")
+        .bind(dept)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let plan_id = sqlx::query(
+        "INSERT INTO annual_plans (year, title, remarks) VALUES (2023, '邯郸市商务局 2023 年度随机抽查工作计划', \
+         '1、无特殊情况，严格按计划执行； 2、专项检查不计入本计划。')",
+    )
+    .execute(&mut *conn)
+    .await?
+    .last_insert_rowid();
+
+    // (plan no, plan name, task no, task name, category, items, initiating, joint, months, status)
+    let tasks = [
+        (
+            "2023001",
+            "2023 年邯郸市商务局第一次内部联合随机抽查 001",
+            "001 号",
+            "2023 年商务局成品油销售企业内部联合随机抽查",
+            "成品油零售企业",
+            [1, 2],
+            "swj-zfzd",
+            "swj-zfzd",
+            (3, 4),
+            "filed",
+        ),
+        (
+            "2023002",
+            "2023 年邯郸市商务局第二次内部联合随机抽查 002",
+            "002 号",
+            "2023 年商务局拍卖企业内部联合随机抽查",
+            "拍卖企业",
+            [3, 2],
+            "swj-smfw",
+            "swj-zfzd",
+            (5, 6),
+            "approved",
+        ),
+        (
+            "2023003",
+            "2023 年邯郸市商务局部门联合随机抽查 003",
+            "003 号",
+            "2023 年商务局二手车销售企业部门联合随机抽查",
+            "二手车销售企业",
+            [4, 2],
+            "swj-sctx",
+            "scjgj",
+            (7, 9),
+            "filed",
+        ),
+    ];
+    for (pos, (plan_no, plan_name, task_no, task_name, category, item_ids, init, joint, (m1, m2), status)) in
+        tasks.into_iter().enumerate()
+    {
+        let task_id = sqlx::query(
+            "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, \
+             scope_text, scope_category, scope_filed_before, initiating_department_id, joint_department_id, \
+             window_year, window_start_month, window_end_month, status, position) \
+             VALUES (?, ?, ?, ?, ?, 'targeted', 200, '2023 年 1 月 31 前登记备案的市场主体', ?, '2023-01-31', \
+             ?, ?, 2023, ?, ?, ?, ?)",
+        )
+        .bind(plan_id)
+        .bind(plan_no)
+        .bind(plan_name)
+        .bind(task_no)
+        .bind(task_name)
+        .bind(category)
+        .bind(init)
+        .bind(joint)
+        .bind(m1)
+        .bind(m2)
+        .bind(status)
+        .bind(pos as i64)
+        .execute(&mut *conn)
+        .await?
+        .last_insert_rowid();
+        for (i, item) in item_ids.into_iter().enumerate() {
+            sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES (?, ?, ?)")
+                .bind(task_id)
+                .bind(item)
+                .bind(i as i64)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}

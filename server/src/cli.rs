@@ -1,0 +1,148 @@
+//! Command-line interface: `serve` (default), `draw`, `verify`.
+
+use app::domain::draw;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// 双随 Shuangsui — random market inspections whose draws anyone can re-verify.
+#[derive(Parser, Debug)]
+#[command(name = "shuangsui", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the web application (the default). Creates and migrates the database,
+    /// and loads the demo data into an empty one.
+    Serve(ServeArgs),
+    /// Run a DR1 draw from an input file (JSON with the spec's input fields) and print
+    /// the manifest on stdout. Needs no database. Exit 2 when the input is refused.
+    Draw {
+        /// The DR1 input (JSON).
+        #[arg(long)]
+        input: PathBuf,
+        /// Instead of printing the manifest, run the draw N times and print timings;
+        /// the last line is `draw_ms_median=<ms> pool=<n>`.
+        #[arg(long, value_name = "N")]
+        bench: Option<u32>,
+    },
+    /// Re-derive a DR1 manifest and compare every derived field. Prints `valid` (exit 0),
+    /// or names the first field that differs (exit 1); malformed or refused input exits 2.
+    Verify {
+        /// The manifest (JSON), e.g. downloaded from the portal's draw page.
+        file: PathBuf,
+    },
+}
+
+/// Options of `serve`.
+#[derive(clap::Args, Debug, Default)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the chosen address is printed).
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    pub addr: String,
+    /// Database URL.
+    #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
+    pub db: String,
+    /// Directory of the built site (WASM, JS, CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Do not load the demo data into an empty database.
+    #[arg(long)]
+    pub no_demo: bool,
+}
+
+/// Runs the chosen subcommand and returns the process exit code.
+pub async fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        None => crate::serve::run(ServeArgs {
+            addr: "127.0.0.1:3000".into(),
+            db: std::env::var("DATABASE_URL").unwrap_or_else(|_| app::ssr::db::DEFAULT_URL.into()),
+            site_root: std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
+            no_demo: false,
+        })
+        .await,
+        Some(Command::Serve(args)) => crate::serve::run(args).await,
+        Some(Command::Draw { input, bench }) => draw_cmd(&input, bench),
+        Some(Command::Verify { file }) => verify_cmd(&file),
+    }
+}
+
+fn read(path: &PathBuf) -> Result<String, ExitCode> {
+    std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        ExitCode::from(2)
+    })
+}
+
+fn draw_cmd(path: &PathBuf, bench: Option<u32>) -> ExitCode {
+    let text = match read(path) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let input = match draw::parse_input(&text) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("refused: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match bench {
+        None => match draw::draw(&input) {
+            Ok(manifest) => {
+                println!("{}", serde_json::to_string_pretty(&manifest).expect("manifest serialises"));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("refused: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Some(n) => {
+            let mut times = Vec::with_capacity(n.max(1) as usize);
+            for i in 0..n.max(1) {
+                let start = std::time::Instant::now();
+                if let Err(e) = draw::draw(&input) {
+                    eprintln!("refused: {e}");
+                    return ExitCode::from(2);
+                }
+                let ms = start.elapsed().as_secs_f64() * 1000.0;
+                println!("run {:>3}: {ms:.3} ms", i + 1);
+                times.push(ms);
+            }
+            times.sort_by(f64::total_cmp);
+            let median = if times.len() % 2 == 1 {
+                times[times.len() / 2]
+            } else {
+                (times[times.len() / 2 - 1] + times[times.len() / 2]) / 2.0
+            };
+            println!("draw_ms_median={median:.3} pool={}", input.pool.len());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn verify_cmd(path: &PathBuf) -> ExitCode {
+    let text = match read(path) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    match draw::verify_manifest(&text) {
+        Err(e) => {
+            eprintln!("refused: {e}");
+            ExitCode::from(2)
+        }
+        Ok(checks) => match draw::first_failure(&checks) {
+            None => {
+                println!("valid");
+                ExitCode::SUCCESS
+            }
+            Some(c) => {
+                println!("invalid: {} differs (expected {}, manifest has {})", c.name, c.expected, c.found);
+                ExitCode::from(1)
+            }
+        },
+    }
+}

@@ -1,0 +1,4 @@
+//! The `shuangsui` binary's parts, as a library so integration tests can boot the real app.
+
+pub mod cli;
+pub mod serve;

@@ -1,0 +1,74 @@
+//! `shuangsui serve`: startup and the HTTP router.
+
+use crate::cli::ServeArgs;
+use app::ssr::AppState;
+use app::{shell, App};
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::process::ExitCode;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Opens the database, loads demo data when empty, binds and serves until Ctrl-C.
+pub async fn run(args: ServeArgs) -> ExitCode {
+    match start(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let db = app::ssr::db::connect(&args.db)
+        .await
+        .map_err(|e| format!("cannot open database {}: {e}", args.db))?;
+    if !args.no_demo && app::ssr::demo::seed_if_empty(&db).await? {
+        tracing::info!("loaded the demo data into {}", args.db);
+    }
+    let listener = tokio::net::TcpListener::bind(&args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr()?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("shuangsui")
+        .site_root(args.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let state = AppState { leptos_options, db };
+    let app = router(state);
+    // Tests and scripts read this line to find the port.
+    println!("listening on http://{addr}");
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+/// The application's routes: static assets, server functions and pages.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let site_root = state.leptos_options.site_root.to_string();
+    let options = state.leptos_options.clone();
+    // Built assets change name only when rebuilt; allow a short cache and revalidation.
+    let assets = Router::new()
+        .nest_service("/pkg", ServeDir::new(format!("{site_root}/pkg")).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300, must-revalidate"),
+        ));
+    Router::new()
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .merge(assets)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
