@@ -23,25 +23,30 @@ fi
 
 if ! command -v wasm-bindgen >/dev/null || ! wasm-bindgen --version | grep -q " $WASM_BINDGEN_VERSION"; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (~3 min)"
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force   # --locked fails for this crate
+  cargo install --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force   # --locked fails for this crate
 fi
 
 if ! [ -x "$TOOLS/node_modules/.bin/wasm-opt" ] || ! "$TOOLS/node_modules/.bin/wasm-opt" --version | grep -q "version $BINARYEN_VERSION"; then
   say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into .tools/"
   mkdir -p "$TOOLS"
-  npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION" playwright-core@1.64.1
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION"
+fi
+
+if ! [ -d tests/browser/node_modules/playwright-core ]; then
+  say "installing the browser-test driver (npm playwright-core, no browser download)"
+  npm ci --silent --no-audit --no-fund --prefix tests/browser
 fi
 
 if ! [ -x /usr/bin/chromium ]; then
   say "installing Debian's chromium for the browser tests"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 
 if [ "$want" = all ]; then
   if ! command -v cargo-leptos >/dev/null || ! cargo-leptos --version | grep -q "$CARGO_LEPTOS_VERSION"; then
     say "installing cargo-leptos $CARGO_LEPTOS_VERSION (~26 min cold on 2 cores, once)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+    cargo install --quiet cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
   fi
 fi
 say "tools ready"

@@ -1,8 +1,8 @@
 //! The one application error, shared by server functions and pages.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// What went wrong, in words a user can act on. Internal detail is logged on the
 /// server and never sent.

@@ -1,7 +1,8 @@
 //! Every user-facing label in one place (zh-CN), so another language can follow.
 
 pub const APP_NAME: &str = "双随 · 双随机一公开监管";
-pub const APP_DESCRIPTION: &str = "“双随机、一公开”监管：随机抽取检查对象与执法检查人员，结果公开，抽取过程人人可验证。";
+pub const APP_DESCRIPTION: &str =
+    "“双随机、一公开”监管：随机抽取检查对象与执法检查人员，结果公开，抽取过程人人可验证。";
 pub const NAV_PLAN: &str = "年度计划";
 pub const NAV_VERIFY: &str = "验证抽取";
 pub const SKIP_TO_CONTENT: &str = "跳到正文";

@@ -57,13 +57,15 @@ pub struct ServeArgs {
 /// Runs the chosen subcommand and returns the process exit code.
 pub async fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        None => crate::serve::run(ServeArgs {
-            addr: "127.0.0.1:3000".into(),
-            db: std::env::var("DATABASE_URL").unwrap_or_else(|_| app::ssr::db::DEFAULT_URL.into()),
-            site_root: std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
-            no_demo: false,
-        })
-        .await,
+        None => {
+            crate::serve::run(ServeArgs {
+                addr: "127.0.0.1:3000".into(),
+                db: std::env::var("DATABASE_URL").unwrap_or_else(|_| app::ssr::db::DEFAULT_URL.into()),
+                site_root: std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
+                no_demo: false,
+            })
+            .await
+        }
         Some(Command::Serve(args)) => crate::serve::run(args).await,
         Some(Command::Draw { input, bench }) => draw_cmd(&input, bench),
         Some(Command::Verify { file }) => verify_cmd(&file),

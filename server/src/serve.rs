@@ -23,7 +23,25 @@ pub async fn run(args: ServeArgs) -> ExitCode {
     }
 }
 
+/// A server ready to run: its bound listener, its address and its router.
+pub struct Prepared {
+    pub listener: tokio::net::TcpListener,
+    pub addr: std::net::SocketAddr,
+    pub app: Router,
+    pub state: AppState,
+}
+
 async fn start(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let Prepared { listener, addr, app, .. } = prepare(&args).await?;
+    // Tests and scripts read this line to find the port.
+    println!("listening on http://{addr}");
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Opens and migrates the database, loads the demo data into an empty one, and binds.
+pub async fn prepare(args: &ServeArgs) -> Result<Prepared, Box<dyn std::error::Error>> {
     let db = app::ssr::db::connect(&args.db)
         .await
         .map_err(|e| format!("cannot open database {}: {e}", args.db))?;
@@ -41,12 +59,7 @@ async fn start(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         .site_addr(addr)
         .build();
     let state = AppState { leptos_options, db };
-    let app = router(state);
-    // Tests and scripts read this line to find the port.
-    println!("listening on http://{addr}");
-    tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
-    Ok(())
+    Ok(Prepared { listener, addr, app: router(state.clone()), state })
 }
 
 /// The application's routes: static assets, server functions and pages.
@@ -56,7 +69,10 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     // Built assets change name only when rebuilt; allow a short cache and revalidation.
     let assets = Router::new()
-        .nest_service("/pkg", ServeDir::new(format!("{site_root}/pkg")).precompressed_br().precompressed_gzip())
+        .nest_service(
+            "/pkg",
+            ServeDir::new(format!("{site_root}/pkg")).precompressed_br().precompressed_gzip(),
+        )
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300, must-revalidate"),

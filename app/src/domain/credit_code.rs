@@ -164,10 +164,8 @@ mod tests {
     #[test]
     fn check_value_31_becomes_zero() {
         // Search a prefix whose weighted sum is a multiple of 31: its check character is '0'.
-        let prefix = (0..10_000)
-            .map(|n| format!("9113040{n:010}"))
-            .find(|p| check_character(p) == Some('0'))
-            .unwrap();
+        let prefix =
+            (0..10_000).map(|n| format!("9113040{n:010}")).find(|p| check_character(p) == Some('0')).unwrap();
         assert!(CreditCode::parse(&format!("{prefix}0")).is_ok());
     }
 }

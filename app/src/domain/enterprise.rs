@@ -35,5 +35,4 @@ impl RiskClass {
 pub const CATEGORIES: [&str; 3] = ["成品油零售企业", "拍卖企业", "二手车销售企业"];
 
 /// 登记状态 — whether an enterprise can be drawn.
-pub const STATUSES: [(&str, &str); 3] =
-    [("active", "存续"), ("suspended", "停业"), ("deregistered", "注销")];
+pub const STATUSES: [(&str, &str); 3] = [("active", "存续"), ("suspended", "停业"), ("deregistered", "注销")];

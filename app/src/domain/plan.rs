@@ -141,7 +141,7 @@ impl Window {
 
 /// Formats a ratio in basis points as the plan table does: 200 → `2%`, 250 → `2.5%`.
 pub fn ratio_label(bp: u32) -> String {
-    if bp % 100 == 0 {
+    if bp.is_multiple_of(100) {
         format!("{}%", bp / 100)
     } else {
         let s = format!("{}.{:02}", bp / 100, bp % 100);

@@ -21,7 +21,15 @@ pub struct Change<'a> {
 /// (so no field can be moved into its neighbour without changing the hash).
 pub fn entry_hash(prev_hash: &str, seq: i64, at: &str, c: &Change<'_>) -> String {
     let fields = serde_json::json!([
-        seq, at, c.actor, c.role, c.action, c.entity_type, c.entity_id, c.before, c.after
+        seq,
+        at,
+        c.actor,
+        c.role,
+        c.action,
+        c.entity_type,
+        c.entity_id,
+        c.before,
+        c.after
     ]);
     let mut h = Sha256::new();
     h.update(prev_hash.as_bytes());

@@ -35,10 +35,10 @@ impl SplitMix64 {
 }
 
 const TRADE_NAMES: [&str; 40] = [
-    "恒通", "瑞丰", "鑫源", "华远", "永盛", "德泰", "宏达", "金桥", "顺安", "佳和", "润泽", "嘉禾",
-    "同创", "远航", "广汇", "新元", "福临", "安泰", "昌隆", "晨光", "聚德", "泰和", "盛世", "天成",
-    "万家", "祥瑞", "兴业", "中和", "长青", "明达", "国安", "凯旋", "利民", "龙腾", "茂源", "鹏程",
-    "启航", "荣华", "尚品", "通达",
+    "恒通", "瑞丰", "鑫源", "华远", "永盛", "德泰", "宏达", "金桥", "顺安", "佳和", "润泽", "嘉禾", "同创",
+    "远航", "广汇", "新元", "福临", "安泰", "昌隆", "晨光", "聚德", "泰和", "盛世", "天成", "万家", "祥瑞",
+    "兴业", "中和", "长青", "明达", "国安", "凯旋", "利民", "龙腾", "茂源", "鹏程", "启航", "荣华", "尚品",
+    "通达",
 ];
 const NATURES: [&str; 4] = ["有限责任公司", "股份有限公司", "个人独资企业", "分公司"];
 const SCALES: [&str; 4] = ["大型", "中型", "小型", "微型"];
@@ -122,7 +122,10 @@ pub fn synthetic_enterprise(rng: &mut SplitMix64, kind: usize, serial: u64) -> S
 }
 
 /// Inserts one synthetic enterprise.
-pub async fn insert_enterprise(conn: &mut SqliteConnection, e: &SyntheticEnterprise) -> Result<(), sqlx::Error> {
+pub async fn insert_enterprise(
+    conn: &mut SqliteConnection,
+    e: &SyntheticEnterprise,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO enterprises (credit_code, name, category, industry, nature, scale, region_code, \
          filed_on, status, risk_class, complaint_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -49,7 +49,11 @@ fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
         let d = department.get();
         tasks.with_value(|ts| {
             ts.iter()
-                .filter(|t| d.is_empty() || t.initiating_department_id == d || t.joint_department_id.as_deref() == Some(&d))
+                .filter(|t| {
+                    d.is_empty()
+                        || t.initiating_department_id == d
+                        || t.joint_department_id.as_deref() == Some(&d)
+                })
                 .cloned()
                 .collect::<Vec<_>>()
         })

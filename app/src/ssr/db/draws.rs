@@ -44,15 +44,15 @@ struct TaskScope {
 }
 
 fn json_list(text: &Option<String>) -> Result<Option<Vec<String>>, AppError> {
-    text.as_deref()
-        .map(serde_json::from_str::<Vec<String>>)
-        .transpose()
-        .map_err(AppError::internal)
+    text.as_deref().map(serde_json::from_str::<Vec<String>>).transpose().map_err(AppError::internal)
 }
 
 /// The pool the task's filters give today: (enterprise id, credit code, risk class),
 /// active enterprises only, in credit-code order.
-async fn pool_query(conn: &mut SqliteConnection, t: &TaskScope) -> Result<Vec<(i64, String, String)>, AppError> {
+async fn pool_query(
+    conn: &mut SqliteConnection,
+    t: &TaskScope,
+) -> Result<Vec<(i64, String, String)>, AppError> {
     let mut sql = String::from("SELECT id, credit_code, risk_class FROM enterprises WHERE status = 'active'");
     let mut binds: Vec<String> = Vec::new();
     if let Some(c) = &t.scope_category {
@@ -63,7 +63,9 @@ async fn pool_query(conn: &mut SqliteConnection, t: &TaskScope) -> Result<Vec<(i
         sql.push_str(" AND filed_on <= ?");
         binds.push(d.clone());
     }
-    for (column, list) in [("region_code", json_list(&t.scope_regions)?), ("risk_class", json_list(&t.scope_risk_classes)?)] {
+    for (column, list) in
+        [("region_code", json_list(&t.scope_regions)?), ("risk_class", json_list(&t.scope_risk_classes)?)]
+    {
         if let Some(list) = list {
             sql.push_str(&format!(" AND {column} IN ({})", vec!["?"; list.len()].join(",")));
             if list.is_empty() {
@@ -182,15 +184,17 @@ async fn record_attempt_in(
     actor: Actor<'_>,
 ) -> Result<(), AppError> {
     let outcome = if refusal.is_some() { "refused" } else { "done" };
-    sqlx::query("INSERT INTO draw_attempts (task_id, action, outcome, reason, actor, at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(task_id)
-        .bind(action)
-        .bind(outcome)
-        .bind(refusal.unwrap_or(""))
-        .bind(actor.name)
-        .bind(now_utc())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO draw_attempts (task_id, action, outcome, reason, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(task_id)
+    .bind(action)
+    .bind(outcome)
+    .bind(refusal.unwrap_or(""))
+    .bind(actor.name)
+    .bind(now_utc())
+    .execute(&mut *conn)
+    .await?;
     if let Some(reason) = refusal {
         audit::append(
             conn,
@@ -243,7 +247,12 @@ async fn set_status(
 
 /// Freezes a filed task's pool: stores the pool, its digest, a fresh secret and its
 /// commitment, after the feasibility check (DR1 refusals 1–3 and 6). Refused attempts are recorded.
-pub async fn freeze(db: &SqlitePool, task_id: i64, draw_date: &str, actor: Actor<'_>) -> Result<Frozen, AppError> {
+pub async fn freeze(
+    db: &SqlitePool,
+    task_id: i64,
+    draw_date: &str,
+    actor: Actor<'_>,
+) -> Result<Frozen, AppError> {
     match freeze_tx(db, task_id, draw_date, actor).await {
         Err(e @ (AppError::Conflict(_) | AppError::Invalid { .. })) => {
             record_attempt(db, task_id, "freeze", Some(&e.to_string()), actor).await?;
@@ -253,7 +262,12 @@ pub async fn freeze(db: &SqlitePool, task_id: i64, draw_date: &str, actor: Actor
     }
 }
 
-async fn freeze_tx(db: &SqlitePool, task_id: i64, draw_date: &str, actor: Actor<'_>) -> Result<Frozen, AppError> {
+async fn freeze_tx(
+    db: &SqlitePool,
+    task_id: i64,
+    draw_date: &str,
+    actor: Actor<'_>,
+) -> Result<Frozen, AppError> {
     let mut tx = db.begin().await?;
     let (mut input, task, enterprise_ids) = frozen_input(&mut tx, task_id, draw_date).await?;
     let status = TaskStatus::parse(&task.status).ok_or_else(|| AppError::internal("bad task status"))?;
@@ -328,7 +342,12 @@ async fn freeze_tx(db: &SqlitePool, task_id: i64, draw_date: &str, actor: Actor<
 
 /// Runs the draw of a frozen task with the entropy supplied in the room, reveals the
 /// secret and stores the manifest. A task is drawn at most once; every attempt is recorded.
-pub async fn run_draw(db: &SqlitePool, task_id: i64, public_entropy: &str, actor: Actor<'_>) -> Result<i64, AppError> {
+pub async fn run_draw(
+    db: &SqlitePool,
+    task_id: i64,
+    public_entropy: &str,
+    actor: Actor<'_>,
+) -> Result<i64, AppError> {
     match draw_tx(db, task_id, public_entropy, actor).await {
         Err(e @ (AppError::Conflict(_) | AppError::Invalid { .. } | AppError::NotFound(_))) => {
             record_attempt(db, task_id, "draw", Some(&e.to_string()), actor).await?;
@@ -338,7 +357,12 @@ pub async fn run_draw(db: &SqlitePool, task_id: i64, public_entropy: &str, actor
     }
 }
 
-async fn draw_tx(db: &SqlitePool, task_id: i64, public_entropy: &str, actor: Actor<'_>) -> Result<i64, AppError> {
+async fn draw_tx(
+    db: &SqlitePool,
+    task_id: i64,
+    public_entropy: &str,
+    actor: Actor<'_>,
+) -> Result<i64, AppError> {
     let mut tx = db.begin().await?;
     let row: Option<(i64, String, String, Option<String>)> =
         sqlx::query_as("SELECT id, frozen_input, secret, manifest FROM draws WHERE task_id = ?")
@@ -402,13 +426,15 @@ async fn draw_tx(db: &SqlitePool, task_id: i64, public_entropy: &str, actor: Act
         .execute(&mut *tx)
         .await?;
         for (seq, inspector) in s.inspectors.iter().enumerate() {
-            sqlx::query("INSERT INTO draw_team_members (draw_id, position, seq, inspector_id) VALUES (?, ?, ?, ?)")
-                .bind(draw_id)
-                .bind(position as i64)
-                .bind(seq as i64)
-                .bind(inspector_ids[inspector])
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO draw_team_members (draw_id, position, seq, inspector_id) VALUES (?, ?, ?, ?)",
+            )
+            .bind(draw_id)
+            .bind(position as i64)
+            .bind(seq as i64)
+            .bind(inspector_ids[inspector])
+            .execute(&mut *tx)
+            .await?;
         }
     }
     set_status(&mut tx, task_id, TaskStatus::Frozen, TaskStatus::Drawn, actor, "完成抽取").await?;
@@ -436,9 +462,7 @@ async fn draw_tx(db: &SqlitePool, task_id: i64, public_entropy: &str, actor: Act
 
 /// The stored manifest of a completed draw.
 pub async fn manifest(db: &SqlitePool, draw_id: i64) -> Result<Option<String>, AppError> {
-    let row: Option<(Option<String>,)> = sqlx::query_as("SELECT manifest FROM draws WHERE id = ?")
-        .bind(draw_id)
-        .fetch_optional(db)
-        .await?;
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT manifest FROM draws WHERE id = ?").bind(draw_id).fetch_optional(db).await?;
     Ok(row.and_then(|(m,)| m))
 }

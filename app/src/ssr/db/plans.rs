@@ -93,8 +93,7 @@ pub async fn task(db: &SqlitePool, id: i64) -> Result<Option<TaskRow>, sqlx::Err
 
 /// Years that have a plan, newest first.
 pub async fn plan_years(db: &SqlitePool) -> Result<Vec<i32>, sqlx::Error> {
-    let years: Vec<(i64,)> = sqlx::query_as("SELECT year FROM annual_plans ORDER BY year DESC")
-        .fetch_all(db)
-        .await?;
+    let years: Vec<(i64,)> =
+        sqlx::query_as("SELECT year FROM annual_plans ORDER BY year DESC").fetch_all(db).await?;
     Ok(years.into_iter().map(|(y,)| y as i32).collect())
 }

@@ -1,0 +1,48 @@
+# Shuangsui — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run setup build serve test test-rust test-python test-browser site lint fmt bench
+
+## Install what is missing, build with cargo-leptos, and serve the demo on http://127.0.0.1:3000
+run: setup build serve
+
+setup:
+	scripts/setup.sh all
+
+build:
+	cargo leptos build --release
+
+serve:
+	./target/release/shuangsui serve
+
+## Every test: unit, integration (real server, real SQLite file, real binary), the
+## independent Python verifier, and headless-Chromium browser tests.
+test:
+	scripts/setup.sh test
+	$(MAKE) site test-rust test-python test-browser
+
+site:
+	scripts/build-site.sh
+
+test-rust:
+	cargo test -p app -p server
+
+test-python:
+	python3 -m unittest discover -s tests/python
+
+test-browser:
+	cargo build -p server
+	node tests/browser/run.mjs
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p app -p server --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+## Draw and verification speed: prints a table.
+bench:
+	scripts/bench.sh

@@ -1,0 +1,171 @@
+//! Freezing and drawing from the database: the stored manifest is exactly what
+//! `verify` accepts; a task is drawn at most once; every attempt is recorded.
+
+use crate::helpers::{run, spawn_app};
+use app::domain::draw;
+use app::ssr::db::draws::{freeze, run_draw, Actor};
+
+const STAFF: Actor<'static> = Actor { name: "测试经办人", role: "clerk" };
+
+async fn attempts(db: &sqlx::SqlitePool, task: i64) -> Vec<(String, String, String)> {
+    sqlx::query_as("SELECT action, outcome, reason FROM draw_attempts WHERE task_id = ? ORDER BY id")
+        .bind(task)
+        .fetch_all(db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_draw_is_stored_and_verifies_byte_for_byte() {
+    let app = spawn_app().await;
+    let manifest = app::ssr::db::draws::manifest(&app.db, 1).await.unwrap().expect("demo draw done");
+    let checks = draw::verify_manifest(&manifest).unwrap();
+    assert!(draw::first_failure(&checks).is_none());
+
+    // The same bytes, served over HTTP and written to a file, pass the command-line verifier.
+    let served: String = app
+        .client
+        .post(format!("{}/api/manifest", app.base))
+        .form(&[("draw_id", "1")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(served, manifest);
+    let file = app.dir.join("demo.json");
+    std::fs::write(&file, &manifest).unwrap();
+    let (code, out, err) = run(&["verify", file.to_str().unwrap()]);
+    assert_eq!((code, out.trim()), (0, "valid"), "{err}");
+
+    // Pool = active 成品油零售企业 filed on or before 2023-01-31; strata are risk classes.
+    let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let expected: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM enterprises WHERE category = '成品油零售企业' AND status = 'active' \
+         AND filed_on <= '2023-01-31'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(m["pool"].as_array().unwrap().len() as i64, expected);
+    // Inspectors: active, certificate valid on the draw date, of the task's department only.
+    let eligible: Vec<String> = sqlx::query_scalar(
+        "SELECT certificate_no FROM inspectors WHERE department_id = 'swj-zfzd' AND active = 1 \
+         AND valid_from <= '2023-03-10' AND valid_to >= '2023-03-10' ORDER BY certificate_no",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let ids: Vec<&str> =
+        m["inspectors"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, eligible);
+    // The secret is revealed only in the finished manifest; selections are stored as rows.
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM draw_selections WHERE draw_id = 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored as usize, m["selected"].as_array().unwrap().len());
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM tasks WHERE id = 1").fetch_one(&app.db).await.unwrap();
+    assert_eq!(status, "drawn");
+}
+
+#[tokio::test]
+async fn a_task_is_drawn_at_most_once_and_every_attempt_is_recorded() {
+    let app = spawn_app().await;
+    let before = attempts(&app.db, 1).await.len();
+    let err = run_draw(&app.db, 1, "1 2 3 4 5 6", STAFF).await.unwrap_err();
+    assert_eq!(err.status(), 409);
+    assert!(err.to_string().contains("只能抽取一次"), "{err}");
+    let after = attempts(&app.db, 1).await;
+    assert_eq!(after.len(), before + 1);
+    assert_eq!(after.last().unwrap().1, "refused");
+    // Freezing again is refused too, and recorded.
+    assert!(freeze(&app.db, 1, "2023-03-10", STAFF).await.is_err());
+    assert_eq!(attempts(&app.db, 1).await.len(), before + 2);
+}
+
+#[tokio::test]
+async fn only_a_filed_task_can_be_frozen() {
+    let app = spawn_app().await;
+    // Task 2 is approved but not yet filed with the order office.
+    let err = freeze(&app.db, 2, "2023-05-10", STAFF).await.unwrap_err();
+    assert!(err.to_string().contains("已备案"), "{err}");
+    let recorded = attempts(&app.db, 2).await;
+    assert_eq!(recorded.len(), 1);
+    assert_eq!((recorded[0].0.as_str(), recorded[0].1.as_str()), ("freeze", "refused"));
+    let draws: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM draws WHERE task_id = 2").fetch_one(&app.db).await.unwrap();
+    assert_eq!(draws, 0, "nothing half-written");
+}
+
+#[tokio::test]
+async fn a_joint_task_draws_teams_covering_both_departments() {
+    let app = spawn_app().await;
+    let frozen = freeze(&app.db, 3, "2023-07-05", STAFF).await.unwrap();
+    // Before the draw: the commitment is public, the secret is not in anything served.
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM tasks WHERE id = 3").fetch_one(&app.db).await.unwrap();
+    assert_eq!(status, "frozen");
+    let early = app::ssr::db::draws::manifest(&app.db, frozen.draw_id).await.unwrap();
+    assert!(early.is_none(), "no manifest before the draw");
+
+    // Entropy that breaks DR1's rule is refused, recorded, and leaves the task frozen.
+    let err = run_draw(&app.db, 3, "１２３", STAFF).await.unwrap_err();
+    assert!(err.to_string().contains("refusal 5"), "{err}");
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM tasks WHERE id = 3").fetch_one(&app.db).await.unwrap();
+    assert_eq!(status, "frozen");
+
+    let draw_id = run_draw(&app.db, 3, "6 6 1 2 3 5 4 4 2 1", STAFF).await.unwrap();
+    let manifest = app::ssr::db::draws::manifest(&app.db, draw_id).await.unwrap().unwrap();
+    let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    assert_eq!(m["task_id"], "2023003-003");
+    assert_eq!(m["departments"], serde_json::json!(["swj-sctx", "scjgj"]));
+    assert_eq!(m["commitment"], frozen.commitment.as_str());
+    assert_eq!(m["pool_digest"], frozen.pool_digest.as_str());
+    let dept_of = |id: &str| {
+        m["inspectors"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()["department"].clone()
+    };
+    for s in m["selected"].as_array().unwrap() {
+        let team: Vec<_> =
+            s["inspectors"].as_array().unwrap().iter().map(|i| dept_of(i.as_str().unwrap())).collect();
+        assert!(team.len() >= 2);
+        assert!(team.contains(&"swj-sctx".into()) && team.contains(&"scjgj".into()), "{s}");
+    }
+    assert!(draw::first_failure(&draw::verify_manifest(&manifest).unwrap()).is_none());
+}
+
+#[tokio::test]
+async fn the_independent_python_verifier_accepts_the_engine_output() {
+    let app = spawn_app().await;
+    let manifest = app::ssr::db::draws::manifest(&app.db, 1).await.unwrap().unwrap();
+    let file = app.dir.join("for-python.json");
+    std::fs::write(&file, &manifest).unwrap();
+    let script = crate::helpers::repo().join("docs/dr1_verify.py");
+    let out = std::process::Command::new("python3").arg(&script).arg(&file).output().expect("python3 runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "valid",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success());
+
+    // And it notices a changed team, as the engine does.
+    let mut m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let team = m["selected"][0]["inspectors"].as_array().unwrap().clone();
+    let other = m["inspectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].clone())
+        .find(|id| !team.contains(id))
+        .unwrap();
+    m["selected"][0]["inspectors"][0] = other;
+    std::fs::write(&file, m.to_string()).unwrap();
+    let out = std::process::Command::new("python3").arg(&script).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("selected[0].inspectors"));
+}

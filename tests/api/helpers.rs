@@ -1,0 +1,105 @@
+//! Booting the app, temporary databases, and finding the built binary.
+
+use server::cli::ServeArgs;
+use sqlx::SqlitePool;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A running app on a free port with its own fresh database (demo data loaded).
+pub struct TestApp {
+    pub base: String,
+    pub db: SqlitePool,
+    pub dir: TempDir,
+    pub client: reqwest::Client,
+}
+
+/// A directory removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// A fresh, empty directory under the system temp dir.
+    pub fn new(tag: &str) -> Self {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "shuangsui-test-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+    /// A path inside the directory.
+    pub fn join(&self, p: &str) -> PathBuf {
+        self.0.join(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Boots the real router on 127.0.0.1:0 with a fresh database file.
+pub async fn spawn_app() -> TestApp {
+    let dir = TempDir::new("app");
+    let args = ServeArgs {
+        addr: "127.0.0.1:0".into(),
+        db: format!("sqlite://{}", dir.join("test.db").display()),
+        site_root: repo().join("target/site").display().to_string(),
+        no_demo: false,
+    };
+    let prepared = server::serve::prepare(&args).await.expect("server starts");
+    let base = format!("http://{}", prepared.addr);
+    let db = prepared.state.db.clone();
+    tokio::spawn(async move { axum::serve(prepared.listener, prepared.app).await.unwrap() });
+    TestApp { base, db, dir, client: reqwest::Client::new() }
+}
+
+/// The repository root (the parent of `server/`, whose manifest runs these tests).
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// The `shuangsui` binary cargo built for these tests.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_shuangsui"))
+}
+
+/// Runs the binary with `args`; returns (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(binary()).args(args).output().expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A spec vector as JSON.
+pub fn vector(name: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(repo().join("spec/vectors").join(name)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The DR1 input fields of a manifest (derived fields removed).
+pub fn inputs_of(manifest: &serde_json::Value) -> serde_json::Value {
+    let mut m = manifest.clone();
+    let obj = m.as_object_mut().unwrap();
+    for k in ["protocol", "pool_digest", "seed", "selected", "recusals"] {
+        obj.remove(k);
+    }
+    m
+}
+
+/// The fields a DR1 implementation derives, for comparison.
+pub fn derived_of(manifest: &serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "pool_digest": manifest["pool_digest"],
+        "commitment": manifest["commitment"],
+        "seed": manifest["seed"],
+        "selected": manifest["selected"],
+        "recusals": manifest["recusals"],
+    })
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real app booted on port 0 with a fresh SQLite file, and the
+//! real `shuangsui` binary for the command line. One binary for all of them.
+
+mod cli;
+mod draws;
+mod helpers;
+mod pages;
+mod schema;

@@ -1,0 +1,56 @@
+//! Server-rendered pages answer with the right status and content.
+
+use crate::helpers::spawn_app;
+
+const TASKS: [&str; 3] = [
+    "2023 年商务局成品油销售企业内部联合随机抽查",
+    "2023 年商务局拍卖企业内部联合随机抽查",
+    "2023 年商务局二手车销售企业部门联合随机抽查",
+];
+
+#[tokio::test]
+async fn home_shows_the_2023_plan_with_its_three_tasks() {
+    let app = spawn_app().await;
+    let resp = app.client.get(&app.base).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert!(html.contains("邯郸市商务局 2023 年度随机抽查工作计划"));
+    for t in TASKS {
+        assert!(html.contains(t), "missing {t}");
+    }
+    // The columns of the founding document's table, in its order, and the 备注 row.
+    let mut at = 0;
+    for col in app::labels::PLAN_COLUMNS {
+        let pos = html[at..].find(col).unwrap_or_else(|| panic!("column {col} missing or out of order"));
+        at += pos;
+    }
+    assert!(html.contains("1、无特殊情况，严格按计划执行； 2、专项检查不计入本计划。"));
+    for w in ["2023 年 3 月-4 月", "2023 年 5 月-6 月", "2023 年 7 月-9 月"] {
+        assert!(html.contains(w), "missing window {w}");
+    }
+    // Rendered in full on the server: readable before (and without) the WASM.
+    assert!(!html.contains("加载中"), "the plan must not stream in behind a loading placeholder");
+}
+
+#[tokio::test]
+async fn unknown_year_and_unknown_path_are_404_with_a_chinese_message() {
+    let app = spawn_app().await;
+    let resp = app.client.get(format!("{}/plans/2031", app.base)).send().await.unwrap();
+    assert_eq!(resp.status(), 404);
+    assert!(resp.text().await.unwrap().contains("没有 2031 年度的抽查计划"));
+    let resp = app.client.get(format!("{}/no/such/page", app.base)).send().await.unwrap();
+    assert_eq!(resp.status(), 404);
+    assert!(resp.text().await.unwrap().contains("页面不存在"));
+}
+
+#[tokio::test]
+async fn verify_page_is_served_for_a_draw() {
+    let app = spawn_app().await;
+    let resp = app.client.get(format!("{}/verify/1", app.base)).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("验证抽取结果"));
+    let resp = app.client.get(format!("{}/verify/999", app.base)).send().await.unwrap();
+    assert_eq!(resp.status(), 404);
+}
