@@ -3,7 +3,10 @@
 use crate::cli::ServeArgs;
 use app::ssr::AppState;
 use app::{shell, App};
-use axum::http::{header, HeaderValue};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -78,11 +81,28 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("public, max-age=300, must-revalidate"),
         ));
     Router::new()
+        .route("/api/public/draws/{id}/manifest.json", get(manifest_download))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .merge(assets)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// The stored manifest of a finished draw, as a file (exactly the bytes `verify` accepts).
+async fn manifest_download(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    match app::ssr::db::draws::manifest(&state.db, id).await {
+        Ok(Some(manifest)) => (
+            [
+                (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"draw-{id}-manifest.json\"")),
+            ],
+            manifest,
+        )
+            .into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, "该抽取尚未完成或不存在").into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
 }
 
 async fn shutdown_signal() {

@@ -106,6 +106,16 @@ fn tampering_fails_verification_naming_the_field() {
     });
     assert_eq!(code, 1);
     assert!(out.contains("seed"), "{out}");
+    // With post recusals, a changed entropy makes them impossible to replay; the verifier
+    // still names the altered field instead of refusing the manifest.
+    for name in ["edge.json", "post-recusal.json"] {
+        let (code, out) = tampered(name, |v| {
+            let e = v["public_entropy"].as_str().unwrap().to_string();
+            v["public_entropy"] = format!("{e}9").into();
+        });
+        assert_eq!(code, 1, "{name}");
+        assert!(out.contains("seed"), "{name}: {out}");
+    }
 }
 
 #[test]

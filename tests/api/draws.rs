@@ -34,6 +34,11 @@ async fn the_demo_draw_is_stored_and_verifies_byte_for_byte() {
         .await
         .unwrap();
     assert_eq!(served, manifest);
+    let download =
+        app.client.get(format!("{}/api/public/draws/1/manifest.json", app.base)).send().await.unwrap();
+    assert_eq!(download.status(), 200);
+    assert!(download.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    assert_eq!(download.text().await.unwrap(), manifest);
     let file = app.dir.join("demo.json");
     std::fs::write(&file, &manifest).unwrap();
     let (code, out, err) = run(&["verify", file.to_str().unwrap()]);

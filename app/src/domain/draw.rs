@@ -1786,7 +1786,50 @@ pub fn verify_manifest(json: &str) -> Result<Vec<Check>, InputError> {
     let claimed_selected = raw.selected.take().unwrap_or_default();
     let claimed_recusals = raw.recusals.take().unwrap_or_default();
     let input = input_of(raw)?;
-    let derived = derive(&input)?;
+    let claimed =
+        Claimed { protocol, pool_digest, seed, selected: claimed_selected, recusals: claimed_recusals };
+    match derive(&input) {
+        Ok(derived) => Ok(compare(&input, &derived, &claimed)),
+        // Refusal 7 depends on the draw itself: when the recorded seed, pool or selection was
+        // altered, the post recusals no longer fit. Name the altered field rather than refuse.
+        Err(Refusal::PostRecusal(fault)) if claimed.seed.is_some() => {
+            let before_recusals = DrawInput { post_recusals: Vec::new(), ..input.clone() };
+            let partial = derive(&before_recusals)?;
+            let altered: Vec<Check> = compare(&before_recusals, &partial, &claimed)
+                .into_iter()
+                .filter(|c| !c.ok && is_draw_field(&c.name))
+                .collect();
+            if altered.is_empty() {
+                Err(Refusal::PostRecusal(fault).into())
+            } else {
+                Ok(altered)
+            }
+        }
+        Err(refusal) => Err(refusal.into()),
+    }
+}
+
+/// Whether a check concerns a field fixed before any post recusal (seed, pool, selection order).
+fn is_draw_field(name: &str) -> bool {
+    matches!(name, "protocol" | "pool_digest" | "seed" | "selected: count")
+        || name.ends_with(": code")
+        || name.ends_with(": key")
+        || name.ends_with(": stratum")
+}
+
+/// The derived fields a manifest claims.
+struct Claimed {
+    protocol: Option<Value>,
+    pool_digest: Option<Value>,
+    seed: Option<Value>,
+    selected: Vec<ClaimedSelected>,
+    recusals: Vec<ClaimedRecusal>,
+}
+
+/// Every check of a manifest's claimed fields against a derivation, in manifest order.
+fn compare(input: &DrawInput, derived: &Derived, claimed: &Claimed) -> Vec<Check> {
+    let Claimed { protocol, pool_digest, seed, selected: claimed_selected, recusals: claimed_recusals } =
+        claimed;
     let s = |x: &str| Some(Value::String(x.to_string()));
 
     let mut checks = vec![
@@ -1867,7 +1910,7 @@ pub fn verify_manifest(json: &str) -> Result<Vec<Check>, InputError> {
         });
     }
     checks.push(count_check("recusals: count", derived.recusals.len(), claimed_recusals.len()));
-    Ok(checks)
+    checks
 }
 
 /// The first failed check, if any.

@@ -68,9 +68,15 @@ pub fn VerifyPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match loaded.await {
                     Err(error) => view! { <ErrorBox error/> }.into_any(),
-                    Ok(Some(_)) => view! {
-                        <p class="note">{format!("已载入第 {} 号抽取的清单。", draw_id().unwrap_or_default())}</p>
-                    }.into_any(),
+                    Ok(Some(_)) => {
+                        let id = draw_id().unwrap_or_default();
+                        view! {
+                            <p class="note">
+                                {format!("已载入第 {id} 号抽取的清单。")} " "
+                                <a href=format!("/api/public/draws/{id}/manifest.json") download>"下载抽取清单"</a>
+                            </p>
+                        }.into_any()
+                    }
                     Ok(None) => ().into_any(),
                 }
             })}
