@@ -37,8 +37,8 @@ if ! [ -d tests/browser/node_modules/playwright-core ]; then
   npm ci --silent --no-audit --no-fund --prefix tests/browser
 fi
 
-if ! [ -x /usr/bin/chromium ]; then
-  say "installing Debian's chromium for the browser tests"
+if ! dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1; then
+  say "installing Debian's chromium and a CJK font for the browser tests"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
