@@ -30,3 +30,39 @@ pub const NO_PLAN: &str = "尚无年度抽查计划。";
 pub const NO_MATCHING_TASKS: &str = "没有符合筛选条件的任务。";
 pub const LOADING: &str = "加载中…";
 pub const NOT_FOUND: &str = "页面不存在";
+
+// ---- plan calendar (年度计划日历) ----
+pub const NAV_CALENDAR: &str = "计划日历";
+pub const CALENDAR_TABLE_VIEW: &str = "表格视图";
+pub const FILTER_STATUS: &str = "按状态筛选";
+pub const ALL_STATUSES: &str = "全部状态";
+pub const APPLY_FILTER: &str = "筛选";
+pub const CALENDAR_LEGEND: &str = "图例";
+pub const CALENDAR_TIMELINE: &str = "年度时间轴";
+pub const CALENDAR_BY_MONTH: &str = "按月份";
+pub const CALENDAR_TASK_COLUMN: &str = "抽查任务";
+pub const CALENDAR_TODAY: &str = "今天";
+pub const CALENDAR_HINT: &str =
+    "悬停或用 Tab 键聚焦任务条可查看详情；方向键在任务间移动，Home/End 跳到首末项，回车打开任务。";
+/// Legend of the calendar: one label per status group, in workflow order.
+pub const CALENDAR_STATUS_GROUPS: [&str; 8] =
+    ["草稿", "待审批", "已审批并备案", "名单已冻结", "已抽取", "检查中", "结果已录入", "已公示"];
+
+/// `共 3 项任务`.
+pub fn task_count(n: usize) -> String {
+    format!("共 {n} 项任务")
+}
+
+/// A month header: `3 月`.
+pub fn month(m: u32) -> String {
+    format!("{m} 月")
+}
+
+/// Months of a window, short: `3–4 月`, or `5 月` for one month.
+pub fn month_span(start: u32, end: u32) -> String {
+    if start == end {
+        format!("{start} 月")
+    } else {
+        format!("{start}–{end} 月")
+    }
+}

@@ -48,6 +48,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFoundPage>
                     <Route ssr=SsrMode::Async path=StaticSegment("") view=pages::plans::plan_page::PlanPage/>
                     <Route ssr=SsrMode::Async path=path!("/plans/:year") view=pages::plans::plan_page::PlanPage/>
+                    <Route ssr=SsrMode::Async path=path!("/calendar") view=pages::plans::calendar_page::CalendarPage/>
+                    <Route ssr=SsrMode::Async path=path!("/plans/:year/calendar") view=pages::plans::calendar_page::CalendarPage/>
+                    <Route ssr=SsrMode::Async path=path!("/tasks/new") view=pages::tasks::task_form_page::TaskFormPage/>
+                    <Route ssr=SsrMode::Async path=path!("/tasks/:id") view=pages::tasks::task_page::TaskPage/>
+                    <Route ssr=SsrMode::Async path=path!("/tasks/:id/edit") view=pages::tasks::task_form_page::TaskFormPage/>
                     <Route ssr=SsrMode::Async path=path!("/verify") view=pages::verify::verify_page::VerifyPage/>
                     <Route ssr=SsrMode::Async path=path!("/verify/:draw_id") view=pages::verify::verify_page::VerifyPage/>
                 </Routes>

@@ -6,3 +6,4 @@ mod draws;
 mod helpers;
 mod pages;
 mod schema;
+mod tasks;

@@ -2,3 +2,4 @@
 
 pub mod draws;
 pub mod plans;
+pub mod tasks;

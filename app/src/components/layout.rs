@@ -12,6 +12,7 @@ pub fn Header() -> impl IntoView {
             <a class="brand" href="/">"双随"<span class="brand-sub">"双随机、一公开"</span></a>
             <nav aria-label="主导航">
                 <a href="/">{labels::NAV_PLAN}</a>
+                <a href="/calendar">{labels::NAV_CALENDAR}</a>
                 <a href="/verify">{labels::NAV_VERIFY}</a>
             </nav>
         </header>

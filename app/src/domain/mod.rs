@@ -3,6 +3,7 @@
 pub mod credit_code;
 pub mod draw;
 pub mod enterprise;
+pub mod import;
 pub mod inspector;
 pub mod plan;
 pub mod region;

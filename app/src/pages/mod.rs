@@ -2,4 +2,5 @@
 
 pub mod not_found;
 pub mod plans;
+pub mod tasks;
 pub mod verify;

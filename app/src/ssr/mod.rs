@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod db;
 pub mod demo;
+pub mod plan_sheet;
 
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;

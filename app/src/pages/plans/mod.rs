@@ -1,3 +1,4 @@
 //! Plan pages.
 
+pub mod calendar_page;
 pub mod plan_page;

@@ -85,6 +85,8 @@ fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
+            <a class="button" href=format!("/tasks/new?year={}", plan.year) data-testid="new-task">"新增任务"</a>
+            <a href=format!("/plans/{}/calendar", plan.year)>"查看日历"</a>
             <span class="count" data-testid="task-count">
                 {move || format!("共 {} 项任务", visible().len())}
             </span>
@@ -124,7 +126,7 @@ fn TaskRowView(task: TaskRow) -> impl IntoView {
             <td>{task.plan_no.clone()}</td>
             <td>{task.plan_name.clone()}</td>
             <td>{task.task_no.clone()}</td>
-            <td class="task-name">{task.task_name.clone()}</td>
+            <td class="task-name"><a href=format!("/tasks/{}", task.id)>{task.task_name.clone()}</a></td>
             <td>{task.kind.label()}</td>
             <td>{ratio_label(task.ratio_bp)}</td>
             <td>{task.items.clone()}</td>

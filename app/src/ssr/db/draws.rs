@@ -2,7 +2,8 @@
 //! served later is byte-for-byte what `shuangsui verify` accepts.
 
 use crate::domain::draw::{self, ConflictPair, DrawInput, InspectorEntry, PoolEntry};
-use crate::domain::plan::TaskStatus;
+use crate::domain::enterprise::RiskClass;
+use crate::domain::plan::{Scope, TaskStatus};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Change};
 use crate::ssr::now_utc;
@@ -43,43 +44,42 @@ struct TaskScope {
     max_per_inspector: i64,
 }
 
-fn json_list(text: &Option<String>) -> Result<Option<Vec<String>>, AppError> {
-    text.as_deref().map(serde_json::from_str::<Vec<String>>).transpose().map_err(AppError::internal)
+impl TaskScope {
+    /// The scope filters stored on the task.
+    fn scope(&self) -> Result<Scope, AppError> {
+        scope_from_columns(
+            &self.scope_category,
+            &self.scope_filed_before,
+            &self.scope_regions,
+            &self.scope_risk_classes,
+        )
+    }
 }
 
-/// The pool the task's filters give today: (enterprise id, credit code, risk class),
-/// active enterprises only, in credit-code order.
-async fn pool_query(
-    conn: &mut SqliteConnection,
-    t: &TaskScope,
-) -> Result<Vec<(i64, String, String)>, AppError> {
-    let mut sql = String::from("SELECT id, credit_code, risk_class FROM enterprises WHERE status = 'active'");
-    let mut binds: Vec<String> = Vec::new();
-    if let Some(c) = &t.scope_category {
-        sql.push_str(" AND category = ?");
-        binds.push(c.clone());
-    }
-    if let Some(d) = &t.scope_filed_before {
-        sql.push_str(" AND filed_on <= ?");
-        binds.push(d.clone());
-    }
-    for (column, list) in
-        [("region_code", json_list(&t.scope_regions)?), ("risk_class", json_list(&t.scope_risk_classes)?)]
-    {
-        if let Some(list) = list {
-            sql.push_str(&format!(" AND {column} IN ({})", vec!["?"; list.len()].join(",")));
-            if list.is_empty() {
-                sql.push_str(" AND 0");
-            }
-            binds.extend(list);
-        }
-    }
-    sql.push_str(" ORDER BY credit_code");
-    let mut q = sqlx::query_as::<_, (i64, String, String)>(&sql);
-    for b in &binds {
-        q = q.bind(b);
-    }
-    Ok(q.fetch_all(&mut *conn).await?)
+/// Builds a [`Scope`] from the task's scope columns (JSON lists for regions and classes).
+pub fn scope_from_columns(
+    category: &Option<String>,
+    filed_before: &Option<String>,
+    regions: &Option<String>,
+    risk_classes: &Option<String>,
+) -> Result<Scope, AppError> {
+    let list = |text: &Option<String>| -> Result<Vec<String>, AppError> {
+        Ok(text
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(AppError::internal)?
+            .unwrap_or_default())
+    };
+    Ok(Scope {
+        category: category.clone(),
+        filed_before: filed_before.clone(),
+        regions: list(regions)?,
+        risk_classes: list(risk_classes)?
+            .iter()
+            .map(|c| RiskClass::parse(c).ok_or_else(|| AppError::internal(format!("bad risk class {c}"))))
+            .collect::<Result<_, _>>()?,
+    })
 }
 
 /// The DR1 inputs of a task as they stand now, less secret and entropy, plus the
@@ -99,7 +99,7 @@ async fn frozen_input(
     .await?
     .ok_or_else(|| AppError::NotFound(format!("任务 {task_id} 不存在")))?;
 
-    let pool_rows = pool_query(conn, &t).await?;
+    let pool_rows = super::pool::members(conn, &t.scope()?).await?;
     let enterprise_ids = pool_rows.iter().map(|(id, _, _)| *id).collect();
     let pool: Vec<PoolEntry> =
         pool_rows.into_iter().map(|(_, code, stratum)| PoolEntry { code, stratum }).collect();

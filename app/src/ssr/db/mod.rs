@@ -2,6 +2,8 @@
 
 pub mod draws;
 pub mod plans;
+pub mod pool;
+pub mod tasks;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;

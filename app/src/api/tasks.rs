@@ -1,0 +1,49 @@
+//! Server functions for tasks: the task page, the form, the live pool estimate, saving.
+
+use crate::domain::plan::{PoolEstimate, Scope, TaskDetail, TaskDraft, TaskFormOptions};
+use crate::error::AppError;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// Everything about one task.
+#[server(prefix = "/api", endpoint = "task")]
+pub async fn get_task(id: i64) -> Result<TaskDetail, AppError> {
+    let db = crate::ssr::db()?;
+    crate::ssr::db::tasks::detail(&db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("任务 {id} 不存在")))
+}
+
+/// The form of a task: its current draft (`None` for a new one) and the choices.
+#[server(prefix = "/api", endpoint = "task_form")]
+pub async fn get_task_form(id: Option<i64>) -> Result<(Option<TaskDraft>, TaskFormOptions), AppError> {
+    let db = crate::ssr::db()?;
+    let options = crate::ssr::db::tasks::form_options(&db).await?;
+    let draft = match id {
+        Some(id) => Some(
+            crate::ssr::db::tasks::draft(&db, id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("任务 {id} 不存在")))?,
+        ),
+        None => None,
+    };
+    Ok((draft, options))
+}
+
+/// How many enterprises a scope gives now, and how many would be drawn.
+#[server(prefix = "/api", endpoint = "pool_estimate", input = server_fn::codec::Json)]
+pub async fn estimate_pool(
+    scope: Scope,
+    ratio_bp: u32,
+    risk_ratios_bp: BTreeMap<String, u32>,
+) -> Result<PoolEstimate, AppError> {
+    let db = crate::ssr::db()?;
+    crate::ssr::db::tasks::estimate(&db, &scope, ratio_bp, &risk_ratios_bp).await
+}
+
+/// Saves a new or edited task; returns its id.
+#[server(prefix = "/api", endpoint = "save_task", input = server_fn::codec::Json)]
+pub async fn save_task(draft: TaskDraft) -> Result<i64, AppError> {
+    let db = crate::ssr::db()?;
+    crate::ssr::db::tasks::save(&db, &draft, "staff").await
+}

@@ -1,0 +1,4 @@
+//! Task pages: one task in one place, and its form.
+
+pub mod task_form_page;
+pub mod task_page;

@@ -1,0 +1,374 @@
+//! `/tasks/new?year=Y` and `/tasks/:id/edit`: every column of the plan table, with the
+//! pool the filters give shown live while editing.
+
+use crate::api::tasks::{estimate_pool, get_task_form, save_task};
+use crate::components::error_view::ErrorBox;
+use crate::domain::enterprise::RiskClass;
+use crate::domain::plan::{ratio_label, FieldError, Scope, TaskDraft, TaskFormOptions, TaskKind};
+use crate::error::AppError;
+use crate::labels;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+/// The task form page (new or edit).
+#[component]
+pub fn TaskFormPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
+    let year = move || query.read().get("year").and_then(|v| v.parse::<i32>().ok());
+    let form = Resource::new(id, get_task_form);
+    view! {
+        <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
+            {move || Suspend::new(async move {
+                match form.await {
+                    Ok((draft, options)) => {
+                        let draft = draft.unwrap_or_else(|| new_draft(year().or(options.years.first().copied()).unwrap_or(2023)));
+                        view! { <TaskForm draft options/> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn new_draft(year: i32) -> TaskDraft {
+    TaskDraft {
+        id: None,
+        year,
+        plan_no: String::new(),
+        plan_name: String::new(),
+        task_no: String::new(),
+        task_name: String::new(),
+        kind: TaskKind::Targeted,
+        ratio_bp: 200,
+        risk_ratios_bp: Default::default(),
+        item_ids: Vec::new(),
+        scope_text: String::new(),
+        scope: Scope::default(),
+        initiating_department_id: String::new(),
+        joint_department_id: None,
+        start_month: 1,
+        end_month: 1,
+        team_size: 2,
+        max_per_inspector: 0,
+    }
+}
+
+/// Parses a percentage such as `2`, `2.5` or `2%` into basis points.
+fn percent_to_bp(text: &str) -> Option<u32> {
+    let t = text.trim().trim_end_matches(['%', '％']).trim();
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    if whole.is_empty()
+        || frac.len() > 2
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: u32 = whole.parse().ok()?;
+    let frac: u32 = format!("{frac:0<2}").parse().ok()?;
+    whole.checked_mul(100)?.checked_add(frac).filter(|bp| *bp <= 10_000)
+}
+
+fn bp_to_percent(bp: u32) -> String {
+    ratio_label(bp).trim_end_matches('%').to_string()
+}
+
+#[component]
+fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
+    let is_new = draft.id.is_none();
+    let d = RwSignal::new(draft.clone());
+    let ratio_text = RwSignal::new(bp_to_percent(draft.ratio_bp));
+    let by_class = RwSignal::new(!draft.risk_ratios_bp.is_empty());
+    let class_text: Vec<(RiskClass, RwSignal<String>)> =
+        RiskClass::ALL.into_iter().map(|c| (c, RwSignal::new(bp_to_percent(draft.ratio_of(c))))).collect();
+    let tried = RwSignal::new(false);
+    let server_error = RwSignal::new(None::<AppError>);
+
+    // Ratios: the text fields are the source; the draft gets the parsed values.
+    let class_text_for_sync = class_text.clone();
+    let ratio_problem = Memo::new(move |_| {
+        let mut problems = Vec::new();
+        match percent_to_bp(&ratio_text.get()) {
+            Some(bp) => d.update(|x| x.ratio_bp = bp),
+            None => problems.push(FieldError {
+                field: "ratio".into(),
+                message: "抽查比例应为 0–100 之间的百分数，如 2 或 2.5".into(),
+            }),
+        }
+        let mut classes = std::collections::BTreeMap::new();
+        if by_class.get() {
+            for (c, t) in &class_text_for_sync {
+                match percent_to_bp(&t.get()) {
+                    Some(bp) => {
+                        classes.insert(c.code().to_string(), bp);
+                    }
+                    None => problems.push(FieldError {
+                        field: "risk_ratios".into(),
+                        message: format!("{} 类比例应为 0–100 之间的百分数", c.code()),
+                    }),
+                }
+            }
+        }
+        d.update(|x| x.risk_ratios_bp = classes);
+        problems
+    });
+    let errors = Memo::new(move |_| {
+        let mut e = ratio_problem.get();
+        e.extend(
+            d.with(|x| x.validate()).into_iter().filter(|f| f.field != "ratio" && f.field != "risk_ratios"),
+        );
+        e
+    });
+    let error_of = move |field: &'static str| {
+        move || {
+            tried
+                .get()
+                .then(|| errors.with(|e| e.iter().find(|x| x.field == field).map(|x| x.message.clone())))
+                .flatten()
+        }
+    };
+
+    let estimate = Resource::new(
+        move || d.with(|x| (x.scope.clone(), x.ratio_bp, x.risk_ratios_bp.clone())),
+        |(scope, ratio, classes)| estimate_pool(scope, ratio, classes),
+    );
+
+    let navigate = use_navigate();
+    let save = Action::new(|draft: &TaskDraft| save_task(draft.clone()));
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(id)) => navigate(&format!("/tasks/{id}"), Default::default()),
+        Some(Err(e)) => server_error.set(Some(e)),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        tried.set(true);
+        server_error.set(None);
+        if errors.with(|e| e.is_empty()) {
+            save.dispatch(d.get_untracked());
+        }
+    };
+
+    let text = move |label: &'static str,
+                     field: &'static str,
+                     get: fn(&TaskDraft) -> String,
+                     set: fn(&mut TaskDraft, String)| {
+        let err = error_of(field);
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <input name=field prop:value=move || d.with(get) on:input=move |ev| d.update(|x| set(x, event_target_value(&ev)))
+                    aria-invalid=move || err().is_some().then_some("true")/>
+                {move || err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+            </label>
+        }
+    };
+
+    let departments = options.departments.clone();
+    let dept_options = move |selected: Option<String>| {
+        departments
+            .iter()
+            .map(|(id, name)| view! { <option value=id.clone() selected=selected.as_deref() == Some(id.as_str())>{name.clone()}</option> })
+            .collect_view()
+    };
+    let months = |selected: u32| {
+        (1..=12u32)
+            .map(
+                |m| view! { <option value=m.to_string() selected=m == selected>{format!("{m} 月")}</option> },
+            )
+            .collect_view()
+    };
+    let window_err = error_of("window");
+    let category_err = error_of("category");
+    let team_err = error_of("team_size");
+    let filed_err = error_of("filed_before");
+    let ratio_err = error_of("ratio");
+    let classes_err = error_of("risk_ratios");
+    let dept_err = error_of("initiating_department_id");
+    let title =
+        if is_new { "新增抽查任务".to_string() } else { format!("编辑：{}", draft.task_name) };
+
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <form class="task-form" on:submit=on_submit novalidate>
+            <fieldset>
+                <legend>{format!("{} 年度计划中的任务", draft.year)}</legend>
+                {text("抽查计划编号", "plan_no", |x| x.plan_no.clone(), |x, v| x.plan_no = v)}
+                {text("抽查计划名称", "plan_name", |x| x.plan_name.clone(), |x, v| x.plan_name = v)}
+                {text("抽查任务编号", "task_no", |x| x.task_no.clone(), |x, v| x.task_no = v)}
+                {text("抽查任务名称", "task_name", |x| x.task_name.clone(), |x, v| x.task_name = v)}
+                <label class="field">
+                    <span>"抽查类型"</span>
+                    <select name="kind" on:change=move |ev| d.update(|x| x.kind = TaskKind::parse(&event_target_value(&ev)).unwrap_or(TaskKind::Targeted))>
+                        <option value="targeted" selected=draft.kind == TaskKind::Targeted>"定向"</option>
+                        <option value="general" selected=draft.kind == TaskKind::General>"不定向"</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span>"抽查比例（%）"</span>
+                    <input name="ratio" inputmode="decimal" prop:value=move || ratio_text.get() on:input=move |ev| ratio_text.set(event_target_value(&ev))/>
+                    {move || ratio_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+                </label>
+                <label class="check">
+                    <input type="checkbox" name="by_class" prop:checked=move || by_class.get() on:change=move |ev| by_class.set(event_target_checked(&ev))/>
+                    "按信用风险分类设置不同比例（对风险高的企业提高比例）"
+                </label>
+                <Show when=move || by_class.get()>
+                    <div class="inline-fields">
+                        {class_text.iter().map(|(c, t)| {
+                            let t = *t;
+                            view! {
+                                <label class="field small">
+                                    <span>{format!("{} 类（%）", c.code())}</span>
+                                    <input name=format!("ratio_{}", c.code()) inputmode="decimal" prop:value=move || t.get() on:input=move |ev| t.set(event_target_value(&ev))/>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                    {move || classes_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+                </Show>
+            </fieldset>
+            <fieldset>
+                <legend>"抽查事项"</legend>
+                <div class="checks-grid">
+                    {options.items.iter().map(|(id, name)| {
+                        let id = *id;
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" name="items" prop:checked=move || d.with(|x| x.item_ids.contains(&id))
+                                    on:change=move |ev| { let on = event_target_checked(&ev); d.update(|x| { x.item_ids.retain(|i| *i != id); if on { x.item_ids.push(id); } }) }/>
+                                {name.clone()}
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <fieldset>
+                <legend>"抽查对象范围"</legend>
+                {text("范围说明（计划表中的文字）", "scope_text", |x| x.scope_text.clone(), |x, v| x.scope_text = v)}
+                <label class="field">
+                    <span>"检查对象类别"</span>
+                    <select name="category" on:change=move |ev| { let v = event_target_value(&ev); d.update(|x| x.scope.category = (!v.is_empty()).then_some(v)) }>
+                        <option value="">"全部类别（不定向）"</option>
+                        {options.categories.iter().map(|c| view! { <option value=c.clone() selected=draft.scope.category.as_deref() == Some(c.as_str())>{c.clone()}</option> }).collect_view()}
+                    </select>
+                    {move || category_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+                </label>
+                <label class="field">
+                    <span>"登记备案不晚于"</span>
+                    <input type="date" name="filed_before" prop:value=move || d.with(|x| x.scope.filed_before.clone().unwrap_or_default())
+                        on:input=move |ev| { let v = event_target_value(&ev); d.update(|x| x.scope.filed_before = (!v.is_empty()).then_some(v)) }/>
+                    {move || filed_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+                </label>
+                <p class="hint">"区域（不选则为全市）"</p>
+                <div class="checks-grid">
+                    {options.regions.iter().map(|(code, name)| {
+                        let code = code.clone();
+                        let c2 = code.clone();
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" name="regions" prop:checked=move || d.with(|x| x.scope.regions.contains(&code))
+                                    on:change=move |ev| { let on = event_target_checked(&ev); let c = c2.clone(); d.update(|x| { x.scope.regions.retain(|r| *r != c); if on { x.scope.regions.push(c); x.scope.regions.sort(); } }) }/>
+                                {name.clone()}
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+                <p class="hint">"信用风险分类（不选则为全部）"</p>
+                <div class="checks-grid">
+                    {RiskClass::ALL.into_iter().map(|c| view! {
+                        <label class="check">
+                            <input type="checkbox" name="risk_classes" prop:checked=move || d.with(|x| x.scope.risk_classes.contains(&c))
+                                on:change=move |ev| { let on = event_target_checked(&ev); d.update(|x| { x.scope.risk_classes.retain(|r| *r != c); if on { x.scope.risk_classes.push(c); x.scope.risk_classes.sort(); } }) }/>
+                            {format!("{} 类", c.code())}
+                        </label>
+                    }).collect_view()}
+                </div>
+                <div class="estimate" aria-live="polite" data-testid="estimate">
+                    <Suspense fallback=|| view! { <span>"正在计算名单…"</span> }>
+                        {move || Suspend::new(async move {
+                            match estimate.await {
+                                Ok(e) => view! {
+                                    <span data-testid="estimate-total">{format!("按当前条件：名单 {} 户，应抽取 {} 户", e.total(), e.to_draw())}</span>
+                                    <span class="hint">{e.classes.iter().map(|(c, n, bp, q)| format!("{c} 类 {n} 户 × {} → {q} 户", ratio_label(*bp))).collect::<Vec<_>>().join("；")}</span>
+                                }.into_any(),
+                                Err(error) => view! { <ErrorBox error/> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                </div>
+            </fieldset>
+            <fieldset>
+                <legend>"部门与时间"</legend>
+                <label class="field">
+                    <span>"发起部门"</span>
+                    <select name="initiating_department_id" on:change=move |ev| d.update(|x| x.initiating_department_id = event_target_value(&ev))>
+                        <option value="">"请选择"</option>
+                        {dept_options(Some(draft.initiating_department_id.clone()))}
+                    </select>
+                    {move || dept_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+                </label>
+                <label class="field">
+                    <span>"联合部门"</span>
+                    <select name="joint_department_id" on:change=move |ev| { let v = event_target_value(&ev); d.update(|x| x.joint_department_id = (!v.is_empty()).then_some(v)) }>
+                        <option value="">"无"</option>
+                        {dept_options(draft.joint_department_id.clone())}
+                    </select>
+                </label>
+                <div class="inline-fields">
+                    <label class="field small">
+                        <span>"开始月份"</span>
+                        <select name="start_month" on:change=move |ev| d.update(|x| x.start_month = event_target_value(&ev).parse().unwrap_or(1))>{months(draft.start_month)}</select>
+                    </label>
+                    <label class="field small">
+                        <span>"结束月份"</span>
+                        <select name="end_month" on:change=move |ev| d.update(|x| x.end_month = event_target_value(&ev).parse().unwrap_or(1))>{months(draft.end_month)}</select>
+                    </label>
+                </div>
+                {move || window_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+                <div class="inline-fields">
+                    <label class="field small">
+                        <span>"检查组人数"</span>
+                        <input type="number" min="2" name="team_size" prop:value=move || d.with(|x| x.team_size.to_string())
+                            on:input=move |ev| d.update(|x| x.team_size = event_target_value(&ev).parse().unwrap_or(0))/>
+                    </label>
+                    <label class="field small">
+                        <span>"每人上限（0 为不限）"</span>
+                        <input type="number" min="0" name="max_per_inspector" prop:value=move || d.with(|x| x.max_per_inspector.to_string())
+                            on:input=move |ev| d.update(|x| x.max_per_inspector = event_target_value(&ev).parse().unwrap_or(0))/>
+                    </label>
+                </div>
+                {move || team_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+            </fieldset>
+            {move || server_error.get().map(|error| view! { <ErrorBox error/> })}
+            {move || (tried.get() && !errors.with(|e| e.is_empty())).then(|| view! { <p class="error" role="alert">"请先改正标出的项目。"</p> })}
+            <div class="actions">
+                <button type="submit" data-testid="save-task" disabled=move || save.pending().get()>{if is_new { "保存任务" } else { "保存修改" }}</button>
+                <a href=move || d.with(|x| x.id.map(|id| format!("/tasks/{id}")).unwrap_or_else(|| format!("/plans/{}", x.year)))>"取消"</a>
+            </div>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages() {
+        assert_eq!(percent_to_bp("2"), Some(200));
+        assert_eq!(percent_to_bp("2.5%"), Some(250));
+        assert_eq!(percent_to_bp(" 0.05 "), Some(5));
+        assert_eq!(percent_to_bp("100"), Some(10_000));
+        assert_eq!(percent_to_bp("100.01"), None);
+        assert_eq!(percent_to_bp("2.555"), None);
+        assert_eq!(percent_to_bp("abc"), None);
+        assert_eq!(percent_to_bp(""), None);
+        assert_eq!(bp_to_percent(250), "2.5");
+    }
+}

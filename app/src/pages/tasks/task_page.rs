@@ -1,0 +1,181 @@
+//! `/tasks/:id`: everything about one task in one place.
+
+use crate::api::tasks::get_task;
+use crate::components::error_view::ErrorBox;
+use crate::domain::plan::{ratio_label, DrawSummary, TaskDetail};
+use crate::labels;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The task page.
+#[component]
+pub fn TaskPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let detail = Resource::new(id, get_task);
+    view! {
+        <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <TaskView d/> }.into_any(),
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TaskView(d: TaskDetail) -> impl IntoView {
+    let row = d.row.clone();
+    let draft = d.draft.clone();
+    let ratio = if draft.risk_ratios_bp.is_empty() {
+        ratio_label(row.ratio_bp)
+    } else {
+        draft
+            .risk_ratios_bp
+            .iter()
+            .map(|(c, bp)| format!("{c} 类 {}", ratio_label(*bp)))
+            .collect::<Vec<_>>()
+            .join("，")
+    };
+    let mut filters = Vec::new();
+    if let Some(c) = &draft.scope.category {
+        filters.push(format!("类别：{c}"));
+    }
+    if let Some(f) = &draft.scope.filed_before {
+        filters.push(format!("登记备案不晚于 {f}"));
+    }
+    if !draft.scope.regions.is_empty() {
+        filters.push(format!("区域：{} 个县（市、区）", draft.scope.regions.len()));
+    }
+    if !draft.scope.risk_classes.is_empty() {
+        let classes: Vec<&str> = draft.scope.risk_classes.iter().map(|c| c.code()).collect();
+        filters.push(format!("信用风险分类：{}", classes.join("、")));
+    }
+    let fields: Vec<(&str, String)> = vec![
+        ("抽查计划编号", row.plan_no.clone()),
+        ("抽查计划名称", row.plan_name.clone()),
+        ("抽查任务编号", row.task_no.clone()),
+        ("抽查类型", row.kind.label().to_string()),
+        ("抽查比例", ratio),
+        ("抽查事项", row.items.clone()),
+        (
+            "抽查对象范围",
+            format!(
+                "{}（{}）",
+                row.scope,
+                if filters.is_empty() { "全部市场主体".into() } else { filters.join("；") }
+            ),
+        ),
+        ("发起部门", row.initiating_department.clone()),
+        ("联合部门", row.joint_department.clone().unwrap_or_else(|| "—".into())),
+        ("抽查时间", row.window.label()),
+        ("检查组人数", format!("每组 {} 人", draft.team_size)),
+        (
+            "每人工作量上限",
+            if draft.max_per_inspector == 0 {
+                "不限".into()
+            } else {
+                format!("{} 户", draft.max_per_inspector)
+            },
+        ),
+    ];
+    let editable = row.status.editable();
+    let selected_count = d.draw.as_ref().map(|x| x.selected.len()).unwrap_or(0);
+    view! {
+        <Title text=row.task_name.clone()/>
+        <p class="crumbs"><a href=format!("/plans/{}", row.window.year)>{format!("{} 年度计划", row.window.year)}</a>" / "{row.task_no.clone()}</p>
+        <h1>{row.task_name.clone()} " " <span class=format!("status status-{}", row.status.code())>{row.status.label()}</span></h1>
+        <div class="toolbar">
+            {editable.then(|| view! { <a class="button" href=format!("/tasks/{}/edit", row.id)>"编辑任务"</a> })}
+            {(!editable).then(|| view! { <span class="note">"名单已冻结，任务内容不能再修改。"</span> })}
+        </div>
+        <section>
+            <h2>"任务要素"</h2>
+            <dl class="facts">
+                {fields.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+            </dl>
+        </section>
+        <section>
+            <h2>"检查对象名单"</h2>
+            {match &d.draw {
+                Some(x) => view! {
+                    <p data-testid="pool-count">{format!("已冻结：{} 户（{}）", x.pool_count, x.frozen_at)}</p>
+                    <p>"名单摘要 " <code>{x.pool_digest.clone()}</code></p>
+                    <p>"承诺值 " <code>{x.commitment.clone()}</code></p>
+                }.into_any(),
+                None => view! {
+                    <p data-testid="pool-count">{format!("按当前条件：{} 户，应抽取 {} 户（不低于比例，向上取整）", d.estimate.total(), d.estimate.to_draw())}</p>
+                    <EstimateTable estimate=d.estimate.clone()/>
+                }.into_any(),
+            }}
+        </section>
+        <section>
+            <h2>"审批与备案"</h2>
+            {if d.events.is_empty() {
+                view! { <p class="empty">"尚无流转记录。"</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="events">
+                        {d.events.iter().map(|e| view! {
+                            <li>{format!("{} {} → {}，{}", e.at, e.from.label(), e.to.label(), e.actor)}
+                                {(!e.comment.is_empty()).then(|| format!("：{}", e.comment))}</li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+        <section>
+            <h2>"抽取"</h2>
+            {match d.draw.clone() {
+                Some(x) if x.seed.is_some() => view! { <DrawView x/> }.into_any(),
+                Some(_) => view! { <p>"名单已冻结、承诺值已公布，等待现场抽取。"</p> }.into_any(),
+                None => view! { <p class="empty">"尚未冻结名单。"</p> }.into_any(),
+            }}
+        </section>
+        <section>
+            <h2>"结果进度"</h2>
+            <p>{if selected_count == 0 { "尚未抽取。".to_string() } else { format!("已录入 {} / {} 户", d.results_entered, selected_count) }}</p>
+        </section>
+    }
+}
+
+#[component]
+fn EstimateTable(estimate: crate::domain::plan::PoolEstimate) -> impl IntoView {
+    view! {
+        <table class="compact">
+            <thead><tr><th>"信用风险分类"</th><th>"户数"</th><th>"比例"</th><th>"应抽取"</th></tr></thead>
+            <tbody>
+                {estimate.classes.iter().map(|(c, n, bp, q)| view! {
+                    <tr><td>{c.clone()}</td><td>{*n}</td><td>{ratio_label(*bp)}</td><td>{*q}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn DrawView(x: DrawSummary) -> impl IntoView {
+    view! {
+        <p>"种子 " <code data-testid="seed">{x.seed.clone()}</code></p>
+        <p>{format!("公共随机数：{}；抽取时间：{}", x.public_entropy.clone().unwrap_or_default(), x.drawn_at.clone().unwrap_or_default())}</p>
+        <p><a href=format!("/verify/{}", x.draw_id)>"在浏览器中验证本次抽取"</a></p>
+        <div class="table-wrap">
+            <table data-testid="selection">
+                <thead><tr><th>"序号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"检查组"</th></tr></thead>
+                <tbody>
+                    {x.selected.iter().enumerate().map(|(i, s)| view! {
+                        <tr>
+                            <td>{i + 1}</td>
+                            <td>{s.name.clone()}</td>
+                            <td><code>{s.code.clone()}</code></td>
+                            <td>{s.team.iter().map(|(_, n, dpt)| format!("{n}（{dpt}）")).collect::<Vec<_>>().join("、")}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,368 @@
+//! Tasks: the form's draft, saving it, its pool estimate and its page.
+
+use super::draws::scope_from_columns;
+use crate::domain::draw;
+use crate::domain::plan::{
+    DrawSummary, FieldError, PoolEstimate, Scope, SelectionView, TaskDetail, TaskDraft, TaskEvent,
+    TaskFormOptions, TaskKind, TaskStatus,
+};
+use crate::error::AppError;
+use crate::ssr::audit::{self, Change};
+use sqlx::SqlitePool;
+use std::collections::BTreeMap;
+
+#[derive(sqlx::FromRow)]
+struct DraftRecord {
+    id: i64,
+    year: i64,
+    plan_no: String,
+    plan_name: String,
+    task_no: String,
+    task_name: String,
+    kind: String,
+    ratio_bp: i64,
+    risk_ratios_bp: Option<String>,
+    scope_text: String,
+    scope_category: Option<String>,
+    scope_filed_before: Option<String>,
+    scope_regions: Option<String>,
+    scope_risk_classes: Option<String>,
+    initiating_department_id: String,
+    joint_department_id: Option<String>,
+    window_start_month: i64,
+    window_end_month: i64,
+    team_size: i64,
+    max_per_inspector: i64,
+}
+
+/// The task as its form shows it.
+pub async fn draft(db: &SqlitePool, id: i64) -> Result<Option<TaskDraft>, AppError> {
+    let Some(r) = sqlx::query_as::<_, DraftRecord>(
+        "SELECT t.id, p.year, t.plan_no, t.plan_name, t.task_no, t.task_name, t.kind, t.ratio_bp, t.risk_ratios_bp, \
+         t.scope_text, t.scope_category, t.scope_filed_before, t.scope_regions, t.scope_risk_classes, \
+         t.initiating_department_id, t.joint_department_id, t.window_start_month, t.window_end_month, \
+         t.team_size, t.max_per_inspector FROM tasks t JOIN annual_plans p ON p.id = t.annual_plan_id WHERE t.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let item_ids: Vec<i64> =
+        sqlx::query_scalar("SELECT item_id FROM task_items WHERE task_id = ? ORDER BY position")
+            .bind(id)
+            .fetch_all(db)
+            .await?;
+    let scope = scope_from_columns(
+        &r.scope_category,
+        &r.scope_filed_before,
+        &r.scope_regions,
+        &r.scope_risk_classes,
+    )?;
+    Ok(Some(TaskDraft {
+        id: Some(r.id),
+        year: r.year as i32,
+        plan_no: r.plan_no,
+        plan_name: r.plan_name,
+        task_no: r.task_no,
+        task_name: r.task_name,
+        kind: TaskKind::parse(&r.kind).ok_or_else(|| AppError::internal("bad task kind"))?,
+        ratio_bp: r.ratio_bp as u32,
+        risk_ratios_bp: r
+            .risk_ratios_bp
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(AppError::internal)?
+            .unwrap_or_default(),
+        item_ids,
+        scope_text: r.scope_text,
+        scope,
+        initiating_department_id: r.initiating_department_id,
+        joint_department_id: r.joint_department_id,
+        start_month: r.window_start_month as u32,
+        end_month: r.window_end_month as u32,
+        team_size: r.team_size as u32,
+        max_per_inspector: r.max_per_inspector as u32,
+    }))
+}
+
+/// The pool a scope gives now, and the number to draw from each risk class.
+pub async fn estimate(
+    db: &SqlitePool,
+    scope: &Scope,
+    ratio_bp: u32,
+    risk_ratios_bp: &BTreeMap<String, u32>,
+) -> Result<PoolEstimate, AppError> {
+    let mut conn = db.acquire().await?;
+    let counts = super::pool::count_by_class(&mut conn, scope).await?;
+    let classes = counts
+        .into_iter()
+        .map(|(class, n)| {
+            let bp = risk_ratios_bp.get(&class).copied().unwrap_or(ratio_bp);
+            let n = n as u64;
+            (class, n, bp, draw::quota(n, u64::from(bp)))
+        })
+        .collect();
+    Ok(PoolEstimate { classes })
+}
+
+/// What the task form offers to choose from.
+pub async fn form_options(db: &SqlitePool) -> Result<TaskFormOptions, AppError> {
+    Ok(TaskFormOptions {
+        departments: sqlx::query_as("SELECT id, short_name FROM departments ORDER BY rowid")
+            .fetch_all(db)
+            .await?,
+        items: sqlx::query_as("SELECT id, name FROM inspection_items WHERE active = 1 ORDER BY id")
+            .fetch_all(db)
+            .await?,
+        categories: sqlx::query_scalar(
+            "SELECT category FROM enterprises GROUP BY category ORDER BY count(*) DESC, category",
+        )
+        .fetch_all(db)
+        .await?,
+        regions: sqlx::query_as("SELECT code, name FROM regions ORDER BY code").fetch_all(db).await?,
+        years: super::plans::plan_years(db).await?,
+    })
+}
+
+fn invalid(errors: Vec<FieldError>) -> AppError {
+    let first = &errors[0];
+    let message = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；");
+    AppError::invalid(first.field.clone(), message)
+}
+
+/// Saves a draft (new or edited) in one transaction with its audit entry. Editing a task
+/// whose pool is frozen, or referring to unknown departments or items, is refused.
+pub async fn save(db: &SqlitePool, d: &TaskDraft, actor: &str) -> Result<i64, AppError> {
+    let errors = d.validate();
+    if !errors.is_empty() {
+        return Err(invalid(errors));
+    }
+    let mut tx = db.begin().await?;
+    let before = match d.id {
+        Some(id) => {
+            let status: Option<String> = sqlx::query_scalar("SELECT status FROM tasks WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let status = status
+                .and_then(|s| TaskStatus::parse(&s))
+                .ok_or_else(|| AppError::NotFound(format!("任务 {id} 不存在")))?;
+            if !status.editable() {
+                return Err(AppError::Conflict(format!(
+                    "该任务的检查对象名单已冻结（当前状态：{}），不能再修改任务内容",
+                    status.label()
+                )));
+            }
+            Some(serde_json::to_value(draft(db, id).await?).map_err(AppError::internal)?)
+        }
+        None => None,
+    };
+    for (field, dept) in [
+        ("initiating_department_id", Some(&d.initiating_department_id)),
+        ("joint_department_id", d.joint_department_id.as_ref()),
+    ] {
+        if let Some(dept) = dept {
+            let known: i64 = sqlx::query_scalar("SELECT count(*) FROM departments WHERE id = ?")
+                .bind(dept)
+                .fetch_one(&mut *tx)
+                .await?;
+            if known == 0 {
+                return Err(AppError::invalid(field, format!("部门“{dept}”不存在")));
+            }
+        }
+    }
+    for item in &d.item_ids {
+        let known: i64 = sqlx::query_scalar("SELECT count(*) FROM inspection_items WHERE id = ?")
+            .bind(item)
+            .fetch_one(&mut *tx)
+            .await?;
+        if known == 0 {
+            return Err(AppError::invalid("items", format!("抽查事项 {item} 不存在")));
+        }
+    }
+    let plan_id: i64 = match sqlx::query_scalar("SELECT id FROM annual_plans WHERE year = ?")
+        .bind(d.year)
+        .fetch_optional(&mut *tx)
+        .await?
+    {
+        Some(id) => id,
+        None => sqlx::query("INSERT INTO annual_plans (year, title) VALUES (?, ?)")
+            .bind(d.year)
+            .bind(format!("{} 年度随机抽查工作计划", d.year))
+            .execute(&mut *tx)
+            .await?
+            .last_insert_rowid(),
+    };
+    let regions = (!d.scope.regions.is_empty()).then(|| json(&d.scope.regions));
+    let classes: Vec<&str> = d.scope.risk_classes.iter().map(|c| c.code()).collect();
+    let classes = (!classes.is_empty()).then(|| json(&classes));
+    let risk_ratios = (!d.risk_ratios_bp.is_empty()).then(|| json(&d.risk_ratios_bp));
+    let sql = if d.id.is_some() {
+        "UPDATE tasks SET annual_plan_id = ?1, plan_no = ?2, plan_name = ?3, task_no = ?4, task_name = ?5, kind = ?6, \
+         ratio_bp = ?7, risk_ratios_bp = ?8, scope_text = ?9, scope_category = ?10, scope_filed_before = ?11, \
+         scope_regions = ?12, scope_risk_classes = ?13, initiating_department_id = ?14, joint_department_id = ?15, \
+         window_year = ?16, window_start_month = ?17, window_end_month = ?18, team_size = ?19, \
+         max_per_inspector = ?20 WHERE id = ?21"
+    } else {
+        "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, risk_ratios_bp, \
+         scope_text, scope_category, scope_filed_before, scope_regions, scope_risk_classes, initiating_department_id, \
+         joint_department_id, window_year, window_start_month, window_end_month, team_size, max_per_inspector, \
+         position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
+         (SELECT coalesce(max(position) + 1, 0) FROM tasks WHERE annual_plan_id = ?1))"
+    };
+    let result = sqlx::query(sql)
+        .bind(plan_id)
+        .bind(d.plan_no.trim())
+        .bind(d.plan_name.trim())
+        .bind(d.task_no.trim())
+        .bind(d.task_name.trim())
+        .bind(d.kind.code())
+        .bind(d.ratio_bp)
+        .bind(risk_ratios)
+        .bind(d.scope_text.trim())
+        .bind(&d.scope.category)
+        .bind(&d.scope.filed_before)
+        .bind(regions)
+        .bind(classes)
+        .bind(&d.initiating_department_id)
+        .bind(&d.joint_department_id)
+        .bind(d.year)
+        .bind(d.start_month)
+        .bind(d.end_month)
+        .bind(d.team_size)
+        .bind(d.max_per_inspector)
+        .bind(d.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => AppError::invalid(
+                "task_no",
+                format!("抽查计划 {} 中已有任务编号“{}”", d.plan_no.trim(), d.task_no.trim()),
+            ),
+            e => e.into(),
+        })?;
+    let id = d.id.unwrap_or_else(|| result.last_insert_rowid());
+    sqlx::query("DELETE FROM task_items WHERE task_id = ?").bind(id).execute(&mut *tx).await?;
+    for (position, item) in d.item_ids.iter().enumerate() {
+        sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(item)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let saved = TaskDraft { id: Some(id), ..d.clone() };
+    audit::append(
+        &mut tx,
+        Change {
+            actor,
+            role: "clerk",
+            action: if d.id.is_some() { "task.update" } else { "task.create" },
+            entity_type: "task",
+            entity_id: &id.to_string(),
+            before,
+            after: Some(serde_json::to_value(&saved).map_err(AppError::internal)?),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A JSON column's text.
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data serialises")
+}
+
+/// Everything about one task for its page.
+pub async fn detail(db: &SqlitePool, id: i64) -> Result<Option<TaskDetail>, AppError> {
+    let Some(row) = super::plans::task(db, id).await? else { return Ok(None) };
+    let draft = draft(db, id).await?.ok_or_else(|| AppError::internal("task vanished"))?;
+    let estimate = estimate(db, &draft.scope, draft.ratio_bp, &draft.risk_ratios_bp).await?;
+    let events = sqlx::query_as::<_, (String, String, String, String, String)>(
+        "SELECT from_status, to_status, actor, comment, at FROM task_events WHERE task_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .filter_map(|(from, to, actor, comment, at)| {
+        Some(TaskEvent { from: TaskStatus::parse(&from)?, to: TaskStatus::parse(&to)?, actor, comment, at })
+    })
+    .collect();
+    let draw = draw_summary(db, id).await?;
+    let results_entered: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = ?",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?;
+    Ok(Some(TaskDetail { row, draft, estimate, events, draw, results_entered }))
+}
+
+async fn draw_summary(db: &SqlitePool, task_id: i64) -> Result<Option<DrawSummary>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        pool_count: i64,
+        pool_digest: String,
+        commitment: String,
+        frozen_at: String,
+        seed: Option<String>,
+        public_entropy: Option<String>,
+        drawn_at: Option<String>,
+    }
+    let Some(d) = sqlx::query_as::<_, Row>(
+        "SELECT id, pool_count, pool_digest, commitment, frozen_at, seed, public_entropy, drawn_at \
+         FROM draws WHERE task_id = ?",
+    )
+    .bind(task_id)
+    .fetch_optional(db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let picks: Vec<(i64, String, String, String, bool)> = sqlx::query_as(
+        "SELECT s.position, s.code, e.name, s.key, s.cap_lifted FROM draw_selections s \
+         JOIN enterprises e ON e.id = s.enterprise_id WHERE s.draw_id = ? ORDER BY s.position",
+    )
+    .bind(d.id)
+    .fetch_all(db)
+    .await?;
+    let members: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT m.position, i.certificate_no, i.name, dp.short_name FROM draw_team_members m \
+         JOIN inspectors i ON i.id = m.inspector_id JOIN departments dp ON dp.id = i.department_id \
+         WHERE m.draw_id = ? ORDER BY m.position, m.seq",
+    )
+    .bind(d.id)
+    .fetch_all(db)
+    .await?;
+    let selected = picks
+        .into_iter()
+        .map(|(position, code, name, key, cap_lifted)| SelectionView {
+            team: members
+                .iter()
+                .filter(|m| m.0 == position)
+                .map(|(_, cert, name, dept)| (cert.clone(), name.clone(), dept.clone()))
+                .collect(),
+            code,
+            name,
+            key,
+            cap_lifted,
+        })
+        .collect();
+    Ok(Some(DrawSummary {
+        draw_id: d.id,
+        pool_count: d.pool_count,
+        pool_digest: d.pool_digest,
+        commitment: d.commitment,
+        frozen_at: d.frozen_at,
+        seed: d.seed,
+        public_entropy: d.public_entropy,
+        drawn_at: d.drawn_at,
+        selected,
+    }))
+}

@@ -1,0 +1,145 @@
+//! Tasks: saving drafts, validation, the frozen-task rule, and the live pool estimate.
+
+use crate::helpers::spawn_app;
+use app::domain::enterprise::RiskClass;
+use app::domain::plan::{Scope, TaskDraft, TaskKind};
+use app::ssr::db::tasks;
+
+fn fourth_task() -> TaskDraft {
+    TaskDraft {
+        id: None,
+        year: 2023,
+        plan_no: "2023004".into(),
+        plan_name: "2023 年邯郸市商务局第四次内部联合随机抽查 004".into(),
+        task_no: "004 号".into(),
+        task_name: "2023 年商务局成品油销售企业专项随机抽查".into(),
+        kind: TaskKind::Targeted,
+        ratio_bp: 300,
+        risk_ratios_bp: [("C".to_string(), 1000), ("D".to_string(), 2000)].into_iter().collect(),
+        item_ids: vec![1, 2],
+        scope_text: "2023 年 6 月 30 日前登记备案的市场主体".into(),
+        scope: Scope {
+            category: Some("成品油零售企业".into()),
+            filed_before: Some("2023-06-30".into()),
+            regions: vec!["130402".into(), "130403".into(), "130481".into()],
+            risk_classes: vec![],
+        },
+        initiating_department_id: "swj-zfzd".into(),
+        joint_department_id: Some("scjgj".into()),
+        start_month: 10,
+        end_month: 11,
+        team_size: 2,
+        max_per_inspector: 3,
+    }
+}
+
+#[tokio::test]
+async fn a_fourth_task_is_saved_and_appears_in_the_plan() {
+    let app = spawn_app().await;
+    let id = tasks::save(&app.db, &fourth_task(), "测试").await.unwrap();
+    let plan = app::ssr::db::plans::plan_of_year(&app.db, 2023).await.unwrap().unwrap();
+    assert_eq!(plan.tasks.len(), 4);
+    let t = plan.tasks.last().unwrap();
+    assert_eq!(
+        (t.id, t.task_no.as_str(), t.window.label()),
+        (id, "004 号", "2023 年 10 月-11 月".to_string())
+    );
+    assert_eq!(t.items, "成品油零售企业年度检查情况、依法依规经营情况");
+    assert_eq!(t.joint_department.as_deref(), Some("市场监管"));
+    // Read back exactly as saved, and shown on the plan page.
+    assert_eq!(
+        tasks::draft(&app.db, id).await.unwrap().unwrap(),
+        TaskDraft { id: Some(id), ..fourth_task() }
+    );
+    let html = app.client.get(&app.base).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("2023 年商务局成品油销售企业专项随机抽查"));
+    let page = app.client.get(format!("{}/tasks/{id}", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("2023 年 10 月-11 月"));
+    // Recorded in the audit trail.
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'task.create' AND entity_id = ?")
+            .bind(id.to_string())
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn invalid_drafts_are_refused_naming_the_field_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let mut bad = fourth_task();
+    bad.start_month = 12;
+    bad.end_month = 3;
+    let err = tasks::save(&app.db, &bad, "测试").await.unwrap_err();
+    assert!(matches!(&err, app::error::AppError::Invalid { field, .. } if field == "window"), "{err:?}");
+    let mut dup = fourth_task();
+    dup.plan_no = "2023001".into();
+    dup.task_no = "001 号".into();
+    let err = tasks::save(&app.db, &dup, "测试").await.unwrap_err();
+    assert!(err.to_string().contains("已有任务编号"), "{err}");
+    let mut unknown = fourth_task();
+    unknown.joint_department_id = Some("nowhere".into());
+    assert!(tasks::save(&app.db, &unknown, "测试").await.unwrap_err().to_string().contains("nowhere"));
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks").fetch_one(&app.db).await.unwrap();
+    assert_eq!(count, 3);
+}
+
+#[tokio::test]
+async fn editing_a_frozen_task_is_refused() {
+    let app = spawn_app().await;
+    // Task 1 was drawn by the demo; task 3 is filed and still editable.
+    let mut drawn = tasks::draft(&app.db, 1).await.unwrap().unwrap();
+    drawn.task_name.push_str("（改）");
+    let err = tasks::save(&app.db, &drawn, "测试").await.unwrap_err();
+    assert_eq!(err.status(), 409);
+    assert!(err.to_string().contains("已冻结"), "{err}");
+    let mut filed = tasks::draft(&app.db, 3).await.unwrap().unwrap();
+    filed.end_month = 10;
+    tasks::save(&app.db, &filed, "测试").await.unwrap();
+    assert_eq!(tasks::draft(&app.db, 3).await.unwrap().unwrap().end_month, 10);
+}
+
+#[tokio::test]
+async fn the_pool_estimate_matches_the_filters() {
+    let app = spawn_app().await;
+    let d = fourth_task();
+    let est = tasks::estimate(&app.db, &d.scope, d.ratio_bp, &d.risk_ratios_bp).await.unwrap();
+    let expected: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT risk_class, count(*) FROM enterprises WHERE status = 'active' AND category = '成品油零售企业' \
+         AND filed_on <= '2023-06-30' AND region_code IN ('130402', '130403', '130481') GROUP BY risk_class ORDER BY 1",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let got: Vec<(String, i64)> = est.classes.iter().map(|c| (c.0.clone(), c.1 as i64)).collect();
+    assert_eq!(got, expected);
+    for (class, n, bp, quota) in &est.classes {
+        let want_bp = match class.as_str() {
+            "C" => 1000,
+            "D" => 2000,
+            _ => 300,
+        };
+        assert_eq!(*bp, want_bp);
+        assert_eq!(*quota, app::domain::draw::quota(*n, u64::from(*bp)));
+        assert!(*quota >= 1, "不低于: at least one from a non-empty class");
+    }
+    // Narrowing to one risk class leaves only that class.
+    let mut scope = d.scope.clone();
+    scope.risk_classes = vec![RiskClass::D];
+    let only_d = tasks::estimate(&app.db, &scope, 200, &Default::default()).await.unwrap();
+    assert!(only_d.classes.iter().all(|c| c.0 == "D"));
+    // The demo task 3's pool, counted the way the draw freezes it.
+    let t3 = tasks::draft(&app.db, 3).await.unwrap().unwrap();
+    let est3 = tasks::estimate(&app.db, &t3.scope, t3.ratio_bp, &t3.risk_ratios_bp).await.unwrap();
+    let frozen = app::ssr::db::draws::freeze(
+        &app.db,
+        3,
+        "2023-07-05",
+        app::ssr::db::draws::Actor { name: "测试", role: "clerk" },
+    )
+    .await
+    .unwrap();
+    assert_eq!(est3.total() as i64, frozen.pool_count);
+}
