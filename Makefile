@@ -32,8 +32,10 @@ test-python:
 	python3 -m unittest discover -s tests/python
 
 test-browser:
-	cargo build -p server
+	# The binary cargo test builds (same features: no second build).
+	cargo test -p app -p server --no-run
 	node tests/browser/run.mjs
+	node tests/browser/calendar.mjs
 
 lint:
 	cargo fmt --all -- --check

@@ -89,7 +89,9 @@ if [ "${BENCH_BROWSER:-1}" != 0 ] && [ -s "$out/manifest-$bn.json" ]; then
     log "browser verify, pool $bn (tests/browser/bench_verify.mjs)"
     SHUANGSUI_BIN="$bin" node tests/browser/bench_verify.mjs "$out/manifest-$bn.json" 3 \
       | tee "$out/browser-$bn.log" >&2
-    browser_line="browser verify (10^5, headless Chromium, median of 3): $(tail -n 1 "$out/browser-$bn.log")"
+    browser_line="browser verify (10^5, headless Chromium, median of 3 clicks): $(tail -n 1 "$out/browser-$bn.log")"
+    browser_line+=$'\n'"browser verify (10^5), first click (builds the list of checks): $(sed -n 's/^first_click: //p' "$out/browser-$bn.log")"
+    browser_line+=$'\n'"browser paste of the 10^5 manifest into the textarea (to the next frame): $(grep '^paste_ms=' "$out/browser-$bn.log")"
   fi
 fi
 

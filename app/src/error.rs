@@ -53,6 +53,17 @@ impl AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// A plain-text HTTP response with this error's status and sentence.
+    pub fn into_status_response(self) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let status = axum::http::StatusCode::from_u16(self.status())
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, self.to_string()).into_response()
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/plans/:year") view=pages::plans::plan_page::PlanPage/>
                     <Route ssr=SsrMode::Async path=path!("/calendar") view=pages::plans::calendar_page::CalendarPage/>
                     <Route ssr=SsrMode::Async path=path!("/plans/:year/calendar") view=pages::plans::calendar_page::CalendarPage/>
+                    <Route ssr=SsrMode::Async path=path!("/plans/:year/import") view=pages::plans::import_page::ImportPage/>
                     <Route ssr=SsrMode::Async path=path!("/tasks/new") view=pages::tasks::task_form_page::TaskFormPage/>
                     <Route ssr=SsrMode::Async path=path!("/tasks/:id") view=pages::tasks::task_page::TaskPage/>
                     <Route ssr=SsrMode::Async path=path!("/tasks/:id/edit") view=pages::tasks::task_form_page::TaskFormPage/>

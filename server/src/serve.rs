@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         ));
     Router::new()
         .route("/api/public/draws/{id}/manifest.json", get(manifest_download))
+        .route("/plans/{year}/export.xlsx", get(plan_export))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .merge(assets)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -101,7 +102,30 @@ async fn manifest_download(State(state): State<AppState>, Path(id): Path<i64>) -
         )
             .into_response(),
         Ok(None) => (StatusCode::NOT_FOUND, "该抽取尚未完成或不存在").into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => e.into_status_response(),
+    }
+}
+
+/// The annual plan as the founding document's table, as an .xlsx download.
+async fn plan_export(State(state): State<AppState>, Path(year): Path<i32>) -> Response {
+    let plan = match app::ssr::db::plans::plan_of_year(&state.db, year).await {
+        Ok(Some(plan)) => plan,
+        Ok(None) => return (StatusCode::NOT_FOUND, format!("没有 {year} 年度的抽查计划")).into_response(),
+        Err(e) => return app::error::AppError::internal(e).into_status_response(),
+    };
+    match app::ssr::plan_sheet::export_xlsx(&plan) {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"plan-{year}.xlsx\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => e.into_status_response(),
     }
 }
 

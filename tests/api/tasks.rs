@@ -143,3 +143,54 @@ async fn the_pool_estimate_matches_the_filters() {
     .unwrap();
     assert_eq!(est3.total() as i64, frozen.pool_count);
 }
+
+#[tokio::test]
+async fn the_plan_exports_to_xlsx_and_imports_back_through_http() {
+    let app = spawn_app().await;
+    let resp = app.client.get(format!("{}/plans/2023/export.xlsx", app.base)).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    let bytes = resp.bytes().await.unwrap().to_vec();
+    let parsed = app::ssr::plan_sheet::parse_xlsx(&bytes).unwrap();
+    let plan = app::ssr::db::plans::plan_of_year(&app.db, 2023).await.unwrap().unwrap();
+    assert_eq!(parsed.rows.len(), 3);
+    for (row, task) in parsed.rows.iter().zip(&plan.tasks) {
+        assert_eq!(
+            (&row.plan_no, &row.task_no, &row.task_name),
+            (&task.plan_no, &task.task_no, &task.task_name)
+        );
+        assert_eq!(row.window, task.window);
+    }
+    assert_eq!(parsed.remarks.as_deref(), Some(plan.remarks.as_str()));
+
+    // Dry run of the same sheet: the drawn task 001 cannot change; nothing is written.
+    let report: app::domain::import::ImportReport = app
+        .client
+        .post(format!("{}/api/import_plan", app.base))
+        .json(&serde_json::json!({ "year": 2023, "file": bytes, "apply": true }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!report.applied);
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert_eq!(report.rejected[0].row, 3);
+    assert_eq!(report.rejected[0].column, "抽查任务编号");
+
+    // A file that is not a spreadsheet gets a clear error.
+    let resp = app
+        .client
+        .post(format!("{}/api/import_plan", app.base))
+        .json(&serde_json::json!({ "year": 2023, "file": b"not a spreadsheet".to_vec(), "apply": false }))
+        .send()
+        .await
+        .unwrap();
+    assert!(!resp.status().is_success());
+    assert!(resp.text().await.unwrap().contains("xlsx"));
+    assert_eq!(
+        app.client.get(format!("{}/plans/2031/export.xlsx", app.base)).send().await.unwrap().status(),
+        404
+    );
+}

@@ -1,5 +1,6 @@
 // Browser tests of the real app in headless Chromium. Screenshots go to artifacts/.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { artifacts, assert, hydrated, newPage, paste, runTests } from './harness.mjs';
 
@@ -68,6 +69,66 @@ await runTests([
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert(overflow <= 0, `page scrolls sideways at 360 px by ${overflow}px`);
     await page.screenshot({ path: path.join(artifacts, 'verify-phone.png'), fullPage: true });
+    await noErrors(page);
+  }],
+
+  ['a staff user adds a fourth task and sees it on the plan and the calendar', async ({ browser, base }) => {
+    const page = await newPage(browser);
+    await page.goto(base + '/tasks/new?year=2023');
+    await hydrated(page);
+    await page.fill('input[name=plan_no]', '2023004');
+    await page.fill('input[name=plan_name]', '2023 年邯郸市商务局第四次内部联合随机抽查 004');
+    await page.fill('input[name=task_no]', '004 号');
+    await page.fill('input[name=task_name]', '2023 年商务局成品油销售企业专项随机抽查');
+    await page.check('input[name=items] >> nth=0');
+    await page.selectOption('select[name=category]', '成品油零售企业');
+    await page.fill('input[name=filed_before]', '2023-06-30');
+    await page.selectOption('select[name=initiating_department_id]', 'swj-zfzd');
+    await page.selectOption('select[name=start_month]', '10');
+    await page.selectOption('select[name=end_month]', '11');
+    // The pool the filters give, live: narrowing to one risk class shrinks it.
+    await page.waitForFunction(() => /名单 \d+ 户，应抽取 \d+ 户/.test(document.querySelector('[data-testid=estimate-total]')?.textContent || ''));
+    const all = Number(/名单 (\d+) 户/.exec(await page.textContent('[data-testid=estimate-total]'))[1]);
+    await page.check('input[name=risk_classes] >> nth=3');
+    await page.waitForFunction((n) => {
+      const m = /名单 (\d+) 户/.exec(document.querySelector('[data-testid=estimate-total]')?.textContent || '');
+      return m && Number(m[1]) < n;
+    }, all);
+    await page.uncheck('input[name=risk_classes] >> nth=3');
+    // Saving without the scope text names that field and stays on the form.
+    await page.click('[data-testid=save-task]');
+    await page.waitForSelector('.field-error');
+    assert((await page.textContent('.field-error')).includes('抽查对象范围'), 'names the missing field');
+    await page.fill('input[name=scope_text]', '2023 年 6 月 30 日前登记备案的市场主体');
+    await page.click('[data-testid=save-task]');
+    await page.waitForURL(/\/tasks\/\d+$/);
+    await page.waitForSelector('text=2023 年 10 月-11 月');
+    await page.screenshot({ path: path.join(artifacts, 'task-page.png'), fullPage: true });
+
+    await page.goto(base + '/plans/2023');
+    assert((await page.$$('tbody tr[data-task-id]')).length === 4, 'four tasks in the plan table');
+    await page.goto(base + '/plans/2023/calendar');
+    assert((await page.$$('a[data-start]')).length === 4, 'four bars on the calendar');
+    await noErrors(page);
+  }],
+
+  ['the plan table imports with a dry run that lists row errors', async ({ browser, base }) => {
+    const sheet = Buffer.from(await (await fetch(base + '/plans/2023/export.xlsx')).arrayBuffer());
+    const file = path.join(tmpdir(), `plan-${process.pid}.xlsx`);
+    writeFileSync(file, sheet);
+    const page = await newPage(browser);
+    await page.goto(base + '/plans/2023/import');
+    await hydrated(page);
+    await page.setInputFiles('[data-testid=sheet-file]', file);
+    await page.waitForSelector('[data-testid=dry-run]:not([disabled])');
+    await page.click('[data-testid=dry-run]');
+    await page.waitForSelector('[data-testid=import-summary]');
+    // Task 001 was drawn in the demo, so its row cannot change: nothing is written.
+    assert((await page.textContent('[data-testid=import-summary]')).includes('未写入'), 'dry run refuses');
+    const cells = await page.$$eval('[data-testid=import-errors] tbody td', (tds) => tds.map((t) => t.textContent));
+    assert(cells[0] === '3' && cells[1] === '抽查任务编号', `row and column named: ${cells}`);
+    assert(await page.isDisabled('[data-testid=apply]'), 'apply stays disabled');
+    await page.screenshot({ path: path.join(artifacts, 'plan-import.png'), fullPage: true });
     await noErrors(page);
   }],
 ]);

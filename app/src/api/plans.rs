@@ -26,3 +26,24 @@ pub struct PlanPage {
     pub years: Vec<i32>,
     pub plan: Option<AnnualPlan>,
 }
+
+/// The largest plan sheet accepted: a plan table is a few kilobytes.
+pub const MAX_SHEET_BYTES: usize = 512 * 1024;
+
+/// Imports a plan table (.xlsx) into `year`'s plan: a dry run unless `apply`; applied
+/// all or nothing.
+#[server(prefix = "/api", endpoint = "import_plan", input = server_fn::codec::Json)]
+pub async fn import_plan_sheet(
+    year: i32,
+    file: Vec<u8>,
+    apply: bool,
+) -> Result<crate::domain::import::ImportReport, AppError> {
+    if file.len() > MAX_SHEET_BYTES {
+        return Err(AppError::invalid(
+            "文件",
+            format!("文件过大（{} KB），计划表不应超过 512 KB", file.len() / 1024),
+        ));
+    }
+    let db = crate::ssr::db()?;
+    crate::ssr::plan_sheet::import_plan(&db, year, &file, apply).await
+}

@@ -1,4 +1,5 @@
 //! Plan pages.
 
 pub mod calendar_page;
+pub mod import_page;
 pub mod plan_page;

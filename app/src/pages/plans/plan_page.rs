@@ -87,6 +87,8 @@ fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
             </label>
             <a class="button" href=format!("/tasks/new?year={}", plan.year) data-testid="new-task">"新增任务"</a>
             <a href=format!("/plans/{}/calendar", plan.year)>"查看日历"</a>
+            <a href=format!("/plans/{}/export.xlsx", plan.year) data-testid="export">"导出 Excel"</a>
+            <a href=format!("/plans/{}/import", plan.year)>"导入计划表"</a>
             <span class="count" data-testid="task-count">
                 {move || format!("共 {} 项任务", visible().len())}
             </span>

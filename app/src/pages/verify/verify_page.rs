@@ -88,9 +88,12 @@ pub fn VerifyPage() -> impl IntoView {
                 data-testid="manifest-input"
                 rows="10"
                 spellcheck="false"
-                prop:value=move || text.get()
+                prop:value=move || text.with(|t| if t.len() <= ECHO_LIMIT { t.clone() } else { String::new() })
                 on:input=move |ev| text.set(event_target_value(&ev))
             ></textarea>
+            {move || text.with(|t| (t.len() > ECHO_LIMIT).then(|| view! {
+                <p class="note" data-testid="large-manifest">{format!("已载入 {:.1} MB 的清单；内容较大，未在文本框中显示。", t.len() as f64 / 1_048_576.0)}</p>
+            }))}
             <div class="actions">
                 <label class="file">
                     "上传文件 "
@@ -126,6 +129,24 @@ fn load_file(ev: leptos::ev::Event, text: RwSignal<String>, outcome: RwSignal<Op
     }
 }
 
+/// How many passing checks are listed before "show all".
+const SHOWN_CHECKS: usize = 200;
+
+/// Manifests larger than this are verified but not echoed into the text box (layout cost).
+const ECHO_LIMIT: usize = 200_000;
+
+fn check_row(c: Check) -> impl IntoView {
+    let mark = if c.ok { "✓" } else { "✗" };
+    let detail = (!c.ok).then(|| format!("应为 {}，清单为 {}", c.expected, c.found));
+    view! {
+        <li class=if c.ok { "ok" } else { "fail" }>
+            <span class="mark" aria-label=if c.ok { "通过" } else { "不一致" }>{mark}</span>
+            " " <code>{c.name}</code>
+            {detail.map(|d| view! { <div class="detail">{d}</div> })}
+        </li>
+    }
+}
+
 #[component]
 fn OutcomeView(outcome: Outcome) -> impl IntoView {
     match outcome {
@@ -140,25 +161,29 @@ fn OutcomeView(outcome: Outcome) -> impl IntoView {
                 Some(c) => format!("无效：{failed} 项不一致，第一处为 {}", c.name),
             };
             let class = if failed == 0 { "verdict good" } else { "verdict bad" };
+            // A 10^5 pool has ~16,000 checks: laying them all out costs the browser seconds,
+            // so list every failure and only the first passing checks until asked.
+            let total = checks.len();
+            let show_all = RwSignal::new(total <= SHOWN_CHECKS);
+            let checks = StoredValue::new(checks);
+            let rows = move || {
+                checks.with_value(|cs| {
+                    let failing = cs.iter().filter(|c| !c.ok);
+                    let passing = cs.iter().filter(|c| c.ok);
+                    let limit = if show_all.get() { usize::MAX } else { SHOWN_CHECKS };
+                    failing.chain(passing.take(limit)).cloned().map(check_row).collect_view()
+                })
+            };
             view! {
                 <p class=class data-testid="verdict">{verdict}</p>
                 <p class="timing" data-testid="timing">{format!("用时 {millis:.1} 毫秒")}</p>
-                <ol class="checks">
-                    {checks
-                        .into_iter()
-                        .map(|c| {
-                            let mark = if c.ok { "✓" } else { "✗" };
-                            let detail = (!c.ok).then(|| format!("应为 {}，清单为 {}", c.expected, c.found));
-                            view! {
-                                <li class=if c.ok { "ok" } else { "fail" }>
-                                    <span class="mark" aria-label=if c.ok { "通过" } else { "不一致" }>{mark}</span>
-                                    " " <code>{c.name}</code>
-                                    {detail.map(|d| view! { <div class="detail">{d}</div> })}
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ol>
+                <ol class="checks">{rows}</ol>
+                <Show when=move || !show_all.get()>
+                    <p>
+                        {format!("其余 {} 项检查均通过，未逐项列出。", total.saturating_sub(SHOWN_CHECKS + failed))} " "
+                        <button type="button" on:click=move |_| show_all.set(true)>{format!("显示全部 {total} 项")}</button>
+                    </p>
+                </Show>
             }
             .into_any()
         }
