@@ -50,6 +50,9 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/plans/:year") view=pages::plans::plan_page::PlanPage/>
                     <Route ssr=SsrMode::Async path=path!("/calendar") view=pages::plans::calendar_page::CalendarPage/>
                     <Route ssr=SsrMode::Async path=path!("/plans/:year/calendar") view=pages::plans::calendar_page::CalendarPage/>
+                    <Route ssr=SsrMode::Async path=path!("/plans/new") view=pages::plans::plan_form_page::PlanFormPage/>
+                    <Route ssr=SsrMode::Async path=path!("/plans/:year/edit") view=pages::plans::plan_form_page::PlanFormPage/>
+                    <Route ssr=SsrMode::Async path=path!("/tasks/:id/pool") view=pages::tasks::pool_page::PoolPage/>
                     <Route ssr=SsrMode::Async path=path!("/plans/:year/import") view=pages::plans::import_page::ImportPage/>
                     <Route ssr=SsrMode::Async path=path!("/tasks/new") view=pages::tasks::task_form_page::TaskFormPage/>
                     <Route ssr=SsrMode::Async path=path!("/tasks/:id") view=pages::tasks::task_page::TaskPage/>

@@ -76,17 +76,7 @@ fn tampered(name: &str, change: impl Fn(&mut serde_json::Value)) -> (i32, String
 #[test]
 fn tampering_fails_verification_naming_the_field() {
     // One inspector swapped in a team.
-    let (code, out) = tampered("joint.json", |v| {
-        let team = v["selected"][0]["inspectors"].as_array().unwrap().clone();
-        let other = v["inspectors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["id"].clone())
-            .find(|id| !team.contains(id))
-            .unwrap();
-        v["selected"][0]["inspectors"][0] = other;
-    });
+    let (code, out) = tampered("joint.json", crate::helpers::swap_first_inspector);
     assert_eq!(code, 1);
     assert!(out.contains("selected[0]") && out.contains("inspectors"), "{out}");
     // One code added to the pool.

@@ -160,15 +160,7 @@ async fn the_independent_python_verifier_accepts_the_engine_output() {
 
     // And it notices a changed team, as the engine does.
     let mut m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
-    let team = m["selected"][0]["inspectors"].as_array().unwrap().clone();
-    let other = m["inspectors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].clone())
-        .find(|id| !team.contains(id))
-        .unwrap();
-    m["selected"][0]["inspectors"][0] = other;
+    crate::helpers::swap_first_inspector(&mut m);
     std::fs::write(&file, m.to_string()).unwrap();
     let out = std::process::Command::new("python3").arg(&script).arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(1));

@@ -103,3 +103,16 @@ pub fn derived_of(manifest: &serde_json::Value) -> serde_json::Value {
         "recusals": manifest["recusals"],
     })
 }
+
+/// Tampers with a manifest: the first team's first inspector becomes one not on that team.
+pub fn swap_first_inspector(manifest: &mut serde_json::Value) {
+    let team = manifest["selected"][0]["inspectors"].as_array().unwrap().clone();
+    let other = manifest["inspectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].clone())
+        .find(|id| !team.contains(id))
+        .unwrap();
+    manifest["selected"][0]["inspectors"][0] = other;
+}

@@ -194,3 +194,43 @@ async fn the_plan_exports_to_xlsx_and_imports_back_through_http() {
         404
     );
 }
+
+#[tokio::test]
+async fn plans_are_created_and_edited_and_pools_are_listed() {
+    let app = spawn_app().await;
+    let id =
+        app::ssr::db::plans::save_plan(&app.db, 2024, "邯郸市商务局 2024 年度随机抽查工作计划", "无", "测试")
+            .await
+            .unwrap();
+    let again = app::ssr::db::plans::save_plan(
+        &app.db,
+        2024,
+        "邯郸市商务局 2024 年度随机抽查工作计划（修订）",
+        "修订",
+        "测试",
+    )
+    .await
+    .unwrap();
+    assert_eq!(id, again);
+    let plan = app::ssr::db::plans::plan_of_year(&app.db, 2024).await.unwrap().unwrap();
+    assert_eq!(
+        (plan.title.as_str(), plan.remarks.as_str(), plan.tasks.len()),
+        ("邯郸市商务局 2024 年度随机抽查工作计划（修订）", "修订", 0)
+    );
+    let err = app::ssr::db::plans::save_plan(&app.db, 2025, " ", "", "测试").await.unwrap_err();
+    assert!(matches!(err, app::error::AppError::Invalid { ref field, .. } if field == "title"));
+
+    // Task 1's frozen pool, paged; task 3's pool as its scope gives it now.
+    let frozen: i64 = sqlx::query_scalar("SELECT pool_count FROM draws WHERE task_id = 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let (rows, total) = app::ssr::db::plans::pool_page(&app.db, 1, 2, 50).await.unwrap();
+    assert_eq!(total, frozen);
+    assert_eq!(rows.len() as i64, (frozen - 50).min(50));
+    let html =
+        app.client.get(format!("{}/tasks/3/pool", app.base)).send().await.unwrap().text().await.unwrap();
+    let t3 = tasks::draft(&app.db, 3).await.unwrap().unwrap();
+    let est = tasks::estimate(&app.db, &t3.scope, t3.ratio_bp, &t3.risk_ratios_bp).await.unwrap();
+    assert!(html.contains(&format!("共 {} 户", est.total())), "pool page shows the live count");
+}

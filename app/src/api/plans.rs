@@ -47,3 +47,29 @@ pub async fn import_plan_sheet(
     let db = crate::ssr::db()?;
     crate::ssr::plan_sheet::import_plan(&db, year, &file, apply).await
 }
+
+/// Creates or edits the annual plan of `year` (title and 备注).
+#[server(prefix = "/api", endpoint = "save_plan")]
+pub async fn save_plan(year: i32, title: String, remarks: String) -> Result<i64, AppError> {
+    let db = crate::ssr::db()?;
+    crate::ssr::db::plans::save_plan(&db, year, &title, &remarks, "staff").await
+}
+
+/// One page (50 rows) of a task's pool, with the total.
+#[server(prefix = "/api", endpoint = "pool_page")]
+pub async fn get_pool_page(task_id: i64, page: u32) -> Result<PoolPage, AppError> {
+    let db = crate::ssr::db()?;
+    let (rows, total) = crate::ssr::db::plans::pool_page(&db, task_id, page.max(1), POOL_PAGE_SIZE).await?;
+    Ok(PoolPage { rows, total, page: page.max(1) })
+}
+
+/// Rows per page of a pool list.
+pub const POOL_PAGE_SIZE: u32 = 50;
+
+/// A page of a task's pool: (credit code, name, region, filed on).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PoolPage {
+    pub rows: Vec<(String, String, String, String)>,
+    pub total: i64,
+    pub page: u32,
+}

@@ -89,6 +89,8 @@ fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
             <a href=format!("/plans/{}/calendar", plan.year)>"查看日历"</a>
             <a href=format!("/plans/{}/export.xlsx", plan.year) data-testid="export">"导出 Excel"</a>
             <a href=format!("/plans/{}/import", plan.year)>"导入计划表"</a>
+            <a href=format!("/plans/{}/edit", plan.year)>"编辑计划"</a>
+            <a href="/plans/new">"新建年度计划"</a>
             <span class="count" data-testid="task-count">
                 {move || format!("共 {} 项任务", visible().len())}
             </span>

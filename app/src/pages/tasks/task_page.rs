@@ -102,12 +102,12 @@ fn TaskView(d: TaskDetail) -> impl IntoView {
             <h2>"检查对象名单"</h2>
             {match &d.draw {
                 Some(x) => view! {
-                    <p data-testid="pool-count">{format!("已冻结：{} 户（{}）", x.pool_count, x.frozen_at)}</p>
+                    <p data-testid="pool-count">{format!("已冻结：{} 户（{}）", x.pool_count, x.frozen_at)} " " <a href=format!("/tasks/{}/pool", row.id)>"查看名单"</a></p>
                     <p>"名单摘要 " <code>{x.pool_digest.clone()}</code></p>
                     <p>"承诺值 " <code>{x.commitment.clone()}</code></p>
                 }.into_any(),
                 None => view! {
-                    <p data-testid="pool-count">{format!("按当前条件：{} 户，应抽取 {} 户（不低于比例，向上取整）", d.estimate.total(), d.estimate.to_draw())}</p>
+                    <p data-testid="pool-count">{format!("按当前条件：{} 户，应抽取 {} 户（不低于比例，向上取整）", d.estimate.total(), d.estimate.to_draw())} " " <a href=format!("/tasks/{}/pool", row.id)>"查看名单"</a></p>
                     <EstimateTable estimate=d.estimate.clone()/>
                 }.into_any(),
             }}

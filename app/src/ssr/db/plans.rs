@@ -97,3 +97,107 @@ pub async fn plan_years(db: &SqlitePool) -> Result<Vec<i32>, sqlx::Error> {
         sqlx::query_as("SELECT year FROM annual_plans ORDER BY year DESC").fetch_all(db).await?;
     Ok(years.into_iter().map(|(y,)| y as i32).collect())
 }
+
+/// Creates the plan of `year` or updates its title and 备注, with its audit entry.
+pub async fn save_plan(
+    db: &SqlitePool,
+    year: i32,
+    title: &str,
+    remarks: &str,
+    actor: &str,
+) -> Result<i64, crate::error::AppError> {
+    use crate::error::AppError;
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::invalid("year", "年度须在 2000–2100 之间"));
+    }
+    if title.trim().is_empty() {
+        return Err(AppError::invalid("title", "请填写计划名称"));
+    }
+    let mut tx = db.begin().await?;
+    let before: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT id, title, remarks FROM annual_plans WHERE year = ?")
+            .bind(year)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let id = match &before {
+        Some((id, _, _)) => {
+            sqlx::query("UPDATE annual_plans SET title = ?, remarks = ? WHERE id = ?")
+                .bind(title.trim())
+                .bind(remarks.trim())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            *id
+        }
+        None => sqlx::query("INSERT INTO annual_plans (year, title, remarks) VALUES (?, ?, ?)")
+            .bind(year)
+            .bind(title.trim())
+            .bind(remarks.trim())
+            .execute(&mut *tx)
+            .await?
+            .last_insert_rowid(),
+    };
+    crate::ssr::audit::append(
+        &mut tx,
+        crate::ssr::audit::Change {
+            actor,
+            role: "clerk",
+            action: if before.is_some() { "plan.update" } else { "plan.create" },
+            entity_type: "annual_plan",
+            entity_id: &id.to_string(),
+            before: before.map(|(_, t, r)| serde_json::json!({ "title": t, "remarks": r })),
+            after: Some(
+                serde_json::json!({ "year": year, "title": title.trim(), "remarks": remarks.trim() }),
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// One page of a task's pool: the frozen list once frozen, else what its scope gives now.
+/// Returns (rows of (credit code, name, region, filed on), total).
+pub async fn pool_page(
+    db: &SqlitePool,
+    task_id: i64,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<(String, String, String, String)>, i64), crate::error::AppError> {
+    let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
+    let draw_id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM draws WHERE task_id = ?").bind(task_id).fetch_optional(db).await?;
+    if let Some(draw_id) = draw_id {
+        let total: i64 = sqlx::query_scalar("SELECT count(*) FROM draw_pool WHERE draw_id = ?")
+            .bind(draw_id)
+            .fetch_one(db)
+            .await?;
+        let rows = sqlx::query_as(
+            "SELECT p.code, e.name, r.name, e.filed_on FROM draw_pool p JOIN enterprises e ON e.id = p.enterprise_id \
+             JOIN regions r ON r.code = e.region_code WHERE p.draw_id = ? ORDER BY p.code LIMIT ? OFFSET ?",
+        )
+        .bind(draw_id)
+        .bind(i64::from(per_page))
+        .bind(offset)
+        .fetch_all(db)
+        .await?;
+        return Ok((rows, total));
+    }
+    let draft = super::tasks::draft(db, task_id)
+        .await?
+        .ok_or_else(|| crate::error::AppError::NotFound(format!("任务 {task_id} 不存在")))?;
+    let mut conn = db.acquire().await?;
+    let members = super::pool::members(&mut conn, &draft.scope).await?;
+    let total = members.len() as i64;
+    let mut rows = Vec::new();
+    for (id, code, _) in members.into_iter().skip(offset as usize).take(per_page as usize) {
+        let (name, region, filed): (String, String, String) = sqlx::query_as(
+            "SELECT e.name, r.name, e.filed_on FROM enterprises e JOIN regions r ON r.code = e.region_code WHERE e.id = ?",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+        rows.push((code, name, region, filed));
+    }
+    Ok((rows, total))
+}
