@@ -181,9 +181,32 @@ pub struct TaskRow {
 impl TaskRow {
     /// The DR1 task id: plan number and task number digits, e.g. `2023003-003`.
     pub fn draw_task_id(&self) -> String {
-        let digits: String = self.task_no.chars().filter(char::is_ascii_digit).collect();
-        format!("{}-{}", self.plan_no, digits)
+        draw_task_id(&self.plan_no, &self.task_no)
     }
+}
+
+/// The DR1 task id of a plan number and a task number such as `003 号`: `2023003-003`.
+pub fn draw_task_id(plan_no: &str, task_no: &str) -> String {
+    let digits: String = task_no.chars().filter(char::is_ascii_digit).collect();
+    format!("{plan_no}-{digits}")
+}
+
+/// The departments that appear in the tasks (initiating or joint), in task order, as
+/// (id, short name): the choices of a department filter.
+pub fn departments_of(tasks: &[TaskRow]) -> Vec<(String, String)> {
+    let mut departments: Vec<(String, String)> = Vec::new();
+    for t in tasks {
+        let pairs = [
+            Some((t.initiating_department_id.clone(), t.initiating_department.clone())),
+            t.joint_department_id.clone().zip(t.joint_department.clone()),
+        ];
+        for (id, name) in pairs.into_iter().flatten() {
+            if !departments.iter().any(|(d, _)| *d == id) {
+                departments.push((id, name));
+            }
+        }
+    }
+    departments
 }
 
 /// 年度抽查计划 — an annual plan with its tasks and the 备注 row.

@@ -161,23 +161,6 @@ fn client_today() -> Option<Day> {
     }
 }
 
-/// The departments that appear in the tasks (initiating or joint), in task order.
-fn departments_of(tasks: &[TaskRow]) -> Vec<(String, String)> {
-    let mut departments: Vec<(String, String)> = Vec::new();
-    for t in tasks {
-        let pairs = [
-            Some((t.initiating_department_id.clone(), t.initiating_department.clone())),
-            t.joint_department_id.clone().zip(t.joint_department.clone()),
-        ];
-        for (id, name) in pairs.into_iter().flatten() {
-            if !departments.iter().any(|(d, _)| *d == id) {
-                departments.push((id, name));
-            }
-        }
-    }
-    departments
-}
-
 fn matches(task: &TaskRow, department: &str, group: &str) -> bool {
     (department.is_empty()
         || task.initiating_department_id == department
@@ -203,7 +186,7 @@ fn CalendarView(plan: AnnualPlan, years: Vec<i32>, today: Option<Day>) -> impl I
         }
     });
 
-    let departments = departments_of(&plan.tasks);
+    let departments = crate::domain::plan::departments_of(&plan.tasks);
     let tasks = StoredValue::new(plan.tasks);
     let visible = Memo::new(move |_| {
         let (d, g) = (department.get(), group.get());

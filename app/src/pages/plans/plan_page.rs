@@ -31,19 +31,7 @@ pub fn PlanPage() -> impl IntoView {
 #[component]
 fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
     let department = RwSignal::new(String::new());
-    // The departments that appear in the plan, in table order, for the filter.
-    let mut departments: Vec<(String, String)> = Vec::new();
-    for t in &plan.tasks {
-        let pairs = [
-            Some((t.initiating_department_id.clone(), t.initiating_department.clone())),
-            t.joint_department_id.clone().zip(t.joint_department.clone()),
-        ];
-        for (id, name) in pairs.into_iter().flatten() {
-            if !departments.iter().any(|(d, _)| *d == id) {
-                departments.push((id, name));
-            }
-        }
-    }
+    let departments = crate::domain::plan::departments_of(&plan.tasks);
     let tasks = StoredValue::new(plan.tasks.clone());
     let visible = move || {
         let d = department.get();

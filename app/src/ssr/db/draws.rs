@@ -144,9 +144,8 @@ async fn frozen_input(
         .map(|(entity, inspector)| ConflictPair { entity, inspector })
         .collect();
 
-    let digits: String = t.task_no.chars().filter(char::is_ascii_digit).collect();
     let input = DrawInput {
-        task_id: format!("{}-{}", t.plan_no, digits),
+        task_id: crate::domain::plan::draw_task_id(&t.plan_no, &t.task_no),
         pool,
         ratios_bp,
         team_size: t.team_size as u64,
