@@ -17,9 +17,15 @@ pub enum AppError {
     /// 409: the request is well-formed but the current state refuses it (e.g. a second draw).
     #[error("{0}")]
     Conflict(String),
+    /// 401: nobody is signed in (or the session ended).
+    #[error("{0}")]
+    Unauthorized(String),
     /// 403: the user may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// 429: too many failed attempts; try again later.
+    #[error("{0}")]
+    Throttled(String),
     /// 500: something failed on the server; the detail was logged, the user sees a plain sentence.
     #[error("系统内部错误，请稍后重试；如持续出现请联系管理员。")]
     Internal,
@@ -35,7 +41,9 @@ impl AppError {
             Self::NotFound(_) => 404,
             Self::Invalid { .. } => 400,
             Self::Conflict(_) => 409,
+            Self::Unauthorized(_) => 401,
             Self::Forbidden(_) => 403,
+            Self::Throttled(_) => 429,
             Self::Internal | Self::Transport(_) => 500,
         }
     }

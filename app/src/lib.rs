@@ -57,6 +57,13 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/tasks/new") view=pages::tasks::task_form_page::TaskFormPage/>
                     <Route ssr=SsrMode::Async path=path!("/tasks/:id") view=pages::tasks::task_page::TaskPage/>
                     <Route ssr=SsrMode::Async path=path!("/tasks/:id/edit") view=pages::tasks::task_form_page::TaskFormPage/>
+                    <Route ssr=SsrMode::Async path=path!("/tasks/:id/results") view=pages::results::results_page::ResultsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/my") view=pages::results::my_page::MyPage/>
+                    <Route ssr=SsrMode::Async path=path!("/deadlines") view=pages::results::deadlines_page::DeadlinesPage/>
+                    <Route ssr=SsrMode::Async path=path!("/audit") view=pages::audit::audit_page::AuditPage/>
+                    <Route ssr=SsrMode::Async path=path!("/admin/accounts") view=pages::admin::accounts_page::AccountsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/admin/calendar") view=pages::admin::calendar_admin_page::CalendarAdminPage/>
+                    <Route ssr=SsrMode::Async path=path!("/login") view=pages::auth::login_page::LoginPage/>
                     <Route ssr=SsrMode::Async path=path!("/verify") view=pages::verify::verify_page::VerifyPage/>
                     <Route ssr=SsrMode::Async path=path!("/verify/:draw_id") view=pages::verify::verify_page::VerifyPage/>
                 </Routes>

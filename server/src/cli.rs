@@ -1,4 +1,4 @@
-//! Command-line interface: `serve` (default), `draw`, `verify`.
+//! Command-line interface: `serve` (default), `draw`, `verify`, `audit verify`.
 
 use app::domain::draw;
 use clap::{Parser, Subcommand};
@@ -35,6 +35,22 @@ enum Command {
         /// The manifest (JSON), e.g. downloaded from the portal's draw page.
         file: PathBuf,
     },
+    /// The audit log (全程留痕).
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Walk the hash chain from the first entry. Exit 0 when it is whole; exit 1 naming the
+    /// first broken entry; exit 2 when the database cannot be opened.
+    Verify {
+        /// Database URL.
+        #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
+        db: String,
+    },
 }
 
 /// Options of `serve`.
@@ -69,6 +85,32 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Serve(args)) => crate::serve::run(args).await,
         Some(Command::Draw { input, bench }) => draw_cmd(&input, bench),
         Some(Command::Verify { file }) => verify_cmd(&file),
+        Some(Command::Audit { command: AuditCommand::Verify { db } }) => audit_verify_cmd(&db).await,
+    }
+}
+
+async fn audit_verify_cmd(url: &str) -> ExitCode {
+    use app::ssr::audit::{verify_chain, ChainReport};
+    let db = match app::ssr::db::connect(url).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("error: cannot open database {url}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match verify_chain(&db).await {
+        Ok(ChainReport::Whole { entries, head }) => {
+            println!("audit chain whole: {entries} entries, head {head}");
+            ExitCode::SUCCESS
+        }
+        Ok(ChainReport::Broken { seq, reason }) => {
+            println!("audit chain broken at entry {seq}: {reason}");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: reading the audit log: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

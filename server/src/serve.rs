@@ -39,7 +39,9 @@ async fn start(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     // Tests and scripts read this line to find the port.
     println!("listening on http://{addr}");
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -84,6 +86,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/public/draws/{id}/manifest.json", get(manifest_download))
         .route("/plans/{year}/export.xlsx", get(plan_export))
         .leptos_routes(&state, routes, move || shell(options.clone()))
+        // Sessions and the cross-site check for everything but the static assets.
+        .layer(axum::middleware::from_fn_with_state(state.db.clone(), app::ssr::auth::session_layer))
+        .layer(axum::middleware::from_fn(error_status))
         .merge(assets)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
@@ -127,6 +132,25 @@ async fn plan_export(State(state): State<AppState>, Path(year): Path<i32>) -> Re
             .into_response(),
         Err(e) => e.into_status_response(),
     }
+}
+
+/// Server functions answer every error with 500; this gives an [`app::error::AppError`]
+/// its own status (401, 403, 404, 409, 429, 400), so clients and logs can tell a refusal
+/// from a failure.
+async fn error_status(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    if !is_api || resp.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 16).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "系统内部错误").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 async fn shutdown_signal() {

@@ -23,16 +23,7 @@ async fn the_demo_draw_is_stored_and_verifies_byte_for_byte() {
     assert!(draw::first_failure(&checks).is_none());
 
     // The same bytes, served over HTTP and written to a file, pass the command-line verifier.
-    let served: String = app
-        .client
-        .post(format!("{}/api/manifest", app.base))
-        .form(&[("draw_id", "1")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let served: String = app.post_form(None, "manifest", &[("draw_id", "1")]).await.json().await.unwrap();
     assert_eq!(served, manifest);
     let download =
         app.client.get(format!("{}/api/public/draws/1/manifest.json", app.base)).send().await.unwrap();
@@ -73,7 +64,7 @@ async fn the_demo_draw_is_stored_and_verifies_byte_for_byte() {
     assert_eq!(stored as usize, m["selected"].as_array().unwrap().len());
     let status: String =
         sqlx::query_scalar("SELECT status FROM tasks WHERE id = 1").fetch_one(&app.db).await.unwrap();
-    assert_eq!(status, "drawn");
+    assert_eq!(status, "inspecting", "the demo has begun inspecting after the draw");
 }
 
 #[tokio::test]
@@ -94,7 +85,7 @@ async fn a_task_is_drawn_at_most_once_and_every_attempt_is_recorded() {
 #[tokio::test]
 async fn only_a_filed_task_can_be_frozen() {
     let app = spawn_app().await;
-    // Task 2 is approved but not yet filed with the order office.
+    // Task 2 is submitted, not yet approved nor filed with the order office.
     let err = freeze(&app.db, 2, "2023-05-10", STAFF).await.unwrap_err();
     assert!(err.to_string().contains("已备案"), "{err}");
     let recorded = attempts(&app.db, 2).await;

@@ -53,8 +53,90 @@ pub async fn spawn_app() -> TestApp {
     let prepared = server::serve::prepare(&args).await.expect("server starts");
     let base = format!("http://{}", prepared.addr);
     let db = prepared.state.db.clone();
-    tokio::spawn(async move { axum::serve(prepared.listener, prepared.app).await.unwrap() });
-    TestApp { base, db, dir, client: reqwest::Client::new() }
+    let app = prepared.app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(prepared.listener, app).await.unwrap() });
+    // Redirects are not followed, so a sign-in's Set-Cookie can be read.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { base, db, dir, client }
+}
+
+/// The demo password (every demo account has it).
+pub const PASSWORD: &str = app::ssr::demo::DEMO_PASSWORD;
+
+impl TestApp {
+    /// Signs in through the real endpoint; returns the `Cookie` header value to send.
+    pub async fn sign_in(&self, username: &str) -> String {
+        let resp = self.post_form(None, "sign_in", &[("username", username), ("password", PASSWORD)]).await;
+        let cookie = resp
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("ss_session=") && !v.starts_with("ss_session=;"))
+            .unwrap_or_else(|| panic!("sign-in of {username} set no session cookie ({})", resp.status()))
+            .to_string();
+        cookie.split(';').next().unwrap().to_string()
+    }
+
+    /// POSTs a form to server function `endpoint` (under /api/) as `cookie`, from this site.
+    pub async fn post_form(
+        &self,
+        cookie: Option<&str>,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.request(cookie, endpoint)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// POSTs JSON to server function `endpoint` as `cookie`, from this site.
+    pub async fn post_json(
+        &self,
+        cookie: Option<&str>,
+        endpoint: &str,
+        json: serde_json::Value,
+    ) -> reqwest::Response {
+        self.request(cookie, endpoint)
+            .header("content-type", "application/json")
+            .body(json.to_string())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    fn request(&self, cookie: Option<&str>, endpoint: &str) -> reqwest::RequestBuilder {
+        let mut r = self.client.post(format!("{}/api/{endpoint}", self.base)).header("origin", &self.base);
+        if let Some(c) = cookie {
+            r = r.header("cookie", c);
+        }
+        r
+    }
+
+    /// GETs a page as `cookie`; returns (status, body).
+    pub async fn page(&self, cookie: &str, path: &str) -> (u16, String) {
+        let resp =
+            self.client.get(format!("{}{path}", self.base)).header("cookie", cookie).send().await.unwrap();
+        (resp.status().as_u16(), resp.text().await.unwrap())
+    }
+}
+
+/// Percent-encodes a form value (UTF-8 bytes; unreserved characters kept).
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The repository root (the parent of `server/`, whose manifest runs these tests).

@@ -1,9 +1,11 @@
 //! Integration tests: the real app booted on port 0 with a fresh SQLite file, and the
 //! real `shuangsui` binary for the command line. One binary for all of them.
 
+mod auth;
 mod cli;
 mod draws;
 mod helpers;
 mod pages;
 mod schema;
 mod tasks;
+mod workflow;

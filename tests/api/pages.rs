@@ -11,9 +11,9 @@ const TASKS: [&str; 3] = [
 #[tokio::test]
 async fn home_shows_the_2023_plan_with_its_three_tasks() {
     let app = spawn_app().await;
-    let resp = app.client.get(&app.base).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    let html = resp.text().await.unwrap();
+    let cookie = app.sign_in("jijian").await;
+    let (status, html) = app.page(&cookie, "/").await;
+    assert_eq!(status, 200);
     assert!(html.contains("<html lang=\"zh-CN\">"));
     assert!(html.contains("邯郸市商务局 2023 年度随机抽查工作计划"));
     for t in TASKS {
@@ -36,9 +36,10 @@ async fn home_shows_the_2023_plan_with_its_three_tasks() {
 #[tokio::test]
 async fn unknown_year_and_unknown_path_are_404_with_a_chinese_message() {
     let app = spawn_app().await;
-    let resp = app.client.get(format!("{}/plans/2031", app.base)).send().await.unwrap();
-    assert_eq!(resp.status(), 404);
-    assert!(resp.text().await.unwrap().contains("没有 2031 年度的抽查计划"));
+    let cookie = app.sign_in("jijian").await;
+    let (status, html) = app.page(&cookie, "/plans/2031").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("没有 2031 年度的抽查计划"));
     let resp = app.client.get(format!("{}/no/such/page", app.base)).send().await.unwrap();
     assert_eq!(resp.status(), 404);
     assert!(resp.text().await.unwrap().contains("页面不存在"));
@@ -53,4 +54,18 @@ async fn verify_page_is_served_for_a_draw() {
     assert!(html.contains("验证抽取结果"));
     let resp = app.client.get(format!("{}/verify/999", app.base)).send().await.unwrap();
     assert_eq!(resp.status(), 404);
+}
+
+#[tokio::test]
+async fn staff_pages_ask_for_sign_in_and_the_sign_in_page_is_served() {
+    let app = spawn_app().await;
+    let resp = app.client.get(format!("{}/tasks/1", app.base)).send().await.unwrap();
+    assert_eq!(resp.status(), 401);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("请先登录") && html.contains("/login?next="), "{html}");
+    assert!(!html.contains("成品油销售企业内部联合随机抽查"), "nothing of the task leaks");
+    let resp = app.client.get(format!("{}/login", app.base)).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("用户名") && html.contains("密码"));
 }

@@ -1,9 +1,26 @@
 //! Tasks: saving drafts, validation, the frozen-task rule, and the live pool estimate.
 
 use crate::helpers::spawn_app;
+use app::domain::auth::{Role, SessionUser};
 use app::domain::enterprise::RiskClass;
 use app::domain::plan::{Scope, TaskDraft, TaskKind};
 use app::ssr::db::tasks;
+use app::ssr::Actor;
+
+const CLERK: Actor<'static> = Actor { name: "jingban", role: "clerk" };
+
+/// A 经办人 of `department`, as the server would resolve one from a session.
+pub fn clerk(department: &str) -> SessionUser {
+    SessionUser {
+        id: 1,
+        username: "jingban".into(),
+        display_name: "测试经办人".into(),
+        role: Role::Clerk,
+        department_id: Some(department.into()),
+        department_name: None,
+        inspector_id: None,
+    }
+}
 
 fn fourth_task() -> TaskDraft {
     TaskDraft {
@@ -36,7 +53,7 @@ fn fourth_task() -> TaskDraft {
 #[tokio::test]
 async fn a_fourth_task_is_saved_and_appears_in_the_plan() {
     let app = spawn_app().await;
-    let id = tasks::save(&app.db, &fourth_task(), "测试").await.unwrap();
+    let id = tasks::save(&app.db, &fourth_task(), &clerk("swj-zfzd")).await.unwrap();
     let plan = app::ssr::db::plans::plan_of_year(&app.db, 2023).await.unwrap().unwrap();
     assert_eq!(plan.tasks.len(), 4);
     let t = plan.tasks.last().unwrap();
@@ -51,11 +68,12 @@ async fn a_fourth_task_is_saved_and_appears_in_the_plan() {
         tasks::draft(&app.db, id).await.unwrap().unwrap(),
         TaskDraft { id: Some(id), ..fourth_task() }
     );
-    let html = app.client.get(&app.base).send().await.unwrap().text().await.unwrap();
+    let cookie = app.sign_in("jingban").await;
+    let (_, html) = app.page(&cookie, "/").await;
     assert!(html.contains("2023 年商务局成品油销售企业专项随机抽查"));
-    let page = app.client.get(format!("{}/tasks/{id}", app.base)).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("2023 年 10 月-11 月"));
+    let (status, html) = app.page(&cookie, &format!("/tasks/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("2023 年 10 月-11 月"));
     // Recorded in the audit trail.
     let audited: i64 =
         sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'task.create' AND entity_id = ?")
@@ -72,32 +90,43 @@ async fn invalid_drafts_are_refused_naming_the_field_and_nothing_is_written() {
     let mut bad = fourth_task();
     bad.start_month = 12;
     bad.end_month = 3;
-    let err = tasks::save(&app.db, &bad, "测试").await.unwrap_err();
+    let err = tasks::save(&app.db, &bad, &clerk("swj-zfzd")).await.unwrap_err();
     assert!(matches!(&err, app::error::AppError::Invalid { field, .. } if field == "window"), "{err:?}");
     let mut dup = fourth_task();
     dup.plan_no = "2023001".into();
     dup.task_no = "001 号".into();
-    let err = tasks::save(&app.db, &dup, "测试").await.unwrap_err();
+    let err = tasks::save(&app.db, &dup, &clerk("swj-zfzd")).await.unwrap_err();
     assert!(err.to_string().contains("已有任务编号"), "{err}");
     let mut unknown = fourth_task();
     unknown.joint_department_id = Some("nowhere".into());
-    assert!(tasks::save(&app.db, &unknown, "测试").await.unwrap_err().to_string().contains("nowhere"));
+    assert!(tasks::save(&app.db, &unknown, &clerk("swj-zfzd"))
+        .await
+        .unwrap_err()
+        .to_string()
+        .contains("nowhere"));
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks").fetch_one(&app.db).await.unwrap();
     assert_eq!(count, 3);
 }
 
 #[tokio::test]
-async fn editing_a_frozen_task_is_refused() {
+async fn only_drafts_are_edited_and_only_by_their_department() {
     let app = spawn_app().await;
-    // Task 1 was drawn by the demo; task 3 is filed and still editable.
+    // Task 1 was drawn by the demo: refused.
     let mut drawn = tasks::draft(&app.db, 1).await.unwrap().unwrap();
     drawn.task_name.push_str("（改）");
-    let err = tasks::save(&app.db, &drawn, "测试").await.unwrap_err();
+    let err = tasks::save(&app.db, &drawn, &clerk("swj-zfzd")).await.unwrap_err();
     assert_eq!(err.status(), 409);
-    assert!(err.to_string().contains("已冻结"), "{err}");
+    assert!(err.to_string().contains("只有草稿"), "{err}");
+    // Task 3 (市场体系处) is filed: what was approved cannot change.
     let mut filed = tasks::draft(&app.db, 3).await.unwrap().unwrap();
     filed.end_month = 10;
-    tasks::save(&app.db, &filed, "测试").await.unwrap();
+    let err = tasks::save(&app.db, &filed, &clerk("swj-sctx")).await.unwrap_err();
+    assert_eq!(err.status(), 409, "{err}");
+    // Sent back to draft, its own department's clerk may edit it; another office's may not.
+    sqlx::query("UPDATE tasks SET status = 'draft' WHERE id = 3").execute(&app.db).await.unwrap();
+    let err = tasks::save(&app.db, &filed, &clerk("swj-zfzd")).await.unwrap_err();
+    assert_eq!(err.status(), 403, "{err}");
+    tasks::save(&app.db, &filed, &clerk("swj-sctx")).await.unwrap();
     assert_eq!(tasks::draft(&app.db, 3).await.unwrap().unwrap().end_month, 10);
 }
 
@@ -137,7 +166,7 @@ async fn the_pool_estimate_matches_the_filters() {
         &app.db,
         3,
         "2023-07-05",
-        app::ssr::db::draws::Actor { name: "测试", role: "clerk" },
+        app::ssr::Actor { name: "测试", role: "clerk" },
     )
     .await
     .unwrap();
@@ -163,30 +192,31 @@ async fn the_plan_exports_to_xlsx_and_imports_back_through_http() {
     }
     assert_eq!(parsed.remarks.as_deref(), Some(plan.remarks.as_str()));
 
-    // Dry run of the same sheet: the drawn task 001 cannot change; nothing is written.
+    // Dry run of the same sheet: none of the demo tasks is a draft, so none may change.
+    let cookie = app.sign_in("jingban").await;
     let report: app::domain::import::ImportReport = app
-        .client
-        .post(format!("{}/api/import_plan", app.base))
-        .json(&serde_json::json!({ "year": 2023, "file": bytes, "apply": true }))
-        .send()
+        .post_json(
+            Some(&cookie),
+            "import_plan",
+            serde_json::json!({ "year": 2023, "file": bytes, "apply": true }),
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert!(!report.applied);
-    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert_eq!(report.rejected.len(), 3, "{report:?}");
     assert_eq!(report.rejected[0].row, 3);
     assert_eq!(report.rejected[0].column, "抽查任务编号");
 
     // A file that is not a spreadsheet gets a clear error.
     let resp = app
-        .client
-        .post(format!("{}/api/import_plan", app.base))
-        .json(&serde_json::json!({ "year": 2023, "file": b"not a spreadsheet".to_vec(), "apply": false }))
-        .send()
-        .await
-        .unwrap();
+        .post_json(
+            Some(&cookie),
+            "import_plan",
+            serde_json::json!({ "year": 2023, "file": b"not a spreadsheet".to_vec(), "apply": false }),
+        )
+        .await;
     assert!(!resp.status().is_success());
     assert!(resp.text().await.unwrap().contains("xlsx"));
     assert_eq!(
@@ -199,7 +229,7 @@ async fn the_plan_exports_to_xlsx_and_imports_back_through_http() {
 async fn plans_are_created_and_edited_and_pools_are_listed() {
     let app = spawn_app().await;
     let id =
-        app::ssr::db::plans::save_plan(&app.db, 2024, "邯郸市商务局 2024 年度随机抽查工作计划", "无", "测试")
+        app::ssr::db::plans::save_plan(&app.db, 2024, "邯郸市商务局 2024 年度随机抽查工作计划", "无", CLERK)
             .await
             .unwrap();
     let again = app::ssr::db::plans::save_plan(
@@ -207,7 +237,7 @@ async fn plans_are_created_and_edited_and_pools_are_listed() {
         2024,
         "邯郸市商务局 2024 年度随机抽查工作计划（修订）",
         "修订",
-        "测试",
+        CLERK,
     )
     .await
     .unwrap();
@@ -217,7 +247,7 @@ async fn plans_are_created_and_edited_and_pools_are_listed() {
         (plan.title.as_str(), plan.remarks.as_str(), plan.tasks.len()),
         ("邯郸市商务局 2024 年度随机抽查工作计划（修订）", "修订", 0)
     );
-    let err = app::ssr::db::plans::save_plan(&app.db, 2025, " ", "", "测试").await.unwrap_err();
+    let err = app::ssr::db::plans::save_plan(&app.db, 2025, " ", "", CLERK).await.unwrap_err();
     assert!(matches!(err, app::error::AppError::Invalid { ref field, .. } if field == "title"));
 
     // Task 1's frozen pool, paged; task 3's pool as its scope gives it now.
@@ -228,8 +258,8 @@ async fn plans_are_created_and_edited_and_pools_are_listed() {
     let (rows, total) = app::ssr::db::plans::pool_page(&app.db, 1, 2, 50).await.unwrap();
     assert_eq!(total, frozen);
     assert_eq!(rows.len() as i64, (frozen - 50).min(50));
-    let html =
-        app.client.get(format!("{}/tasks/3/pool", app.base)).send().await.unwrap().text().await.unwrap();
+    let cookie = app.sign_in("jijian").await;
+    let (_, html) = app.page(&cookie, "/tasks/3/pool").await;
     let t3 = tasks::draft(&app.db, 3).await.unwrap().unwrap();
     let est = tasks::estimate(&app.db, &t3.scope, t3.ratio_bp, &t3.risk_ratios_bp).await.unwrap();
     assert!(html.contains(&format!("共 {} 户", est.total())), "pool page shows the live count");

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "plan")]
 pub async fn get_plan(year: Option<i32>) -> Result<PlanPage, AppError> {
     use crate::ssr::db::plans;
+    crate::ssr::auth::user()?;
     let db = crate::ssr::db()?;
     let years = plans::plan_years(&db).await?;
     let Some(year) = year.or_else(|| years.first().copied()) else {
@@ -38,6 +39,7 @@ pub async fn import_plan_sheet(
     file: Vec<u8>,
     apply: bool,
 ) -> Result<crate::domain::import::ImportReport, AppError> {
+    let user = crate::ssr::auth::require(&[crate::domain::auth::Role::Clerk])?;
     if file.len() > MAX_SHEET_BYTES {
         return Err(AppError::invalid(
             "文件",
@@ -45,19 +47,21 @@ pub async fn import_plan_sheet(
         ));
     }
     let db = crate::ssr::db()?;
-    crate::ssr::plan_sheet::import_plan(&db, year, &file, apply).await
+    crate::ssr::plan_sheet::import_plan(&db, year, &file, apply, user.actor()).await
 }
 
 /// Creates or edits the annual plan of `year` (title and 备注).
 #[server(prefix = "/api", endpoint = "save_plan")]
 pub async fn save_plan(year: i32, title: String, remarks: String) -> Result<i64, AppError> {
+    let user = crate::ssr::auth::require(&[crate::domain::auth::Role::Clerk])?;
     let db = crate::ssr::db()?;
-    crate::ssr::db::plans::save_plan(&db, year, &title, &remarks, "staff").await
+    crate::ssr::db::plans::save_plan(&db, year, &title, &remarks, user.actor()).await
 }
 
 /// One page (50 rows) of a task's pool, with the total.
 #[server(prefix = "/api", endpoint = "pool_page")]
 pub async fn get_pool_page(task_id: i64, page: u32) -> Result<PoolPage, AppError> {
+    crate::ssr::auth::user()?;
     let db = crate::ssr::db()?;
     let (rows, total) = crate::ssr::db::plans::pool_page(&db, task_id, page.max(1), POOL_PAGE_SIZE).await?;
     Ok(PoolPage { rows, total, page: page.max(1) })

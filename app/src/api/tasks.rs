@@ -8,15 +8,23 @@ use std::collections::BTreeMap;
 /// Everything about one task.
 #[server(prefix = "/api", endpoint = "task")]
 pub async fn get_task(id: i64) -> Result<TaskDetail, AppError> {
+    let user = crate::ssr::auth::user()?;
     let db = crate::ssr::db()?;
-    crate::ssr::db::tasks::detail(&db, id)
+    let mut detail = crate::ssr::db::tasks::detail(&db, id)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("任务 {id} 不存在")))
+        .ok_or_else(|| AppError::NotFound(format!("任务 {id} 不存在")))?;
+    detail.steps =
+        crate::domain::workflow::offers(&user, &detail.draft.initiating_department_id, detail.row.status);
+    detail.can_edit = detail.row.status.editable()
+        && user.role == crate::domain::auth::Role::Clerk
+        && user.serves(&detail.draft.initiating_department_id);
+    Ok(detail)
 }
 
 /// The form of a task: its current draft (`None` for a new one) and the choices.
 #[server(prefix = "/api", endpoint = "task_form")]
 pub async fn get_task_form(id: Option<i64>) -> Result<(Option<TaskDraft>, TaskFormOptions), AppError> {
+    crate::ssr::auth::require(&[crate::domain::auth::Role::Clerk])?;
     let db = crate::ssr::db()?;
     let options = crate::ssr::db::tasks::form_options(&db).await?;
     let draft = match id {
@@ -37,6 +45,7 @@ pub async fn estimate_pool(
     ratio_bp: u32,
     risk_ratios_bp: BTreeMap<String, u32>,
 ) -> Result<PoolEstimate, AppError> {
+    crate::ssr::auth::require(&[crate::domain::auth::Role::Clerk])?;
     let db = crate::ssr::db()?;
     crate::ssr::db::tasks::estimate(&db, &scope, ratio_bp, &risk_ratios_bp).await
 }
@@ -44,6 +53,7 @@ pub async fn estimate_pool(
 /// Saves a new or edited task; returns its id.
 #[server(prefix = "/api", endpoint = "save_task", input = server_fn::codec::Json)]
 pub async fn save_task(draft: TaskDraft) -> Result<i64, AppError> {
+    let user = crate::ssr::auth::require(&[crate::domain::auth::Role::Clerk])?;
     let db = crate::ssr::db()?;
-    crate::ssr::db::tasks::save(&db, &draft, "staff").await
+    crate::ssr::db::tasks::save(&db, &draft, &user).await
 }

@@ -2,8 +2,10 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
-/// A plain-sentence error box; sets the HTTP status while rendering on the server.
+/// A plain-sentence error box; sets the HTTP status while rendering on the server. A page
+/// that needs a signed-in user offers the sign-in page, coming back here afterwards.
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -12,5 +14,11 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
             resp.set_status(code);
         }
     }
-    view! { <p class="error" role="alert">{error.to_string()}</p> }
+    let sign_in = matches!(error, AppError::Unauthorized(_)).then(|| {
+        let location = use_location();
+        let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+        let href = format!("/login?next={}", crate::components::urlencode(&here));
+        view! { " " <a class="button" href=href>"登录"</a> }
+    });
+    view! { <p class="error" role="alert">{error.to_string()}{sign_in}</p> }
 }

@@ -1,20 +1,58 @@
 //! Page header and footer.
 
+use crate::api::auth::current_user;
+use crate::domain::auth::Role;
 use crate::labels;
 use leptos::prelude::*;
 
-/// Site header with the main navigation.
+/// Site header: the navigation the signed-in role uses, who is signed in, sign-out.
 #[component]
 pub fn Header() -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
     view! {
         <a class="skip" href="#main">{labels::SKIP_TO_CONTENT}</a>
         <header class="site-header">
             <a class="brand" href="/">"双随"<span class="brand-sub">"双随机、一公开"</span></a>
-            <nav aria-label="主导航">
-                <a href="/">{labels::NAV_PLAN}</a>
-                <a href="/calendar">{labels::NAV_CALENDAR}</a>
-                <a href="/verify">{labels::NAV_VERIFY}</a>
-            </nav>
+            <Suspense fallback=|| view! { <nav aria-label="主导航"><a href="/verify">{labels::NAV_VERIFY}</a></nav> }>
+                {move || Suspend::new(async move {
+                    let user = user.await.ok().flatten();
+                    let role = user.as_ref().map(|u| u.role);
+                    let links: Vec<(&str, &str)> = match role {
+                        None => vec![("/verify", labels::NAV_VERIFY)],
+                        Some(r) => {
+                            let mut l = vec![("/", labels::NAV_PLAN), ("/calendar", labels::NAV_CALENDAR), ("/deadlines", "公示期限")];
+                            if r == Role::Inspector {
+                                l.push(("/my", "我的检查"));
+                            }
+                            if matches!(r, Role::Observer | Role::Admin) {
+                                l.push(("/audit", "留痕记录"));
+                            }
+                            if r == Role::Admin {
+                                l.push(("/admin/accounts", "账号"));
+                                l.push(("/admin/calendar", "工作日历"));
+                            }
+                            l.push(("/verify", labels::NAV_VERIFY));
+                            l
+                        }
+                    };
+                    view! {
+                        <nav aria-label="主导航">
+                            {links.into_iter().map(|(href, label)| view! { <a href=href>{label}</a> }).collect_view()}
+                        </nav>
+                        <div class="account">
+                            {match user {
+                                Some(u) => view! {
+                                    <span data-testid="signed-in">{u.signature()}</span>
+                                    <form method="post" action="/api/sign_out" class="inline">
+                                        <button type="submit" class="link">"退出"</button>
+                                    </form>
+                                }.into_any(),
+                                None => view! { <a href="/login">"登录"</a> }.into_any(),
+                            }}
+                        </div>
+                    }
+                })}
+            </Suspense>
         </header>
     }
 }

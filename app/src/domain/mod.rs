@@ -1,5 +1,7 @@
 //! Pure domain types and rules: no IO, compiled for the server and for the browser.
 
+pub mod audit;
+pub mod auth;
 pub mod credit_code;
 pub mod draw;
 pub mod enterprise;
@@ -7,5 +9,8 @@ pub mod import;
 pub mod inspector;
 pub mod plan;
 pub mod region;
+pub mod result;
+pub mod workday;
+pub mod workflow;
 
 pub use credit_code::{CreditCode, CreditCodeError};

@@ -107,9 +107,10 @@ impl TaskStatus {
         Self::ALL.into_iter().find(|st| st.code() == s)
     }
 
-    /// Whether the task's columns and scope may still be edited (not once its pool is frozen).
+    /// Whether the task's columns and scope may still be edited: only as a draft (after
+    /// submission it is what the leader approved; a send-back makes it a draft again).
     pub fn editable(self) -> bool {
-        self < Self::Frozen
+        self == Self::Draft
     }
 }
 
@@ -242,9 +243,10 @@ mod tests {
     }
 
     #[test]
-    fn status_moves_forward_and_freezes_editing() {
-        assert!(TaskStatus::Filed.editable());
-        assert!(!TaskStatus::Frozen.editable());
+    fn only_a_draft_is_editable() {
+        assert!(TaskStatus::Draft.editable());
+        assert!(!TaskStatus::Submitted.editable());
+        assert!(!TaskStatus::Filed.editable());
         for s in TaskStatus::ALL {
             assert_eq!(TaskStatus::parse(s.code()), Some(s));
         }
@@ -459,6 +461,7 @@ mod draft_tests {
 pub struct TaskEvent {
     pub from: TaskStatus,
     pub to: TaskStatus,
+    /// Display name and role of whoever took the step.
     pub actor: String,
     pub comment: String,
     pub at: String,
@@ -500,6 +503,14 @@ pub struct TaskDetail {
     pub draw: Option<DrawSummary>,
     /// Results entered so far.
     pub results_entered: i64,
+    /// The workflow steps the signed-in user can take now.
+    #[serde(default)]
+    pub steps: Vec<super::workflow::StepOffer>,
+    /// Whether the signed-in user may edit the task now.
+    #[serde(default)]
+    pub can_edit: bool,
+    /// The date by which results must be published.
+    pub deadline: Option<String>,
 }
 
 /// The choices a task form offers.

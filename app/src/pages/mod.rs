@@ -1,6 +1,10 @@
 //! Route components by domain.
 
+pub mod admin;
+pub mod audit;
+pub mod auth;
 pub mod not_found;
 pub mod plans;
+pub mod results;
 pub mod tasks;
 pub mod verify;

@@ -69,3 +69,133 @@ pub async fn append(conn: &mut SqliteConnection, change: Change<'_>) -> Result<i
     .await?;
     Ok(seq)
 }
+
+/// What walking the chain found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChainReport {
+    /// Every entry's `prev_hash` is the previous entry's hash and every hash recomputes.
+    Whole { entries: i64, head: String },
+    /// The first entry that does not fit, and why.
+    Broken { seq: i64, reason: String },
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    seq: i64,
+    at: String,
+    actor: String,
+    role: String,
+    action: String,
+    entity_type: String,
+    entity_id: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+/// Walks the whole chain from the first entry, recomputing every hash.
+pub async fn verify_chain(db: &sqlx::SqlitePool) -> Result<ChainReport, sqlx::Error> {
+    use futures_util::TryStreamExt;
+    let mut rows = sqlx::query_as::<_, Row>("SELECT * FROM audit_log ORDER BY seq").fetch(db);
+    let mut prev = GENESIS.to_owned();
+    let mut expected_seq = 1;
+    let mut entries = 0;
+    while let Some(r) = rows.try_next().await? {
+        if r.seq != expected_seq {
+            return Ok(ChainReport::Broken {
+                seq: r.seq,
+                reason: format!("序号不连续：应为 {expected_seq}"),
+            });
+        }
+        if r.prev_hash != prev {
+            return Ok(ChainReport::Broken {
+                seq: r.seq, reason: "prev_hash 与上一条的哈希不一致".into()
+            });
+        }
+        let parse = |s: &Option<String>| -> Result<Option<serde_json::Value>, String> {
+            s.as_deref().map(serde_json::from_str).transpose().map_err(|e| format!("JSON 无法解析：{e}"))
+        };
+        let (before, after) = match (parse(&r.before_json), parse(&r.after_json)) {
+            (Ok(b), Ok(a)) => (b, a),
+            (Err(e), _) | (_, Err(e)) => return Ok(ChainReport::Broken { seq: r.seq, reason: e }),
+        };
+        let change = Change {
+            actor: &r.actor,
+            role: &r.role,
+            action: &r.action,
+            entity_type: &r.entity_type,
+            entity_id: &r.entity_id,
+            before,
+            after,
+        };
+        if entry_hash(&r.prev_hash, r.seq, &r.at, &change) != r.hash {
+            return Ok(ChainReport::Broken {
+                seq: r.seq, reason: "内容与哈希不符（记录被改动）".into()
+            });
+        }
+        prev = r.hash;
+        expected_seq += 1;
+        entries += 1;
+    }
+    Ok(ChainReport::Whole { entries, head: prev })
+}
+
+/// The newest entry's number and hash (the chain head the portal shows).
+pub async fn head(db: &sqlx::SqlitePool) -> Result<(i64, String), sqlx::Error> {
+    let last: Option<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(db)
+            .await?;
+    Ok(last.unwrap_or((0, GENESIS.to_owned())))
+}
+
+pub use crate::domain::audit::{AuditEntry, AuditFilter};
+
+/// Entries matching `f`, newest first, at most `limit`, with the total count.
+pub async fn search(
+    db: &sqlx::SqlitePool,
+    f: &AuditFilter,
+    limit: i64,
+) -> Result<(Vec<AuditEntry>, i64), sqlx::Error> {
+    let mut count = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT count(*)");
+    push_filters(&mut count, f);
+    let total: i64 = count.build_query_scalar().fetch_one(db).await?;
+    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "SELECT a.seq, a.at, a.actor, coalesce(u.display_name, a.actor) AS actor_name, a.role, a.action, \
+         a.entity_type, a.entity_id, a.before_json AS before, a.after_json AS after, a.hash",
+    );
+    push_filters(&mut q, f);
+    q.push(" ORDER BY a.seq DESC LIMIT ").push_bind(limit);
+    let entries = q.build_query_as::<AuditEntry>().fetch_all(db).await?;
+    Ok((entries, total))
+}
+
+/// `FROM … WHERE …` of an audit search.
+fn push_filters(qb: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, f: &AuditFilter) {
+    qb.push(" FROM audit_log a LEFT JOIN users u ON u.username = a.actor WHERE 1 = 1");
+    let person = f.person.trim();
+    if !person.is_empty() {
+        qb.push(" AND (a.actor = ").push_bind(person.to_owned());
+        qb.push(" OR u.display_name LIKE ").push_bind(format!("%{person}%")).push(")");
+    }
+    if let Some(task) = f.task_id {
+        qb.push(" AND ((a.entity_type = 'task' AND a.entity_id = ").push_bind(task.to_string());
+        qb.push(") OR (a.entity_type = 'result' AND a.entity_id LIKE ")
+            .push_bind(format!("{task}:%"))
+            .push("))");
+    }
+    let enterprise = f.enterprise.trim();
+    if !enterprise.is_empty() {
+        qb.push(" AND ((a.entity_type = 'enterprise' AND a.entity_id = ").push_bind(enterprise.to_owned());
+        qb.push(") OR (a.entity_type = 'result' AND a.entity_id LIKE ").push_bind(format!("%:{enterprise}"));
+        qb.push("))");
+    }
+    if !f.from.trim().is_empty() {
+        qb.push(" AND a.at >= ").push_bind(f.from.trim().to_owned());
+    }
+    if !f.to.trim().is_empty() {
+        // `to` is a date; every time on that day sorts before `YYYY-MM-DDU`.
+        qb.push(" AND a.at < ").push_bind(format!("{}U", f.to.trim()));
+    }
+}

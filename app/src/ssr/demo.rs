@@ -2,8 +2,11 @@
 //! fictional registry (every name ends in （演示）), loaded once into an empty database.
 
 use super::audit::{self, Change};
+use super::Actor;
+use crate::domain::auth::Role;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::inspector::DEPARTMENTS;
+use crate::domain::plan::TaskStatus;
 use crate::domain::region::HANDAN_REGIONS;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -209,6 +212,8 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<bool, sqlx::Error> {
     }
 
     seed_plan_2023(&mut tx).await?;
+    seed_accounts(&mut tx).await?;
+    seed_steps(&mut tx).await?;
     audit::append(
         &mut tx,
         Change {
@@ -226,11 +231,116 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<bool, sqlx::Error> {
 
     // The first task is drawn as it would have been in March 2023, so a finished draw
     // can be opened and verified at once. Its secret comes from the OS like any other.
-    let system = super::db::draws::Actor { name: "system", role: "system" };
-    let frozen = super::db::draws::freeze(db, 1, DEMO_DRAW_DATE, system).await.map_err(demo_error)?;
-    super::db::draws::run_draw(db, 1, DEMO_ENTROPY, system).await.map_err(demo_error)?;
+    let clerk = Actor { name: "jingban", role: Role::Clerk.code() };
+    let frozen = super::db::draws::freeze(db, 1, DEMO_DRAW_DATE, clerk).await.map_err(demo_error)?;
+    super::db::draws::run_draw(db, 1, DEMO_ENTROPY, clerk).await.map_err(demo_error)?;
     tracing::info!(draw = frozen.draw_id, pool = frozen.pool_count, "demo draw of task 1 done");
+
+    // Inspection has begun, and the demo 执法人员 account is the first inspector of the
+    // first team (the draw is random, so which inspector that is differs per database).
+    let mut tx = db.begin().await?;
+    super::db::draws::set_status(&mut tx, 1, TaskStatus::Drawn, TaskStatus::Inspecting, clerk, "")
+        .await
+        .map_err(demo_error)?;
+    sqlx::query(
+        "UPDATE users SET inspector_id = (SELECT m.inspector_id FROM draw_team_members m \
+         WHERE m.draw_id = ? AND m.position = 0 ORDER BY m.seq LIMIT 1), \
+         department_id = (SELECT i.department_id FROM draw_team_members m JOIN inspectors i ON i.id = m.inspector_id \
+         WHERE m.draw_id = ? AND m.position = 0 ORDER BY m.seq LIMIT 1), \
+         display_name = (SELECT replace(i.name, '（演示）', '') || '（演示执法人员）' FROM draw_team_members m \
+         JOIN inspectors i ON i.id = m.inspector_id WHERE m.draw_id = ? AND m.position = 0 ORDER BY m.seq LIMIT 1) \
+         WHERE username = 'zhifa'",
+    )
+    .bind(frozen.draw_id)
+    .bind(frozen.draw_id)
+    .bind(frozen.draw_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(true)
+}
+
+/// The password of every demo account (listed in the README; change it in production).
+pub const DEMO_PASSWORD: &str = "shuangsui-demo";
+
+/// The demo accounts, one or more per role: (username, display name, role, department).
+pub const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>); 9] = [
+    ("jingban", "王经办（演示）", Role::Clerk, Some("swj-zfzd")),
+    ("jingban.smfw", "李经办（演示）", Role::Clerk, Some("swj-smfw")),
+    ("jingban.sctx", "赵经办（演示）", Role::Clerk, Some("swj-sctx")),
+    ("chuzhang", "刘处长（演示）", Role::OfficeHead, Some("swj-zfzd")),
+    ("lingdao", "陈局长（演示）", Role::Leader, None),
+    ("zhixu", "孙备案（演示）", Role::OrderOffice, Some("swj-zxc")),
+    ("zhifa", "执法人员（演示）", Role::Inspector, Some("swj-zfzd")),
+    ("jijian", "周纪检（演示）", Role::Observer, None),
+    ("admin", "系统管理员（演示）", Role::Admin, None),
+];
+
+/// Creates the demo accounts (argon2id hashes, each with its own salt).
+async fn seed_accounts(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    for (username, name, role, dept) in DEMO_ACCOUNTS {
+        let hash = super::auth::hash_password(DEMO_PASSWORD).map_err(demo_error)?;
+        sqlx::query(
+            "INSERT INTO users (username, display_name, password_hash, role, department_id) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(username)
+        .bind(name)
+        .bind(hash)
+        .bind(role.code())
+        .bind(dept)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The approval steps the demo tasks went through before the demo starts:
+/// (task, from, to, account, role, comment, at).
+const DEMO_STEPS: [(i64, TaskStatus, TaskStatus, &str, Role, &str, &str); 9] = [
+    (1, TaskStatus::Draft, TaskStatus::Submitted, "jingban", Role::Clerk, "", "2023-02-20T01:30:00Z"),
+    (1, TaskStatus::Submitted, TaskStatus::Approved, "lingdao", Role::Leader, "同意", "2023-02-22T02:00:00Z"),
+    (1, TaskStatus::Approved, TaskStatus::Filed, "zhixu", Role::OrderOffice, "", "2023-02-24T06:10:00Z"),
+    (2, TaskStatus::Draft, TaskStatus::Submitted, "jingban.smfw", Role::Clerk, "", "2023-04-10T01:00:00Z"),
+    (3, TaskStatus::Draft, TaskStatus::Submitted, "jingban.sctx", Role::Clerk, "", "2023-06-05T01:00:00Z"),
+    (
+        3,
+        TaskStatus::Submitted,
+        TaskStatus::Draft,
+        "lingdao",
+        Role::Leader,
+        "请补充联合部门",
+        "2023-06-06T02:00:00Z",
+    ),
+    (
+        3,
+        TaskStatus::Draft,
+        TaskStatus::Submitted,
+        "jingban.sctx",
+        Role::Clerk,
+        "已补充市场监管",
+        "2023-06-07T01:00:00Z",
+    ),
+    (3, TaskStatus::Submitted, TaskStatus::Approved, "lingdao", Role::Leader, "同意", "2023-06-08T02:00:00Z"),
+    (3, TaskStatus::Approved, TaskStatus::Filed, "zhixu", Role::OrderOffice, "", "2023-06-09T06:00:00Z"),
+];
+
+async fn seed_steps(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    for (task, from, to, actor, role, comment, at) in DEMO_STEPS {
+        sqlx::query(
+            "INSERT INTO task_events (task_id, from_status, to_status, actor, role, comment, at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(task)
+        .bind(from.code())
+        .bind(to.code())
+        .bind(actor)
+        .bind(role.code())
+        .bind(comment)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// The date the demo draw is taken on (certificates are checked against it).
@@ -238,7 +348,7 @@ pub const DEMO_DRAW_DATE: &str = "2023-03-10";
 /// The public entropy of the demo draw: twenty dice rolls.
 pub const DEMO_ENTROPY: &str = "3 1 4 1 5 6 2 6 5 3 5 2 6 1 4 3 2 3 5 4";
 
-fn demo_error(e: crate::error::AppError) -> sqlx::Error {
+fn demo_error(e: impl std::fmt::Debug) -> sqlx::Error {
     sqlx::Error::Protocol(format!("demo draw failed: {e:?}"))
 }
 
@@ -314,7 +424,7 @@ async fn seed_plan_2023(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> 
             "swj-smfw",
             "swj-zfzd",
             (5, 6),
-            "approved",
+            "submitted",
         ),
         (
             "2023003",

@@ -1,6 +1,7 @@
 //! Server-only code: application state, database access, demo data, the audit trail.
 
 pub mod audit;
+pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod plan_sheet;
@@ -22,6 +23,27 @@ pub fn db() -> Result<SqlitePool, crate::error::AppError> {
         .ok_or_else(|| crate::error::AppError::internal("AppState missing from context"))
 }
 
+/// Who made a change: account name and role code, as the audit log and the
+/// workflow's events record them.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor<'a> {
+    pub name: &'a str,
+    pub role: &'a str,
+}
+
+/// Now, in Unix seconds.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Today's date (UTC+8, the bureau's time zone) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    format_utc(now_unix() + 8 * 3600)[..10].to_string()
+}
+
 /// Now, as RFC 3339 UTC text with seconds (what every `*_at` column stores).
 pub fn now_utc() -> String {
     let secs = std::time::SystemTime::now()
@@ -35,21 +57,8 @@ pub fn now_utc() -> String {
 pub fn format_utc(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = crate::domain::workday::civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
-/// Days since 1970-01-01 to (year, month, day); Howard Hinnant's algorithm.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 #[cfg(test)]

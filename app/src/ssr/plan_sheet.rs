@@ -3,6 +3,7 @@
 //! in one transaction, or not at all.
 
 use super::audit::{self, Change};
+use super::Actor;
 use crate::domain::import::{ImportReport, RowError};
 use crate::domain::plan::{ratio_label, AnnualPlan, TaskKind, TaskRow, TaskStatus, Window};
 use crate::error::AppError;
@@ -697,6 +698,7 @@ pub async fn import_plan(
     year: i32,
     bytes: &[u8],
     apply: bool,
+    actor: Actor<'_>,
 ) -> Result<ImportReport, AppError> {
     if !(2000..=2100).contains(&year) {
         return Err(AppError::invalid("年度", "年度须在 2000–2100 之间"));
@@ -720,7 +722,7 @@ pub async fn import_plan(
     if !plan.rejected.is_empty() {
         return Ok(report(&plan, false)); // dropping `tx` rolls back (nothing was written)
     }
-    write_import(&mut tx, year, &sheet, &plan).await?;
+    write_import(&mut tx, year, &sheet, &plan, actor).await?;
     tx.commit().await?;
     Ok(report(&plan, true))
 }
@@ -855,7 +857,7 @@ async fn plan_import<'a>(
                         other => err(
                             TASK_NO,
                             format!(
-                                "该任务名单已冻结，不能修改（当前状态：{}）；请删除此行或改用新的任务编号",
+                                "该任务已提交审批，只有草稿或被退回的任务才能修改（当前状态：{}）；请删除此行或改用新的任务编号",
                                 other.map_or(status.as_str(), |s| s.label())
                             ),
                         ),
@@ -887,6 +889,7 @@ async fn write_import(
     year: i32,
     sheet: &SheetContents,
     plan: &ImportPlan<'_>,
+    actor: Actor<'_>,
 ) -> Result<(), sqlx::Error> {
     let (plan_id, plan_before) = match &plan.plan {
         Some((id, title, remarks)) => {
@@ -1018,8 +1021,8 @@ async fn write_import(
     audit::append(
         conn,
         Change {
-            actor: "import",
-            role: "clerk",
+            actor: actor.name,
+            role: actor.role,
             action: "plan.import",
             entity_type: "annual_plan",
             entity_id: &plan_id_text,
@@ -1043,6 +1046,8 @@ mod tests {
     use super::*;
     use crate::ssr::{db, demo};
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const CLERK: Actor<'static> = Actor { name: "jingban", role: "clerk" };
 
     /// A new database in its own directory under the system temp dir.
     async fn fresh_db() -> (SqlitePool, std::path::PathBuf) {
@@ -1185,16 +1190,16 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn import_adds_then_updates_and_refuses_frozen_tasks() {
+    async fn import_adds_then_updates_and_refuses_submitted_tasks() {
         let (demo_plan, bytes) = demo_export().await;
         let (pool, dir) = reference_db().await;
 
-        let dry = import_plan(&pool, 2023, &bytes, false).await.unwrap();
+        let dry = import_plan(&pool, 2023, &bytes, false, CLERK).await.unwrap();
         assert_eq!(dry, ImportReport { added: 3, updated: 0, rejected: vec![], applied: false });
         assert_eq!(count(&pool, "annual_plans").await, 0);
         assert_eq!(count(&pool, "tasks").await, 0);
 
-        let done = import_plan(&pool, 2023, &bytes, true).await.unwrap();
+        let done = import_plan(&pool, 2023, &bytes, true, CLERK).await.unwrap();
         assert_eq!(done, ImportReport { added: 3, updated: 0, rejected: vec![], applied: true });
         let plan = db::plans::plan_of_year(&pool, 2023).await.unwrap().unwrap();
         assert_eq!(plan.title, demo_plan.title);
@@ -1222,9 +1227,9 @@ mod tests {
         );
         let audit: Vec<(String, String, String)> =
             sqlx::query_as("SELECT actor, role, action FROM audit_log").fetch_all(&pool).await.unwrap();
-        assert_eq!(audit, [("import".to_owned(), "clerk".to_owned(), "plan.import".to_owned())]);
+        assert_eq!(audit, [("jingban".to_owned(), "clerk".to_owned(), "plan.import".to_owned())]);
 
-        let again = import_plan(&pool, 2023, &bytes, true).await.unwrap();
+        let again = import_plan(&pool, 2023, &bytes, true, CLERK).await.unwrap();
         assert_eq!(again, ImportReport { added: 0, updated: 3, rejected: vec![], applied: true });
         assert_eq!(count(&pool, "tasks").await, 3);
         assert_eq!(count(&pool, "task_items").await, 6);
@@ -1232,17 +1237,17 @@ mod tests {
         let plan_again = db::plans::plan_of_year(&pool, 2023).await.unwrap().unwrap();
         assert_eq!(plan_again, plan);
 
-        // Once a task's pool is frozen the sheet may no longer change it.
-        sqlx::query("UPDATE tasks SET status = 'frozen' WHERE task_no = '002 号'")
+        // Once a task is submitted for approval the sheet may no longer change it.
+        sqlx::query("UPDATE tasks SET status = 'submitted' WHERE task_no = '002 号'")
             .execute(&pool)
             .await
             .unwrap();
-        let refused = import_plan(&pool, 2023, &bytes, true).await.unwrap();
+        let refused = import_plan(&pool, 2023, &bytes, true, CLERK).await.unwrap();
         assert!(!refused.applied);
         assert_eq!(refused.rejected.len(), 1);
         let e = &refused.rejected[0];
         assert_eq!((e.row, e.column.as_str()), (4, "抽查任务编号"));
-        assert!(e.message.starts_with("该任务名单已冻结，不能修改"), "{}", e.message);
+        assert!(e.message.starts_with("该任务已提交审批"), "{}", e.message);
         assert_eq!(count(&pool, "audit_log").await, 2);
 
         pool.close().await;
@@ -1250,16 +1255,17 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn reimport_into_the_demo_database_refuses_the_drawn_task() {
+    async fn reimport_into_the_demo_database_refuses_tasks_past_draft() {
         let (pool, dir) = demo_db().await;
         let plan = db::plans::plan_of_year(&pool, 2023).await.unwrap().unwrap();
         let bytes = export_xlsx(&plan).unwrap();
-        let report = import_plan(&pool, 2023, &bytes, false).await.unwrap();
-        assert_eq!((report.added, report.updated, report.applied), (0, 2, false));
-        assert_eq!(report.rejected.len(), 1);
-        assert_eq!((report.rejected[0].row, report.rejected[0].column.as_str()), (3, "抽查任务编号"));
+        let report = import_plan(&pool, 2023, &bytes, false, CLERK).await.unwrap();
+        // Submitted, filed and drawn: none of the demo tasks is a draft any more.
+        assert_eq!((report.added, report.updated, report.applied), (0, 0, false));
+        assert_eq!(report.rejected.len(), 3);
+        assert!(report.rejected.iter().all(|r| r.column == "抽查任务编号"));
         // The same numbers cannot be reused for another year either.
-        let other = import_plan(&pool, 2024, &bytes, false).await.unwrap();
+        let other = import_plan(&pool, 2024, &bytes, false, CLERK).await.unwrap();
         assert_eq!(other.rejected.iter().filter(|e| e.column == "抽查时间").count(), 3);
         assert_eq!(other.rejected.iter().filter(|e| e.message.contains("已用于 2023 年度计划")).count(), 3);
         pool.close().await;
@@ -1313,7 +1319,7 @@ mod tests {
         );
 
         let (pool, dir) = reference_db().await;
-        let report = import_plan(&pool, 2023, &bytes, true).await.unwrap();
+        let report = import_plan(&pool, 2023, &bytes, true, CLERK).await.unwrap();
         assert!(!report.applied);
         assert_eq!(
             at(&report.rejected),
@@ -1363,7 +1369,7 @@ mod tests {
         assert_eq!(e, SheetError::NoTasks);
 
         let (pool, dir) = reference_db().await;
-        let err = import_plan(&pool, 2023, b"garbage", true).await.unwrap_err();
+        let err = import_plan(&pool, 2023, b"garbage", true, CLERK).await.unwrap_err();
         assert!(
             matches!(&err, AppError::Invalid { field, message } if field == "文件" && message.contains(".xlsx"))
         );

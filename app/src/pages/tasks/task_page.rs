@@ -1,8 +1,11 @@
 //! `/tasks/:id`: everything about one task in one place.
 
 use crate::api::tasks::get_task;
+use crate::api::workflow::{draw_task, freeze_task, take_step};
 use crate::components::error_view::ErrorBox;
+use crate::domain::plan::TaskStatus;
 use crate::domain::plan::{ratio_label, DrawSummary, TaskDetail};
+use crate::domain::workflow::StepOffer;
 use crate::labels;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,11 +17,12 @@ pub fn TaskPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
     let detail = Resource::new(id, get_task);
+    let reload = Callback::new(move |()| detail.refetch());
     view! {
         <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <TaskView d/> }.into_any(),
+                    Ok(d) => view! { <TaskView d reload/> }.into_any(),
                     Err(error) => view! { <ErrorBox error/> }.into_any(),
                 }
             })}
@@ -27,7 +31,7 @@ pub fn TaskPage() -> impl IntoView {
 }
 
 #[component]
-fn TaskView(d: TaskDetail) -> impl IntoView {
+fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
     let row = d.row.clone();
     let draft = d.draft.clone();
     let ratio = if draft.risk_ratios_bp.is_empty() {
@@ -82,7 +86,9 @@ fn TaskView(d: TaskDetail) -> impl IntoView {
             },
         ),
     ];
-    let editable = row.status.editable();
+    let editable = d.can_edit;
+    let drawn = d.draw.as_ref().is_some_and(|x| x.seed.is_some());
+    let deadline = d.deadline.clone();
     let selected_count = d.draw.as_ref().map(|x| x.selected.len()).unwrap_or(0);
     view! {
         <Title text=row.task_name.clone()/>
@@ -90,8 +96,10 @@ fn TaskView(d: TaskDetail) -> impl IntoView {
         <h1>{row.task_name.clone()} " " <span class=format!("status status-{}", row.status.code())>{row.status.label()}</span></h1>
         <div class="toolbar">
             {editable.then(|| view! { <a class="button" href=format!("/tasks/{}/edit", row.id)>"编辑任务"</a> })}
-            {(!editable).then(|| view! { <span class="note">"名单已冻结，任务内容不能再修改。"</span> })}
+            {(!row.status.editable()).then(|| view! { <span class="note">"任务已提交，内容不能再修改（退回后可改）。"</span> })}
+            {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/results", row.id)>"检查结果"</a> })}
         </div>
+        <StepPanel task_id=row.id steps=d.steps.clone() reload/>
         <section>
             <h2>"任务要素"</h2>
             <dl class="facts">
@@ -113,7 +121,7 @@ fn TaskView(d: TaskDetail) -> impl IntoView {
             }}
         </section>
         <section>
-            <h2>"审批与备案"</h2>
+            <h2>"流转记录"</h2>
             {if d.events.is_empty() {
                 view! { <p class="empty">"尚无流转记录。"</p> }.into_any()
             } else {
@@ -138,6 +146,7 @@ fn TaskView(d: TaskDetail) -> impl IntoView {
         <section>
             <h2>"结果进度"</h2>
             <p>{if selected_count == 0 { "尚未抽取。".to_string() } else { format!("已录入 {} / {} 户", d.results_entered, selected_count) }}</p>
+            {deadline.map(|due| view! { <p data-testid="deadline">{format!("结果须在检查结束后 20 个工作日内公示，截止 {due}")}</p> })}
         </section>
     }
 }
@@ -177,5 +186,103 @@ fn DrawView(x: DrawSummary) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// The steps the signed-in user can take on this task now: buttons, a reason for sending
+/// back, and the freeze and draw forms. Irreversible steps ask for confirmation.
+#[component]
+fn StepPanel(task_id: i64, steps: Vec<StepOffer>, reload: Callback<()>) -> impl IntoView {
+    if steps.is_empty() {
+        return ().into_any();
+    }
+    let comment = RwSignal::new(String::new());
+    let entropy = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let step =
+        Action::new(move |(to, comment): &(String, String)| take_step(task_id, to.clone(), comment.clone()));
+    let freeze = Action::new(move |_: &()| freeze_task(task_id));
+    let draw = Action::new(move |e: &String| draw_task(task_id, e.clone()));
+    let busy = move || step.pending().get() || freeze.pending().get() || draw.pending().get();
+    Effect::new(move |_| {
+        let outcome = step
+            .value()
+            .get()
+            .map(|r| r.map(|_| ()))
+            .or_else(|| freeze.value().get().map(|r| r.map(|_| ())))
+            .or_else(|| draw.value().get().map(|r| r.map(|_| ())));
+        match outcome {
+            Some(Ok(())) => {
+                problem.set(None);
+                reload.run(());
+            }
+            Some(Err(e)) => problem.set(Some(e.to_string())),
+            None => {}
+        }
+    });
+    let needs_comment = steps.iter().any(|s| s.send_back);
+    let buttons = steps
+        .into_iter()
+        .map(|s| {
+            let verb = s.verb.clone();
+            let to = s.to;
+            if s.dedicated && to == TaskStatus::Frozen {
+                view! {
+                    <button type="button" data-testid="freeze" disabled=busy on:click=move |_| {
+                        if confirm("冻结后名单和承诺值即公布，不能撤销。确定冻结？") { freeze.dispatch(()); }
+                    }>{verb}</button>
+                }
+                .into_any()
+            } else if s.dedicated && to == TaskStatus::Drawn {
+                view! {
+                    <label class="field">
+                        <span>"公共随机数（现场掷骰等，至少 1 个字符）"</span>
+                        <input data-testid="entropy" prop:value=move || entropy.get()
+                            on:input=move |ev| entropy.set(event_target_value(&ev))/>
+                    </label>
+                    <button type="button" data-testid="draw" disabled=busy on:click=move |_| {
+                        if confirm("抽取只能进行一次，结果立即生效。确定抽取？") { draw.dispatch(entropy.get_untracked()); }
+                    }>{verb}</button>
+                }
+                .into_any()
+            } else {
+                let class = if s.send_back { "secondary" } else { "" };
+                view! {
+                    <button type="button" class=class data-testid=format!("step-{}", to.code()) disabled=busy
+                        on:click=move |_| { step.dispatch((to.code().to_string(), comment.get_untracked())); }>
+                        {verb}
+                    </button>
+                }
+                .into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="step-panel" aria-label="办理">
+            <h2>"办理"</h2>
+            {needs_comment.then(|| view! {
+                <label class="field">
+                    <span>"意见（退回时必填）"</span>
+                    <textarea rows="2" data-testid="step-comment" prop:value=move || comment.get()
+                        on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                </label>
+            })}
+            <div class="actions">{buttons}</div>
+            {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+/// Asks the user to confirm an irreversible step (always yes while rendering on the server).
+fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
     }
 }

@@ -10,12 +10,7 @@ use crate::ssr::now_utc;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{BTreeMap, HashMap};
 
-/// Who performs a step, as recorded in the trail.
-#[derive(Clone, Copy, Debug)]
-pub struct Actor<'a> {
-    pub name: &'a str,
-    pub role: &'a str,
-}
+pub use crate::ssr::Actor;
 
 /// What freezing published: the public facts of a frozen pool.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -162,7 +157,7 @@ async fn frozen_input(
 }
 
 /// Records an attempt to freeze or draw, with its audit entry, in its own transaction.
-async fn record_attempt(
+pub(crate) async fn record_attempt(
     db: &SqlitePool,
     task_id: i64,
     action: &str,
@@ -212,7 +207,9 @@ async fn record_attempt_in(
     Ok(())
 }
 
-async fn set_status(
+/// Moves a task from `from` to `to` (refused with 409 if it is no longer in `from`) and
+/// records the step with its author and comment, inside the caller's transaction.
+pub(crate) async fn set_status(
     conn: &mut SqliteConnection,
     task_id: i64,
     from: TaskStatus,
@@ -231,12 +228,14 @@ async fn set_status(
         return Err(AppError::Conflict(format!("任务状态已变化，不再是“{}”", from.label())));
     }
     sqlx::query(
-        "INSERT INTO task_events (task_id, from_status, to_status, actor, comment, at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO task_events (task_id, from_status, to_status, actor, role, comment, at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(task_id)
     .bind(from.code())
     .bind(to.code())
     .bind(actor.name)
+    .bind(actor.role)
     .bind(comment)
     .bind(now_utc())
     .execute(&mut *conn)

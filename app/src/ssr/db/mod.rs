@@ -1,9 +1,12 @@
 //! Database access: connection, migrations, and one module per aggregate.
 
+pub mod accounts;
 pub mod draws;
 pub mod plans;
 pub mod pool;
+pub mod results;
 pub mod tasks;
+pub mod workflow;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;

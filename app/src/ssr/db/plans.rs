@@ -104,7 +104,7 @@ pub async fn save_plan(
     year: i32,
     title: &str,
     remarks: &str,
-    actor: &str,
+    actor: crate::ssr::Actor<'_>,
 ) -> Result<i64, crate::error::AppError> {
     use crate::error::AppError;
     if !(2000..=2100).contains(&year) {
@@ -140,8 +140,8 @@ pub async fn save_plan(
     crate::ssr::audit::append(
         &mut tx,
         crate::ssr::audit::Change {
-            actor,
-            role: "clerk",
+            actor: actor.name,
+            role: actor.role,
             action: if before.is_some() { "plan.update" } else { "plan.create" },
             entity_type: "annual_plan",
             entity_id: &id.to_string(),

@@ -1,6 +1,7 @@
 //! Tasks: the form's draft, saving it, its pool estimate and its page.
 
 use super::draws::scope_from_columns;
+use crate::domain::auth::SessionUser;
 use crate::domain::draw;
 use crate::domain::plan::{
     DrawSummary, FieldError, PoolEstimate, Scope, SelectionView, TaskDetail, TaskDraft, TaskEvent,
@@ -135,7 +136,7 @@ fn invalid(errors: Vec<FieldError>) -> AppError {
 
 /// Saves a draft (new or edited) in one transaction with its audit entry. Editing a task
 /// whose pool is frozen, or referring to unknown departments or items, is refused.
-pub async fn save(db: &SqlitePool, d: &TaskDraft, actor: &str) -> Result<i64, AppError> {
+pub async fn save(db: &SqlitePool, d: &TaskDraft, user: &SessionUser) -> Result<i64, AppError> {
     let errors = d.validate();
     if !errors.is_empty() {
         return Err(invalid(errors));
@@ -150,9 +151,16 @@ pub async fn save(db: &SqlitePool, d: &TaskDraft, actor: &str) -> Result<i64, Ap
             let status = status
                 .and_then(|s| TaskStatus::parse(&s))
                 .ok_or_else(|| AppError::NotFound(format!("任务 {id} 不存在")))?;
+            let dept: String = sqlx::query_scalar("SELECT initiating_department_id FROM tasks WHERE id = ?")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            if !user.serves(&dept) {
+                return Err(AppError::Forbidden("只能修改本部门发起的任务".into()));
+            }
             if !status.editable() {
                 return Err(AppError::Conflict(format!(
-                    "该任务的检查对象名单已冻结（当前状态：{}），不能再修改任务内容",
+                    "任务当前为“{}”，只有草稿（或被退回的任务）才能修改",
                     status.label()
                 )));
             }
@@ -160,6 +168,9 @@ pub async fn save(db: &SqlitePool, d: &TaskDraft, actor: &str) -> Result<i64, Ap
         }
         None => None,
     };
+    if !user.serves(&d.initiating_department_id) {
+        return Err(AppError::invalid("initiating_department_id", "发起部门须为本人所在部门"));
+    }
     for (field, dept) in [
         ("initiating_department_id", Some(&d.initiating_department_id)),
         ("joint_department_id", d.joint_department_id.as_ref()),
@@ -258,8 +269,8 @@ pub async fn save(db: &SqlitePool, d: &TaskDraft, actor: &str) -> Result<i64, Ap
     audit::append(
         &mut tx,
         Change {
-            actor,
-            role: "clerk",
+            actor: &user.username,
+            role: user.role.code(),
             action: if d.id.is_some() { "task.update" } else { "task.create" },
             entity_type: "task",
             entity_id: &id.to_string(),
@@ -283,7 +294,10 @@ pub async fn detail(db: &SqlitePool, id: i64) -> Result<Option<TaskDetail>, AppE
     let draft = draft(db, id).await?.ok_or_else(|| AppError::internal("task vanished"))?;
     let estimate = estimate(db, &draft.scope, draft.ratio_bp, &draft.risk_ratios_bp).await?;
     let events = sqlx::query_as::<_, (String, String, String, String, String)>(
-        "SELECT from_status, to_status, actor, comment, at FROM task_events WHERE task_id = ? ORDER BY id",
+        "SELECT e.from_status, e.to_status, coalesce(u.display_name, e.actor) || \
+         CASE e.role WHEN 'clerk' THEN '（经办人）' WHEN 'leader' THEN '（局领导）' WHEN 'order_office' THEN '（秩序处）' \
+         WHEN 'office_head' THEN '（处室负责人）' ELSE '' END, e.comment, e.at \
+         FROM task_events e LEFT JOIN users u ON u.username = e.actor WHERE e.task_id = ? ORDER BY e.at, e.id",
     )
     .bind(id)
     .fetch_all(db)
@@ -300,7 +314,19 @@ pub async fn detail(db: &SqlitePool, id: i64) -> Result<Option<TaskDetail>, AppE
     .bind(id)
     .fetch_one(db)
     .await?;
-    Ok(Some(TaskDetail { row, draft, estimate, events, draw, results_entered }))
+    let cal = super::results::calendar(db).await?;
+    let deadline = super::results::deadline(&cal, row.window.year, row.window.end_month);
+    Ok(Some(TaskDetail {
+        row,
+        draft,
+        estimate,
+        events,
+        draw,
+        results_entered,
+        steps: Vec::new(),
+        can_edit: false,
+        deadline,
+    }))
 }
 
 async fn draw_summary(db: &SqlitePool, task_id: i64) -> Result<Option<DrawSummary>, AppError> {

@@ -1,0 +1,88 @@
+//! Server functions of the administrator: accounts, departments, the working-day calendar.
+
+use crate::domain::auth::Account;
+use crate::domain::inspector::Department;
+use crate::domain::workday::CalendarDay;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// A new account as the form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    /// A role code, e.g. `clerk`.
+    pub role: String,
+    pub department_id: String,
+    /// For 执法人员: the inspector's certificate number.
+    pub certificate_no: String,
+    pub password: String,
+}
+
+#[cfg(feature = "ssr")]
+fn admin() -> Result<crate::domain::auth::SessionUser, AppError> {
+    crate::ssr::auth::require(&[crate::domain::auth::Role::Admin])
+}
+
+/// Every account.
+#[server(prefix = "/api", endpoint = "accounts")]
+pub async fn list_accounts() -> Result<(Vec<Account>, Vec<Department>), AppError> {
+    admin()?;
+    let db = crate::ssr::db()?;
+    Ok((crate::ssr::db::accounts::list(&db).await?, crate::ssr::db::accounts::departments(&db).await?))
+}
+
+/// Creates an account; returns its id.
+#[server(prefix = "/api", endpoint = "create_account", input = server_fn::codec::Json)]
+pub async fn create_account(account: NewAccount) -> Result<i64, AppError> {
+    let user = admin()?;
+    let db = crate::ssr::db()?;
+    crate::ssr::db::accounts::create(&db, &account, &user).await
+}
+
+/// Enables or disables an account (disabling ends all its sessions).
+#[server(prefix = "/api", endpoint = "account_active")]
+pub async fn set_account_active(id: i64, active: bool) -> Result<(), AppError> {
+    let user = admin()?;
+    let db = crate::ssr::db()?;
+    crate::ssr::db::accounts::set_active(&db, id, active, &user).await
+}
+
+/// Sets a new password for an account (ends its sessions).
+#[server(prefix = "/api", endpoint = "account_password")]
+pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
+    let user = admin()?;
+    let db = crate::ssr::db()?;
+    crate::ssr::db::accounts::reset_password(&db, id, &password, &user).await
+}
+
+/// Adds or renames a department.
+#[server(prefix = "/api", endpoint = "save_department")]
+pub async fn save_department(id: String, name: String, short_name: String) -> Result<(), AppError> {
+    let user = admin()?;
+    let db = crate::ssr::db()?;
+    crate::ssr::db::accounts::save_department(&db, &Department { id, name, short_name }, &user).await
+}
+
+/// The working-day calendar's exceptions in `year` (readable by every signed-in user).
+#[server(prefix = "/api", endpoint = "calendar_days")]
+pub async fn get_calendar(year: i32) -> Result<Vec<CalendarDay>, AppError> {
+    crate::ssr::auth::user()?;
+    let db = crate::ssr::db()?;
+    crate::ssr::db::accounts::calendar_days(&db, year).await
+}
+
+/// Marks a day `holiday` or `workday` (调休上班), or `normal` to remove the exception.
+#[server(prefix = "/api", endpoint = "set_calendar_day")]
+pub async fn set_calendar_day(day: String, kind: String, name: String) -> Result<(), AppError> {
+    use crate::domain::workday::DayKind;
+    let user = admin()?;
+    let kind = match kind.as_str() {
+        "normal" => None,
+        k => Some(
+            DayKind::parse(k).ok_or_else(|| AppError::invalid("kind", "请选择放假、调休上班或恢复常规"))?,
+        ),
+    };
+    let db = crate::ssr::db()?;
+    crate::ssr::db::accounts::set_calendar_day(&db, day.trim(), kind, &name, &user).await
+}

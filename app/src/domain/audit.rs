@@ -1,0 +1,67 @@
+//! 全程留痕 — the audit log's entries and the filters of its page.
+
+use serde::{Deserialize, Serialize};
+
+/// One entry of the audit log, as the audit page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    /// Account name.
+    pub actor: String,
+    /// Display name (the account name if the account is unknown, e.g. `system`).
+    pub actor_name: String,
+    pub role: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub hash: String,
+}
+
+/// The audit page's filters; empty means "any".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditFilter {
+    /// Account name, or part of a display name.
+    pub person: String,
+    pub task_id: Option<i64>,
+    /// Credit code of an enterprise.
+    pub enterprise: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub from: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub to: String,
+}
+
+/// The Chinese name of an audit action.
+pub fn action_label(action: &str) -> &str {
+    match action {
+        "auth.sign_in" => "登录",
+        "task.create" => "新建任务",
+        "task.update" => "修改任务",
+        "task.step" => "任务流转",
+        "draw.freeze" => "冻结名单",
+        "draw.run" => "抽取",
+        "draw.freeze.refused" => "冻结被拒绝",
+        "draw.draw.refused" => "抽取被拒绝",
+        "result.create" => "录入结果",
+        "result.update" => "修改结果",
+        "result.pass" => "结果审核通过",
+        "result.return" => "结果退回",
+        "account.create" => "新建账号",
+        "account.enable" => "启用账号",
+        "account.disable" => "停用账号",
+        "account.password" => "重置密码",
+        "department.create" => "新增部门",
+        "department.update" => "修改部门",
+        "calendar.set" => "修改工作日历",
+        "plan.create" => "新建年度计划",
+        "plan.update" => "修改年度计划",
+        "plan.import" => "导入计划表",
+        "demo.seed" => "载入演示数据",
+        other => other,
+    }
+}

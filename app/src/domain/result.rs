@@ -1,0 +1,264 @@
+//! 抽查结果 — what an inspection found, in the standard categories, and how it was handled.
+
+use super::plan::{is_iso_date, FieldError};
+use serde::{Deserialize, Serialize};
+
+/// 检查方式.
+pub const METHODS: [&str; 4] = ["现场检查", "书面检查", "网络监测", "其他"];
+
+/// The standard result categories (国家市场监管总局 standard list), in order.
+pub const CATEGORIES: [&str; 10] = [
+    "未发现问题",
+    "未按规定公示应当公示的信息",
+    "公示信息隐瞒真实情况、弄虚作假",
+    "通过登记的住所（经营场所）无法联系",
+    "已关闭停业或正在组织清算",
+    "不配合检查情节严重",
+    "未发现开展本次抽查涉及的经营活动",
+    "发现问题已责令改正",
+    "发现问题待后续处理",
+    "其他",
+];
+
+/// The category that says nothing was wrong; it excludes every problem category.
+pub const NO_PROBLEM: &str = "未发现问题";
+
+/// Categories that state a problem: they need the problems written down.
+pub fn is_problem(category: &str) -> bool {
+    matches!(
+        category,
+        "未按规定公示应当公示的信息"
+            | "公示信息隐瞒真实情况、弄虚作假"
+            | "通过登记的住所（经营场所）无法联系"
+            | "不配合检查情节严重"
+            | "发现问题已责令改正"
+            | "发现问题待后续处理"
+    )
+}
+
+/// 后续处置.
+pub const HANDLINGS: [&str; 4] = ["责令改正", "立案查处", "移送", "移送司法机关"];
+
+/// The handling that names a receiving department.
+pub const REFERRAL: &str = "移送";
+
+/// A result as entered (new or corrected) for one selected enterprise of a task.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultDraft {
+    pub task_id: i64,
+    /// The enterprise's credit code.
+    pub code: String,
+    /// `YYYY-MM-DD`.
+    pub inspected_on: String,
+    pub method: String,
+    /// Inspector ids who actually attended.
+    pub attended: Vec<i64>,
+    pub categories: Vec<String>,
+    pub problems: String,
+    pub handling: Vec<String>,
+    /// The department a 移送 goes to.
+    pub referral_department: String,
+}
+
+impl ResultDraft {
+    /// The form-level rules; `allowed` are the ids that may attend (team and replacements),
+    /// `drawn_on` and `today` bound the date.
+    pub fn validate(&self, allowed: &[i64], drawn_on: &str, today: &str) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let mut err = |field: &str, message: String| errors.push(FieldError { field: field.into(), message });
+        if !is_iso_date(&self.inspected_on) {
+            err("inspected_on", "检查日期须为 YYYY-MM-DD 格式的有效日期".into());
+        } else if self.inspected_on.as_str() < drawn_on {
+            err("inspected_on", format!("检查日期不能早于抽取日期 {drawn_on}"));
+        } else if self.inspected_on.as_str() > today {
+            err("inspected_on", format!("检查日期不能晚于今天 {today}"));
+        }
+        if !METHODS.contains(&self.method.as_str()) {
+            err("method", format!("检查方式须为：{}", METHODS.join("、")));
+        }
+        let mut attended = self.attended.clone();
+        attended.sort_unstable();
+        attended.dedup();
+        if attended.len() < 2 {
+            err("attended", "实际参加检查的执法人员不少于 2 名".into());
+        }
+        if let Some(stranger) = attended.iter().find(|id| !allowed.contains(id)) {
+            err("attended", format!("执法人员 {stranger} 不在本检查组，也不是登记的替换人员"));
+        }
+        if self.categories.is_empty() {
+            err("categories", "请至少选择一项检查结果".into());
+        }
+        if let Some(bad) = self.categories.iter().find(|c| !CATEGORIES.contains(&c.as_str())) {
+            err("categories", format!("“{bad}”不是标准检查结果"));
+        }
+        if self.categories.iter().any(|c| c == NO_PROBLEM) && self.categories.len() > 1 {
+            err("categories", "“未发现问题”不能与其他结果同时选择".into());
+        }
+        let found_problem = self.categories.iter().any(|c| is_problem(c));
+        if found_problem && self.problems.trim().is_empty() {
+            err("problems", "检查结果表明存在问题，请填写发现的问题".into());
+        }
+        if let Some(bad) = self.handling.iter().find(|h| !HANDLINGS.contains(&h.as_str())) {
+            err("handling", format!("“{bad}”不是可选的处置方式"));
+        }
+        if self.categories.iter().any(|c| c == "发现问题待后续处理") && self.handling.is_empty() {
+            err("handling", "“发现问题待后续处理”须选择后续处置方式".into());
+        }
+        if self.categories.iter().any(|c| c == NO_PROBLEM) && !self.handling.is_empty() {
+            err("handling", "未发现问题时不应有后续处置".into());
+        }
+        let referral = self.handling.iter().any(|h| h == REFERRAL);
+        if referral && self.referral_department.trim().is_empty() {
+            err("referral_department", "移送须写明接收部门".into());
+        }
+        if !referral && !self.referral_department.trim().is_empty() {
+            err("referral_department", "未选择“移送”时不填接收部门".into());
+        }
+        if self.problems.chars().count() > 2000 {
+            err("problems", "发现的问题不超过 2000 字".into());
+        }
+        errors
+    }
+}
+
+/// The review of a result by the office head.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReviewStatus {
+    Pending,
+    Passed,
+    Returned,
+}
+
+impl ReviewStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Passed => "passed",
+            Self::Returned => "returned",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "待审核",
+            Self::Passed => "审核通过",
+            Self::Returned => "已退回",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Passed, Self::Returned].into_iter().find(|r| r.code() == s)
+    }
+}
+
+/// One selected enterprise of a task with its team and its result (if entered).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultRow {
+    pub position: i64,
+    pub code: String,
+    pub name: String,
+    /// (inspector id, name, department short name) of the team and recorded replacements.
+    pub team: Vec<(i64, String, String)>,
+    pub result: Option<EnteredResult>,
+    /// Whether the signed-in user may enter or correct this result now.
+    pub can_enter: bool,
+}
+
+/// A stored result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnteredResult {
+    pub draft: ResultDraft,
+    pub entered_by: String,
+    pub entered_at: String,
+    pub review: ReviewStatus,
+    pub review_comment: String,
+    pub reviewed_by: Option<String>,
+    pub published_at: Option<String>,
+}
+
+/// A task's results page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskResults {
+    pub task_id: i64,
+    pub task_name: String,
+    pub status: super::plan::TaskStatus,
+    pub drawn_on: String,
+    pub rows: Vec<ResultRow>,
+    /// Whether the signed-in user may review (通过 / 退回) results now.
+    pub can_review: bool,
+    /// The publication deadline and, once published, whether it was met.
+    pub deadline: Option<String>,
+}
+
+/// A task's place against the 20-working-day publication deadline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineRow {
+    pub task_id: i64,
+    pub task_no: String,
+    pub task_name: String,
+    pub department: String,
+    pub status: super::plan::TaskStatus,
+    pub window_end: String,
+    pub due: String,
+    pub published_on: Option<String>,
+    /// Working days left (negative: overdue by that many); `None` once published.
+    pub working_days_left: Option<i64>,
+}
+
+/// A selected enterprise on one of the signed-in inspector's teams.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub task_id: i64,
+    pub task_name: String,
+    pub status: super::plan::TaskStatus,
+    pub code: String,
+    pub name: String,
+    pub drawn_on: String,
+    /// The result's review, once a result is entered.
+    pub review: Option<ReviewStatus>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok() -> ResultDraft {
+        ResultDraft {
+            task_id: 1,
+            code: "X".into(),
+            inspected_on: "2023-03-20".into(),
+            method: "现场检查".into(),
+            attended: vec![3, 7],
+            categories: vec![NO_PROBLEM.into()],
+            ..Default::default()
+        }
+    }
+
+    fn fields(d: &ResultDraft) -> Vec<String> {
+        d.validate(&[3, 7, 9], "2023-03-10", "2023-04-30").into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn a_clean_result_passes() {
+        assert!(fields(&ok()).is_empty());
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        assert_eq!(fields(&ResultDraft { inspected_on: "2023-03-01".into(), ..ok() }), ["inspected_on"]);
+        assert_eq!(fields(&ResultDraft { inspected_on: "2023-05-01".into(), ..ok() }), ["inspected_on"]);
+        assert_eq!(fields(&ResultDraft { method: "电话".into(), ..ok() }), ["method"]);
+        assert_eq!(fields(&ResultDraft { attended: vec![3, 3], ..ok() }), ["attended"]);
+        assert_eq!(fields(&ResultDraft { attended: vec![3, 8], ..ok() }), ["attended"]);
+        assert_eq!(fields(&ResultDraft { categories: vec![], ..ok() }), ["categories"]);
+        let mixed = vec![NO_PROBLEM.to_string(), "其他".to_string()];
+        assert_eq!(fields(&ResultDraft { categories: mixed, ..ok() }), ["categories"]);
+        let problem = ResultDraft { categories: vec!["发现问题待后续处理".into()], ..ok() };
+        assert_eq!(fields(&problem), ["problems", "handling"]);
+        let referred =
+            ResultDraft {
+                problems: "无证经营".into(), handling: vec![REFERRAL.into()], ..problem.clone()
+            };
+        assert_eq!(fields(&referred), ["referral_department"]);
+        let done = ResultDraft { referral_department: "市场监督管理局".into(), ..referred };
+        assert!(fields(&done).is_empty());
+    }
+}

@@ -1,0 +1,177 @@
+//! A task's lifecycle: which role may move it from which status to which, and the
+//! checks every step shares. The server applies these; pages only show what they allow.
+
+use super::auth::{Role, SessionUser};
+use super::plan::TaskStatus;
+use serde::{Deserialize, Serialize};
+
+/// One permitted move of a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub from: TaskStatus,
+    pub to: TaskStatus,
+    pub role: Role,
+    /// The button's words.
+    pub verb: &'static str,
+    /// Sending back: a reason is required.
+    pub send_back: bool,
+    /// Done by its own server function (freezing and drawing need more than a status).
+    pub dedicated: bool,
+}
+
+const fn step(from: TaskStatus, to: TaskStatus, role: Role, verb: &'static str) -> Transition {
+    Transition { from, to, role, verb, send_back: false, dedicated: false }
+}
+
+const fn back(from: TaskStatus, to: TaskStatus, role: Role, verb: &'static str) -> Transition {
+    Transition { from, to, role, verb, send_back: true, dedicated: false }
+}
+
+const fn own(from: TaskStatus, to: TaskStatus, role: Role, verb: &'static str) -> Transition {
+    Transition { from, to, role, verb, send_back: false, dedicated: true }
+}
+
+use TaskStatus as S;
+
+/// Every move: draft → submitted → approved (局领导) → filed (秩序处) → frozen → drawn →
+/// inspecting → results entered → reviewed → published → closed, and the send-backs.
+pub const TRANSITIONS: [Transition; 13] = [
+    step(S::Draft, S::Submitted, Role::Clerk, "提交审批"),
+    step(S::Submitted, S::Approved, Role::Leader, "批准"),
+    back(S::Submitted, S::Draft, Role::Leader, "退回修改"),
+    step(S::Approved, S::Filed, Role::OrderOffice, "备案"),
+    back(S::Approved, S::Draft, Role::OrderOffice, "退回修改"),
+    own(S::Filed, S::Frozen, Role::Clerk, "冻结名单"),
+    own(S::Frozen, S::Drawn, Role::Clerk, "抽取"),
+    step(S::Drawn, S::Inspecting, Role::Clerk, "开始检查"),
+    step(S::Inspecting, S::ResultsEntered, Role::Clerk, "提交结果审核"),
+    step(S::ResultsEntered, S::Reviewed, Role::OfficeHead, "审核通过"),
+    back(S::ResultsEntered, S::Inspecting, Role::OfficeHead, "退回补正"),
+    step(S::Reviewed, S::Published, Role::OfficeHead, "公示结果"),
+    step(S::Published, S::Closed, Role::OfficeHead, "办结"),
+];
+
+/// The transition from `from` to `to`, if the workflow has one.
+pub fn transition(from: TaskStatus, to: TaskStatus) -> Option<&'static Transition> {
+    TRANSITIONS.iter().find(|t| t.from == from && t.to == to)
+}
+
+/// Why `user` may not move a task of `department` from `from` to `to`; `None` when allowed.
+/// Checks the order of steps first (so the message names the real problem), then the role,
+/// then the department.
+pub fn refusal(
+    user: &SessionUser,
+    department: &str,
+    from: TaskStatus,
+    to: TaskStatus,
+    comment: &str,
+) -> Option<StepRefusal> {
+    let Some(t) = transition(from, to) else {
+        let next: Vec<&str> = TRANSITIONS.iter().filter(|t| t.from == from).map(|t| t.to.label()).collect();
+        return Some(StepRefusal::OutOfOrder(format!(
+            "任务当前为“{}”，不能直接变为“{}”{}",
+            from.label(),
+            to.label(),
+            if next.is_empty() {
+                "（流程已结束）".to_string()
+            } else {
+                format!("；下一步只能是：{}", next.join("、"))
+            }
+        )));
+    };
+    if user.role != t.role {
+        return Some(StepRefusal::Forbidden(format!(
+            "“{}”须由{}办理，当前账号为{}",
+            t.verb,
+            t.role.label(),
+            user.role.label()
+        )));
+    }
+    if !user.serves(department) {
+        return Some(StepRefusal::Forbidden(format!(
+            "只能办理本部门（{}）发起的任务",
+            user.department_name.as_deref().or(user.department_id.as_deref()).unwrap_or("无部门")
+        )));
+    }
+    if t.send_back && comment.trim().is_empty() {
+        return Some(StepRefusal::MissingReason(format!("{}须填写理由", t.verb)));
+    }
+    None
+}
+
+/// Why a step is refused, mapped to 409 / 403 / 400 by the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepRefusal {
+    OutOfOrder(String),
+    Forbidden(String),
+    MissingReason(String),
+}
+
+/// A step the signed-in user can take now, for the task page's buttons.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepOffer {
+    pub to: TaskStatus,
+    pub verb: String,
+    pub send_back: bool,
+    pub dedicated: bool,
+}
+
+/// The steps `user` may take on a task of `department` in `status`.
+pub fn offers(user: &SessionUser, department: &str, status: TaskStatus) -> Vec<StepOffer> {
+    TRANSITIONS
+        .iter()
+        .filter(|t| t.from == status && t.role == user.role && user.serves(department))
+        .map(|t| StepOffer { to: t.to, verb: t.verb.into(), send_back: t.send_back, dedicated: t.dedicated })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role, dept: Option<&str>) -> SessionUser {
+        SessionUser {
+            id: 1,
+            username: "u".into(),
+            display_name: "某".into(),
+            role,
+            department_id: dept.map(Into::into),
+            department_name: None,
+            inspector_id: None,
+        }
+    }
+
+    #[test]
+    fn every_forward_status_is_reachable_in_order() {
+        let mut s = S::Draft;
+        for next in &S::ALL[1..] {
+            assert!(transition(s, *next).is_some(), "{s:?} → {next:?}");
+            s = *next;
+        }
+    }
+
+    #[test]
+    fn out_of_order_wrong_role_wrong_department_and_missing_reason_are_refused() {
+        let leader = user(Role::Leader, None);
+        assert!(matches!(
+            refusal(&leader, "swj-zfzd", S::Draft, S::Approved, ""),
+            Some(StepRefusal::OutOfOrder(m)) if m.contains("提交审批") || m.contains("待审批")
+        ));
+        assert_eq!(refusal(&leader, "swj-zfzd", S::Submitted, S::Approved, ""), None);
+        let clerk = user(Role::Clerk, Some("swj-sctx"));
+        assert!(matches!(
+            refusal(&clerk, "swj-zfzd", S::Draft, S::Submitted, ""),
+            Some(StepRefusal::Forbidden(_))
+        ));
+        assert!(matches!(
+            refusal(&clerk, "swj-sctx", S::Submitted, S::Approved, ""),
+            Some(StepRefusal::Forbidden(_))
+        ));
+        assert!(matches!(
+            refusal(&leader, "swj-sctx", S::Submitted, S::Draft, "  "),
+            Some(StepRefusal::MissingReason(_))
+        ));
+        assert_eq!(refusal(&leader, "swj-sctx", S::Submitted, S::Draft, "比例不符"), None);
+        assert!(offers(&user(Role::Observer, None), "swj-sctx", S::Submitted).is_empty());
+    }
+}

@@ -1,0 +1,250 @@
+//! `/tasks/:id/results`: each selected enterprise with its team and result; entering and
+//! correcting results, and the office head's review.
+
+use crate::api::results::{get_results, review_result, save_result};
+use crate::components::error_view::ErrorBox;
+use crate::domain::result::{
+    ResultDraft, ResultRow, ReviewStatus, TaskResults, CATEGORIES, HANDLINGS, METHODS, REFERRAL,
+};
+use crate::labels;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The results page.
+#[component]
+pub fn ResultsPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let data = Resource::new(id, get_results);
+    let reload = Callback::new(move |()| data.refetch());
+    view! {
+        <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => view! { <ResultsView r reload/> }.into_any(),
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn ResultsView(r: TaskResults, reload: Callback<()>) -> impl IntoView {
+    let editing = RwSignal::new(None::<String>);
+    let entered = r.rows.iter().filter(|x| x.result.is_some()).count();
+    let total = r.rows.len();
+    let task_id = r.task_id;
+    let can_review = r.can_review;
+    let drawn_on = r.drawn_on.clone();
+    view! {
+        <Title text=format!("检查结果 · {}", r.task_name)/>
+        <p class="crumbs"><a href=format!("/tasks/{task_id}")>{r.task_name.clone()}</a>" / 检查结果"</p>
+        <h1>"检查结果 " <span class=format!("status status-{}", r.status.code())>{r.status.label()}</span></h1>
+        <p data-testid="results-progress">{format!("已录入 {entered} / {total} 户")}
+            {r.deadline.clone().map(|d| format!("；公示截止 {d}（检查结束后 20 个工作日）"))}</p>
+        <div class="table-wrap">
+            <table data-testid="results">
+                <thead><tr><th>"序号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"检查组"</th><th>"检查结果"</th><th>"审核"</th><th>"操作"</th></tr></thead>
+                <tbody>
+                    {r.rows.into_iter().map(|row| view! { <ResultLine row editing can_review task_id reload drawn_on=drawn_on.clone()/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ResultLine(
+    row: ResultRow,
+    editing: RwSignal<Option<String>>,
+    can_review: bool,
+    task_id: i64,
+    reload: Callback<()>,
+    drawn_on: String,
+) -> impl IntoView {
+    let code = row.code.clone();
+    let summary = row
+        .result
+        .as_ref()
+        .map(|r| format!("{} {}：{}", r.draft.inspected_on, r.draft.method, r.draft.categories.join("、")))
+        .unwrap_or_else(|| "未录入".into());
+    let review = row.result.as_ref().map(|r| {
+        let mut s = r.review.label().to_string();
+        if !r.review_comment.is_empty() {
+            s.push_str(&format!("（{}）", r.review_comment));
+        }
+        s
+    });
+    let reviewable = can_review && row.result.as_ref().is_some_and(|r| r.review == ReviewStatus::Pending);
+    let team_names = row.team.iter().map(|(_, n, d)| format!("{n}（{d}）")).collect::<Vec<_>>().join("、");
+    let open_code = code.clone();
+    let is_open = move || editing.get().as_deref() == Some(open_code.as_str());
+    let toggle_code = code.clone();
+    let form_row = row.clone();
+    view! {
+        <tr data-code=code.clone()>
+            <td>{row.position + 1}</td>
+            <td>{row.name.clone()}</td>
+            <td><code>{code.clone()}</code></td>
+            <td>{team_names}</td>
+            <td>{summary}</td>
+            <td>{review.unwrap_or_else(|| "—".into())}</td>
+            <td>
+                {row.can_enter.then(|| {
+                    let label = if row.result.is_some() { "修改结果" } else { "录入结果" };
+                    let c = toggle_code.clone();
+                    view! { <button type="button" data-testid="enter-result" on:click=move |_| editing.set(Some(c.clone()))>{label}</button> }
+                })}
+                {reviewable.then(|| view! { <ReviewButtons task_id code=code.clone() reload/> })}
+            </td>
+        </tr>
+        <Show when=is_open>
+            <tr class="form-row"><td colspan="7">
+                <ResultForm row=form_row.clone() task_id editing reload drawn_on=drawn_on.clone()/>
+            </td></tr>
+        </Show>
+    }
+    .into_any()
+}
+
+#[component]
+fn ReviewButtons(task_id: i64, code: String, reload: Callback<()>) -> impl IntoView {
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let act = Action::new(move |(pass, comment): &(bool, String)| {
+        review_result(task_id, code.clone(), *pass, comment.clone())
+    });
+    Effect::new(move |_| match act.value().get() {
+        Some(Ok(())) => reload.run(()),
+        Some(Err(e)) => problem.set(Some(e.to_string())),
+        None => {}
+    });
+    view! {
+        <div class="review">
+            <button type="button" data-testid="pass-result" disabled=move || act.pending().get()
+                on:click=move |_| { act.dispatch((true, String::new())); }>"通过"</button>
+            <input placeholder="退回理由" aria-label="退回理由" prop:value=move || reason.get()
+                on:input=move |ev| reason.set(event_target_value(&ev))/>
+            <button type="button" class="secondary" disabled=move || act.pending().get()
+                on:click=move |_| { act.dispatch((false, reason.get_untracked())); }>"退回"</button>
+            {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ResultForm(
+    row: ResultRow,
+    task_id: i64,
+    editing: RwSignal<Option<String>>,
+    reload: Callback<()>,
+    drawn_on: String,
+) -> impl IntoView {
+    let start = row.result.as_ref().map(|r| r.draft.clone()).unwrap_or_else(|| ResultDraft {
+        task_id,
+        code: row.code.clone(),
+        method: METHODS[0].into(),
+        attended: row.team.iter().map(|m| m.0).collect(),
+        ..Default::default()
+    });
+    let draft = RwSignal::new(start);
+    let problem = RwSignal::new(None::<String>);
+    let save = Action::new(|d: &ResultDraft| save_result(d.clone()));
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(())) => {
+            editing.set(None);
+            reload.run(());
+        }
+        Some(Err(e)) => problem.set(Some(e.to_string())),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        problem.set(None);
+        save.dispatch(draft.get_untracked());
+    };
+    let toggle = |list: Vec<String>, item: &str, on: bool| -> Vec<String> {
+        let mut l: Vec<String> = list.into_iter().filter(|x| x != item).collect();
+        if on {
+            l.push(item.to_string());
+        }
+        l
+    };
+    view! {
+        <form class="task-form result-form" on:submit=on_submit novalidate data-testid="result-form">
+            <fieldset>
+                <legend>{format!("{} 的检查结果", row.name)}</legend>
+                <label class="field small">
+                    <span>"检查日期"</span>
+                    <input type="date" name="inspected_on" min=drawn_on prop:value=move || draft.with(|d| d.inspected_on.clone())
+                        on:input=move |ev| draft.update(|d| d.inspected_on = event_target_value(&ev))/>
+                </label>
+                <label class="field small">
+                    <span>"检查方式"</span>
+                    <select name="method" on:change=move |ev| draft.update(|d| d.method = event_target_value(&ev))>
+                        {METHODS.iter().map(|m| view! { <option value=*m selected=move || draft.with(|d| d.method == *m)>{*m}</option> }).collect_view()}
+                    </select>
+                </label>
+            </fieldset>
+            <fieldset>
+                <legend>"实际参加检查的执法人员（不少于 2 名）"</legend>
+                {row.team.iter().map(|(id, name, dept)| {
+                    let id = *id;
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" prop:checked=move || draft.with(|d| d.attended.contains(&id))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    draft.update(|d| { d.attended.retain(|x| *x != id); if on { d.attended.push(id); } });
+                                }/>
+                            {format!("{name}（{dept}）")}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <fieldset>
+                <legend>"检查结果（可多选）"</legend>
+                {CATEGORIES.iter().map(|c| view! {
+                    <label class="check">
+                        <input type="checkbox" name="categories" value=*c prop:checked=move || draft.with(|d| d.categories.iter().any(|x| x == c))
+                            on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.categories = toggle(std::mem::take(&mut d.categories), c, on)); }/>
+                        {*c}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <label class="field">
+                <span>"发现的问题"</span>
+                <textarea name="problems" rows="3" prop:value=move || draft.with(|d| d.problems.clone())
+                    on:input=move |ev| draft.update(|d| d.problems = event_target_value(&ev))></textarea>
+            </label>
+            <fieldset>
+                <legend>"后续处置"</legend>
+                {HANDLINGS.iter().map(|h| view! {
+                    <label class="check">
+                        <input type="checkbox" name="handling" value=*h prop:checked=move || draft.with(|d| d.handling.iter().any(|x| x == h))
+                            on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.handling = toggle(std::mem::take(&mut d.handling), h, on)); }/>
+                        {*h}
+                    </label>
+                }).collect_view()}
+                <Show when=move || draft.with(|d| d.handling.iter().any(|h| h == REFERRAL))>
+                    <label class="field">
+                        <span>"移送接收部门"</span>
+                        <input name="referral_department" prop:value=move || draft.with(|d| d.referral_department.clone())
+                            on:input=move |ev| draft.update(|d| d.referral_department = event_target_value(&ev))/>
+                    </label>
+                </Show>
+            </fieldset>
+            {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+            <div class="actions">
+                <button type="submit" data-testid="save-result" disabled=move || save.pending().get()>"保存结果"</button>
+                <button type="button" class="secondary" on:click=move |_| editing.set(None)>"取消"</button>
+            </div>
+        </form>
+    }
+    .into_any()
+}

@@ -1,0 +1,413 @@
+//! 抽查结果: entering a result for each selected enterprise, and the office head's review.
+
+use super::draws::set_status;
+use super::workflow::task_state;
+use crate::domain::auth::{Role, SessionUser};
+use crate::domain::plan::{FieldError, TaskStatus};
+use crate::domain::result::{
+    Assignment, DeadlineRow, EnteredResult, ResultDraft, ResultRow, ReviewStatus, TaskResults,
+};
+use crate::domain::workday::{last_day_of_month, WorkCalendar};
+use crate::error::AppError;
+use crate::ssr::audit::{self, Change};
+use crate::ssr::{now_utc, today};
+use sqlx::{SqliteConnection, SqlitePool};
+
+#[derive(sqlx::FromRow)]
+struct Stored {
+    code: String,
+    inspected_on: String,
+    method: String,
+    attended: String,
+    categories: String,
+    problems: String,
+    handling: String,
+    referral_department: String,
+    entered_by: String,
+    entered_at: String,
+    review_status: String,
+    review_comment: String,
+    reviewed_by: Option<String>,
+    published_at: Option<String>,
+}
+
+impl Stored {
+    fn into_result(self, task_id: i64) -> EnteredResult {
+        let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+        EnteredResult {
+            draft: ResultDraft {
+                task_id,
+                code: self.code,
+                inspected_on: self.inspected_on,
+                method: self.method,
+                attended: serde_json::from_str(&self.attended).unwrap_or_default(),
+                categories: list(&self.categories),
+                problems: self.problems,
+                handling: list(&self.handling),
+                referral_department: self.referral_department,
+            },
+            entered_by: self.entered_by,
+            entered_at: self.entered_at,
+            review: ReviewStatus::parse(&self.review_status).unwrap_or(ReviewStatus::Pending),
+            review_comment: self.review_comment,
+            reviewed_by: self.reviewed_by,
+            published_at: self.published_at,
+        }
+    }
+}
+
+const STORED_COLUMNS: &str = "s.code, r.inspected_on, r.method, r.attended, r.categories, r.problems, r.handling, \
+    r.referral_department, r.entered_by, r.entered_at, r.review_status, r.review_comment, r.reviewed_by, r.published_at";
+
+/// The working-day calendar table.
+pub async fn calendar(db: impl sqlx::SqliteExecutor<'_>) -> Result<WorkCalendar, AppError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT day, kind FROM calendar_days").fetch_all(db).await?;
+    Ok(WorkCalendar::new(
+        rows.iter().filter_map(|(d, k)| Some((d.as_str(), crate::domain::workday::DayKind::parse(k)?))),
+    ))
+}
+
+/// The publication deadline of a task whose window ends in `year`-`end_month`.
+pub fn deadline(cal: &WorkCalendar, year: i32, end_month: u32) -> Option<String> {
+    cal.publish_deadline(&last_day_of_month(year, end_month))
+}
+
+/// A drawn task's selected enterprises, teams and results, with what `user` may do.
+pub async fn task_results(
+    db: &SqlitePool,
+    task_id: i64,
+    user: &SessionUser,
+) -> Result<TaskResults, AppError> {
+    let mut conn = db.acquire().await?;
+    let (status, dept) = task_state(&mut conn, task_id).await?;
+    let head: Option<(String, Option<String>, i32, u32)> = sqlx::query_as(
+        "SELECT t.task_name, d.drawn_at, t.window_year, t.window_end_month FROM tasks t \
+         LEFT JOIN draws d ON d.task_id = t.id WHERE t.id = ?",
+    )
+    .bind(task_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (task_name, drawn_at, year, end_month) =
+        head.ok_or_else(|| AppError::NotFound(format!("任务 {task_id} 不存在")))?;
+    let Some(drawn_at) = drawn_at else {
+        return Err(AppError::Conflict("该任务尚未抽取，没有检查对象".into()));
+    };
+    let selections: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT s.position, s.code, e.name FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
+         JOIN enterprises e ON e.id = s.enterprise_id WHERE d.task_id = ? ORDER BY s.position",
+    )
+    .bind(task_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let members: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT m.position, i.id, i.name, dp.short_name FROM draw_team_members m JOIN draws d ON d.id = m.draw_id \
+         JOIN inspectors i ON i.id = m.inspector_id JOIN departments dp ON dp.id = i.department_id \
+         WHERE d.task_id = ? ORDER BY m.position, m.seq",
+    )
+    .bind(task_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let stored: Vec<Stored> = sqlx::query_as(&format!(
+        "SELECT {STORED_COLUMNS} FROM inspection_results r JOIN draws d ON d.id = r.draw_id \
+         JOIN draw_selections s ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id WHERE d.task_id = ?"
+    ))
+    .bind(task_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut stored: std::collections::HashMap<String, EnteredResult> =
+        stored.into_iter().map(|s| (s.code.clone(), s.into_result(task_id))).collect();
+    let rows = selections
+        .into_iter()
+        .map(|(position, code, name)| {
+            let team: Vec<(i64, String, String)> = members
+                .iter()
+                .filter(|m| m.0 == position)
+                .map(|(_, id, n, d)| (*id, n.clone(), d.clone()))
+                .collect();
+            let result = stored.remove(&code);
+            let can_enter = status == TaskStatus::Inspecting
+                && result.as_ref().is_none_or(|r| r.review != ReviewStatus::Passed)
+                && may_enter(user, &dept, &team);
+            ResultRow { position, code, name, team, result, can_enter }
+        })
+        .collect();
+    let cal = calendar(&mut *conn).await?;
+    Ok(TaskResults {
+        task_id,
+        task_name,
+        status,
+        drawn_on: drawn_at[..10].to_string(),
+        rows,
+        can_review: status == TaskStatus::ResultsEntered
+            && user.role == Role::OfficeHead
+            && user.serves(&dept),
+        deadline: deadline(&cal, year, end_month),
+    })
+}
+
+/// 经办人 of the initiating department for any enterprise; 执法人员 for their own team's.
+fn may_enter(user: &SessionUser, dept: &str, team: &[(i64, String, String)]) -> bool {
+    match user.role {
+        Role::Clerk => user.serves(dept),
+        Role::Inspector => user.inspector_id.is_some_and(|me| team.iter().any(|m| m.0 == me)),
+        _ => false,
+    }
+}
+
+fn invalid(errors: Vec<FieldError>) -> AppError {
+    let message = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；");
+    AppError::invalid(errors[0].field.clone(), message)
+}
+
+/// The draw, position and enterprise of a selected code in a task.
+async fn selection(
+    conn: &mut SqliteConnection,
+    task_id: i64,
+    code: &str,
+) -> Result<(i64, i64, i64), AppError> {
+    sqlx::query_as(
+        "SELECT s.draw_id, s.position, s.enterprise_id FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
+         WHERE d.task_id = ? AND s.code = ?",
+    )
+    .bind(task_id)
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::NotFound(format!("企业 {code} 不是该任务抽中的检查对象")))
+}
+
+/// Enters or corrects one result (all or nothing, with its audit entry).
+pub async fn save(db: &SqlitePool, d: &ResultDraft, user: &SessionUser) -> Result<(), AppError> {
+    if !matches!(user.role, Role::Clerk | Role::Inspector) {
+        return Err(AppError::Forbidden(format!(
+            "检查结果由经办人或检查组执法人员录入，当前账号为{}",
+            user.role.label()
+        )));
+    }
+    let mut tx = db.begin().await?;
+    let (status, dept) = task_state(&mut tx, d.task_id).await?;
+    let (draw_id, position, enterprise_id) = selection(&mut tx, d.task_id, &d.code).await?;
+    let team: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT inspector_id, '', '' FROM draw_team_members WHERE draw_id = ? AND position = ? ORDER BY seq",
+    )
+    .bind(draw_id)
+    .bind(position)
+    .fetch_all(&mut *tx)
+    .await?;
+    if !may_enter(user, &dept, &team) {
+        return Err(AppError::Forbidden(match user.role {
+            Role::Inspector => "只能为本人所在检查组的企业录入结果".into(),
+            _ => "只能为本部门发起的任务录入结果".into(),
+        }));
+    }
+    if status != TaskStatus::Inspecting {
+        return Err(AppError::Conflict(format!("任务当前为“{}”，不能录入检查结果", status.label())));
+    }
+    let drawn_at: String = sqlx::query_scalar("SELECT drawn_at FROM draws WHERE id = ?")
+        .bind(draw_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let allowed: Vec<i64> = team.iter().map(|m| m.0).collect();
+    let errors = d.validate(&allowed, &drawn_at[..10], &today());
+    if !errors.is_empty() {
+        return Err(invalid(errors));
+    }
+    let before: Option<Stored> = sqlx::query_as(&format!(
+        "SELECT {STORED_COLUMNS} FROM inspection_results r JOIN draw_selections s \
+         ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id WHERE r.draw_id = ? AND r.enterprise_id = ?"
+    ))
+    .bind(draw_id)
+    .bind(enterprise_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let before = before.map(|s| s.into_result(d.task_id));
+    if before.as_ref().is_some_and(|b| b.review == ReviewStatus::Passed) {
+        return Err(AppError::Conflict("该结果已审核通过，不能再修改".into()));
+    }
+    let json = |v: &[String]| serde_json::to_string(v).expect("strings serialise");
+    let now = now_utc();
+    sqlx::query(
+        "INSERT INTO inspection_results (draw_id, enterprise_id, inspected_on, method, attended, categories, \
+         problems, handling, referral_department, entered_by, entered_at, updated_at, review_status, review_comment) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, 'pending', '') \
+         ON CONFLICT (draw_id, enterprise_id) DO UPDATE SET inspected_on = ?3, method = ?4, attended = ?5, \
+         categories = ?6, problems = ?7, handling = ?8, referral_department = ?9, entered_by = ?10, \
+         updated_at = ?11, review_status = 'pending'",
+    )
+    .bind(draw_id)
+    .bind(enterprise_id)
+    .bind(&d.inspected_on)
+    .bind(&d.method)
+    .bind(serde_json::to_string(&d.attended).expect("ids serialise"))
+    .bind(json(&d.categories))
+    .bind(d.problems.trim())
+    .bind(json(&d.handling))
+    .bind(d.referral_department.trim())
+    .bind(&user.username)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        Change {
+            actor: &user.username,
+            role: user.role.code(),
+            action: if before.is_some() { "result.update" } else { "result.create" },
+            entity_type: "result",
+            entity_id: &format!("{}:{}", d.task_id, d.code),
+            before: before.map(|b| serde_json::to_value(b.draft).expect("plain data")),
+            after: Some(serde_json::to_value(d).map_err(AppError::internal)?),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The office head passes or returns one result. Returning sends the task back to
+/// 检查中 so the result can be corrected.
+pub async fn review(
+    db: &SqlitePool,
+    task_id: i64,
+    code: &str,
+    pass: bool,
+    comment: &str,
+    user: &SessionUser,
+) -> Result<(), AppError> {
+    let comment = comment.trim();
+    let mut tx = db.begin().await?;
+    let (status, dept) = task_state(&mut tx, task_id).await?;
+    if user.role != Role::OfficeHead {
+        return Err(AppError::Forbidden(format!("审核须由处室负责人办理，当前账号为{}", user.role.label())));
+    }
+    if !user.serves(&dept) {
+        return Err(AppError::Forbidden("只能审核本部门发起的任务".into()));
+    }
+    if status != TaskStatus::ResultsEntered {
+        return Err(AppError::Conflict(format!("任务当前为“{}”，不在审核阶段", status.label())));
+    }
+    if !pass && comment.is_empty() {
+        return Err(AppError::invalid("comment", "退回须填写理由"));
+    }
+    let (draw_id, _, enterprise_id) = selection(&mut tx, task_id, code).await?;
+    let to = if pass { ReviewStatus::Passed } else { ReviewStatus::Returned };
+    let changed = sqlx::query(
+        "UPDATE inspection_results SET review_status = ?, review_comment = ?, reviewed_by = ?, reviewed_role = ?, \
+         reviewed_at = ? WHERE draw_id = ? AND enterprise_id = ?",
+    )
+    .bind(to.code())
+    .bind(comment)
+    .bind(&user.username)
+    .bind(user.role.code())
+    .bind(now_utc())
+    .bind(draw_id)
+    .bind(enterprise_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed != 1 {
+        return Err(AppError::NotFound(format!("企业 {code} 尚无检查结果")));
+    }
+    if !pass {
+        set_status(
+            &mut tx,
+            task_id,
+            TaskStatus::ResultsEntered,
+            TaskStatus::Inspecting,
+            user.actor(),
+            &format!("退回 {code}：{comment}"),
+        )
+        .await?;
+    }
+    audit::append(
+        &mut tx,
+        Change {
+            actor: &user.username,
+            role: user.role.code(),
+            action: if pass { "result.pass" } else { "result.return" },
+            entity_type: "result",
+            entity_id: &format!("{task_id}:{code}"),
+            before: None,
+            after: Some(serde_json::json!({ "review": to.code(), "comment": comment })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every drawn task with its deadline, the most urgent first.
+pub async fn deadlines(db: &SqlitePool, department: Option<&str>) -> Result<Vec<DeadlineRow>, AppError> {
+    use crate::domain::workday::day_number;
+    let cal = calendar(db).await?;
+    let rows: Vec<(i64, String, String, String, String, i32, u32, Option<String>)> = sqlx::query_as(
+        "SELECT t.id, t.task_no, t.task_name, dp.short_name, t.status, t.window_year, t.window_end_month, \
+         (SELECT min(r.published_at) FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = t.id) \
+         FROM tasks t JOIN departments dp ON dp.id = t.initiating_department_id \
+         WHERE t.status IN ('drawn', 'inspecting', 'results_entered', 'reviewed', 'published', 'closed') \
+         AND (?1 IS NULL OR t.initiating_department_id = ?1)",
+    )
+    .bind(department)
+    .fetch_all(db)
+    .await?;
+    let today = day_number(&today()).unwrap_or(0);
+    let mut out: Vec<DeadlineRow> = rows
+        .into_iter()
+        .filter_map(|(task_id, task_no, task_name, department, status, year, month, published)| {
+            let window_end = last_day_of_month(year, month);
+            let due = cal.publish_deadline(&window_end)?;
+            let due_n = day_number(&due)?;
+            let published_on = published.map(|p| p[..10].to_string());
+            let working_days_left = published_on.is_none().then(|| {
+                if today <= due_n {
+                    cal.working_days_between(today, due_n) as i64
+                } else {
+                    -(cal.working_days_between(due_n, today) as i64)
+                }
+            });
+            Some(DeadlineRow {
+                task_id,
+                task_no,
+                task_name,
+                department,
+                status: TaskStatus::parse(&status)?,
+                window_end,
+                due,
+                published_on,
+                working_days_left,
+            })
+        })
+        .collect();
+    out.sort_by_key(|r| (r.working_days_left.is_none(), r.working_days_left, r.due.clone()));
+    Ok(out)
+}
+
+/// The tasks and enterprises an inspector is on the team for, newest draw first.
+pub async fn assignments(db: &SqlitePool, inspector_id: i64) -> Result<Vec<Assignment>, AppError> {
+    let rows: Vec<(i64, String, String, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT t.id, t.task_name, t.status, s.code, e.name, d.drawn_at, r.review_status \
+         FROM draw_team_members m JOIN draws d ON d.id = m.draw_id JOIN tasks t ON t.id = d.task_id \
+         JOIN draw_selections s ON s.draw_id = m.draw_id AND s.position = m.position \
+         JOIN enterprises e ON e.id = s.enterprise_id \
+         LEFT JOIN inspection_results r ON r.draw_id = s.draw_id AND r.enterprise_id = s.enterprise_id \
+         WHERE m.inspector_id = ? ORDER BY d.drawn_at DESC, s.position",
+    )
+    .bind(inspector_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(task_id, task_name, status, code, name, drawn_at, review)| {
+            Some(Assignment {
+                task_id,
+                task_name,
+                status: TaskStatus::parse(&status)?,
+                code,
+                name,
+                drawn_on: drawn_at.get(..10).unwrap_or_default().to_string(),
+                review: review.as_deref().and_then(ReviewStatus::parse),
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,135 @@
+//! Moving a task through its lifecycle: each step by its role and department, in order,
+//! with its preconditions, its event and its audit entry in one transaction.
+
+use super::draws::set_status;
+use crate::domain::auth::SessionUser;
+use crate::domain::plan::TaskStatus;
+use crate::domain::workflow::{self, StepRefusal};
+use crate::error::AppError;
+use crate::ssr::audit::{self, Change};
+use crate::ssr::now_utc;
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// A task's status and initiating department, read inside a transaction.
+pub(crate) async fn task_state(
+    conn: &mut SqliteConnection,
+    task_id: i64,
+) -> Result<(TaskStatus, String), AppError> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT status, initiating_department_id FROM tasks WHERE id = ?")
+            .bind(task_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (status, dept) = row.ok_or_else(|| AppError::NotFound(format!("任务 {task_id} 不存在")))?;
+    let status = TaskStatus::parse(&status).ok_or_else(|| AppError::internal("bad task status"))?;
+    Ok((status, dept))
+}
+
+/// The workflow's refusal as an [`AppError`].
+pub(crate) fn step_error(r: StepRefusal) -> AppError {
+    match r {
+        StepRefusal::OutOfOrder(m) => AppError::Conflict(m),
+        StepRefusal::Forbidden(m) => AppError::Forbidden(m),
+        StepRefusal::MissingReason(m) => AppError::invalid("comment", m),
+    }
+}
+
+/// Checks that `user` may move the task to `to` now; returns its current status.
+pub(crate) async fn check_step(
+    conn: &mut SqliteConnection,
+    task_id: i64,
+    to: TaskStatus,
+    comment: &str,
+    user: &SessionUser,
+) -> Result<TaskStatus, AppError> {
+    let (from, dept) = task_state(conn, task_id).await?;
+    if let Some(r) = workflow::refusal(user, &dept, from, to, comment) {
+        return Err(step_error(r));
+    }
+    Ok(from)
+}
+
+/// Takes one ordinary step (not freezing or drawing, which have their own functions).
+pub async fn advance(
+    db: &SqlitePool,
+    task_id: i64,
+    to: TaskStatus,
+    comment: &str,
+    user: &SessionUser,
+) -> Result<(), AppError> {
+    let comment = comment.trim();
+    if comment.chars().count() > 500 {
+        return Err(AppError::invalid("comment", "意见不超过 500 字"));
+    }
+    let mut tx = db.begin().await?;
+    let from = check_step(&mut tx, task_id, to, comment, user).await?;
+    if workflow::transition(from, to).is_some_and(|t| t.dedicated) {
+        return Err(AppError::Conflict(format!("“{}”请在抽取页面办理", to.label())));
+    }
+    match (from, to) {
+        (TaskStatus::Inspecting, TaskStatus::ResultsEntered) => {
+            let (selected, entered, returned) = result_counts(&mut tx, task_id).await?;
+            if entered < selected {
+                return Err(AppError::Conflict(format!(
+                    "还有 {} 户的检查结果未录入（已录入 {entered} / {selected}）",
+                    selected - entered
+                )));
+            }
+            if returned > 0 {
+                return Err(AppError::Conflict(format!("还有 {returned} 户被退回的结果未重新录入")));
+            }
+        }
+        (TaskStatus::ResultsEntered, TaskStatus::Reviewed) => {
+            let pending: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id \
+                 WHERE d.task_id = ? AND r.review_status <> 'passed'",
+            )
+            .bind(task_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if pending > 0 {
+                return Err(AppError::Conflict(format!("还有 {pending} 户的结果未审核通过")));
+            }
+        }
+        (TaskStatus::Reviewed, TaskStatus::Published) => {
+            sqlx::query(
+                "UPDATE inspection_results SET published_at = ? \
+                 WHERE draw_id = (SELECT id FROM draws WHERE task_id = ?)",
+            )
+            .bind(now_utc())
+            .bind(task_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        _ => {}
+    }
+    set_status(&mut tx, task_id, from, to, user.actor(), comment).await?;
+    audit::append(
+        &mut tx,
+        Change {
+            actor: &user.username,
+            role: user.role.code(),
+            action: "task.step",
+            entity_type: "task",
+            entity_id: &task_id.to_string(),
+            before: Some(serde_json::json!({ "status": from.code() })),
+            after: Some(serde_json::json!({ "status": to.code(), "comment": comment })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// (selected enterprises, results entered, results returned and not yet corrected).
+async fn result_counts(conn: &mut SqliteConnection, task_id: i64) -> Result<(i64, i64, i64), AppError> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT count(*) FROM draw_selections s JOIN draws d ON d.id = s.draw_id WHERE d.task_id = ?1), \
+                (SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = ?1), \
+                (SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id \
+                 WHERE d.task_id = ?1 AND r.review_status = 'returned')",
+    )
+    .bind(task_id)
+    .fetch_one(&mut *conn)
+    .await?)
+}

@@ -1,0 +1,256 @@
+//! The lifecycle of the demo plan, each step by its role; out-of-order steps refused;
+//! results entered, reviewed, published; every step in the audit log; `audit verify`.
+
+use crate::helpers::{run, spawn_app, TestApp};
+
+async fn step(app: &TestApp, cookie: &str, task: i64, to: &str, comment: &str) -> (u16, String) {
+    let resp = app
+        .post_form(
+            Some(cookie),
+            "task_step",
+            &[("task_id", &task.to_string()), ("to", to), ("comment", comment)],
+        )
+        .await;
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+async fn status_of(app: &TestApp, task: i64) -> String {
+    sqlx::query_scalar("SELECT status FROM tasks WHERE id = ?").bind(task).fetch_one(&app.db).await.unwrap()
+}
+
+#[tokio::test]
+async fn approval_filing_freezing_and_drawing_go_in_order_by_role() {
+    let app = spawn_app().await;
+    let (leader, order, clerk) =
+        (app.sign_in("lingdao").await, app.sign_in("zhixu").await, app.sign_in("jingban.smfw").await);
+    // Task 2 is submitted. The order office cannot file what is not approved.
+    let (s, body) = step(&app, &order, 2, "filed", "").await;
+    assert_eq!(s, 409, "{body}");
+    assert!(body.contains("待审批") && body.contains("已备案"), "{body}");
+    // Sending back needs a reason; with one, the task is a draft again and editable.
+    let (s, body) = step(&app, &leader, 2, "draft", " ").await;
+    assert_eq!(s, 400, "{body}");
+    assert_eq!(step(&app, &leader, 2, "draft", "请补充抽查事项").await.0, 200);
+    assert_eq!(status_of(&app, 2).await, "draft");
+    assert_eq!(step(&app, &clerk, 2, "submitted", "已补充").await.0, 200);
+    assert_eq!(step(&app, &leader, 2, "approved", "同意").await.0, 200);
+    // Freezing before filing is refused (and recorded).
+    let resp = app.post_form(Some(&clerk), "freeze", &[("task_id", "2")]).await;
+    assert_eq!(resp.status(), 409);
+    assert_eq!(step(&app, &order, 2, "filed", "").await.0, 200);
+    // Freezing and drawing are their own steps, not plain status changes.
+    let (s, body) = step(&app, &clerk, 2, "frozen", "").await;
+    assert_eq!(s, 409, "{body}");
+    let resp = app.post_form(Some(&clerk), "freeze", &[("task_id", "2")]).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    let resp =
+        app.post_form(Some(&clerk), "draw", &[("task_id", "2"), ("public_entropy", "4 4 2 6 1 3")]).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    let resp = app.post_form(Some(&clerk), "draw", &[("task_id", "2"), ("public_entropy", "1")]).await;
+    assert_eq!(resp.status(), 409, "a second draw is refused");
+    assert_eq!(status_of(&app, 2).await, "drawn");
+    // The stored manifest verifies.
+    let manifest: String =
+        sqlx::query_scalar("SELECT manifest FROM draws WHERE task_id = 2").fetch_one(&app.db).await.unwrap();
+    let file = app.dir.join("task2.json");
+    std::fs::write(&file, manifest).unwrap();
+    assert_eq!(run(&["verify", file.to_str().unwrap()]).1.trim(), "valid");
+    // Every step is in the task's events with its author and role, and in the audit log.
+    let events: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT to_status, actor, role FROM task_events WHERE task_id = 2 AND at > '2024' ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let got: Vec<(&str, &str, &str)> =
+        events.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("draft", "lingdao", "leader"),
+            ("submitted", "jingban.smfw", "clerk"),
+            ("approved", "lingdao", "leader"),
+            ("filed", "zhixu", "order_office"),
+            ("frozen", "jingban.smfw", "clerk"),
+            ("drawn", "jingban.smfw", "clerk"),
+        ]
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE entity_type = 'task' AND entity_id = '2' \
+         AND action IN ('task.step', 'draw.freeze', 'draw.run')",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 6);
+}
+
+/// The team (inspector ids) of each selected enterprise of task 1, by code.
+async fn teams(app: &TestApp) -> Vec<(String, Vec<i64>)> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT s.code, m.inspector_id FROM draw_selections s JOIN draw_team_members m \
+         ON m.draw_id = s.draw_id AND m.position = s.position WHERE s.draw_id = 1 ORDER BY s.position, m.seq",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let mut out: Vec<(String, Vec<i64>)> = Vec::new();
+    for (code, id) in rows {
+        match out.last_mut() {
+            Some((c, ids)) if *c == code => ids.push(id),
+            _ => out.push((code, vec![id])),
+        }
+    }
+    out
+}
+
+/// A result for task 1. The demo draw took place when the database was created, so the
+/// inspection is dated today.
+fn result(code: &str, team: &[i64], categories: &[&str]) -> serde_json::Value {
+    serde_json::json!({ "draft": {
+        "task_id": 1, "code": code, "inspected_on": app::ssr::today(), "method": "现场检查",
+        "attended": team, "categories": categories,
+        "problems": if categories.contains(&"未发现问题") { "" } else { "未公示年度报告" },
+        "handling": if categories.contains(&"发现问题已责令改正") { vec!["责令改正"] } else { vec![] },
+        "referral_department": ""
+    }})
+}
+
+#[tokio::test]
+async fn results_are_entered_reviewed_published_and_closed() {
+    let app = spawn_app().await;
+    let (clerk, head, inspector) =
+        (app.sign_in("jingban").await, app.sign_in("chuzhang").await, app.sign_in("zhifa").await);
+    let me: i64 = sqlx::query_scalar("SELECT inspector_id FROM users WHERE username = 'zhifa'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let teams = teams(&app).await;
+    assert!(teams.len() >= 2);
+    let (mine, theirs): (Vec<_>, Vec<_>) = teams.iter().partition(|(_, t)| t.contains(&me));
+    assert!(!mine.is_empty(), "the demo inspector is on the first team");
+
+    // The inspector enters their own enterprise's result, but not another team's.
+    let (code, team) = mine[0];
+    let resp = app.post_json(Some(&inspector), "save_result", result(code, team, &["未发现问题"])).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    if let Some((other, other_team)) = theirs.first() {
+        let resp =
+            app.post_json(Some(&inspector), "save_result", result(other, other_team, &["未发现问题"])).await;
+        assert_eq!(resp.status(), 403);
+    }
+    // A result naming an inspector outside the team is refused, naming the field.
+    let resp =
+        app.post_json(Some(&clerk), "save_result", result(code, &[team[0], 99_999], &["未发现问题"])).await;
+    assert_eq!(resp.status(), 400);
+    assert!(resp.text().await.unwrap().contains("attended"));
+    // Submitting before every result is in is refused with the count.
+    let (s, body) = step(&app, &clerk, 1, "results_entered", "").await;
+    assert_eq!(s, 409);
+    assert!(body.contains("未录入"), "{body}");
+    for (code, team) in &teams[1..] {
+        if mine.iter().any(|(c, _)| c == code) {
+            continue;
+        }
+        let resp =
+            app.post_json(Some(&clerk), "save_result", result(code, team, &["发现问题已责令改正"])).await;
+        assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    }
+    for (code, team) in &mine[1..] {
+        app.post_json(Some(&inspector), "save_result", result(code, team, &["未发现问题"])).await;
+    }
+    assert_eq!(step(&app, &clerk, 1, "results_entered", "").await.0, 200);
+    // The office head returns one result: the task goes back to inspecting for a correction.
+    let returned = &teams[0].0;
+    let resp = app
+        .post_form(
+            Some(&head),
+            "review_result",
+            &[("task_id", "1"), ("code", returned), ("pass", "false"), ("comment", "检查日期有误")],
+        )
+        .await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    assert_eq!(status_of(&app, 1).await, "inspecting");
+    let resp =
+        app.post_json(Some(&clerk), "save_result", result(returned, &teams[0].1, &["未发现问题"])).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(step(&app, &clerk, 1, "results_entered", "已更正").await.0, 200);
+    // Reviewing is the office head's: not before every result passed.
+    assert_eq!(step(&app, &head, 1, "reviewed", "").await.0, 409);
+    for (code, _) in &teams {
+        let resp = app
+            .post_form(
+                Some(&head),
+                "review_result",
+                &[("task_id", "1"), ("code", code), ("pass", "true"), ("comment", "")],
+            )
+            .await;
+        assert_eq!(resp.status(), 200);
+    }
+    // A passed result can no longer be changed (the task is past inspecting, too).
+    assert_eq!(
+        app.post_json(Some(&clerk), "save_result", result(code, team, &["未发现问题"])).await.status(),
+        409
+    );
+    assert_eq!(step(&app, &head, 1, "reviewed", "同意").await.0, 200);
+    assert_eq!(step(&app, &head, 1, "published", "").await.0, 200);
+    assert_eq!(step(&app, &head, 1, "closed", "").await.0, 200);
+    let unpublished: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM inspection_results WHERE draw_id = 1 AND published_at IS NULL",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(unpublished, 0);
+    // The 2023 task was due on its 20th working day after 30 April 2023; published now, it is late.
+    let rows = app::ssr::db::results::deadlines(&app.db, None).await.unwrap();
+    let t1 = rows.iter().find(|r| r.task_id == 1).unwrap();
+    assert_eq!((t1.window_end.as_str(), t1.due.as_str()), ("2023-04-30", "2023-05-30"));
+    assert!(t1.published_on.as_deref().unwrap() > t1.due.as_str());
+    // Every result change and review is in the audit log.
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE entity_type = 'result' AND entity_id LIKE '1:%'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        audited as usize,
+        teams.len() * 2 + 2,
+        "one entry + one pass each, plus the return and its fix"
+    );
+}
+
+#[tokio::test]
+async fn the_shipped_calendar_counts_across_the_2023_national_day_holiday() {
+    let app = spawn_app().await;
+    let cal = app::ssr::db::results::calendar(&app.db).await.unwrap();
+    assert_eq!(cal.publish_deadline("2023-09-28").as_deref(), Some("2023-11-01"));
+    // 2026 Spring Festival: 15–23 February off, Saturdays 14 and 28 February worked.
+    assert_eq!(cal.publish_deadline("2026-02-13").as_deref(), Some("2026-03-19"));
+}
+
+#[tokio::test]
+async fn audit_verify_passes_on_the_demo_and_fails_on_a_tampered_copy() {
+    let app = spawn_app().await;
+    let url = format!("sqlite://{}", app.dir.join("test.db").display());
+    let (code, out, err) = run(&["audit", "verify", "--db", &url]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("audit chain whole:"), "{out}");
+    // The database itself refuses to change or delete an entry.
+    assert!(sqlx::query("UPDATE audit_log SET actor = 'x' WHERE seq = 2").execute(&app.db).await.is_err());
+    assert!(sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(&app.db).await.is_err());
+    // A copy whose trigger was dropped and one entry edited is caught, naming the entry.
+    let copy = app.dir.join("tampered.db");
+    sqlx::query("VACUUM INTO ?").bind(copy.to_str().unwrap()).execute(&app.db).await.unwrap();
+    let tampered = app::ssr::db::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
+    sqlx::query("DROP TRIGGER audit_log_no_update").execute(&tampered).await.unwrap();
+    sqlx::query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2")
+        .execute(&tampered)
+        .await
+        .unwrap();
+    tampered.close().await;
+    let (code, out, _) = run(&["audit", "verify", "--db", &format!("sqlite://{}", copy.display())]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("broken at entry 2"), "{out}");
+}
