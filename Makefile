@@ -36,6 +36,7 @@ test-browser:
 	cargo test -p app -p server --no-run
 	node tests/browser/run.mjs
 	node tests/browser/calendar.mjs
+	node tests/browser/workflow.mjs
 
 lint:
 	cargo fmt --all -- --check

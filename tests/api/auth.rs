@@ -185,7 +185,8 @@ async fn every_role_is_refused_by_the_server_what_it_may_not_do() {
         "attended": [1, 2], "categories": ["未发现问题"], "problems": "", "handling": [], "referral_department": ""
     }});
     // (account, form endpoint, fields, expected status); None = anonymous.
-    let forms: Vec<(Option<&str>, &str, Vec<(&str, &str)>, u16)> = vec![
+    type Case<'a> = (Option<&'a str>, &'a str, Vec<(&'a str, &'a str)>, u16);
+    let forms: Vec<Case> = vec![
         (None, "task_step", step("2", "approved"), 401),
         (None, "plan", vec![], 401),
         (None, "accounts", vec![], 401),

@@ -1,6 +1,6 @@
 // Browser tests of the plan calendar (年度计划日历): bars, keyboard, filter, phone list, print.
 import path from 'node:path';
-import { artifacts, assert, hydrated, newPage, runTests } from './harness.mjs';
+import { artifacts, assert, hydrated, newPage, runTests, signIn } from './harness.mjs';
 
 async function noErrors(page) {
   assert(page.errors.length === 0, `console errors:\n${page.errors.join('\n')}`);
@@ -17,6 +17,7 @@ const focusedTaskId = (page) => page.evaluate(() => document.activeElement?.data
 await runTests([
   ['calendar shows the 2023 windows and works by keyboard', async ({ browser, base }) => {
     const page = await newPage(browser, { width: 1280, height: 800 });
+    await signIn(page, base, 'jijian');
     await page.goto(base + '/plans/2023/calendar');
     // Server-rendered before the WASM: the bars are already in the HTML.
     const html = await page.content();
@@ -64,6 +65,7 @@ await runTests([
 
   ['calendar is a month list on a phone', async ({ browser, base }) => {
     const page = await newPage(browser, { width: 360, height: 740 });
+    await signIn(page, base, 'jijian');
     await page.goto(base + '/plans/2023/calendar');
     await hydrated(page);
     assert(await page.isVisible('[data-testid=month-list]'), 'month list visible');
@@ -78,6 +80,7 @@ await runTests([
 
   ['calendar prints on one landscape page', async ({ browser, base }) => {
     const page = await newPage(browser, { width: 1123, height: 794 });
+    await signIn(page, base, 'jijian');
     await page.goto(base + '/plans/2023/calendar');
     await hydrated(page);
     await page.emulateMedia({ media: 'print' });

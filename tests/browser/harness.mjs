@@ -58,6 +58,19 @@ export async function hydrated(page) {
   await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30_000 });
 }
 
+/** The demo accounts' password (README). */
+export const DEMO_PASSWORD = 'shuangsui-demo';
+
+/** Signs in through the real sign-in form; the page then carries the session cookie. */
+export async function signIn(page, base, username = 'jingban') {
+  await page.goto(base + '/login');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login') && !u.pathname.startsWith('/api')), page.click('[data-testid=sign-in]')]);
+  const who = await page.textContent('[data-testid=signed-in]');
+  if (!who) throw new Error(`sign-in of ${username} did not take`);
+}
+
 /** Sets a field's value and fires `input`, as a paste would (page.fill types large text slowly). */
 export async function paste(page, selector, text) {
   await page.$eval(selector, (el, v) => {

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { artifacts, assert, hydrated, newPage, paste, runTests } from './harness.mjs';
+import { artifacts, assert, hydrated, newPage, paste, runTests, signIn } from './harness.mjs';
 
 const TASKS = [
   '2023 年商务局成品油销售企业内部联合随机抽查',
@@ -18,6 +18,7 @@ async function noErrors(page) {
 await runTests([
   ['plan page hydrates and filters by department', async ({ browser, base }) => {
     const page = await newPage(browser);
+    await signIn(page, base, 'jijian');
     await page.goto(base + '/');
     const html = await page.content();
     for (const t of TASKS) assert(html.includes(t), `missing task ${t}`);
@@ -74,6 +75,7 @@ await runTests([
 
   ['a staff user adds a fourth task and sees it on the plan and the calendar', async ({ browser, base }) => {
     const page = await newPage(browser);
+    await signIn(page, base, 'jingban');
     await page.goto(base + '/tasks/new?year=2023');
     await hydrated(page);
     await page.fill('input[name=plan_no]', '2023004');
@@ -117,13 +119,14 @@ await runTests([
     const file = path.join(tmpdir(), `plan-${process.pid}.xlsx`);
     writeFileSync(file, sheet);
     const page = await newPage(browser);
+    await signIn(page, base, 'jingban');
     await page.goto(base + '/plans/2023/import');
     await hydrated(page);
     await page.setInputFiles('[data-testid=sheet-file]', file);
     await page.waitForSelector('[data-testid=dry-run]:not([disabled])');
     await page.click('[data-testid=dry-run]');
     await page.waitForSelector('[data-testid=import-summary]');
-    // Task 001 was drawn in the demo, so its row cannot change: nothing is written.
+    // None of the demo tasks is a draft any more, so no row may change: nothing is written.
     assert((await page.textContent('[data-testid=import-summary]')).includes('未写入'), 'dry run refuses');
     const cells = await page.$$eval('[data-testid=import-errors] tbody td', (tds) => tds.map((t) => t.textContent));
     assert(cells[0] === '3' && cells[1] === '抽查任务编号', `row and column named: ${cells}`);

@@ -1,5 +1,6 @@
 //! Page header and footer.
 
+use crate::api::audit::audit_head;
 use crate::api::auth::current_user;
 use crate::domain::auth::Role;
 use crate::labels;
@@ -57,8 +58,23 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// Site footer.
+/// Site footer, with the audit log's chain head: anyone can note it and later check that
+/// the trail was only ever appended to.
 #[component]
 pub fn Footer() -> impl IntoView {
-    view! { <footer class="site-footer">{labels::FOOTER}</footer> }
+    let head = Resource::new(|| (), |_| audit_head());
+    view! {
+        <footer class="site-footer">
+            {labels::FOOTER}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    head.await.ok().map(|(seq, hash)| view! {
+                        <span class="chain-head" data-testid="chain-head" title=hash.clone()>
+                            {format!(" 留痕链：共 {seq} 条，链头 {}…", &hash[..16])}
+                        </span>
+                    })
+                })}
+            </Suspense>
+        </footer>
+    }
 }

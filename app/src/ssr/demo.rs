@@ -175,10 +175,17 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<bool, sqlx::Error> {
     }
 
     let mut cert = 0;
+    let mut names = std::collections::HashSet::new();
     for (dept, count, expired) in INSPECTOR_SPREAD {
         for i in 0..count {
             cert += 1;
-            let name = format!("{}{}", rng.pick(&SURNAMES), rng.pick(&GIVEN));
+            // Distinct names, so a team never reads “胡涛、胡涛”.
+            let name = loop {
+                let n = format!("{}{}", rng.pick(&SURNAMES), rng.pick(&GIVEN));
+                if names.insert(n.clone()) {
+                    break n;
+                }
+            };
             let (from, to) = if i < expired {
                 ("2017-03-01".to_owned(), format!("2022-{:02}-28", 1 + rng.below(12)))
             } else {

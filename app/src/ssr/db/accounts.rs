@@ -11,24 +11,35 @@ use sqlx::SqlitePool;
 
 /// Every account with its number of live sessions.
 pub async fn list(db: &SqlitePool) -> Result<Vec<Account>, AppError> {
-    let rows: Vec<(i64, String, String, String, Option<String>, Option<i64>, bool, i64)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        username: String,
+        display_name: String,
+        role: String,
+        department_id: Option<String>,
+        inspector_id: Option<i64>,
+        active: bool,
+        sessions: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT u.id, u.username, u.display_name, u.role, u.department_id, u.inspector_id, u.active, \
-         (SELECT count(*) FROM sessions s WHERE s.user_id = u.id) FROM users u ORDER BY u.id",
+         (SELECT count(*) FROM sessions s WHERE s.user_id = u.id) AS sessions FROM users u ORDER BY u.id",
     )
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, username, display_name, role, department_id, inspector_id, active, sessions)| {
+        .filter_map(|r| {
             Some(Account {
-                id,
-                username,
-                display_name,
-                role: Role::parse(&role)?,
-                department_id,
-                inspector_id,
-                active,
-                sessions,
+                id: r.id,
+                username: r.username,
+                display_name: r.display_name,
+                role: Role::parse(&r.role)?,
+                department_id: r.department_id,
+                inspector_id: r.inspector_id,
+                active: r.active,
+                sessions: r.sessions,
             })
         })
         .collect())

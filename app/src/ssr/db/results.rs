@@ -341,9 +341,21 @@ pub async fn review(
 pub async fn deadlines(db: &SqlitePool, department: Option<&str>) -> Result<Vec<DeadlineRow>, AppError> {
     use crate::domain::workday::day_number;
     let cal = calendar(db).await?;
-    let rows: Vec<(i64, String, String, String, String, i32, u32, Option<String>)> = sqlx::query_as(
-        "SELECT t.id, t.task_no, t.task_name, dp.short_name, t.status, t.window_year, t.window_end_month, \
-         (SELECT min(r.published_at) FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = t.id) \
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        task_no: String,
+        task_name: String,
+        department: String,
+        status: String,
+        window_year: i32,
+        window_end_month: u32,
+        published_at: Option<String>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT t.id, t.task_no, t.task_name, dp.short_name AS department, t.status, t.window_year, \
+         t.window_end_month, (SELECT min(r.published_at) FROM inspection_results r JOIN draws d \
+         ON d.id = r.draw_id WHERE d.task_id = t.id) AS published_at \
          FROM tasks t JOIN departments dp ON dp.id = t.initiating_department_id \
          WHERE t.status IN ('drawn', 'inspecting', 'results_entered', 'reviewed', 'published', 'closed') \
          AND (?1 IS NULL OR t.initiating_department_id = ?1)",
@@ -354,11 +366,11 @@ pub async fn deadlines(db: &SqlitePool, department: Option<&str>) -> Result<Vec<
     let today = day_number(&today()).unwrap_or(0);
     let mut out: Vec<DeadlineRow> = rows
         .into_iter()
-        .filter_map(|(task_id, task_no, task_name, department, status, year, month, published)| {
-            let window_end = last_day_of_month(year, month);
+        .filter_map(|r| {
+            let window_end = last_day_of_month(r.window_year, r.window_end_month);
             let due = cal.publish_deadline(&window_end)?;
             let due_n = day_number(&due)?;
-            let published_on = published.map(|p| p[..10].to_string());
+            let published_on = r.published_at.map(|p| p[..10].to_string());
             let working_days_left = published_on.is_none().then(|| {
                 if today <= due_n {
                     cal.working_days_between(today, due_n) as i64
@@ -367,11 +379,11 @@ pub async fn deadlines(db: &SqlitePool, department: Option<&str>) -> Result<Vec<
                 }
             });
             Some(DeadlineRow {
-                task_id,
-                task_no,
-                task_name,
-                department,
-                status: TaskStatus::parse(&status)?,
+                task_id: r.id,
+                task_no: r.task_no,
+                task_name: r.task_name,
+                department: r.department,
+                status: TaskStatus::parse(&r.status)?,
                 window_end,
                 due,
                 published_on,
@@ -385,8 +397,18 @@ pub async fn deadlines(db: &SqlitePool, department: Option<&str>) -> Result<Vec<
 
 /// The tasks and enterprises an inspector is on the team for, newest draw first.
 pub async fn assignments(db: &SqlitePool, inspector_id: i64) -> Result<Vec<Assignment>, AppError> {
-    let rows: Vec<(i64, String, String, String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT t.id, t.task_name, t.status, s.code, e.name, d.drawn_at, r.review_status \
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        task_id: i64,
+        task_name: String,
+        status: String,
+        code: String,
+        name: String,
+        drawn_at: String,
+        review_status: Option<String>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT t.id AS task_id, t.task_name, t.status, s.code, e.name, d.drawn_at, r.review_status \
          FROM draw_team_members m JOIN draws d ON d.id = m.draw_id JOIN tasks t ON t.id = d.task_id \
          JOIN draw_selections s ON s.draw_id = m.draw_id AND s.position = m.position \
          JOIN enterprises e ON e.id = s.enterprise_id \
@@ -398,15 +420,15 @@ pub async fn assignments(db: &SqlitePool, inspector_id: i64) -> Result<Vec<Assig
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(task_id, task_name, status, code, name, drawn_at, review)| {
+        .filter_map(|r| {
             Some(Assignment {
-                task_id,
-                task_name,
-                status: TaskStatus::parse(&status)?,
-                code,
-                name,
-                drawn_on: drawn_at.get(..10).unwrap_or_default().to_string(),
-                review: review.as_deref().and_then(ReviewStatus::parse),
+                task_id: r.task_id,
+                status: TaskStatus::parse(&r.status)?,
+                drawn_on: r.drawn_at.get(..10).unwrap_or_default().to_string(),
+                review: r.review_status.as_deref().and_then(ReviewStatus::parse),
+                task_name: r.task_name,
+                code: r.code,
+                name: r.name,
             })
         })
         .collect())
