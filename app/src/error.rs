@@ -53,6 +53,12 @@ impl AppError {
         Self::Invalid { field: field.into(), message: message.into() }
     }
 
+    /// The first of a form's field errors names the field; the message lists them all.
+    pub fn from_fields(errors: &[crate::domain::plan::FieldError]) -> Self {
+        let message = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；");
+        Self::invalid(errors.first().map(|e| e.field.clone()).unwrap_or_default(), message)
+    }
+
     /// Logs `detail` once and returns [`AppError::Internal`].
     #[cfg(feature = "ssr")]
     pub fn internal(detail: impl std::fmt::Display) -> Self {

@@ -14,3 +14,17 @@ pub fn urlencode(s: &str) -> String {
     }
     out
 }
+
+/// Asks the user to confirm an irreversible step (always yes while rendering on the server,
+/// where nothing is clicked).
+pub fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
+}

@@ -3,6 +3,7 @@
 use crate::api::admin::{
     create_account, list_accounts, reset_password, save_department, set_account_active, NewAccount,
 };
+use crate::components::confirm;
 use crate::components::error_view::ErrorBox;
 use crate::domain::auth::{Account, Role};
 use crate::domain::inspector::Department;
@@ -171,16 +172,4 @@ fn Departments(departments: Vec<Department>, reload: Callback<()>) -> impl IntoV
         </section>
     }
     .into_any()
-}
-
-fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
-    }
 }

@@ -2,6 +2,7 @@
 
 use crate::api::tasks::get_task;
 use crate::api::workflow::{draw_task, freeze_task, take_step};
+use crate::components::confirm;
 use crate::components::error_view::ErrorBox;
 use crate::domain::plan::TaskStatus;
 use crate::domain::plan::{ratio_label, DrawSummary, TaskDetail};
@@ -272,17 +273,4 @@ fn StepPanel(task_id: i64, steps: Vec<StepOffer>, reload: Callback<()>) -> impl 
         </section>
     }
     .into_any()
-}
-
-/// Asks the user to confirm an irreversible step (always yes while rendering on the server).
-fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
-    }
 }

@@ -3,7 +3,7 @@
 use super::draws::set_status;
 use super::workflow::task_state;
 use crate::domain::auth::{Role, SessionUser};
-use crate::domain::plan::{FieldError, TaskStatus};
+use crate::domain::plan::TaskStatus;
 use crate::domain::result::{
     Assignment, DeadlineRow, EnteredResult, ResultDraft, ResultRow, ReviewStatus, TaskResults,
 };
@@ -155,11 +155,6 @@ fn may_enter(user: &SessionUser, dept: &str, team: &[(i64, String, String)]) -> 
     }
 }
 
-fn invalid(errors: Vec<FieldError>) -> AppError {
-    let message = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；");
-    AppError::invalid(errors[0].field.clone(), message)
-}
-
 /// The draw, position and enterprise of a selected code in a task.
 async fn selection(
     conn: &mut SqliteConnection,
@@ -211,7 +206,7 @@ pub async fn save(db: &SqlitePool, d: &ResultDraft, user: &SessionUser) -> Resul
     let allowed: Vec<i64> = team.iter().map(|m| m.0).collect();
     let errors = d.validate(&allowed, &drawn_at[..10], &today());
     if !errors.is_empty() {
-        return Err(invalid(errors));
+        return Err(AppError::from_fields(&errors));
     }
     let before: Option<Stored> = sqlx::query_as(&format!(
         "SELECT {STORED_COLUMNS} FROM inspection_results r JOIN draw_selections s \

@@ -4,8 +4,8 @@ use super::draws::scope_from_columns;
 use crate::domain::auth::SessionUser;
 use crate::domain::draw;
 use crate::domain::plan::{
-    DrawSummary, FieldError, PoolEstimate, Scope, SelectionView, TaskDetail, TaskDraft, TaskEvent,
-    TaskFormOptions, TaskKind, TaskStatus,
+    DrawSummary, PoolEstimate, Scope, SelectionView, TaskDetail, TaskDraft, TaskEvent, TaskFormOptions,
+    TaskKind, TaskStatus,
 };
 use crate::error::AppError;
 use crate::ssr::audit::{self, Change};
@@ -128,18 +128,12 @@ pub async fn form_options(db: &SqlitePool) -> Result<TaskFormOptions, AppError> 
     })
 }
 
-fn invalid(errors: Vec<FieldError>) -> AppError {
-    let first = &errors[0];
-    let message = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；");
-    AppError::invalid(first.field.clone(), message)
-}
-
 /// Saves a draft (new or edited) in one transaction with its audit entry. Editing a task
 /// whose pool is frozen, or referring to unknown departments or items, is refused.
 pub async fn save(db: &SqlitePool, d: &TaskDraft, user: &SessionUser) -> Result<i64, AppError> {
     let errors = d.validate();
     if !errors.is_empty() {
-        return Err(invalid(errors));
+        return Err(AppError::from_fields(&errors));
     }
     let mut tx = db.begin().await?;
     let before = match d.id {
