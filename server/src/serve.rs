@@ -63,7 +63,7 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, Box<dyn std::error::E
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let state = AppState { leptos_options, db };
+    let state = AppState { leptos_options, db, live: Default::default() };
     Ok(Prepared { listener, addr, app: router(state.clone()), state })
 }
 
@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/public/draws/{id}/manifest.json", get(manifest_download))
         .route("/plans/{year}/export.xlsx", get(plan_export))
+        .route("/api/public/tasks/{id}/live", get(app::ssr::live::events))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         // Sessions and the cross-site check for everything but the static assets.
         .layer(axum::middleware::from_fn_with_state(state.db.clone(), app::ssr::auth::session_layer))

@@ -2,6 +2,7 @@
 //! real `shuangsui` binary for the command line. One binary for all of them.
 
 mod auth;
+mod ceremony;
 mod cli;
 mod draws;
 mod helpers;

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod ceremony;
 pub mod draws;
 pub mod plans;
 pub mod results;

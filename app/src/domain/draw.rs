@@ -23,7 +23,7 @@ pub const PROTOCOL: &str = "DR1";
 const MAX_BP: u64 = 10_000;
 
 /// Longest accepted public entropy, in characters, after normalisation.
-const MAX_ENTROPY_CHARS: usize = 256;
+pub const MAX_ENTROPY_CHARS: usize = 256;
 
 // ---------------------------------------------------------------------------
 // Data
@@ -1244,7 +1244,7 @@ fn check_secret(secret: &str, commitment: &str) -> Result<(), Refusal> {
 }
 
 /// Refusal 5: returns the normalised entropy if it is 1–256 printable ASCII characters.
-fn check_entropy(public_entropy: &str) -> Result<String, Refusal> {
+pub fn check_entropy(public_entropy: &str) -> Result<String, Refusal> {
     let entropy = normalize_entropy(public_entropy);
     if entropy.is_empty() {
         return Err(Refusal::Entropy(EntropyFault::Empty));

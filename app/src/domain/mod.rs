@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod ceremony;
 pub mod credit_code;
 pub mod draw;
 pub mod enterprise;

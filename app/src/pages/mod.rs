@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod ceremony;
 pub mod not_found;
 pub mod plans;
 pub mod results;

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod live;
 pub mod plan_sheet;
 
 use leptos::prelude::LeptosOptions;
@@ -14,6 +15,15 @@ use sqlx::SqlitePool;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: SqlitePool,
+    /// Ceremony states, broadcast to observers' live streams.
+    pub live: live::Hub,
+}
+
+/// The live hub of the current request's server.
+pub fn hub() -> Result<live::Hub, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>()
+        .map(|s| s.live)
+        .ok_or_else(|| crate::error::AppError::internal("AppState missing from context"))
 }
 
 /// The database of the current request's server.

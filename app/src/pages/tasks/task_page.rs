@@ -89,6 +89,7 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
     ];
     let editable = d.can_edit;
     let drawn = d.draw.as_ref().is_some_and(|x| x.seed.is_some());
+    let frozen = d.draw.is_some();
     let deadline = d.deadline.clone();
     let selected_count = d.draw.as_ref().map(|x| x.selected.len()).unwrap_or(0);
     view! {
@@ -98,6 +99,9 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
         <div class="toolbar">
             {editable.then(|| view! { <a class="button" href=format!("/tasks/{}/edit", row.id)>"编辑任务"</a> })}
             {(!row.status.editable()).then(|| view! { <span class="note">"任务已提交，内容不能再修改（退回后可改）。"</span> })}
+            {frozen.then(|| view! { <a class="button" href=format!("/tasks/{}/ceremony", row.id) data-testid="open-ceremony">{if drawn { "抽取现场（回放）" } else { "进入抽取现场" }}</a> })}
+            {frozen.then(|| view! { <a class="button" href=format!("/live/{}", row.id)>"公开直播页"</a> })}
+            {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/record", row.id)>"抽取记录表"</a> })}
             {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/results", row.id)>"检查结果"</a> })}
         </div>
         <StepPanel task_id=row.id steps=d.steps.clone() reload/>

@@ -1,0 +1,58 @@
+//! Server functions of the live draw ceremony and its public live view.
+
+use crate::domain::ceremony::{CeremonyView, LiveState};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// This site's address as the browser reached it, for the QR codes.
+#[cfg(feature = "ssr")]
+fn origin() -> String {
+    let parts = use_context::<axum::http::request::Parts>();
+    let host = parts
+        .as_ref()
+        .and_then(|p| p.headers.get(axum::http::header::HOST))
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:3000")
+        .to_string();
+    let scheme = if crate::ssr::auth::request_is_https() { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// The ceremony screen of a task (staff).
+#[server(prefix = "/api", endpoint = "ceremony")]
+pub async fn get_ceremony(task_id: i64) -> Result<CeremonyView, AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::db()?;
+    crate::ssr::db::ceremony::view(&db, task_id, &user, &origin()).await
+}
+
+/// Moves the ceremony one step forward. Step 3 draws with `entropy`, the text as the
+/// room's screen shows it (empty: the text stored while typing).
+#[server(prefix = "/api", endpoint = "ceremony_step")]
+pub async fn ceremony_step(
+    task_id: i64,
+    to: u8,
+    place: String,
+    entropy: String,
+) -> Result<LiveState, AppError> {
+    let user = crate::ssr::auth::user()?;
+    let (db, hub) = (crate::ssr::db()?, crate::ssr::hub()?);
+    crate::ssr::db::ceremony::advance(&db, &hub, task_id, to, &place, &entropy, &user).await
+}
+
+/// The entropy as typed so far.
+#[server(prefix = "/api", endpoint = "ceremony_entropy")]
+pub async fn ceremony_entropy(task_id: i64, text: String) -> Result<LiveState, AppError> {
+    let user = crate::ssr::auth::user()?;
+    let (db, hub) = (crate::ssr::db()?, crate::ssr::hub()?);
+    crate::ssr::db::ceremony::type_entropy(&db, &hub, task_id, &text, &user).await
+}
+
+/// The public state of a task's ceremony (no sign-in).
+#[server(prefix = "/api", endpoint = "live")]
+pub async fn get_live(task_id: i64) -> Result<LiveState, AppError> {
+    let db = crate::ssr::db()?;
+    crate::ssr::db::ceremony::live_state(&db, task_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("该任务尚未冻结名单，没有抽取现场".into()))
+}

@@ -1,0 +1,272 @@
+//! The live draw ceremony: its state as the room and observers see it, and its steps.
+//! The draw itself is `draws::run_draw` (one transaction); the step is stored beside it
+//! so a screen reopened after a crash resumes where the room was.
+
+use crate::domain::auth::{Role, SessionUser};
+use crate::domain::ceremony::{
+    entropy_status, to_ascii, CeremonyView, DrawnEnterprise, LiveState, LAST_STEP,
+};
+use crate::domain::draw::{self, Manifest, Stage};
+use crate::domain::plan::{ratio_label, TaskStatus};
+use crate::error::AppError;
+use crate::ssr::live::{qr_svg, Hub};
+use sqlx::SqlitePool;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    task_id: i64,
+    task_no: String,
+    task_name: String,
+    status: String,
+    department: String,
+    ratio_bp: u32,
+    draw_id: i64,
+    pool_count: i64,
+    pool_digest: String,
+    commitment: String,
+    frozen_at: String,
+    frozen_input: String,
+    place: String,
+    ceremony_step: u8,
+    entropy_draft: String,
+    public_entropy: Option<String>,
+    seed: Option<String>,
+    manifest: Option<String>,
+    drawn_at: Option<String>,
+}
+
+async fn row(db: &SqlitePool, task_id: i64) -> Result<Option<Row>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT t.id AS task_id, t.task_no, t.task_name, t.status, t.initiating_department_id AS department, \
+         t.ratio_bp, d.id AS draw_id, d.pool_count, d.pool_digest, d.commitment, d.frozen_at, d.frozen_input, \
+         d.place, d.ceremony_step, d.entropy_draft, d.public_entropy, d.seed, d.manifest, d.drawn_at \
+         FROM tasks t JOIN draws d ON d.task_id = t.id WHERE t.id = ?",
+    )
+    .bind(task_id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// The ceremony's public state; `None` if the task's pool is not frozen.
+pub async fn live_state(db: &SqlitePool, task_id: i64) -> Result<Option<LiveState>, AppError> {
+    let Some(r) = row(db, task_id).await? else { return Ok(None) };
+    Ok(Some(state_of(db, r).await?))
+}
+
+async fn state_of(db: &SqlitePool, r: Row) -> Result<LiveState, AppError> {
+    // The number to draw and the ratio, from the frozen input (ratios per stratum) and the
+    // frozen pool's strata; the strata themselves (risk classes) are not shown.
+    let frozen: serde_json::Value = serde_json::from_str(&r.frozen_input).map_err(AppError::internal)?;
+    let ratios: BTreeMap<String, u64> =
+        serde_json::from_value(frozen["ratios_bp"].clone()).unwrap_or_default();
+    let counts: Vec<(String, i64)> =
+        sqlx::query_as("SELECT stratum, count(*) FROM draw_pool WHERE draw_id = ? GROUP BY stratum")
+            .bind(r.draw_id)
+            .fetch_all(db)
+            .await?;
+    let to_draw: u64 =
+        counts.iter().map(|(s, n)| draw::quota(*n as u64, ratios.get(s).copied().unwrap_or(0))).sum();
+    let distinct: std::collections::BTreeSet<u64> = ratios.values().copied().collect();
+    let ratio = if distinct.len() > 1 {
+        "按信用风险分类差异化抽取".to_string()
+    } else {
+        ratio_label(r.ratio_bp)
+    };
+
+    let manifest: Option<Manifest> = match &r.manifest {
+        Some(m) => Some(serde_json::from_str(m).map_err(AppError::internal)?),
+        None => None,
+    };
+    let selected = match &manifest {
+        Some(m) => drawn_enterprises(db, r.draw_id, m).await?,
+        None => Vec::new(),
+    };
+    let entropy = r.public_entropy.clone().unwrap_or(r.entropy_draft.clone());
+    Ok(LiveState {
+        task_id: r.task_id,
+        draw_id: r.draw_id,
+        task_no: r.task_no,
+        task_name: r.task_name,
+        step: r.ceremony_step,
+        pool_count: r.pool_count,
+        ratio,
+        to_draw: to_draw as i64,
+        pool_digest: r.pool_digest,
+        commitment: r.commitment,
+        frozen_at: r.frozen_at,
+        place: r.place,
+        entropy,
+        secret: manifest.as_ref().map(|m| m.input.secret.clone()),
+        seed: r.seed,
+        drawn_at: r.drawn_at,
+        selected,
+    })
+}
+
+/// The selection with names: enterprises from the frozen pool, inspectors from the registry.
+async fn drawn_enterprises(
+    db: &SqlitePool,
+    draw_id: i64,
+    m: &Manifest,
+) -> Result<Vec<DrawnEnterprise>, AppError> {
+    let names: HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
+        "SELECT s.code, e.name FROM draw_selections s JOIN enterprises e ON e.id = s.enterprise_id WHERE s.draw_id = ?",
+    )
+    .bind(draw_id)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .collect();
+    let people: HashMap<String, String> =
+        sqlx::query_as::<_, (String, String)>("SELECT certificate_no, name FROM inspectors")
+            .fetch_all(db)
+            .await?
+            .into_iter()
+            .collect();
+    let person = |id: &str| people.get(id).cloned().unwrap_or_else(|| id.to_string());
+    let post: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT p.code, i.certificate_no, r.certificate_no FROM post_recusals p JOIN inspectors i ON i.id = p.inspector_id \
+         JOIN inspectors r ON r.id = p.replacement_id WHERE p.draw_id = ? AND p.position IS NOT NULL ORDER BY p.position",
+    )
+    .bind(draw_id)
+    .fetch_all(db)
+    .await?;
+    Ok(m.selected
+        .iter()
+        .map(|s| DrawnEnterprise {
+            code: s.code.clone(),
+            name: names.get(&s.code).cloned().unwrap_or_default(),
+            key: s.key.clone(),
+            team: s.inspectors.iter().map(|i| person(i)).collect(),
+            skipped: m
+                .recusals
+                .iter()
+                .filter(|r| r.stage == Stage::Pre && r.entity == s.code)
+                .map(|r| person(&r.inspector))
+                .collect(),
+            replaced: post
+                .iter()
+                .filter(|(code, _, _)| *code == s.code)
+                .map(|(_, out, into)| (person(out), person(into)))
+                .collect(),
+        })
+        .collect())
+}
+
+/// Everything the ceremony screen shows; `origin` is this site's address for the QR codes.
+pub async fn view(
+    db: &SqlitePool,
+    task_id: i64,
+    user: &SessionUser,
+    origin: &str,
+) -> Result<CeremonyView, AppError> {
+    let Some(r) = row(db, task_id).await? else {
+        return Err(AppError::Conflict(
+            "该任务尚未冻结检查对象名单：请先在任务页面冻结名单并公布承诺值".into(),
+        ));
+    };
+    let can_run = user.role == Role::Clerk && user.serves(&r.department);
+    let draw_id = r.draw_id;
+    // Up to 200 names for the spinning animation: what the room sees spin is the pool.
+    let pool_names: Vec<String> = sqlx::query_scalar(
+        "SELECT e.name FROM draw_pool p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.draw_id = ? \
+         ORDER BY p.code LIMIT 200",
+    )
+    .bind(draw_id)
+    .fetch_all(db)
+    .await?;
+    let live = state_of(db, r).await?;
+    let live_url = format!("{origin}/live/{task_id}");
+    let verify_url = live.drawn().then(|| format!("{origin}/verify/{draw_id}"));
+    Ok(CeremonyView {
+        live_qr: qr_svg(&live_url),
+        verify_qr: verify_url.as_deref().map(qr_svg),
+        live_url,
+        verify_url,
+        pool_names,
+        can_run,
+        live,
+    })
+}
+
+fn check_runner(user: &SessionUser, department: &str) -> Result<(), AppError> {
+    if user.role != Role::Clerk {
+        return Err(AppError::Forbidden(format!("抽取现场由经办人操作，当前账号为{}", user.role.label())));
+    }
+    if !user.serves(department) {
+        return Err(AppError::Forbidden("只能为本部门发起的任务主持抽取".into()));
+    }
+    Ok(())
+}
+
+/// Moves the ceremony to `to` (one step forward; repeating the current step is a no-op).
+/// Step 3 draws, with the entropy typed in the room, unless the task is drawn already.
+pub async fn advance(
+    db: &SqlitePool,
+    hub: &Hub,
+    task_id: i64,
+    to: u8,
+    place: &str,
+    entropy: &str,
+    user: &SessionUser,
+) -> Result<LiveState, AppError> {
+    let r = row(db, task_id).await?.ok_or_else(|| AppError::Conflict("该任务尚未冻结检查对象名单".into()))?;
+    check_runner(user, &r.department)?;
+    let from = r.ceremony_step;
+    let drawn = r.seed.is_some();
+    if to != from && to != from + 1 || to == 0 || to > LAST_STEP {
+        return Err(AppError::Conflict(format!("抽取现场当前在第 {from} 步，只能进入第 {} 步", from + 1)));
+    }
+    if to <= 2 && drawn && from < 3 {
+        // Drawn (e.g. after a crash right after the draw): resume at the reveal.
+    } else if to == 3 && !drawn {
+        let status = TaskStatus::parse(&r.status).ok_or_else(|| AppError::internal("bad task status"))?;
+        if status != TaskStatus::Frozen {
+            return Err(AppError::Conflict(format!("任务当前为“{}”，不能抽取", status.label())));
+        }
+        let entropy = to_ascii(if entropy.trim().is_empty() { &r.entropy_draft } else { entropy });
+        entropy_status(&entropy).map_err(|m| AppError::invalid("public_entropy", m))?;
+        super::draws::run_draw(db, task_id, &entropy, user.actor()).await?;
+    } else if to >= 4 && !drawn {
+        return Err(AppError::Conflict("尚未抽取".into()));
+    }
+    let place = place.trim();
+    sqlx::query("UPDATE draws SET ceremony_step = max(ceremony_step, ?), place = CASE WHEN ? = '' THEN place ELSE ? END WHERE id = ?")
+        .bind(if to <= 2 && drawn { 3 } else { to })
+        .bind(place)
+        .bind(place)
+        .bind(r.draw_id)
+        .execute(db)
+        .await?;
+    let state = live_state(db, task_id).await?.ok_or_else(|| AppError::internal("draw vanished"))?;
+    hub.publish(state.clone());
+    Ok(state)
+}
+
+/// Stores the entropy as it is typed (converted to ASCII) and shows it to observers.
+pub async fn type_entropy(
+    db: &SqlitePool,
+    hub: &Hub,
+    task_id: i64,
+    text: &str,
+    user: &SessionUser,
+) -> Result<LiveState, AppError> {
+    let r = row(db, task_id).await?.ok_or_else(|| AppError::Conflict("该任务尚未冻结检查对象名单".into()))?;
+    check_runner(user, &r.department)?;
+    if r.seed.is_some() || r.ceremony_step != 2 {
+        return Err(AppError::Conflict("现在不是输入现场随机数的步骤".into()));
+    }
+    let text = to_ascii(text);
+    if text.chars().count() > 1024 {
+        return Err(AppError::invalid("public_entropy", "输入过长"));
+    }
+    sqlx::query("UPDATE draws SET entropy_draft = ? WHERE id = ?")
+        .bind(&text)
+        .bind(r.draw_id)
+        .execute(db)
+        .await?;
+    let state = live_state(db, task_id).await?.ok_or_else(|| AppError::internal("draw vanished"))?;
+    hub.publish(state.clone());
+    Ok(state)
+}
