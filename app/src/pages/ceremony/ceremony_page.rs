@@ -345,7 +345,7 @@ fn start_animation(v: RwSignal<CeremonyView>, landed: RwSignal<usize>, spinning:
                 // Only for show: which name flashes by is not part of the draw.
                 let pick = (js_sys::Math::random() * names.len() as f64) as usize % names.len();
                 spinning.set(names[pick].clone());
-                if t % TICKS_PER_LANDING == 0 {
+                if t.is_multiple_of(TICKS_PER_LANDING) {
                     landed.set(done + 1);
                 }
             },
