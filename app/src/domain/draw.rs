@@ -1479,8 +1479,11 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
         })
         .collect();
 
-    let position: BTreeMap<&str, usize> =
-        chosen.iter().enumerate().map(|(k, &(_, e))| (pool[e as usize].code.as_str(), k)).collect();
+    // Selection positions by code, only needed (and only built) for post recusals.
+    let position: BTreeMap<&str, usize> = match input.post_recusals.is_empty() {
+        true => BTreeMap::new(),
+        false => chosen.iter().enumerate().map(|(k, &(_, e))| (pool[e as usize].code.as_str(), k)).collect(),
+    };
     for (index, pr) in input.post_recusals.iter().enumerate() {
         let (entity, inspector) = (pr.entity.clone(), pr.inspector.clone());
         let Some(&k) = position.get(pr.entity.as_str()) else {
@@ -1497,19 +1500,25 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
         recusals.push(RecusalRecord { entity, inspector, stage: Stage::Post });
     }
 
+    // Five strings per selected entity: built in parallel chunks, in order.
     let names = |v: &[u32]| v.iter().map(|&j| ids[j as usize].to_string()).collect();
-    let selected = chosen
-        .iter()
-        .enumerate()
-        .map(|(k, &(key, e))| Selected {
-            code: pool[e as usize].code.clone(),
-            stratum: pool[e as usize].stratum.clone(),
-            key: words_hex(&key),
-            inspectors: names(&board.teams[k]),
-            cap_lifted: board.lifted[k],
-            recused: names(&board.recused[k]),
+    let selected = par_chunks(chosen.len(), 1 << 12, |r| {
+        r.map(|k| {
+            let (key, e) = chosen[k];
+            Selected {
+                code: pool[e as usize].code.clone(),
+                stratum: pool[e as usize].stratum.clone(),
+                key: words_hex(&key),
+                inspectors: names(&board.teams[k]),
+                cap_lifted: board.lifted[k],
+                recused: names(&board.recused[k]),
+            }
         })
-        .collect();
+        .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     Ok(Derived { pool_digest: digest_hex, seed: seed_hex, selected, recusals })
 }
 
