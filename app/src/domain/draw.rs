@@ -10,6 +10,7 @@
 //! and 6), [`draw`] at the ceremony, [`verify_manifest`] for anyone.
 
 use serde::{Deserialize, Serialize};
+use sha2::digest::generic_array::GenericArray;
 use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -627,21 +628,23 @@ pub fn quota(n: u64, bp: u64) -> u64 {
 
 /// An entity's key `H(seed + "\nentity\n" + code)`, as hex.
 pub fn entity_key(seed: &str, code: &str) -> String {
-    hex::encode(entity_key_raw(&midstate(seed), code.as_bytes()))
+    words_hex(&Keyer::new(seed).entity_key(code.as_bytes()))
 }
 
 /// An inspector's key for an entity, `H(seed + "\ninspector\n" + code + "\n" + id)`, as hex.
 pub fn inspector_key(seed: &str, code: &str, id: &str) -> String {
-    let base = inspector_base(&midstate(seed), code.as_bytes());
-    hex::encode(inspector_key_raw(&base, id.as_bytes()))
+    let keyer = Keyer::new(seed);
+    let mut keys = Vec::new();
+    keyer.inspector_keys(code.as_bytes(), &[id], &mut keys);
+    words_hex(&keys[0].0)
 }
 
 /// All inspectors ranked for an entity: `(key, id)` pairs by key, ties by id.
 pub fn inspector_ranking(seed: &str, code: &str, inspectors: &[InspectorEntry]) -> Vec<(String, String)> {
-    let mid = midstate(seed);
     let ids: Vec<&str> = inspectors.iter().map(|i| i.id.as_str()).collect();
-    let mut keyed = rank_keys(&mid, code.as_bytes(), &ids);
-    keyed.sort_unstable_by(|a, b| cmp_keyed(a, b, &ids));
+    let mut keyed = Vec::new();
+    Keyer::new(seed).inspector_keys(code.as_bytes(), &ids, &mut keyed);
+    sort_keyed(&mut keyed, &ids);
     keyed.into_iter().map(|(k, j)| (words_hex(&k), ids[j as usize].to_string())).collect()
 }
 
@@ -649,74 +652,123 @@ pub fn inspector_ranking(seed: &str, code: &str, inspectors: &[InspectorEntry]) 
 // Hashing
 // ---------------------------------------------------------------------------
 
-/// A 32-byte SHA-256 output; its byte order is the order of its lowercase hex.
-type Key = [u8; 32];
-
-/// A key as four big-endian words: same order, compared without a memcmp call.
+/// A SHA-256 output as four big-endian words: the same order as its bytes
+/// (and its lowercase hex), compared without a memcmp call.
 type Words = [u64; 4];
 
-fn words(key: &Key) -> Words {
-    let mut w = [0u64; 4];
-    for (w, chunk) in w.iter_mut().zip(key.chunks_exact(8)) {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(chunk);
-        *w = u64::from_be_bytes(b);
-    }
-    w
-}
-
 fn words_hex(w: &Words) -> String {
-    let mut key = [0u8; 32];
-    for (chunk, w) in key.chunks_exact_mut(8).zip(w) {
-        chunk.copy_from_slice(&w.to_be_bytes());
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in w.iter().flat_map(|w| w.to_be_bytes()) {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
     }
-    hex::encode(key)
+    out
 }
 
-/// The SHA-256 state after absorbing the seed text.
+/// SHA-256's initial state (FIPS 180-4, 5.3.3); the sha2 crate does not export it.
+const SHA256_IV: [u32; 8] =
+    [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
+
+/// Longest key tail: `"\ninspector\n" + code + "\n" + id` with 64-byte identifiers.
+const TAIL_MAX: usize = 11 + 64 + 1 + 64;
+
+/// Hashes `seed + tail` for many short tails.
 ///
-/// A seed is 64 hex bytes, exactly one block, so every key below costs only
-/// the compressions of its own tail when hashed from a clone of this state.
-fn midstate(seed: &str) -> Sha256 {
-    let mut h = Sha256::new();
-    h.update(seed.as_bytes());
-    h
+/// A seed is 64 hex bytes, exactly one SHA-256 block, so the state after it
+/// (the midstate) is computed once. A tail of up to 55 bytes then fits with
+/// its padding in one more block: each key is a single call of the
+/// compression function on a block assembled in place, without the
+/// buffering and copies of the streaming hasher (about a third of the cost
+/// of a key when it was used here). Longer tails, or a seed that is not one
+/// block (only through the public helpers), take the streaming hasher.
+struct Keyer {
+    /// The streaming hasher after the seed.
+    mid: Sha256,
+    /// The compression state after the seed, when the seed is one block.
+    state: Option<[u32; 8]>,
+    /// Bit length of the seed, which the padding counts.
+    seed_bits: u64,
 }
 
-fn entity_key_raw(mid: &Sha256, code: &[u8]) -> Key {
-    let mut h = mid.clone();
-    h.update(b"\nentity\n");
-    h.update(code);
-    h.finalize().into()
+impl Keyer {
+    fn new(seed: &str) -> Self {
+        let mut mid = Sha256::new();
+        mid.update(seed.as_bytes());
+        let state = (seed.len() == 64).then(|| {
+            let mut state = SHA256_IV;
+            sha2::compress256(&mut state, &[*GenericArray::from_slice(seed.as_bytes())]);
+            state
+        });
+        Keyer { mid, state, seed_bits: 8 * seed.len() as u64 }
+    }
+
+    /// The key of `seed + buf[..len]`; may overwrite `buf[len..]` with padding.
+    #[inline]
+    fn key(&self, buf: &mut [u8; TAIL_MAX], len: usize) -> Words {
+        match self.state {
+            Some(mut state) if len <= 55 => {
+                buf[len] = 0x80;
+                buf[len + 1..56].fill(0);
+                buf[56..64].copy_from_slice(&(self.seed_bits + 8 * len as u64).to_be_bytes());
+                sha2::compress256(&mut state, &[*GenericArray::from_slice(&buf[..64])]);
+                // The digest is the state words in big-endian order.
+                let w = |i: usize| (u64::from(state[2 * i]) << 32) | u64::from(state[2 * i + 1]);
+                [w(0), w(1), w(2), w(3)]
+            }
+            _ => {
+                let mut h = self.mid.clone();
+                h.update(&buf[..len]);
+                let digest: [u8; 32] = h.finalize().into();
+                let w = |i: usize| {
+                    let mut b = [0u8; 8];
+                    b.copy_from_slice(&digest[8 * i..8 * i + 8]);
+                    u64::from_be_bytes(b)
+                };
+                [w(0), w(1), w(2), w(3)]
+            }
+        }
+    }
+
+    /// `H(seed + "\nentity\n" + code)`.
+    fn entity_key(&self, code: &[u8]) -> Words {
+        let mut buf = [0u8; TAIL_MAX];
+        let len = ENTITY_LABEL.len() + code.len();
+        buf[..ENTITY_LABEL.len()].copy_from_slice(ENTITY_LABEL);
+        buf[ENTITY_LABEL.len()..len].copy_from_slice(code);
+        self.key(&mut buf, len)
+    }
+
+    /// Appends to `out` the keys `H(seed + "\ninspector\n" + code + "\n" + id)`
+    /// of all `ids`, with their index, unsorted.
+    fn inspector_keys(&self, code: &[u8], ids: &[&str], out: &mut Vec<(Words, u32)>) {
+        const LABEL: &[u8] = b"\ninspector\n";
+        let mut buf = [0u8; TAIL_MAX];
+        buf[..LABEL.len()].copy_from_slice(LABEL);
+        buf[LABEL.len()..LABEL.len() + code.len()].copy_from_slice(code);
+        let base = LABEL.len() + code.len() + 1;
+        buf[base - 1] = b'\n';
+        out.extend(ids.iter().enumerate().map(|(j, id)| {
+            let len = base + id.len();
+            buf[base..len].copy_from_slice(id.as_bytes());
+            (self.key(&mut buf, len), j as u32)
+        }));
+    }
 }
 
-/// The state after `seed + "\ninspector\n" + code + "\n"`, shared by all inspectors of one entity.
-fn inspector_base(mid: &Sha256, code: &[u8]) -> Sha256 {
-    let mut h = mid.clone();
-    h.update(b"\ninspector\n");
-    h.update(code);
-    h.update(b"\n");
-    h
-}
+const ENTITY_LABEL: &[u8] = b"\nentity\n";
 
-fn inspector_key_raw(base: &Sha256, id: &[u8]) -> Key {
-    let mut h = base.clone();
-    h.update(id);
-    h.finalize().into()
-}
-
-/// Keys of all inspectors (by index into `ids`) for one entity, unsorted.
-fn rank_keys(mid: &Sha256, code: &[u8], ids: &[&str]) -> Vec<(Words, u32)> {
-    let base = inspector_base(mid, code);
-    ids.iter()
-        .enumerate()
-        .map(|(j, id)| (words(&inspector_key_raw(&base, id.as_bytes())), j as u32))
-        .collect()
-}
-
-/// Order of `(key, index)` pairs: by key, ties by the named string's bytes.
-fn cmp_keyed(a: &(Words, u32), b: &(Words, u32), names: &[&str]) -> Ordering {
-    a.0.cmp(&b.0).then_with(|| names[a.1 as usize].as_bytes().cmp(names[b.1 as usize].as_bytes()))
+/// Sorts `(key, index)` pairs by key, ties by the named string's bytes.
+///
+/// Sorted on the first key word alone, then, only if two first words are
+/// equal (never seen in practice: 64 random bits), again with the full order.
+fn sort_keyed(keyed: &mut [(Words, u32)], names: &[&str]) {
+    keyed.sort_unstable_by_key(|k| k.0[0]);
+    if keyed.windows(2).any(|w| w[0].0[0] == w[1].0[0]) {
+        keyed.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| names[a.1 as usize].as_bytes().cmp(names[b.1 as usize].as_bytes()))
+        });
+    }
 }
 
 /// A pool entry in the sort: the first 24 bytes of its code as big-endian
@@ -755,6 +807,16 @@ impl SortRec {
         }
         let long = b.len() > INLINE || (!valid && b.contains(&0));
         SortRec { prefix, idx: idx as u32, tag: stratum | if long { LONG } else { 0 } }
+    }
+
+    /// The 24 prefix bytes (the code, zero-padded or cut).
+    #[inline]
+    fn prefix_bytes(&self) -> [u8; INLINE] {
+        let mut b = [0u8; INLINE];
+        for (chunk, w) in b.chunks_exact_mut(8).zip(&self.prefix) {
+            chunk.copy_from_slice(&w.to_be_bytes());
+        }
+        b
     }
 
     fn stratum(&self) -> usize {
@@ -845,7 +907,9 @@ fn scan_chunk(pool: &[PoolEntry], range: Range<usize>, validate: bool) -> Result
 
 /// Validates (if asked), indexes and sorts the pool, in parallel chunks.
 fn index_pool(pool: &[PoolEntry], validate: bool) -> Result<PoolIndex<'_>, Refusal> {
-    let scanned = par_chunks(pool.len(), 1 << 16, |r| scan_chunk(pool, r, validate));
+    // Chunks of 16,384 or more: a pool of 10^5 is scanned and sorted on two
+    // cores too (a thread costs tens of microseconds; such a chunk, milliseconds).
+    let scanned = par_chunks(pool.len(), 1 << 14, |r| scan_chunk(pool, r, validate));
     // Chunks in pool order: the first error is the first in the pool, and
     // strata get their global index in order of first appearance.
     let mut strata: Vec<(&str, u32)> = Vec::new();
@@ -872,7 +936,8 @@ fn index_pool(pool: &[PoolEntry], validate: bool) -> Result<PoolIndex<'_>, Refus
             r.tag = (r.tag & LONG) | s;
             counts[s as usize] += 1;
         }
-        recs.sort_unstable_by(|a, b| cmp_rec(pool, a, b));
+        // Each chunk is sorted on its own key: the merge compares records.
+        RadixKey::new(&recs).sort(&mut recs, |a, b| cmp_rec(pool, a, b));
         (recs, counts)
     });
     let mut counts = vec![0usize; n_strata];
@@ -884,6 +949,104 @@ fn index_pool(pool: &[PoolEntry], validate: bool) -> Result<PoolIndex<'_>, Refus
         runs.push(recs);
     }
     Ok(PoolIndex { recs: merge_sorted(runs, |a, b| cmp_rec(pool, a, b)), strata, counts })
+}
+
+/// An order-preserving integer key for the radix sort of records.
+///
+/// The prefix bytes read as a mixed-radix number: at each position, the byte
+/// minus a lower bound of the bytes there, in base (upper bound − lower + 1).
+/// Positions holding one value everywhere (e.g. a common `91` prefix) add no
+/// digit. Positions are taken from the first while the key fits in 64 bits,
+/// so the key orders like the bytes it covers; records with equal keys are
+/// ordered by the full comparison afterwards. Credit codes of one city need
+/// about 50 bits: five passes of 11 bits instead of a comparison sort.
+struct RadixKey {
+    /// (position, smallest byte, base), most significant first.
+    digits: Vec<(usize, u8, u64)>,
+    /// Bits of the largest key.
+    bits: u32,
+}
+
+impl RadixKey {
+    fn new(recs: &[SortRec]) -> Self {
+        // Bounds of the bytes at each position: the AND of all records' bytes
+        // is at most their minimum and the OR at least their maximum. Looser
+        // than min and max (a digit spans 16 values, not 10) but six word
+        // operations a record, where byte-wise min/max does not vectorise.
+        let (mut and, mut or) = ([u64::MAX; 3], [0u64; 3]);
+        for r in recs {
+            for w in 0..3 {
+                and[w] &= r.prefix[w];
+                or[w] |= r.prefix[w];
+            }
+        }
+        let bytes = |words: [u64; 3]| SortRec { prefix: words, idx: 0, tag: 0 }.prefix_bytes();
+        let (lo, hi) = (bytes(and), bytes(or));
+        let mut digits = Vec::new();
+        let mut span: u64 = 1; // number of distinct keys the digits so far can take
+        for k in 0..INLINE {
+            if lo[k] >= hi[k] {
+                continue; // one value (or no record at all)
+            }
+            let base = u64::from(hi[k] - lo[k]) + 1;
+            match span.checked_mul(base) {
+                Some(next) => span = next,
+                None => break,
+            }
+            digits.push((k, lo[k], base));
+        }
+        RadixKey { digits, bits: 64 - (span - 1).leading_zeros() }
+    }
+
+    #[inline]
+    fn key(&self, r: &SortRec) -> u64 {
+        let b = r.prefix_bytes();
+        self.digits.iter().fold(0, |key, &(k, lo, base)| key * base + u64::from(b[k] - lo))
+    }
+
+    /// Sorts `recs` by `cmp`, which must order them as their prefix bytes
+    /// where those differ (as [`cmp_rec`] does).
+    fn sort(&self, recs: &mut Vec<SortRec>, cmp: impl Fn(&SortRec, &SortRec) -> Ordering) {
+        const SMALL: usize = 32;
+        if recs.len() <= SMALL || self.bits == 0 {
+            recs.sort_unstable_by(cmp);
+            return;
+        }
+        // LSD radix sort of (key, position) pairs, 11 bits a pass.
+        const DIGIT: u32 = 11;
+        let mut pairs: Vec<(u64, u32)> =
+            recs.iter().enumerate().map(|(i, r)| (self.key(r), i as u32)).collect();
+        let mut spare = vec![(0u64, 0u32); pairs.len()];
+        let mut shift = 0;
+        while shift < self.bits {
+            let mut start = [0usize; 1 << DIGIT];
+            for &(key, _) in &pairs {
+                start[((key >> shift) & ((1 << DIGIT) - 1)) as usize] += 1;
+            }
+            let mut sum = 0;
+            for s in start.iter_mut() {
+                (*s, sum) = (sum, sum + *s);
+            }
+            for &pair in &pairs {
+                let d = ((pair.0 >> shift) & ((1 << DIGIT) - 1)) as usize;
+                spare[start[d]] = pair;
+                start[d] += 1;
+            }
+            std::mem::swap(&mut pairs, &mut spare);
+            shift += DIGIT;
+        }
+        let mut sorted: Vec<SortRec> = pairs.iter().map(|&(_, i)| recs[i as usize]).collect();
+        // Equal keys: the bytes they cover are equal, the full comparison decides.
+        let mut i = 0;
+        while i < pairs.len() {
+            let j = i + pairs[i..].iter().take_while(|p| p.0 == pairs[i].0).count();
+            if j - i > 1 {
+                sorted[i..j].sort_unstable_by(&cmp);
+            }
+            i = j;
+        }
+        *recs = sorted;
+    }
 }
 
 /// The pool index holding `code`, if any (`recs` sorted, codes unique).
@@ -927,7 +1090,7 @@ fn merge_sorted<T: Copy>(mut parts: Vec<Vec<T>>, cmp: impl Fn(&T, &T) -> Orderin
 }
 
 /// SHA-256 of the lines `code + "\t" + stratum + "\n"` in the order of `recs`.
-fn digest_sorted(pool: &[PoolEntry], recs: &[SortRec], strata: &[(&str, u32)]) -> Key {
+fn digest_sorted(pool: &[PoolEntry], recs: &[SortRec], strata: &[(&str, u32)]) -> [u8; 32] {
     // Lines are assembled in a buffer with fixed-size copies (a few vector
     // moves each, no calls); the bytes past a line's end are overwritten by
     // the next one. Anything longer goes straight to the hasher.
@@ -1294,11 +1457,11 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
     let recs = &prep.pool.recs;
     let digest_hex = hex::encode(digest_sorted(pool, recs, &prep.pool.strata));
     let seed_hex = seed(&input.task_id, &digest_hex, &input.secret, &entropy);
-    let mid = midstate(&seed_hex);
+    let keyer = Keyer::new(&seed_hex);
 
-    let chosen = select(&prep, input, &mid);
+    let chosen = select(&prep, input, &keyer);
     let ids: Vec<&str> = input.inspectors.iter().map(|p| p.id.as_str()).collect();
-    let rankings = rank_all(&mid, pool, &chosen, &ids);
+    let rankings = rank_all(&keyer, pool, &chosen, &ids);
 
     let walker = Walker {
         team_size: input.team_size as usize,
@@ -1318,8 +1481,11 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
         })
         .collect();
 
-    let position: BTreeMap<&str, usize> =
-        chosen.iter().enumerate().map(|(k, &(_, e))| (pool[e as usize].code.as_str(), k)).collect();
+    // Selection positions by code, only needed (and only built) for post recusals.
+    let position: BTreeMap<&str, usize> = match input.post_recusals.is_empty() {
+        true => BTreeMap::new(),
+        false => chosen.iter().enumerate().map(|(k, &(_, e))| (pool[e as usize].code.as_str(), k)).collect(),
+    };
     for (index, pr) in input.post_recusals.iter().enumerate() {
         let (entity, inspector) = (pr.entity.clone(), pr.inspector.clone());
         let Some(&k) = position.get(pr.entity.as_str()) else {
@@ -1329,31 +1495,38 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
         let Some(slot) = on_team.and_then(|j| board.teams[k].iter().position(|m| m == j)) else {
             return Err(Refusal::PostRecusal(PostRecusalFault::NotOnTeam { index, entity, inspector }));
         };
-        if !board.recuse(&walker, k, chosen[k].1, &rankings[k], slot) {
+        let ranking = &rankings[k * ids.len()..][..ids.len()];
+        if !board.recuse(&walker, k, chosen[k].1, ranking, slot) {
             return Err(Refusal::PostRecusal(PostRecusalFault::CannotRefill { index, entity, inspector }));
         }
         recusals.push(RecusalRecord { entity, inspector, stage: Stage::Post });
     }
 
+    // Five strings per selected entity: built in parallel chunks, in order.
     let names = |v: &[u32]| v.iter().map(|&j| ids[j as usize].to_string()).collect();
-    let selected = chosen
-        .iter()
-        .enumerate()
-        .map(|(k, &(key, e))| Selected {
-            code: pool[e as usize].code.clone(),
-            stratum: pool[e as usize].stratum.clone(),
-            key: words_hex(&key),
-            inspectors: names(&board.teams[k]),
-            cap_lifted: board.lifted[k],
-            recused: names(&board.recused[k]),
+    let selected = par_chunks(chosen.len(), 1 << 12, |r| {
+        r.map(|k| {
+            let (key, e) = chosen[k];
+            Selected {
+                code: pool[e as usize].code.clone(),
+                stratum: pool[e as usize].stratum.clone(),
+                key: words_hex(&key),
+                inspectors: names(&board.teams[k]),
+                cap_lifted: board.lifted[k],
+                recused: names(&board.recused[k]),
+            }
         })
-        .collect();
+        .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     Ok(Derived { pool_digest: digest_hex, seed: seed_hex, selected, recusals })
 }
 
 /// Derived field 7: in every stratum the `quota` entities with the smallest
 /// keys (ties by code), then all of them ordered by key.
-fn select(prep: &Prepared<'_>, input: &DrawInput, mid: &Sha256) -> Vec<Cand> {
+fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> Vec<Cand> {
     let pool = &input.pool;
     let recs = &prep.pool.recs;
     let quotas: Vec<usize> = prep
@@ -1370,7 +1543,7 @@ fn select(prep: &Prepared<'_>, input: &DrawInput, mid: &Sha256) -> Vec<Cand> {
     let by_key = |a: &Cand, b: &Cand| {
         a.0.cmp(&b.0).then_with(|| pool[a.1 as usize].code.as_bytes().cmp(pool[b.1 as usize].code.as_bytes()))
     };
-    let parts = par_chunks(recs.len(), 1 << 15, |r| select_chunk(mid, pool, &recs[r], &quotas, &by_key));
+    let parts = par_chunks(recs.len(), 1 << 15, |r| select_chunk(keyer, pool, &recs[r], &quotas, &by_key));
     let mut chosen: Vec<Cand> = Vec::with_capacity(quotas.iter().sum());
     for (s, &q) in quotas.iter().enumerate() {
         let mut cands: Vec<Cand> = parts.iter().flat_map(|p| p[s].iter().copied()).collect();
@@ -1381,20 +1554,24 @@ fn select(prep: &Prepared<'_>, input: &DrawInput, mid: &Sha256) -> Vec<Cand> {
     chosen
 }
 
-/// The ranking of all inspectors (indices into `ids`) for each chosen entity.
-fn rank_all(mid: &Sha256, pool: &[PoolEntry], chosen: &[Cand], ids: &[&str]) -> Vec<Vec<u32>> {
+/// The ranking of all inspectors (indices into `ids`) for each chosen entity:
+/// entity `k`'s ranking is `rankings[k * ids.len()..][..ids.len()]`.
+///
+/// One flat vector and one scratch buffer per thread: no allocation per entity.
+fn rank_all(keyer: &Keyer, pool: &[PoolEntry], chosen: &[Cand], ids: &[&str]) -> Vec<u32> {
     let min_chunk = (1 << 14) / ids.len().max(1) + 1;
     let parts = par_chunks(chosen.len(), min_chunk, |r| {
-        chosen[r]
-            .iter()
-            .map(|&(_, e)| {
-                let mut keyed = rank_keys(mid, pool[e as usize].code.as_bytes(), ids);
-                keyed.sort_unstable_by(|a, b| cmp_keyed(a, b, ids));
-                keyed.into_iter().map(|(_, j)| j).collect()
-            })
-            .collect::<Vec<Vec<u32>>>()
+        let mut out = Vec::with_capacity(r.len() * ids.len());
+        let mut keyed = Vec::with_capacity(ids.len());
+        for &(_, e) in &chosen[r] {
+            keyed.clear();
+            keyer.inspector_keys(pool[e as usize].code.as_bytes(), ids, &mut keyed);
+            sort_keyed(&mut keyed, ids);
+            out.extend(keyed.iter().map(|&(_, j)| j));
+        }
+        out
     });
-    parts.into_iter().flatten().collect()
+    parts.concat()
 }
 
 /// Refusal 6 for one entity (only reached if the feasibility check and the walk disagree).
@@ -1409,16 +1586,19 @@ fn team_fault(prep: &Prepared<'_>, e: u32) -> Refusal {
 
 /// Keys one chunk of the pool and keeps, per stratum, its `quota` smallest candidates.
 fn select_chunk(
-    mid: &Sha256,
+    keyer: &Keyer,
     pool: &[PoolEntry],
     recs: &[SortRec],
     quotas: &[usize],
     by_key: &impl Fn(&Cand, &Cand) -> Ordering,
 ) -> Vec<Vec<Cand>> {
-    const LABEL: &[u8] = b"\nentity\n";
-    let mut tail = [0u8; LABEL.len() + INLINE];
-    tail[..LABEL.len()].copy_from_slice(LABEL);
+    let mut buf = [0u8; TAIL_MAX];
+    buf[..ENTITY_LABEL.len()].copy_from_slice(ENTITY_LABEL);
     let mut per: Vec<Vec<Cand>> = vec![Vec::new(); quotas.len()];
+    // Per stratum, the first key word of the largest candidate kept by the
+    // last trim: a key with a larger first word cannot be among the `quota`
+    // smallest any more, so it is not even stored.
+    let mut bound = vec![u64::MAX; quotas.len()];
     for r in recs {
         let s = r.stratum();
         let q = quotas[s];
@@ -1426,20 +1606,20 @@ fn select_chunk(
         if q == 0 {
             continue;
         }
-        // One update of label and code, read from the record when it holds the code.
-        let key = match r.write_inline(&mut tail[LABEL.len()..]) {
-            Some(len) => {
-                let mut h = mid.clone();
-                h.update(&tail[..LABEL.len() + len]);
-                h.finalize().into()
-            }
-            None => entity_key_raw(mid, pool[r.idx as usize].code.as_bytes()),
+        // Label and code, read from the record when it holds the code.
+        let key = match r.write_inline(&mut buf[ENTITY_LABEL.len()..]) {
+            Some(len) => keyer.key(&mut buf, ENTITY_LABEL.len() + len),
+            None => keyer.entity_key(pool[r.idx as usize].code.as_bytes()),
         };
+        if key[0] > bound[s] {
+            continue;
+        }
         let v = &mut per[s];
-        v.push((words(&key), r.idx));
+        v.push((key, r.idx));
         // Trimming whenever the buffer doubles keeps memory O(quota) at O(1) amortised cost.
         if v.len() >= 2 * q + 4096 {
             keep_smallest(v, q, by_key);
+            bound[s] = v.iter().map(|c| c.0[0]).max().unwrap_or(u64::MAX);
         }
     }
     for (v, &q) in per.iter_mut().zip(quotas) {
@@ -1538,11 +1718,7 @@ impl Board {
     /// Derived field 8: forms the teams in selection order. Returns the board
     /// and the conflicts met, as (position, inspector); or the pool index of
     /// an entity whose team cannot be formed.
-    fn assign(
-        w: &Walker<'_>,
-        chosen: &[Cand],
-        rankings: &[Vec<u32>],
-    ) -> Result<(Board, Vec<(usize, u32)>), u32> {
+    fn assign(w: &Walker<'_>, chosen: &[Cand], rankings: &[u32]) -> Result<(Board, Vec<(usize, u32)>), u32> {
         let mut board = Board {
             teams: Vec::with_capacity(chosen.len()),
             lifted: vec![false; chosen.len()],
@@ -1550,6 +1726,8 @@ impl Board {
             loads: vec![0; w.insp_dept.len()],
         };
         let mut met_all = Vec::new();
+        // Refusal 6 already guarantees at least `team_size` ≥ 2 inspectors.
+        let rankings = rankings.chunks_exact(w.insp_dept.len());
         for (k, (&(_, e), ranking)) in chosen.iter().zip(rankings).enumerate() {
             let mut team = Vec::with_capacity(w.team_size);
             let mut met = Vec::new();
@@ -2604,6 +2782,32 @@ mod tests {
         }
         println!("drawn {drawn}, refused 6: {refused6}, refused 7: {refused7}");
         assert!(drawn > 250 && refused6 > 0 && refused7 > 0);
+    }
+
+    #[test]
+    fn radix_sort_orders_like_the_comparison() {
+        let mut rng = Lcg(11);
+        for case in 0..200 {
+            // Shared prefixes, codes past 24 bytes, NUL bytes (unvalidated
+            // pools), bytes above 0x7F and repeated codes: every path of the key.
+            let stems = ["", "9113", "aaaaaaaaaaaaaaaaaaaaaaaa", "\0x", "\u{e9}"];
+            let n = 1 + rng.below(300);
+            let pool: Vec<PoolEntry> = (0..n)
+                .map(|_| {
+                    let len = rng.below(if case % 3 == 0 { 40 } else { 10 });
+                    let code = format!("{}{}", stems[rng.below(stems.len())], rng.id(len));
+                    PoolEntry { code, stratum: ["A", "B"][rng.below(2)].to_string() }
+                })
+                .collect();
+            let mut recs: Vec<SortRec> =
+                pool.iter().enumerate().map(|(i, p)| SortRec::new(&p.code, i, 0, false)).collect();
+            let mut expected = recs.clone();
+            expected.sort_by(|a, b| cmp_rec(&pool, a, b));
+            RadixKey::new(&recs).sort(&mut recs, |a, b| cmp_rec(&pool, a, b));
+            let codes =
+                |r: &[SortRec]| r.iter().map(|r| pool[r.idx as usize].code.clone()).collect::<Vec<_>>();
+            assert_eq!(codes(&recs), codes(&expected), "case {case}");
+        }
     }
 
     #[test]
