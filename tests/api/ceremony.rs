@@ -157,3 +157,108 @@ async fn a_ceremony_runs_in_order_and_observers_follow_every_step() {
         assert!(html.contains(needle), "record lacks {needle}");
     }
 }
+
+#[tokio::test]
+async fn a_conflict_declared_after_the_draw_is_replaced_by_the_protocol_and_verifies() {
+    let app = spawn_app().await;
+    let (inspector, head, observer) =
+        (app.sign_in("zhifa").await, app.sign_in("chuzhang").await, app.sign_in("jijian").await);
+    let me: i64 = sqlx::query_scalar("SELECT inspector_id FROM users WHERE username = 'zhifa'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let code: String =
+        sqlx::query_scalar("SELECT code FROM draw_selections WHERE draw_id = 1 AND position = 0")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let team = |db: sqlx::SqlitePool| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT inspector_id FROM draw_team_members WHERE draw_id = 1 AND position = 0 ORDER BY seq",
+        )
+        .fetch_all(&db)
+        .await
+        .unwrap()
+    };
+    let before = team(app.db.clone()).await;
+    assert!(before.contains(&me));
+    let other = *before.iter().find(|i| **i != me).unwrap();
+    let declare = |cookie: String, inspector_id: i64| {
+        let code = code.clone();
+        let app = &app;
+        async move {
+            app.post_form(
+                Some(&cookie),
+                "declare_recusal",
+                &[
+                    ("task_id", "1"),
+                    ("code", &code),
+                    ("inspector_id", &inspector_id.to_string()),
+                    ("reason", "近亲属"),
+                    ("note", ""),
+                ],
+            )
+            .await
+        }
+    };
+    // Only for oneself, and not by an observer.
+    assert_eq!(declare(inspector.clone(), other).await.status(), 403);
+    assert_eq!(declare(observer.clone(), me).await.status(), 403);
+    let resp = declare(inspector.clone(), me).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    let id: i64 = sqlx::query_scalar("SELECT id FROM post_recusals").fetch_one(&app.db).await.unwrap();
+    // Pending until the office head approves; the inspector cannot approve it.
+    assert_eq!(
+        app.post_form(Some(&inspector), "approve_recusal", &[("recusal_id", &id.to_string())]).await.status(),
+        403
+    );
+    assert_eq!(team(app.db.clone()).await, before);
+    let resp = app.post_form(Some(&head), "approve_recusal", &[("recusal_id", &id.to_string())]).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    let replacement: i64 = resp.json().await.unwrap();
+    let after = team(app.db.clone()).await;
+    assert!(
+        !after.contains(&me) && after.contains(&replacement) && after.contains(&other),
+        "{before:?} → {after:?}"
+    );
+    assert_eq!(
+        app.post_form(Some(&head), "approve_recusal", &[("recusal_id", &id.to_string())]).await.status(),
+        409
+    );
+
+    // The stored manifest now carries the recusal and still verifies.
+    let manifest: String =
+        sqlx::query_scalar("SELECT manifest FROM draws WHERE id = 1").fetch_one(&app.db).await.unwrap();
+    let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let cert: String = sqlx::query_scalar("SELECT certificate_no FROM inspectors WHERE id = ?")
+        .bind(me)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(m["post_recusals"][0]["entity"], code.as_str());
+    assert_eq!(m["post_recusals"][0]["inspector"], cert.as_str());
+    assert_eq!(m["selected"][0]["recused"][0], cert.as_str());
+    assert!(m["recusals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["stage"] == "post" && r["inspector"] == cert.as_str()));
+    let file = app.dir.join("recused.json");
+    std::fs::write(&file, &manifest).unwrap();
+    assert_eq!(run(&["verify", file.to_str().unwrap()]).1.trim(), "valid");
+    // Known from now on for later draws, and in the audit log with who approved.
+    let known: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM conflicts WHERE inspector_id = ? AND note = '抽取后申报'")
+            .bind(me)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(known, 1);
+    let approved: String = sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'recusal.approve'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(approved, "chuzhang");
+    let (_, html) = app.page(&head, "/tasks/1/record").await;
+    assert!(html.contains("（抽取后回避）"), "the record shows the replacement");
+}

@@ -50,3 +50,25 @@ pub async fn my_assignments() -> Result<Vec<Assignment>, AppError> {
     let db = crate::ssr::db()?;
     crate::ssr::db::results::assignments(&db, inspector).await
 }
+
+/// Declares a conflict found after the draw: inspector `inspector_id` with enterprise `code`.
+#[server(prefix = "/api", endpoint = "declare_recusal")]
+pub async fn declare_recusal(
+    task_id: i64,
+    code: String,
+    inspector_id: i64,
+    reason: String,
+    note: String,
+) -> Result<i64, AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::db()?;
+    crate::ssr::db::recusals::declare(&db, task_id, &code, inspector_id, &reason, &note, &user).await
+}
+
+/// The office head approves a declared recusal; the replacement follows DR1.
+#[server(prefix = "/api", endpoint = "approve_recusal")]
+pub async fn approve_recusal(recusal_id: i64) -> Result<i64, AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::db()?;
+    crate::ssr::db::recusals::approve(&db, recusal_id, &user).await
+}

@@ -160,6 +160,9 @@ pub struct ResultRow {
     pub result: Option<EnteredResult>,
     /// Whether the signed-in user may enter or correct this result now.
     pub can_enter: bool,
+    /// Team members the signed-in user may declare a recusal for (id, name): themselves
+    /// for an inspector, anyone on the team for the office's clerk; empty once a result is in.
+    pub may_recuse: Vec<(i64, String)>,
 }
 
 /// A stored result.
@@ -184,6 +187,10 @@ pub struct TaskResults {
     pub rows: Vec<ResultRow>,
     /// Whether the signed-in user may review (通过 / 退回) results now.
     pub can_review: bool,
+    /// Whether the signed-in user may approve recusals declared after the draw.
+    pub can_approve_recusals: bool,
+    /// Recusals declared after the draw.
+    pub recusals: Vec<PendingRecusal>,
     /// The publication deadline and, once published, whether it was met.
     pub deadline: Option<String>,
 }
@@ -214,6 +221,26 @@ pub struct Assignment {
     pub drawn_on: String,
     /// The result's review, once a result is entered.
     pub review: Option<ReviewStatus>,
+}
+
+/// The reasons a conflict of interest may be declared for.
+pub const RECUSAL_REASONS: [&str; 4] = ["近亲属", "曾任职", "经济往来", "其他"];
+
+/// A recusal declared after the draw (抽取后回避), pending until the office head approves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PendingRecusal {
+    pub id: i64,
+    /// The enterprise's credit code.
+    pub code: String,
+    /// The recused inspector's name.
+    pub inspector: String,
+    pub reason: String,
+    pub note: String,
+    pub declared_by: String,
+    pub approved_by: Option<String>,
+    /// The replacement's name, once approved.
+    pub replacement: Option<String>,
 }
 
 #[cfg(test)]

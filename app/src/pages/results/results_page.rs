@@ -1,10 +1,11 @@
 //! `/tasks/:id/results`: each selected enterprise with its team and result; entering and
 //! correcting results, and the office head's review.
 
-use crate::api::results::{get_results, review_result, save_result};
+use crate::api::results::{approve_recusal, declare_recusal, get_results, review_result, save_result};
 use crate::components::error_view::ErrorBox;
 use crate::domain::result::{
-    ResultDraft, ResultRow, ReviewStatus, TaskResults, CATEGORIES, HANDLINGS, METHODS, REFERRAL,
+    PendingRecusal, ResultDraft, ResultRow, ReviewStatus, TaskResults, CATEGORIES, HANDLINGS, METHODS,
+    REFERRAL,
 };
 use crate::labels;
 use leptos::prelude::*;
@@ -53,6 +54,7 @@ fn ResultsView(r: TaskResults, reload: Callback<()>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        <Recusals list=r.recusals can_approve=r.can_approve_recusals reload/>
     }
     .into_any()
 }
@@ -100,6 +102,7 @@ fn ResultLine(
                     view! { <button type="button" data-testid="enter-result" on:click=move |_| editing.set(Some(c.clone()))>{label}</button> }
                 })}
                 {reviewable.then(|| view! { <ReviewButtons task_id code=code.clone() reload/> })}
+                {(!row.may_recuse.is_empty()).then(|| view! { <DeclareRecusal task_id code=code.clone() members=row.may_recuse.clone() reload/> })}
             </td>
         </tr>
         <Show when=is_open>
@@ -245,6 +248,93 @@ fn ResultForm(
                 <button type="button" class="secondary" on:click=move |_| editing.set(None)>"取消"</button>
             </div>
         </form>
+    }
+    .into_any()
+}
+
+/// 申请回避: an inspector on the team (or the clerk for one) declares a conflict.
+#[component]
+fn DeclareRecusal(
+    task_id: i64,
+    code: String,
+    members: Vec<(i64, String)>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let who = RwSignal::new(members[0].0);
+    let reason = RwSignal::new("近亲属".to_string());
+    let problem = RwSignal::new(None::<String>);
+    let act = Action::new(move |(inspector, reason): &(i64, String)| {
+        declare_recusal(task_id, code.clone(), *inspector, reason.clone(), String::new())
+    });
+    Effect::new(move |_| match act.value().get() {
+        Some(Ok(_)) => reload.run(()),
+        Some(Err(e)) => problem.set(Some(e.to_string())),
+        None => {}
+    });
+    view! {
+        <button type="button" class="secondary" data-testid="declare-recusal" on:click=move |_| open.update(|o| *o = !*o)>"申请回避"</button>
+        <Show when=move || open.get()>
+            <div class="review">
+                <select aria-label="回避人员" on:change=move |ev| if let Ok(id) = event_target_value(&ev).parse() { who.set(id) }>
+                    {members.iter().map(|(id, n)| view! { <option value=id.to_string()>{n.clone()}</option> }).collect_view()}
+                </select>
+                <select aria-label="回避理由" data-testid="recusal-reason" on:change=move |ev| reason.set(event_target_value(&ev))>
+                    {crate::domain::result::RECUSAL_REASONS.iter().map(|r| view! { <option value=*r>{*r}</option> }).collect_view()}
+                </select>
+                <button type="button" data-testid="submit-recusal" disabled=move || act.pending().get()
+                    on:click=move |_| { act.dispatch((who.get_untracked(), reason.get_untracked())); }>"提交"</button>
+            </div>
+        </Show>
+        {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+    }
+    .into_any()
+}
+
+/// Recusals declared after the draw, and the office head's approval.
+#[component]
+fn Recusals(list: Vec<PendingRecusal>, can_approve: bool, reload: Callback<()>) -> impl IntoView {
+    if list.is_empty() {
+        return ().into_any();
+    }
+    let problem = RwSignal::new(None::<String>);
+    let approve = Action::new(|id: &i64| approve_recusal(*id));
+    Effect::new(move |_| match approve.value().get() {
+        Some(Ok(_)) => reload.run(()),
+        Some(Err(e)) => problem.set(Some(e.to_string())),
+        None => {}
+    });
+    view! {
+        <section>
+            <h2>"抽取后回避"</h2>
+            <table class="compact" data-testid="recusals">
+                <thead><tr><th>"企业"</th><th>"回避人员"</th><th>"理由"</th><th>"申请人"</th><th>"状态"</th></tr></thead>
+                <tbody>
+                    {list.into_iter().map(|r| {
+                        let id = r.id;
+                        let pending = r.approved_by.is_none();
+                        view! {
+                            <tr>
+                                <td><code>{r.code}</code></td>
+                                <td>{r.inspector}</td>
+                                <td>{r.reason}</td>
+                                <td>{r.declared_by}</td>
+                                <td>
+                                    {match (&r.approved_by, &r.replacement) {
+                                        (Some(by), Some(to)) => format!("已批准（{by}），由 {to} 替换"),
+                                        _ => "待处室负责人批准".to_string(),
+                                    }}
+                                    {(pending && can_approve).then(|| view! {
+                                        " " <button type="button" data-testid="approve-recusal" on:click=move |_| { approve.dispatch(id); }>"批准并按协议补选"</button>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+        </section>
     }
     .into_any()
 }

@@ -5,6 +5,7 @@ pub mod ceremony;
 pub mod draws;
 pub mod plans;
 pub mod pool;
+pub mod recusals;
 pub mod results;
 pub mod tasks;
 pub mod workflow;

@@ -129,7 +129,17 @@ pub async fn task_results(
             let can_enter = status == TaskStatus::Inspecting
                 && result.as_ref().is_none_or(|r| r.review != ReviewStatus::Passed)
                 && may_enter(user, &dept, &team);
-            ResultRow { position, code, name, team, result, can_enter }
+            let open = matches!(status, TaskStatus::Drawn | TaskStatus::Inspecting) && result.is_none();
+            let may_recuse = team
+                .iter()
+                .filter(|m| match user.role {
+                    Role::Clerk => open && user.serves(&dept),
+                    Role::Inspector => open && user.inspector_id == Some(m.0),
+                    _ => false,
+                })
+                .map(|(id, n, _)| (*id, n.clone()))
+                .collect();
+            ResultRow { position, code, name, team, result, can_enter, may_recuse }
         })
         .collect();
     let cal = calendar(&mut *conn).await?;
@@ -142,6 +152,10 @@ pub async fn task_results(
         can_review: status == TaskStatus::ResultsEntered
             && user.role == Role::OfficeHead
             && user.serves(&dept),
+        can_approve_recusals: matches!(status, TaskStatus::Drawn | TaskStatus::Inspecting)
+            && user.role == Role::OfficeHead
+            && user.serves(&dept),
+        recusals: super::recusals::list(db, task_id).await?,
         deadline: deadline(&cal, year, end_month),
     })
 }
