@@ -54,7 +54,13 @@ fn Live(initial: LiveState) -> impl IntoView {
             {move || state.with(|s| (s.drawn() && (s.step == 0 || s.step >= 4)).then(|| view! {
                 <h2>{format!("抽中 {} 户", s.selected.len())}</h2>
                 <ol class="live-drawn" data-testid="live-drawn">
-                    {s.selected.iter().map(|e| view! { <li><strong>{e.name.clone()}</strong><br/><code>{e.code.clone()}</code><br/>{format!("检查组：{}", e.team.join("、"))}</li> }).collect_view()}
+                    {s.selected.iter().map(|e| view! {
+                        <li>
+                            <strong>{e.name.clone()}</strong><br/><code>{e.code.clone()}</code><br/>{format!("检查组：{}", e.team.join("、"))}
+                            {(!e.skipped.is_empty()).then(|| view! { <br/>{format!("抽取时回避：{}", e.skipped.join("、"))} })}
+                            {e.replaced.iter().map(|(a, b)| view! { <br/>{format!("抽取后回避：{a} → {b}")} }).collect_view()}
+                        </li>
+                    }).collect_view()}
                 </ol>
                 <p><a href=format!("/verify/{}", s.draw_id)>"在本机独立验证这次抽取"</a></p>
             }))}
