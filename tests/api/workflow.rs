@@ -193,7 +193,21 @@ async fn results_are_entered_reviewed_published_and_closed() {
         409
     );
     assert_eq!(step(&app, &head, 1, "reviewed", "同意").await.0, 200);
+    // Nothing is public before it is published.
+    let public = format!("{}/public/tasks/1/results", app.base);
+    assert_eq!(app.client.get(&public).send().await.unwrap().status(), 404);
     assert_eq!(step(&app, &head, 1, "published", "").await.0, 200);
+    // Then anyone sees each result, and that it was published after the deadline.
+    let resp = app.client.get(&public).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("逾期公示") && !html.contains("按时公示"),
+        "2023 results published in 2026 are late"
+    );
+    for (code, _) in &teams {
+        assert!(html.contains(code.as_str()), "published result of {code}");
+    }
     assert_eq!(step(&app, &head, 1, "closed", "").await.0, 200);
     let unpublished: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM inspection_results WHERE draw_id = 1 AND published_at IS NULL",

@@ -2,4 +2,5 @@
 
 pub mod deadlines_page;
 pub mod my_page;
+pub mod public_results_page;
 pub mod results_page;

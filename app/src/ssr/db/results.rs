@@ -442,3 +442,70 @@ pub async fn assignments(db: &SqlitePool, inspector_id: i64) -> Result<Vec<Assig
         })
         .collect())
 }
+
+/// The published results of a task, for the public: nothing unpublished, no inspectors.
+pub async fn public_results(
+    db: &SqlitePool,
+    task_id: i64,
+) -> Result<crate::domain::result::PublicResults, AppError> {
+    use crate::domain::result::{PublicResult, PublicResults};
+    let head: Option<(String, String, i32, u32)> = sqlx::query_as(
+        "SELECT t.task_name, dp.short_name, t.window_year, t.window_end_month FROM tasks t \
+         JOIN departments dp ON dp.id = t.initiating_department_id WHERE t.id = ? \
+         AND t.status IN ('published', 'closed')",
+    )
+    .bind(task_id)
+    .fetch_optional(db)
+    .await?;
+    let (task_name, department, year, month) =
+        head.ok_or_else(|| AppError::NotFound(format!("任务 {task_id} 的抽查结果尚未公示")))?;
+    let items: Vec<String> = sqlx::query_scalar(
+        "SELECT i.name FROM task_items ti JOIN inspection_items i ON i.id = ti.item_id WHERE ti.task_id = ? ORDER BY ti.position",
+    )
+    .bind(task_id)
+    .fetch_all(db)
+    .await?;
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        name: String,
+        code: String,
+        inspected_on: String,
+        method: String,
+        categories: String,
+        problems: String,
+        handling: String,
+        referral_department: String,
+        published_at: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT e.name, s.code, r.inspected_on, r.method, r.categories, r.problems, r.handling, r.referral_department, \
+         r.published_at FROM inspection_results r JOIN draws d ON d.id = r.draw_id \
+         JOIN draw_selections s ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id \
+         JOIN enterprises e ON e.id = r.enterprise_id WHERE d.task_id = ? AND r.published_at IS NOT NULL ORDER BY s.position",
+    )
+    .bind(task_id)
+    .fetch_all(db)
+    .await?;
+    let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+    let cal = calendar(db).await?;
+    Ok(PublicResults {
+        task_name,
+        department,
+        items: items.join("、"),
+        due: deadline(&cal, year, month),
+        results: rows
+            .into_iter()
+            .map(|r| PublicResult {
+                categories: list(&r.categories),
+                handling: list(&r.handling),
+                published_on: r.published_at[..10].to_string(),
+                name: r.name,
+                code: r.code,
+                inspected_on: r.inspected_on,
+                method: r.method,
+                problems: r.problems,
+                referral_department: r.referral_department,
+            })
+            .collect(),
+    })
+}
