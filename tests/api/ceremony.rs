@@ -262,3 +262,28 @@ async fn a_conflict_declared_after_the_draw_is_replaced_by_the_protocol_and_veri
     let (_, html) = app.page(&head, "/tasks/1/record").await;
     assert!(html.contains("（抽取后回避）"), "the record shows the replacement");
 }
+
+#[tokio::test]
+async fn a_screen_reopened_after_the_draw_resumes_at_the_reveal_without_drawing_again() {
+    let app = spawn_app().await;
+    let clerk = app.sign_in("jingban.sctx").await;
+    assert_eq!(app.post_form(Some(&clerk), "freeze", &[("task_id", "3")]).await.status(), 200);
+    assert_eq!(step(&app, &clerk, 1, "").await.0, 200);
+    assert_eq!(step(&app, &clerk, 2, "").await.0, 200);
+    // The draw commits, then the screen dies before it shows step 3.
+    let resp = app.post_form(Some(&clerk), "draw", &[("task_id", "3"), ("public_entropy", "6 6 6 1")]).await;
+    assert_eq!(resp.status(), 200);
+    let seed: String =
+        sqlx::query_scalar("SELECT seed FROM draws WHERE task_id = 3").fetch_one(&app.db).await.unwrap();
+    // Reopened, the next key press goes to the reveal with the committed draw.
+    let (s, state) = step(&app, &clerk, 3, "").await;
+    assert_eq!(s, 200, "{state}");
+    assert_eq!(state["seed"], seed.as_str());
+    assert_eq!(state["entropy"], "6 6 6 1");
+    let attempts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM draw_attempts WHERE task_id = 3 AND action = 'draw'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(attempts, 1, "no second draw was attempted");
+}
