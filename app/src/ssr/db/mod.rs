@@ -2,6 +2,9 @@
 
 pub mod accounts;
 pub mod draws;
+pub mod enterprises;
+pub mod inspectors;
+pub mod items;
 pub mod plans;
 pub mod pool;
 pub mod results;

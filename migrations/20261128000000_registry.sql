@@ -1,0 +1,19 @@
+-- 一单两库 at scale: finding any enterprise by name or code in a registry of a million.
+
+-- Name search: a trigram index answers "contains these 3+ characters" without reading
+-- every row. External content: the names stay in `enterprises`; triggers keep it in step.
+CREATE VIRTUAL TABLE enterprise_names USING fts5(
+    name, content = 'enterprises', content_rowid = 'id', tokenize = 'trigram'
+);
+INSERT INTO enterprise_names (enterprise_names) VALUES ('rebuild');
+
+CREATE TRIGGER enterprise_names_insert AFTER INSERT ON enterprises BEGIN
+    INSERT INTO enterprise_names (rowid, name) VALUES (new.id, new.name);
+END;
+CREATE TRIGGER enterprise_names_delete AFTER DELETE ON enterprises BEGIN
+    INSERT INTO enterprise_names (enterprise_names, rowid, name) VALUES ('delete', old.id, old.name);
+END;
+CREATE TRIGGER enterprise_names_update AFTER UPDATE OF name ON enterprises BEGIN
+    INSERT INTO enterprise_names (enterprise_names, rowid, name) VALUES ('delete', old.id, old.name);
+    INSERT INTO enterprise_names (rowid, name) VALUES (new.id, new.name);
+END;
