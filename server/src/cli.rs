@@ -137,7 +137,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Draw { input, bench }) => draw_cmd(&input, bench),
         Some(Command::Verify { file }) => verify_cmd(&file),
         Some(Command::Audit { command: AuditCommand::Verify { db } }) => audit_verify_cmd(&db).await,
-        Some(Command::Import { kind, file, apply, db }) => crate::registry_cli::import(&kind, &file, apply, &db).await,
+        Some(Command::Import { kind, file, apply, db }) => {
+            crate::registry_cli::import(&kind, &file, apply, &db).await
+        }
         Some(Command::Export { kind, file, db }) => crate::registry_cli::export(&kind, &file, &db).await,
         Some(Command::Demo { enterprises, db }) => crate::registry_cli::demo(enterprises, &db).await,
         Some(Command::BenchRegistry { db, runs, import_rows }) => {

@@ -53,10 +53,12 @@ pub async fn run(url: &str, runs: u32, import_rows: u64) -> ExitCode {
 async fn bench(url: &str, runs: u32, import_rows: u64) -> Result<(), Box<dyn std::error::Error>> {
     let db = app::ssr::db::connect(url).await?;
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM enterprises").fetch_one(&db).await?;
-    let sample: String = sqlx::query_scalar("SELECT credit_code FROM enterprises WHERE id = (SELECT max(id) / 2 FROM enterprises)")
-        .fetch_optional(&db)
-        .await?
-        .unwrap_or_default();
+    let sample: String = sqlx::query_scalar(
+        "SELECT credit_code FROM enterprises WHERE id = (SELECT max(id) / 2 FROM enterprises)",
+    )
+    .fetch_optional(&db)
+    .await?
+    .unwrap_or_default();
     println!("registry: {total} enterprises; {runs} runs per query after one warm-up\n");
     println!("| query | median ms | min ms | max ms | result | goal |");
     println!("|---|---:|---:|---:|---|---|");
@@ -67,22 +69,28 @@ async fn bench(url: &str, runs: u32, import_rows: u64) -> Result<(), Box<dyn std
         q
     };
     let cases: Vec<(&str, EnterpriseQuery)> = vec![
-        ("registry: name contains 3+ chars + region + status", q(&|q| {
-            q.q = "恒通石".into();
-            q.region = "130402".into();
-            q.status = "active".into();
-        })),
+        (
+            "registry: name contains 3+ chars + region + status",
+            q(&|q| {
+                q.q = "恒通石".into();
+                q.region = "130402".into();
+                q.status = "active".into();
+            }),
+        ),
         ("registry: name contains (selective) ", q(&|q| q.q = "演示10500".into())),
         ("registry: credit code prefix (10 chars)", q(&|q| q.q = sample.chars().take(10).collect())),
-        ("registry: category + region + risk + filing dates, by date desc", q(&|q| {
-            q.category = "餐饮服务企业".into();
-            q.region = "130403".into();
-            q.risk = "C".into();
-            q.filed_from = "2010-01-01".into();
-            q.filed_to = "2015-12-31".into();
-            q.sort = "filed_on".into();
-            q.desc = true;
-        })),
+        (
+            "registry: category + region + risk + filing dates, by date desc",
+            q(&|q| {
+                q.category = "餐饮服务企业".into();
+                q.region = "130403".into();
+                q.risk = "C".into();
+                q.filed_from = "2010-01-01".into();
+                q.filed_to = "2015-12-31".into();
+                q.sort = "filed_on".into();
+                q.desc = true;
+            }),
+        ),
         ("registry: no filter, by name", q(&|_| {})),
         ("registry: no filter, page 100", q(&|q| q.page = 100)),
         ("registry: name contains 2 chars (scan)", q(&|q| q.q = "恒通".into())),
@@ -93,12 +101,15 @@ async fn bench(url: &str, runs: u32, import_rows: u64) -> Result<(), Box<dyn std
             app::ssr::db::enterprises::page(&mut conn, query).await
         })
         .await?;
-        let count = if count > app::ssr::db::enterprises::COUNT_CAP {
-            format!("{}+", app::ssr::db::enterprises::COUNT_CAP)
+        let count = if count > app::domain::registry::COUNT_CAP {
+            format!("{}+", app::domain::registry::COUNT_CAP)
         } else {
             count.to_string()
         };
-        println!("| {label} | {med:.2} | {min:.2} | {max:.2} | {} rows, count {count} | ≤ 50 ms |", rows.len());
+        println!(
+            "| {label} | {med:.2} | {min:.2} | {max:.2} | {} rows, count {count} | ≤ 50 ms |",
+            rows.len()
+        );
     }
 
     let scope = Scope {
@@ -118,7 +129,10 @@ async fn bench(url: &str, runs: u32, import_rows: u64) -> Result<(), Box<dyn std
         app::ssr::db::pool::count_by_class(&mut conn, &scope).await
     })
     .await?;
-    println!("| pool: count by risk class (same scope) | {med:.2} | {min:.2} | {max:.2} | {} classes | ≤ 20 ms |", classes.len());
+    println!(
+        "| pool: count by risk class (same scope) | {med:.2} | {min:.2} | {max:.2} | {} classes | ≤ 20 ms |",
+        classes.len()
+    );
 
     if import_rows > 0 {
         let (dry, apply) = bench_import(&db, url, import_rows).await?;
@@ -130,7 +144,11 @@ async fn bench(url: &str, runs: u32, import_rows: u64) -> Result<(), Box<dyn std
 
 /// Imports `rows` new enterprises from a CSV into a copy of the database (so the bench
 /// leaves it as it was); returns (dry run ms, apply ms).
-async fn bench_import(db: &SqlitePool, url: &str, rows: u64) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+async fn bench_import(
+    db: &SqlitePool,
+    url: &str,
+    rows: u64,
+) -> Result<(f64, f64), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("shuangsui-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let copy = dir.join("copy.db");

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod draws;
 pub mod plans;
+pub mod registry;
 pub mod results;
 pub mod tasks;
 pub mod workflow;

@@ -6,8 +6,8 @@ use super::enterprise::RiskClass;
 use super::import::RowError;
 use super::plan::is_iso_date;
 use super::registry::{
-    active_label, status_code, status_label, EnterpriseRecord, InspectorRecord, ItemRecord, ENTERPRISE_COLUMNS,
-    INSPECTOR_COLUMNS, ITEM_COLUMNS,
+    active_label, status_code, status_label, EnterpriseRecord, InspectorRecord, ItemRecord,
+    ENTERPRISE_COLUMNS, INSPECTOR_COLUMNS, ITEM_COLUMNS,
 };
 
 /// Reference data a row is checked against: departments (id, name, short name) and
@@ -315,19 +315,42 @@ mod tests {
         let code = CreditCode::with_check("91130402MA0000001").unwrap().to_string();
         let row = cells(&[&code, "甲公司", "拍卖企业", "", "", "", "邯山区", "2020/3/1", "", "b", "", ""]);
         let e = enterprise_from_cells(2, &row, &lookups()).unwrap();
-        assert_eq!((e.region_code.as_str(), e.filed_on.as_str(), e.status.as_str()), ("130402", "2020-03-01", "active"));
+        assert_eq!(
+            (e.region_code.as_str(), e.filed_on.as_str(), e.status.as_str()),
+            ("130402", "2020-03-01", "active")
+        );
         assert_eq!(e.risk_class, "B");
         assert_eq!(enterprise_from_cells(2, &enterprise_cells(&e), &lookups()).unwrap(), e);
     }
 
     #[test]
     fn every_bad_cell_of_an_enterprise_row_is_named() {
-        let row = cells(&["91130402MA00000010", "", "拍卖企业", "", "", "", "999999", "2020-13-01", "倒闭", "E", "-1"]);
+        let row = cells(&[
+            "91130402MA00000010",
+            "",
+            "拍卖企业",
+            "",
+            "",
+            "",
+            "999999",
+            "2020-13-01",
+            "倒闭",
+            "E",
+            "-1",
+        ]);
         let errors = enterprise_from_cells(7, &row, &lookups()).unwrap_err();
         let columns: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
         assert_eq!(
             columns,
-            ["统一社会信用代码", "名称", "行政区划代码", "登记备案日期", "登记状态", "信用风险分类", "投诉次数"]
+            [
+                "统一社会信用代码",
+                "名称",
+                "行政区划代码",
+                "登记备案日期",
+                "登记状态",
+                "信用风险分类",
+                "投诉次数"
+            ]
         );
         assert!(errors.iter().all(|e| e.row == 7));
     }

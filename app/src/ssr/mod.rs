@@ -6,6 +6,7 @@ pub mod db;
 pub mod demo;
 pub mod demo_scale;
 pub mod plan_sheet;
+pub mod registry_edit;
 pub mod registry_import;
 pub mod table_file;
 

@@ -37,7 +37,10 @@ impl fmt::Display for FileError {
                 *bytes as f64 / 1_048_576.0,
                 max / 1_048_576
             ),
-            Self::OldXls => write!(f, "这是旧版 Excel（.xls）文件；请在 Excel 或 WPS 中“另存为”.xlsx 或 .csv 后重新导入。"),
+            Self::OldXls => write!(
+                f,
+                "这是旧版 Excel（.xls）文件；请在 Excel 或 WPS 中“另存为”.xlsx 或 .csv 后重新导入。"
+            ),
             Self::NotXlsx => write!(f, "无法读取该文件：它不是有效的 Excel .xlsx 工作簿（可能已损坏）。"),
             Self::NotSpreadsheet => {
                 write!(f, "无法读取该文件：它既不是 Excel .xlsx 工作簿，也不是 CSV 文本文件。")
@@ -45,7 +48,12 @@ impl fmt::Display for FileError {
             Self::NoCells => write!(f, "文件中没有任何内容。"),
             Self::HeaderNotFound { missing, expected } => {
                 let quoted: Vec<String> = missing.iter().map(|m| format!("“{m}”")).collect();
-                write!(f, "找不到表头行：缺少{}列。表头行应包含：{}。", quoted.join("、"), expected.join("、"))
+                write!(
+                    f,
+                    "找不到表头行：缺少{}列。表头行应包含：{}。",
+                    quoted.join("、"),
+                    expected.join("、")
+                )
             }
             Self::NoRows => write!(f, "表头行下面没有任何数据行。"),
         }
@@ -329,7 +337,10 @@ mod tests {
 
     #[test]
     fn written_csv_reads_back() {
-        let rows = vec![vec!["a,b".to_string(), "\"q\"".into(), " x".into()], vec!["".into(), "多行\n文本".into(), "z".into()]];
+        let rows = vec![
+            vec!["a,b".to_string(), "\"q\"".into(), " x".into()],
+            vec!["".into(), "多行\n文本".into(), "z".into()],
+        ];
         let bytes = write_csv(&["甲", "乙", "丙"], rows.clone());
         let read = read_rows(&bytes, &["丙", "甲", "乙"]).unwrap();
         assert_eq!(read[0], (2, vec![" x".to_string(), "a,b".into(), "\"q\"".into()]));
@@ -356,7 +367,11 @@ mod tests {
 
     #[test]
     fn xlsx_round_trip() {
-        let bytes = write_xlsx("表", &["代码", "日期"], vec![vec!["001".to_string(), "2023-01-31".into()]]).unwrap();
-        assert_eq!(read_rows(&bytes, &["代码", "日期"]).unwrap(), vec![(2, vec!["001".to_string(), "2023-01-31".into()])]);
+        let bytes =
+            write_xlsx("表", &["代码", "日期"], vec![vec!["001".to_string(), "2023-01-31".into()]]).unwrap();
+        assert_eq!(
+            read_rows(&bytes, &["代码", "日期"]).unwrap(),
+            vec![(2, vec!["001".to_string(), "2023-01-31".into()])]
+        );
     }
 }

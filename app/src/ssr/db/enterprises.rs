@@ -1,16 +1,13 @@
 //! 检查对象名录库 — enterprises: the registry table's query, one record, and bulk upsert.
 
-use crate::domain::registry::{EnterpriseQuery, EnterpriseRecord, EnterpriseRow, PAGE_SIZE};
+use crate::domain::registry::{EnterpriseQuery, EnterpriseRecord, EnterpriseRow, COUNT_CAP, PAGE_SIZE};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::collections::HashMap;
 
 /// The stored columns of a record, in [`EnterpriseRecord`] order.
-pub const COLUMNS: &str = "credit_code, name, category, industry, nature, scale, region_code, filed_on, status, \
+pub const COLUMNS: &str =
+    "credit_code, name, category, industry, nature, scale, region_code, filed_on, status, \
                            risk_class, complaint_count, address";
-
-/// Counts stop here: beyond it the table says “10000+” (an exact count of a million
-/// rows costs more than the page itself).
-pub const COUNT_CAP: i64 = 10_000;
 
 /// Rows written per INSERT statement (12 values each, well under SQLite's 32766).
 const BATCH: usize = 1000;
@@ -49,7 +46,10 @@ fn push_filters<'a>(b: &mut QueryBuilder<'a, Sqlite>, q: &'a EnterpriseQuery) {
         Text::None => {}
         Text::CodePrefix(p) => {
             // A range on the unique index; `~` sorts after every code character.
-            b.push(" AND e.credit_code >= ").push_bind(p.clone()).push(" AND e.credit_code < ").push_bind(p + "~");
+            b.push(" AND e.credit_code >= ")
+                .push_bind(p.clone())
+                .push(" AND e.credit_code < ")
+                .push_bind(p + "~");
         }
         Text::Trigram(t) => {
             let phrase = format!("\"{}\"", t.replace('"', "\"\""));
@@ -100,7 +100,10 @@ pub async fn page(
 }
 
 /// Every enterprise the filters give, in the table's order (for export).
-pub async fn all(conn: &mut SqliteConnection, q: &EnterpriseQuery) -> Result<Vec<EnterpriseRow>, sqlx::Error> {
+pub async fn all(
+    conn: &mut SqliteConnection,
+    q: &EnterpriseQuery,
+) -> Result<Vec<EnterpriseRow>, sqlx::Error> {
     select(q).build_query_as().fetch_all(conn).await
 }
 
@@ -132,7 +135,10 @@ pub async fn existing(
 ) -> Result<HashMap<String, (i64, EnterpriseRecord)>, sqlx::Error> {
     let mut found = HashMap::new();
     for chunk in codes.chunks(BATCH) {
-        let mut b = QueryBuilder::new(format!("SELECT e.id, {}, e.updated_at FROM enterprises e WHERE e.credit_code IN (", prefixed()));
+        let mut b = QueryBuilder::new(format!(
+            "SELECT e.id, {}, e.updated_at FROM enterprises e WHERE e.credit_code IN (",
+            prefixed()
+        ));
         let mut list = b.separated(", ");
         for c in chunk {
             list.push_bind(*c);
@@ -172,6 +178,42 @@ pub async fn upsert(conn: &mut SqliteConnection, records: &[&EnterpriseRecord]) 
              address = excluded.address, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
         );
         b.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Inserts a new enterprise (`id` = `None`) or overwrites enterprise `id`.
+pub async fn write(
+    conn: &mut SqliteConnection,
+    id: Option<i64>,
+    e: &EnterpriseRecord,
+) -> Result<(), sqlx::Error> {
+    let sql = match id {
+        None => format!("INSERT INTO enterprises ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        Some(_) => "UPDATE enterprises SET credit_code = ?, name = ?, category = ?, industry = ?, nature = ?, \
+                    scale = ?, region_code = ?, filed_on = ?, status = ?, risk_class = ?, complaint_count = ?, \
+                    address = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?"
+            .to_owned(),
+    };
+    let mut q = sqlx::query(&sql)
+        .bind(&e.credit_code)
+        .bind(&e.name)
+        .bind(&e.category)
+        .bind(&e.industry)
+        .bind(&e.nature)
+        .bind(&e.scale)
+        .bind(&e.region_code)
+        .bind(&e.filed_on)
+        .bind(&e.status)
+        .bind(&e.risk_class)
+        .bind(e.complaint_count)
+        .bind(&e.address);
+    if let Some(id) = id {
+        q = q.bind(id);
+    }
+    let done = q.execute(conn).await?;
+    if done.rows_affected() == 0 {
+        return Err(sqlx::Error::RowNotFound);
     }
     Ok(())
 }

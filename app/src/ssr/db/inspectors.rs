@@ -12,7 +12,9 @@ fn filtered(q: &ListQuery) -> QueryBuilder<'_, Sqlite> {
     let text = q.q.trim();
     if !text.is_empty() {
         let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        b.push(" AND (i.name LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\' OR i.certificate_no LIKE ");
+        b.push(" AND (i.name LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR i.certificate_no LIKE ");
         b.push_bind(pattern).push(" ESCAPE '\\')");
     }
     if !q.department.is_empty() {
@@ -26,7 +28,10 @@ fn filtered(q: &ListQuery) -> QueryBuilder<'_, Sqlite> {
 }
 
 /// One page of the filtered table and the number of matches.
-pub async fn page(conn: &mut SqliteConnection, q: &ListQuery) -> Result<(Vec<InspectorRow>, i64), sqlx::Error> {
+pub async fn page(
+    conn: &mut SqliteConnection,
+    q: &ListQuery,
+) -> Result<(Vec<InspectorRow>, i64), sqlx::Error> {
     let all = all(conn, q).await?;
     let total = all.len() as i64;
     let start = (q.page.max(1) as usize - 1) * PAGE_SIZE as usize;
@@ -85,6 +90,36 @@ pub async fn upsert(conn: &mut SqliteConnection, records: &[&InspectorRecord]) -
              active = excluded.active, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
         );
         b.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Inserts a new inspector (`id` = `None`) or overwrites inspector `id`.
+pub async fn write(
+    conn: &mut SqliteConnection,
+    id: Option<i64>,
+    i: &InspectorRecord,
+) -> Result<(), sqlx::Error> {
+    let sql = match id {
+        None => "INSERT INTO inspectors (certificate_no, name, department_id, valid_from, valid_to, phone, active) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+        Some(_) => "UPDATE inspectors SET certificate_no = ?, name = ?, department_id = ?, valid_from = ?, \
+                    valid_to = ?, phone = ?, active = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+    };
+    let mut q = sqlx::query(sql)
+        .bind(&i.certificate_no)
+        .bind(&i.name)
+        .bind(&i.department_id)
+        .bind(&i.valid_from)
+        .bind(&i.valid_to)
+        .bind(&i.phone)
+        .bind(i.active);
+    if let Some(id) = id {
+        q = q.bind(id);
+    }
+    let done = q.execute(conn).await?;
+    if done.rows_affected() == 0 {
+        return Err(sqlx::Error::RowNotFound);
     }
     Ok(())
 }

@@ -85,3 +85,32 @@ pub async fn upsert(conn: &mut SqliteConnection, records: &[&ItemRecord]) -> Res
     }
     Ok(())
 }
+
+/// Inserts a new item (`id` = `None`) or overwrites item `id`.
+pub async fn write(conn: &mut SqliteConnection, id: Option<i64>, i: &ItemRecord) -> Result<(), sqlx::Error> {
+    let sql = match id {
+        None => {
+            "INSERT INTO inspection_items (name, content, legal_basis, department_id, frequency, active) \
+                 VALUES (?, ?, ?, ?, ?, ?)"
+        }
+        Some(_) => {
+            "UPDATE inspection_items SET name = ?, content = ?, legal_basis = ?, department_id = ?, \
+                    frequency = ?, active = ? WHERE id = ?"
+        }
+    };
+    let mut q = sqlx::query(sql)
+        .bind(&i.name)
+        .bind(&i.content)
+        .bind(&i.legal_basis)
+        .bind(&i.department_id)
+        .bind(&i.frequency)
+        .bind(i.active);
+    if let Some(id) = id {
+        q = q.bind(id);
+    }
+    let done = q.execute(conn).await?;
+    if done.rows_affected() == 0 {
+        return Err(sqlx::Error::RowNotFound);
+    }
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! Database access: connection, migrations, and one module per aggregate.
 
 pub mod accounts;
+pub mod conflicts;
 pub mod draws;
 pub mod enterprises;
 pub mod inspectors;
