@@ -96,16 +96,12 @@ async fn bench(url: &str, runs: u32, import_rows: u64) -> Result<(), Box<dyn std
         ("registry: name contains 2 chars (scan)", q(&|q| q.q = "恒通".into())),
     ];
     for (label, query) in &cases {
-        let (med, min, max, (rows, count)) = time(runs, || async {
+        let (med, min, max, (rows, count, cap)) = time(runs, || async {
             let mut conn = db.acquire().await?;
             app::ssr::db::enterprises::page(&mut conn, query).await
         })
         .await?;
-        let count = if count > app::domain::registry::COUNT_CAP {
-            format!("{}+", app::domain::registry::COUNT_CAP)
-        } else {
-            count.to_string()
-        };
+        let count = if count > cap { format!("{cap}+") } else { count.to_string() };
         println!(
             "| {label} | {med:.2} | {min:.2} | {max:.2} | {} rows, count {count} | ≤ 50 ms |",
             rows.len()

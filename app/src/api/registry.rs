@@ -24,7 +24,7 @@ fn can_edit(user: &crate::domain::auth::SessionUser) -> bool {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterprisePage {
     pub rows: Vec<EnterpriseRow>,
-    /// Matches, counted up to [`crate::domain::registry::COUNT_CAP`] (then `capped`).
+    /// Matches, counted up to a cap (then `capped`, and `total` is the cap).
     pub total: i64,
     pub capped: bool,
     /// Division code and name of every region.
@@ -38,9 +38,8 @@ pub async fn list_enterprises(query: EnterpriseQuery) -> Result<EnterprisePage, 
     let user = crate::ssr::auth::user()?;
     let db = crate::ssr::db()?;
     let mut conn = db.acquire().await?;
-    let (rows, total) = crate::ssr::db::enterprises::page(&mut conn, &query).await?;
+    let (rows, total, cap) = crate::ssr::db::enterprises::page(&mut conn, &query).await?;
     let lookups = crate::ssr::registry_import::lookups(&mut conn).await?;
-    let cap = crate::domain::registry::COUNT_CAP;
     Ok(EnterprisePage {
         rows,
         total: total.min(cap),

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod not_found;
 pub mod plans;
+pub mod registry;
 pub mod results;
 pub mod tasks;
 pub mod verify;

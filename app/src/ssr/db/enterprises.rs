@@ -1,6 +1,8 @@
 //! 检查对象名录库 — enterprises: the registry table's query, one record, and bulk upsert.
 
-use crate::domain::registry::{EnterpriseQuery, EnterpriseRecord, EnterpriseRow, COUNT_CAP, PAGE_SIZE};
+use crate::domain::registry::{
+    EnterpriseQuery, EnterpriseRecord, EnterpriseRow, COUNT_CAP, PAGE_SIZE, SHORT_TEXT_COUNT_CAP,
+};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::collections::HashMap;
 
@@ -17,47 +19,87 @@ enum Text<'a> {
     None,
     /// Upper-case letters and digits only: the start of a credit code.
     CodePrefix(String),
-    /// Three or more characters: substring of the name, through the trigram index.
+    /// Three or more characters found in few names: the trigram index gives their ids.
     Trigram(&'a str),
-    /// One or two characters: substring of the name, by scanning.
-    Short(&'a str),
+    /// One or two characters, or a common word: a substring test on each row read.
+    Like(&'a str),
 }
 
-fn text_of(q: &str) -> Text<'_> {
+/// A trigram search matching more names than this reads the table in page order instead
+/// of collecting every match first.
+const TRIGRAM_SELECTIVE: i64 = 5_000;
+
+/// Above this many matches the page is read along the sort column's index, testing each
+/// row, rather than collecting and sorting every match: with so many matches the first
+/// 50 come soon, and sorting them all would cost more.
+const WALK_ABOVE: i64 = 5_000;
+
+async fn text_of<'a>(conn: &mut SqliteConnection, q: &'a str) -> Result<Text<'a>, sqlx::Error> {
     let q = q.trim();
     if q.is_empty() {
-        return Text::None;
+        return Ok(Text::None);
     }
     let upper = q.to_ascii_uppercase();
     if q.len() >= 4 && upper.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
-        return Text::CodePrefix(upper);
+        return Ok(Text::CodePrefix(upper));
     }
-    if q.chars().count() >= 3 {
-        Text::Trigram(q)
+    if q.chars().count() < 3 {
+        return Ok(Text::Like(q));
+    }
+    let hits: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT 1 FROM enterprise_names WHERE enterprise_names MATCH ? LIMIT ?)",
+    )
+    .bind(phrase(q))
+    .bind(TRIGRAM_SELECTIVE + 1)
+    .fetch_one(conn)
+    .await?;
+    Ok(if hits > TRIGRAM_SELECTIVE { Text::Like(q) } else { Text::Trigram(q) })
+}
+
+/// An FTS5 phrase: the text quoted, so its characters are matched as written.
+fn phrase(t: &str) -> String {
+    format!("\"{}\"", t.replace('"', "\"\""))
+}
+
+/// The sort column: the query's, or the credit code when the search is the start of one.
+fn sort_of(q: &EnterpriseQuery, text: &Text<'_>) -> &'static str {
+    if q.sort.is_empty() && matches!(text, Text::CodePrefix(_)) {
+        "credit_code"
     } else {
-        Text::Short(q)
+        q.sort_column()
     }
 }
 
-/// `WHERE` with every filter of `q` (the text search and the columns).
-fn push_filters<'a>(b: &mut QueryBuilder<'a, Sqlite>, q: &'a EnterpriseQuery) {
+/// `WHERE` with every filter of `q`. With `walk`, filters on other columns than `sort` are
+/// written `+e.column` so that SQLite cannot use their indexes and reads the sort
+/// column's index in order instead.
+fn push_filters<'a>(
+    b: &mut QueryBuilder<'a, Sqlite>,
+    q: &'a EnterpriseQuery,
+    text: &Text<'a>,
+    walk: Option<&str>,
+) {
+    let col = |c: &str| match walk {
+        Some(sort) if sort != c => format!("+e.{c}"),
+        _ => format!("e.{c}"),
+    };
     b.push(" WHERE 1 = 1");
-    match text_of(&q.q) {
+    match text {
         Text::None => {}
         Text::CodePrefix(p) => {
             // A range on the unique index; `~` sorts after every code character.
-            b.push(" AND e.credit_code >= ")
+            let c = col("credit_code");
+            b.push(format!(" AND {c} >= "))
                 .push_bind(p.clone())
-                .push(" AND e.credit_code < ")
-                .push_bind(p + "~");
+                .push(format!(" AND {c} < "))
+                .push_bind(format!("{p}~"));
         }
         Text::Trigram(t) => {
-            let phrase = format!("\"{}\"", t.replace('"', "\"\""));
             b.push(" AND e.id IN (SELECT rowid FROM enterprise_names WHERE enterprise_names MATCH ")
-                .push_bind(phrase)
+                .push_bind(phrase(t))
                 .push(")");
         }
-        Text::Short(t) => {
+        Text::Like(t) => {
             let pattern = format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
             b.push(" AND e.name LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
         }
@@ -72,31 +114,36 @@ fn push_filters<'a>(b: &mut QueryBuilder<'a, Sqlite>, q: &'a EnterpriseQuery) {
         ("risk_class", &q.risk),
     ] {
         if !value.is_empty() {
-            b.push(format!(" AND e.{column} = ")).push_bind(value.as_str());
+            b.push(format!(" AND {} = ", col(column))).push_bind(value.as_str());
         }
     }
     if !q.filed_from.is_empty() {
-        b.push(" AND e.filed_on >= ").push_bind(q.filed_from.as_str());
+        b.push(format!(" AND {} >= ", col("filed_on"))).push_bind(q.filed_from.as_str());
     }
     if !q.filed_to.is_empty() {
-        b.push(" AND e.filed_on <= ").push_bind(q.filed_to.as_str());
+        b.push(format!(" AND {} <= ", col("filed_on"))).push_bind(q.filed_to.as_str());
     }
 }
 
-/// One page of the filtered, sorted table and the number of matches (capped at
-/// [`COUNT_CAP`]).
+/// One page of the filtered, sorted table, the number of matches counted up to a cap,
+/// and that cap ([`COUNT_CAP`], or [`SHORT_TEXT_COUNT_CAP`] for a scan).
 pub async fn page(
     conn: &mut SqliteConnection,
     q: &EnterpriseQuery,
-) -> Result<(Vec<EnterpriseRow>, i64), sqlx::Error> {
+) -> Result<(Vec<EnterpriseRow>, i64, i64), sqlx::Error> {
+    let text = text_of(&mut *conn, &q.q).await?;
+    let cap =
+        if matches!(text, Text::Like(t) if t.chars().count() < 3) { SHORT_TEXT_COUNT_CAP } else { COUNT_CAP };
     let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM enterprises e");
-    push_filters(&mut count, q);
-    count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(")");
+    push_filters(&mut count, q, &text, None);
+    count.push(" LIMIT ").push_bind(cap + 1).push(")");
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    let sort = sort_of(q, &text);
+    let walk = (total > WALK_ABOVE.min(cap)).then_some(sort);
     let offset = i64::from(q.page.max(1) - 1) * i64::from(PAGE_SIZE);
-    let mut rows = select(q);
+    let mut rows = select(q, &text, sort, walk);
     rows.push(" LIMIT ").push_bind(i64::from(PAGE_SIZE)).push(" OFFSET ").push_bind(offset);
-    Ok((rows.build_query_as().fetch_all(&mut *conn).await?, total))
+    Ok((rows.build_query_as().fetch_all(&mut *conn).await?, total, cap))
 }
 
 /// Every enterprise the filters give, in the table's order (for export).
@@ -104,15 +151,22 @@ pub async fn all(
     conn: &mut SqliteConnection,
     q: &EnterpriseQuery,
 ) -> Result<Vec<EnterpriseRow>, sqlx::Error> {
-    select(q).build_query_as().fetch_all(conn).await
+    let text = text_of(&mut *conn, &q.q).await?;
+    let sort = sort_of(q, &text);
+    select(q, &text, sort, None).build_query_as().fetch_all(conn).await
 }
 
-fn select(q: &EnterpriseQuery) -> QueryBuilder<'_, Sqlite> {
+fn select<'a>(
+    q: &'a EnterpriseQuery,
+    text: &Text<'a>,
+    sort: &str,
+    walk: Option<&str>,
+) -> QueryBuilder<'a, Sqlite> {
     let mut b = QueryBuilder::new(format!("SELECT e.id, {}, e.updated_at FROM enterprises e", prefixed()));
-    push_filters(&mut b, q);
+    push_filters(&mut b, q, text, walk);
     let dir = if q.desc { "DESC" } else { "ASC" };
-    // The id breaks ties so that pages never overlap.
-    b.push(format!(" ORDER BY e.{} {dir}, e.id {dir}", q.sort_column()));
+    // The id breaks ties so that pages never overlap (and matches each index's order).
+    b.push(format!(" ORDER BY e.{sort} {dir}, e.id {dir}"));
     b
 }
 
