@@ -37,6 +37,7 @@ test-browser:
 	node tests/browser/run.mjs
 	node tests/browser/calendar.mjs
 	node tests/browser/workflow.mjs
+	node tests/browser/registry.mjs
 
 lint:
 	cargo fmt --all -- --check

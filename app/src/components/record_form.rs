@@ -15,13 +15,15 @@ pub enum Input {
 }
 
 /// The form. `cells` are the current values in the kind's column order (empty for a new
-/// record); `inputs` say how each column is entered. Saves, then opens the record's page.
+/// record); `inputs` say how each column is entered. Saves, then calls `on_saved`, or
+/// without it opens the record's page.
 #[component]
 pub fn RecordForm(
     kind: RegistryKind,
     id: Option<i64>,
     cells: Vec<String>,
     inputs: Vec<Input>,
+    #[prop(optional)] on_saved: Option<Callback<i64>>,
 ) -> impl IntoView {
     let columns = kind.columns();
     let values: Vec<RwSignal<String>> =
@@ -30,7 +32,10 @@ pub fn RecordForm(
     let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
-            navigate(&format!("/registry/{}/{saved}", kind.code()), Default::default());
+            match on_saved {
+                Some(done) => done.run(saved),
+                None => navigate(&format!("/registry/{}/{saved}", kind.code()), Default::default()),
+            }
         }
     });
     let submit_values = values.clone();

@@ -106,11 +106,35 @@ pub async fn import(
         return Err(FileError::TooLarge { bytes: bytes.len(), max: max_bytes }.into());
     }
     let file_rows = read_rows(bytes, kind.columns())?;
+    let mut conn = db.acquire().await?;
+    // A large import touches index pages all over a big database; a 128 MB page cache (the
+    // default is 2 MB) keeps them in memory instead of spilling and re-reading them. It is
+    // given back below, before the connection returns to the pool.
+    sqlx::query(&format!("PRAGMA cache_size = {IMPORT_CACHE_KIB}")).execute(&mut *conn).await?;
+    let outcome = import_on(&mut conn, kind, bytes, file_rows, apply, actor).await;
+    sqlx::query("PRAGMA cache_size = -2000").execute(&mut *conn).await?;
+    let outcome = outcome?;
+    // Fresh statistics after a large change keep the registry's query plans right.
+    if outcome.report.applied && outcome.report.added + outcome.report.updated > 10_000 {
+        sqlx::query("PRAGMA optimize").execute(&mut *conn).await?;
+    }
+    Ok(outcome)
+}
+
+/// The page cache of an import's connection, in KiB (negative: SQLite's unit for KiB).
+const IMPORT_CACHE_KIB: i64 = -131_072;
+
+async fn import_on(
+    conn: &mut SqliteConnection,
+    kind: RegistryKind,
+    bytes: &[u8],
+    file_rows: Rows,
+    apply: bool,
+    actor: Actor<'_>,
+) -> Result<RegistryImportReport, AppError> {
+    use sqlx::Connection;
     let key_column = kind.columns()[0];
-    let mut tx = db.begin().await?;
-    // A large import touches index pages all over a big database; a 64 MB page cache (the
-    // default is 2 MB) keeps them in memory instead of spilling and re-reading them.
-    sqlx::query("PRAGMA cache_size = -65536").execute(&mut *tx).await?;
+    let mut tx = conn.begin().await?;
     let lookups = lookups(&mut tx).await?;
     let (mut errors, added, updated, unchanged);
     match kind {
@@ -197,10 +221,6 @@ pub async fn import(
         )
         .await?;
         tx.commit().await?;
-        // Fresh statistics after a large change keep the registry's query plans right.
-        if added + updated > 10_000 {
-            sqlx::query("PRAGMA optimize").execute(db).await?;
-        }
     }
     // A dry run or a refused file drops the transaction: nothing was written.
     Ok(RegistryImportReport { report: ImportReport { added, updated, rejected: errors, applied }, unchanged })

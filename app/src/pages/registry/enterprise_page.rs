@@ -94,7 +94,7 @@ fn Detail(id: i64) -> impl IntoView {
                             }}
                             {d.can_edit.then(|| view! {
                                 <h2>"修改"</h2>
-                                <RecordForm kind=RegistryKind::Enterprises id=Some(id) cells=enterprise_cells(&e) inputs=inputs()/>
+                                <RecordForm kind=RegistryKind::Enterprises id=Some(id) cells=enterprise_cells(&e) inputs=inputs() on_saved=Callback::new(move |_| data.refetch())/>
                                 <p class="actions">
                                     <button type="button" data-testid="toggle-active" disabled=move || toggle.pending().get()
                                         on:click=move |_| {

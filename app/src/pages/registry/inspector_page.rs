@@ -91,7 +91,7 @@ fn Detail(id: i64) -> impl IntoView {
                             <p><a href="/registry/conflicts">"申报或撤回回避"</a></p>
                             {d.can_edit.then(|| view! {
                                 <h2>"修改"</h2>
-                                <RecordForm kind=RegistryKind::Inspectors id=Some(id) cells=inspector_cells(&i, &lookups) inputs=inputs(names)/>
+                                <RecordForm kind=RegistryKind::Inspectors id=Some(id) cells=inspector_cells(&i, &lookups) inputs=inputs(names) on_saved=Callback::new(move |_| data.refetch())/>
                                 <p class="actions">
                                     <button type="button" data-testid="toggle-active" disabled=move || toggle.pending().get()
                                         on:click=move |_| {

@@ -81,7 +81,7 @@ fn Detail(id: i64) -> impl IntoView {
                             </dl>
                             {can_edit.then(|| view! {
                                 <h2>"修改"</h2>
-                                <RecordForm kind=RegistryKind::Items id=Some(id) cells=item_cells(&t, &lookups) inputs=inputs(names)/>
+                                <RecordForm kind=RegistryKind::Items id=Some(id) cells=item_cells(&t, &lookups) inputs=inputs(names) on_saved=Callback::new(move |_| data.refetch())/>
                                 <p class="actions">
                                     <button type="button" disabled=move || toggle.pending().get() on:click=move |_| {
                                         if confirm(if active { "停用该事项？记录保留，已有任务不受影响。" } else { "确认重新启用？" }) {

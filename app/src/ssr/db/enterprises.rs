@@ -19,8 +19,9 @@ enum Text<'a> {
     None,
     /// Upper-case letters and digits only: the start of a credit code.
     CodePrefix(String),
-    /// Three or more characters found in few names: the trigram index gives their ids.
-    Trigram(&'a str),
+    /// Three or more characters found in few names: the ids the trigram index gave, as a
+    /// JSON array (looked up once, then reused by the count and the page).
+    Trigram(String),
     /// One or two characters, or a common word: a substring test on each row read.
     Like(&'a str),
 }
@@ -46,14 +47,17 @@ async fn text_of<'a>(conn: &mut SqliteConnection, q: &'a str) -> Result<Text<'a>
     if q.chars().count() < 3 {
         return Ok(Text::Like(q));
     }
-    let hits: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM (SELECT 1 FROM enterprise_names WHERE enterprise_names MATCH ? LIMIT ?)",
-    )
-    .bind(phrase(q))
-    .bind(TRIGRAM_SELECTIVE + 1)
-    .fetch_one(conn)
-    .await?;
-    Ok(if hits > TRIGRAM_SELECTIVE { Text::Like(q) } else { Text::Trigram(q) })
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT rowid FROM enterprise_names WHERE enterprise_names MATCH ? LIMIT ?")
+            .bind(phrase(q))
+            .bind(TRIGRAM_SELECTIVE + 1)
+            .fetch_all(conn)
+            .await?;
+    Ok(if ids.len() as i64 > TRIGRAM_SELECTIVE {
+        Text::Like(q)
+    } else {
+        Text::Trigram(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
+    })
 }
 
 /// An FTS5 phrase: the text quoted, so its characters are matched as written.
@@ -94,10 +98,8 @@ fn push_filters<'a>(
                 .push(format!(" AND {c} < "))
                 .push_bind(format!("{p}~"));
         }
-        Text::Trigram(t) => {
-            b.push(" AND e.id IN (SELECT rowid FROM enterprise_names WHERE enterprise_names MATCH ")
-                .push_bind(phrase(t))
-                .push(")");
+        Text::Trigram(ids) => {
+            b.push(" AND e.id IN (SELECT value FROM json_each(").push_bind(ids.clone()).push("))");
         }
         Text::Like(t) => {
             let pattern = format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
