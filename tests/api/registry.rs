@@ -31,7 +31,7 @@ async fn reads_need_a_sign_in_and_writes_need_a_clerk_or_admin() {
     let observer = app.sign_in("jijian").await;
     let resp = app.post_json(Some(&observer), "registry/enterprises", query(|_| {})).await;
     assert_eq!(resp.status(), 200);
-    let code = CreditCode::with_check("91130402MA0ZZZZZ1").unwrap().to_string();
+    let code = CreditCode::with_check("91130402MA0YYYYY1").unwrap().to_string();
     let save = json!({ "kind": "enterprises", "id": null, "cells": enterprise_cells(&code, "观察员公司") });
     let resp = app.post_json(Some(&observer), "registry/save", save.clone()).await;
     assert_eq!(resp.status(), 403);
@@ -135,7 +135,7 @@ async fn the_enterprise_table_filters_searches_sorts_and_pages() {
 async fn enterprises_are_created_checked_edited_and_deactivated_never_deleted() {
     let app = spawn_app().await;
     let cookie = app.sign_in("jingban").await;
-    let code = CreditCode::with_check("91130402MA0ZZZZZ2").unwrap().to_string();
+    let code = CreditCode::with_check("91130402MA0YYYYY2").unwrap().to_string();
     let mut bad = code.clone();
     bad.replace_range(17.., if code.ends_with('0') { "1" } else { "0" });
     let resp = app
