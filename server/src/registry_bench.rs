@@ -91,6 +91,20 @@ async fn bench(url: &str, runs: u32, import_rows: u64) -> Result<(), Box<dyn std
                 q.desc = true;
             }),
         ),
+        (
+            "registry: region + status, by name",
+            q(&|q| {
+                q.region = "130402".into();
+                q.status = "active".into();
+            }),
+        ),
+        (
+            "registry: category + status, by name",
+            q(&|q| {
+                q.category = "餐饮服务企业".into();
+                q.status = "active".into();
+            }),
+        ),
         ("registry: no filter, by name", q(&|_| {})),
         ("registry: no filter, page 100", q(&|q| q.page = 100)),
         ("registry: name contains 2 chars (scan)", q(&|q| q.q = "恒通".into())),

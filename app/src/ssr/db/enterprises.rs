@@ -84,6 +84,8 @@ fn push_filters<'a>(
     walk: Option<&str>,
 ) {
     let col = |c: &str| match walk {
+        // (region_code, name) is read in name order within a district.
+        Some("name") if c == "region_code" => format!("e.{c}"),
         Some(sort) if sort != c => format!("+e.{c}"),
         _ => format!("e.{c}"),
     };
