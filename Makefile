@@ -38,6 +38,7 @@ test-browser:
 	node tests/browser/calendar.mjs
 	node tests/browser/workflow.mjs
 	node tests/browser/ceremony.mjs
+	node tests/browser/registry.mjs
 
 lint:
 	cargo fmt --all -- --check

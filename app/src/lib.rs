@@ -67,6 +67,14 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/audit") view=pages::audit::audit_page::AuditPage/>
                     <Route ssr=SsrMode::Async path=path!("/admin/accounts") view=pages::admin::accounts_page::AccountsPage/>
                     <Route ssr=SsrMode::Async path=path!("/admin/calendar") view=pages::admin::calendar_admin_page::CalendarAdminPage/>
+                    <Route ssr=SsrMode::Async path=path!("/registry/enterprises") view=pages::registry::enterprises_page::EnterprisesPage/>
+                    <Route ssr=SsrMode::Async path=path!("/registry/enterprises/:id") view=pages::registry::enterprise_page::EnterprisePage/>
+                    <Route ssr=SsrMode::Async path=path!("/registry/inspectors") view=pages::registry::inspectors_page::InspectorsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/registry/inspectors/:id") view=pages::registry::inspector_page::InspectorPage/>
+                    <Route ssr=SsrMode::Async path=path!("/registry/items") view=pages::registry::items_page::ItemsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/registry/items/:id") view=pages::registry::item_page::ItemPage/>
+                    <Route ssr=SsrMode::Async path=path!("/registry/conflicts") view=pages::registry::conflicts_page::ConflictsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/registry/import") view=pages::registry::import_page::RegistryImportPage/>
                     <Route ssr=SsrMode::Async path=path!("/login") view=pages::auth::login_page::LoginPage/>
                     <Route ssr=SsrMode::Async path=path!("/verify") view=pages::verify::verify_page::VerifyPage/>
                     <Route ssr=SsrMode::Async path=path!("/verify/:draw_id") view=pages::verify::verify_page::VerifyPage/>

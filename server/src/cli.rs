@@ -1,4 +1,5 @@
-//! Command-line interface: `serve` (default), `draw`, `verify`, `audit verify`.
+//! Command-line interface: `serve` (default), `draw`, `verify`, `audit verify`, and the
+//! registries' `import`, `export`, `demo` and `bench-registry`.
 
 use app::domain::draw;
 use clap::{Parser, Subcommand};
@@ -39,6 +40,56 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Import a registry file (.xlsx, or .csv in UTF-8 or GBK). A dry run unless --apply:
+    /// every row is checked and the rows that would be added or updated are counted. Exit 0
+    /// when every row is good (or was applied); exit 1 listing every rejected row by row
+    /// number, column and reason, with nothing written; exit 2 when the file cannot be read.
+    Import {
+        /// enterprises, inspectors or items.
+        kind: String,
+        /// The file; its columns are those `export` writes (extra columns are ignored).
+        file: PathBuf,
+        /// Write the rows (all or nothing, in one transaction). Without it nothing is written.
+        #[arg(long)]
+        apply: bool,
+        /// Database URL.
+        #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
+        db: String,
+    },
+    /// Export a whole registry to FILE, as .csv (UTF-8 with BOM) or .xlsx by its extension,
+    /// with Chinese headers; the file imports back unchanged.
+    Export {
+        /// enterprises, inspectors or items.
+        kind: String,
+        /// The file to write (.csv or .xlsx).
+        file: PathBuf,
+        /// Database URL.
+        #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
+        db: String,
+    },
+    /// Load the demo data into an empty database, then add N synthetic enterprises (a
+    /// million take a few minutes) to try the registry at scale.
+    Demo {
+        /// How many synthetic enterprises to add.
+        #[arg(long, default_value_t = 0)]
+        enterprises: u64,
+        /// Database URL.
+        #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
+        db: String,
+    },
+    /// Time the registry page's filtered queries, a task's pool query and a CSV import
+    /// (into a copy of the database); prints a markdown table of medians.
+    BenchRegistry {
+        /// Database URL (fill it first with `shuangsui demo --enterprises 1000000`).
+        #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
+        db: String,
+        /// Timed runs per query.
+        #[arg(long, default_value_t = 21)]
+        runs: u32,
+        /// Rows of the import bench (0 skips it).
+        #[arg(long, default_value_t = 100_000)]
+        import_rows: u64,
     },
 }
 
@@ -86,6 +137,14 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Draw { input, bench }) => draw_cmd(&input, bench),
         Some(Command::Verify { file }) => verify_cmd(&file),
         Some(Command::Audit { command: AuditCommand::Verify { db } }) => audit_verify_cmd(&db).await,
+        Some(Command::Import { kind, file, apply, db }) => {
+            crate::registry_cli::import(&kind, &file, apply, &db).await
+        }
+        Some(Command::Export { kind, file, db }) => crate::registry_cli::export(&kind, &file, &db).await,
+        Some(Command::Demo { enterprises, db }) => crate::registry_cli::demo(enterprises, &db).await,
+        Some(Command::BenchRegistry { db, runs, import_rows }) => {
+            crate::registry_bench::run(&db, runs, import_rows).await
+        }
     }
 }
 

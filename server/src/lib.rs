@@ -1,4 +1,6 @@
 //! The `shuangsui` binary's parts, as a library so integration tests can boot the real app.
 
 pub mod cli;
+pub mod registry_bench;
+pub mod registry_cli;
 pub mod serve;

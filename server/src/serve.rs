@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/public/draws/{id}/manifest.json", get(manifest_download))
         .route("/plans/{year}/export.xlsx", get(plan_export))
         .route("/api/public/tasks/{id}/live", get(app::ssr::live::events))
+        .route("/registry/export/{file}", get(registry_export))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         // Sessions and the cross-site check for everything but the static assets.
         .layer(axum::middleware::from_fn_with_state(state.db.clone(), app::ssr::auth::session_layer))
@@ -127,6 +128,37 @@ async fn plan_export(State(state): State<AppState>, Path(year): Path<i32>) -> Re
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
                 ),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"plan-{year}.xlsx\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => e.into_status_response(),
+    }
+}
+
+/// A registry table as the page filters it (`?q=…&region=…`), as `enterprises.xlsx`,
+/// `inspectors.csv`, …; for signed-in staff only (risk classes are not public).
+async fn registry_export(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    axum::extract::Query(pairs): axum::extract::Query<Vec<(String, String)>>,
+    axum::Extension(user): axum::Extension<app::ssr::auth::CurrentUser>,
+) -> Response {
+    use app::domain::registry::RegistryKind;
+    use app::ssr::registry_import::{export, FileFormat};
+    if user.0.is_none() {
+        return (StatusCode::UNAUTHORIZED, "请先登录").into_response();
+    }
+    let (name, _) = file.rsplit_once('.').unwrap_or((&file, ""));
+    let (Some(kind), Some(format)) = (RegistryKind::parse(name), FileFormat::from_name(&file)) else {
+        return (StatusCode::NOT_FOUND, "应为 enterprises、inspectors 或 items 的 .csv 或 .xlsx")
+            .into_response();
+    };
+    match export(&state.db, kind, format, &pairs).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, format.content_type().to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
             ],
             bytes,
         )

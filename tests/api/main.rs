@@ -7,6 +7,8 @@ mod cli;
 mod draws;
 mod helpers;
 mod pages;
+mod registry;
+mod registry_files;
 mod schema;
 mod tasks;
 mod workflow;

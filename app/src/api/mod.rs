@@ -7,6 +7,7 @@ pub mod auth;
 pub mod ceremony;
 pub mod draws;
 pub mod plans;
+pub mod registry;
 pub mod results;
 pub mod tasks;
 pub mod workflow;

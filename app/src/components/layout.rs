@@ -22,6 +22,10 @@ pub fn Header() -> impl IntoView {
                         None => vec![("/verify", labels::NAV_VERIFY)],
                         Some(r) => {
                             let mut l = vec![("/", labels::NAV_PLAN), ("/calendar", labels::NAV_CALENDAR), ("/deadlines", "公示期限")];
+                            l.push(("/registry/enterprises", "检查对象"));
+                            l.push(("/registry/inspectors", "执法人员"));
+                            l.push(("/registry/items", "抽查事项"));
+                            l.push(("/registry/conflicts", "回避"));
                             if r == Role::Inspector {
                                 l.push(("/my", "我的检查"));
                             }

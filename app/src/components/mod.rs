@@ -2,6 +2,7 @@
 
 pub mod error_view;
 pub mod layout;
+pub mod record_form;
 
 /// Percent-encodes text for a query string (UTF-8 bytes; unreserved characters kept).
 pub fn urlencode(s: &str) -> String {

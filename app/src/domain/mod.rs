@@ -10,6 +10,8 @@ pub mod import;
 pub mod inspector;
 pub mod plan;
 pub mod region;
+pub mod registry;
+pub mod registry_rows;
 pub mod result;
 pub mod workday;
 pub mod workflow;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod ceremony;
 pub mod not_found;
 pub mod plans;
+pub mod registry;
 pub mod results;
 pub mod tasks;
 pub mod verify;

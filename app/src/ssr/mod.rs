@@ -4,8 +4,12 @@ pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod demo_scale;
 pub mod live;
 pub mod plan_sheet;
+pub mod registry_edit;
+pub mod registry_import;
+pub mod table_file;
 
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;

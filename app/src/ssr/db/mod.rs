@@ -2,7 +2,11 @@
 
 pub mod accounts;
 pub mod ceremony;
+pub mod conflicts;
 pub mod draws;
+pub mod enterprises;
+pub mod inspectors;
+pub mod items;
 pub mod plans;
 pub mod pool;
 pub mod recusals;

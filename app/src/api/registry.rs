@@ -1,0 +1,267 @@
+//! Server functions of 一单两库: the enterprise and inspector registries, the item list,
+//! their import, and conflict declarations. Reads for any signed-in user; writes for
+//! 经办人 and 管理员; an 执法人员 may declare and withdraw their own conflicts.
+
+use crate::domain::inspector::Department;
+use crate::domain::registry::{
+    Conflict, EnterpriseQuery, EnterpriseRow, InspectorRow, ItemRow, ListQuery, RegistryImportReport,
+};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+const EDITORS: [crate::domain::auth::Role; 2] =
+    [crate::domain::auth::Role::Clerk, crate::domain::auth::Role::Admin];
+
+/// Whether the signed-in user may change the registries (so pages show the buttons).
+#[cfg(feature = "ssr")]
+fn can_edit(user: &crate::domain::auth::SessionUser) -> bool {
+    EDITORS.contains(&user.role)
+}
+
+/// A page of the enterprise table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnterprisePage {
+    pub rows: Vec<EnterpriseRow>,
+    /// Matches, counted up to a cap (then `capped`, and `total` is the cap).
+    pub total: i64,
+    pub capped: bool,
+    /// Division code and name of every region.
+    pub regions: Vec<(String, String)>,
+    pub can_edit: bool,
+}
+
+/// One page of the enterprise registry, filtered and sorted.
+#[server(prefix = "/api", endpoint = "registry/enterprises", input = server_fn::codec::Json)]
+pub async fn list_enterprises(query: EnterpriseQuery) -> Result<EnterprisePage, AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::db()?;
+    let mut conn = db.acquire().await?;
+    let (rows, total, cap) = crate::ssr::db::enterprises::page(&mut conn, &query).await?;
+    let lookups = crate::ssr::registry_import::lookups(&mut conn).await?;
+    Ok(EnterprisePage {
+        rows,
+        total: total.min(cap),
+        capped: total > cap,
+        regions: lookups.regions,
+        can_edit: can_edit(&user),
+    })
+}
+
+/// An enterprise, its open and withdrawn conflicts, and how often it has been drawn.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnterpriseDetail {
+    pub row: EnterpriseRow,
+    pub region_name: String,
+    pub conflicts: Vec<Conflict>,
+    /// Draws that selected it.
+    pub drawn: i64,
+    pub regions: Vec<(String, String)>,
+    pub can_edit: bool,
+}
+
+/// One enterprise.
+#[server(prefix = "/api", endpoint = "registry/enterprise")]
+pub async fn get_enterprise(id: i64) -> Result<EnterpriseDetail, AppError> {
+    use crate::ssr::db::conflicts::{list, ConflictFilter};
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::db()?;
+    let mut conn = db.acquire().await?;
+    let row = crate::ssr::db::enterprises::get(&mut conn, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("名录库中没有编号为 {id} 的市场主体")))?;
+    let drawn: i64 = sqlx::query_scalar("SELECT count(*) FROM draw_selections WHERE enterprise_id = ?")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let regions = crate::ssr::registry_import::lookups(&mut conn).await?.regions;
+    drop(conn);
+    let filter = ConflictFilter { enterprise_id: Some(id), include_withdrawn: true, ..Default::default() };
+    let conflicts = list(&db, &filter).await?;
+    let region_name = regions
+        .iter()
+        .find(|(c, _)| *c == row.record.region_code)
+        .map(|(_, n)| n.clone())
+        .unwrap_or_default();
+    Ok(EnterpriseDetail { row, region_name, conflicts, drawn, regions, can_edit: can_edit(&user) })
+}
+
+/// Creates (`id` = `None`) or edits a record of `kind` (`enterprises`, `inspectors`,
+/// `items`) from its cells in the file column order; returns its id.
+#[server(prefix = "/api", endpoint = "registry/save", input = server_fn::codec::Json)]
+pub async fn save_record(kind: String, id: Option<i64>, cells: Vec<String>) -> Result<i64, AppError> {
+    let user = crate::ssr::auth::require(&EDITORS)?;
+    let kind = kind_of(&kind)?;
+    let db = crate::ssr::db()?;
+    crate::ssr::registry_edit::save(&db, kind, id, &cells, user.actor()).await
+}
+
+/// Takes a record out of use (enterprise: 注销; inspector or item: 停用) or back in.
+#[server(prefix = "/api", endpoint = "registry/active")]
+pub async fn set_record_active(kind: String, id: i64, active: bool) -> Result<(), AppError> {
+    let user = crate::ssr::auth::require(&EDITORS)?;
+    let kind = kind_of(&kind)?;
+    let db = crate::ssr::db()?;
+    crate::ssr::registry_edit::set_active(&db, kind, id, active, user.actor()).await
+}
+
+#[cfg(feature = "ssr")]
+fn kind_of(text: &str) -> Result<crate::domain::registry::RegistryKind, AppError> {
+    crate::domain::registry::RegistryKind::parse(text)
+        .ok_or_else(|| AppError::invalid("kind", "应为 enterprises、inspectors 或 items"))
+}
+
+/// A page of the inspector or item table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListPage<T> {
+    pub rows: Vec<T>,
+    pub total: i64,
+    pub departments: Vec<Department>,
+    pub can_edit: bool,
+}
+
+#[cfg(feature = "ssr")]
+async fn departments(db: &sqlx::SqlitePool) -> Result<Vec<Department>, AppError> {
+    crate::ssr::db::accounts::departments(db).await
+}
+
+/// One page of the inspector registry.
+#[server(prefix = "/api", endpoint = "registry/inspectors", input = server_fn::codec::Json)]
+pub async fn list_inspectors(query: ListQuery) -> Result<ListPage<InspectorRow>, AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::db()?;
+    let (rows, total) = crate::ssr::db::inspectors::page(&mut *db.acquire().await?, &query).await?;
+    Ok(ListPage { rows, total, departments: departments(&db).await?, can_edit: can_edit(&user) })
+}
+
+/// An inspector and their conflicts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InspectorDetail {
+    pub row: InspectorRow,
+    pub conflicts: Vec<Conflict>,
+    pub departments: Vec<Department>,
+    pub can_edit: bool,
+}
+
+/// One inspector.
+#[server(prefix = "/api", endpoint = "registry/inspector")]
+pub async fn get_inspector(id: i64) -> Result<InspectorDetail, AppError> {
+    use crate::ssr::db::conflicts::{list, ConflictFilter};
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::db()?;
+    let row = crate::ssr::db::inspectors::get(&mut *db.acquire().await?, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("名录库中没有编号为 {id} 的执法人员")))?;
+    let filter = ConflictFilter { inspector_id: Some(id), include_withdrawn: true, ..Default::default() };
+    let conflicts = list(&db, &filter).await?;
+    Ok(InspectorDetail { row, conflicts, departments: departments(&db).await?, can_edit: can_edit(&user) })
+}
+
+/// One page of the inspection-item list.
+#[server(prefix = "/api", endpoint = "registry/items", input = server_fn::codec::Json)]
+pub async fn list_items(query: ListQuery) -> Result<ListPage<ItemRow>, AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::db()?;
+    let (rows, total) = crate::ssr::db::items::page(&mut *db.acquire().await?, &query).await?;
+    Ok(ListPage { rows, total, departments: departments(&db).await?, can_edit: can_edit(&user) })
+}
+
+/// One inspection item.
+#[server(prefix = "/api", endpoint = "registry/item")]
+pub async fn get_item(id: i64) -> Result<(ItemRow, Vec<Department>, bool), AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::db()?;
+    let row = crate::ssr::db::items::get(&mut *db.acquire().await?, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的抽查事项")))?;
+    Ok((row, departments(&db).await?, can_edit(&user)))
+}
+
+/// Imports a registry file (.xlsx or .csv): a dry run unless `apply`; all or nothing.
+#[server(prefix = "/api", endpoint = "registry/import", input = server_fn::codec::Json)]
+pub async fn import_registry(
+    kind: String,
+    file: Vec<u8>,
+    apply: bool,
+) -> Result<RegistryImportReport, AppError> {
+    use crate::ssr::registry_import::{import, WEB_MAX_BYTES};
+    let user = crate::ssr::auth::require(&EDITORS)?;
+    let kind = kind_of(&kind)?;
+    let db = crate::ssr::db()?;
+    import(&db, kind, &file, WEB_MAX_BYTES, apply, user.actor()).await
+}
+
+/// The conflicts list: open ones (and withdrawn ones when asked), newest first, and the
+/// inspectors a declaration can name (an 执法人员 sees only themselves there).
+#[server(prefix = "/api", endpoint = "registry/conflicts")]
+pub async fn list_conflicts(include_withdrawn: bool) -> Result<ConflictsPage, AppError> {
+    use crate::domain::auth::Role;
+    use crate::ssr::db::conflicts::{list, ConflictFilter};
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::db()?;
+    let conflicts = list(&db, &ConflictFilter { include_withdrawn, ..Default::default() }).await?;
+    let own = (user.role == Role::Inspector).then_some(user.inspector_id).flatten();
+    let inspectors: Vec<(i64, String)> = if can_edit(&user) {
+        sqlx::query_as("SELECT id, name || '（' || certificate_no || '）' FROM inspectors WHERE active = 1 ORDER BY department_id, certificate_no")
+            .fetch_all(&db)
+            .await?
+    } else if let Some(id) = own {
+        sqlx::query_as("SELECT id, name || '（' || certificate_no || '）' FROM inspectors WHERE id = ?")
+            .bind(id)
+            .fetch_all(&db)
+            .await?
+    } else {
+        Vec::new()
+    };
+    Ok(ConflictsPage { conflicts, inspectors, own_inspector: own, can_edit: can_edit(&user) })
+}
+
+/// What the conflicts page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConflictsPage {
+    pub conflicts: Vec<Conflict>,
+    /// Who a declaration may name: (inspector id, name and certificate).
+    pub inspectors: Vec<(i64, String)>,
+    /// The signed-in 执法人员's own inspector id.
+    pub own_inspector: Option<i64>,
+    pub can_edit: bool,
+}
+
+/// The signed-in user, if they may act on `inspector_id`'s conflicts: an editor, or that
+/// inspector themselves.
+#[cfg(feature = "ssr")]
+fn may_act_for(inspector_id: i64) -> Result<crate::domain::auth::SessionUser, AppError> {
+    use crate::domain::auth::Role;
+    let user = crate::ssr::auth::user()?;
+    if can_edit(&user) || (user.role == Role::Inspector && user.inspector_id == Some(inspector_id)) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden("回避须由本人（执法人员）或经办人、管理员申报和撤回".into()))
+    }
+}
+
+/// Declares a conflict of interest; returns its id.
+#[server(prefix = "/api", endpoint = "registry/declare_conflict")]
+pub async fn declare_conflict(
+    inspector_id: i64,
+    credit_code: String,
+    reason: String,
+    note: String,
+) -> Result<i64, AppError> {
+    let user = may_act_for(inspector_id)?;
+    let db = crate::ssr::db()?;
+    crate::ssr::db::conflicts::declare(&db, inspector_id, &credit_code, &reason, &note, user.actor()).await
+}
+
+/// Withdraws an open conflict.
+#[server(prefix = "/api", endpoint = "registry/withdraw_conflict")]
+pub async fn withdraw_conflict(id: i64) -> Result<(), AppError> {
+    crate::ssr::auth::user()?;
+    let db = crate::ssr::db()?;
+    let inspector = crate::ssr::db::conflicts::inspector_of(&db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这条回避申报".into()))?;
+    let user = may_act_for(inspector)?;
+    crate::ssr::db::conflicts::withdraw(&db, id, user.actor()).await
+}

@@ -1,0 +1,77 @@
+//! The create/edit form of a registry record: one field per file column, checked on the
+//! server exactly as an imported row is.
+
+use crate::api::registry::save_record;
+use crate::domain::registry::RegistryKind;
+use leptos::prelude::*;
+
+/// How a column is entered.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    Text,
+    Date,
+    /// A choice of (value sent, label shown).
+    Choice(Vec<(String, String)>),
+}
+
+/// The form. `cells` are the current values in the kind's column order (empty for a new
+/// record); `inputs` say how each column is entered. Saves, then calls `on_saved`, or
+/// without it opens the record's page.
+#[component]
+pub fn RecordForm(
+    kind: RegistryKind,
+    id: Option<i64>,
+    cells: Vec<String>,
+    inputs: Vec<Input>,
+    #[prop(optional)] on_saved: Option<Callback<i64>>,
+) -> impl IntoView {
+    let columns = kind.columns();
+    let values: Vec<RwSignal<String>> =
+        (0..columns.len()).map(|i| RwSignal::new(cells.get(i).cloned().unwrap_or_default())).collect();
+    let save = Action::new(move |cells: &Vec<String>| save_record(kind.code().to_owned(), id, cells.clone()));
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            match on_saved {
+                Some(done) => done.run(saved),
+                None => navigate(&format!("/registry/{}/{saved}", kind.code()), Default::default()),
+            }
+        }
+    });
+    let submit_values = values.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(submit_values.iter().map(|v| v.get_untracked()).collect());
+    };
+    let fields = columns
+        .iter()
+        .zip(values)
+        .zip(inputs)
+        .map(|((label, value), input)| {
+            let control = match input {
+                Input::Text => view! { <input name=*label prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/> }.into_any(),
+                Input::Date => view! { <input type="date" name=*label prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/> }.into_any(),
+                Input::Choice(choices) => view! {
+                    <select name=*label prop:value=value on:change=move |ev| value.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {choices.into_iter().map(|(v, l)| {
+                            let selected = value.get_untracked() == v;
+                            view! { <option value=v selected=selected>{l}</option> }
+                        }).collect_view()}
+                    </select>
+                }.into_any(),
+            };
+            view! { <label class="field"><span>{*label}</span>{control}</label> }
+        })
+        .collect_view();
+    view! {
+        <form class="task-form" data-testid="record-form" on:submit=on_submit>
+            {fields}
+            {move || save.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+            <div class="actions">
+                <button type="submit" disabled=move || save.pending().get()>{if id.is_some() { "保存修改" } else { "登记" }}</button>
+            </div>
+        </form>
+    }
+    .into_any()
+}

@@ -1,0 +1,66 @@
+//! `/registry/items`: 抽查事项清单 — what may be checked, by department.
+
+use super::inspectors_page::{list_href, list_query, ListFilters};
+use crate::api::registry::list_items;
+use crate::components::error_view::ErrorBox;
+use crate::domain::registry::{active_label, PAGE_SIZE};
+use crate::labels;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The item list page.
+#[component]
+pub fn ItemsPage() -> impl IntoView {
+    let query = use_query_map();
+    let current = move || query.with(list_query);
+    let data = Resource::new(current, list_items);
+    view! {
+        <Title text="抽查事项清单"/>
+        <h1>"抽查事项清单"</h1>
+        <p class="toolbar"><a href="/registry/items/new">"新增抽查事项"</a>" · "<a href="/registry/import?kind=items">"导入"</a></p>
+        <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
+            {move || Suspend::new(async move {
+                let q = current();
+                match data.await {
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                    Ok(p) => {
+                        let page = q.page.max(1);
+                        let pages = (p.total as u32).div_ceil(PAGE_SIZE).max(1);
+                        let export = list_href("", &q, 1);
+                        view! {
+                            <ListFilters action="/registry/items" q=q.clone() departments=p.departments.iter().map(|d| (d.id.clone(), d.name.clone())).collect()/>
+                            <p>{format!("共 {} 项 · 导出：", p.total)}
+                                <a href=format!("/registry/export/items.xlsx{export}")>"Excel"</a>" "
+                                <a href=format!("/registry/export/items.csv{export}")>"CSV"</a></p>
+                            <div class="table-wrap">
+                                <table class="compact" data-testid="items">
+                                    <thead><tr><th>"事项名称"</th><th>"责任部门"</th><th>"抽查频次"</th><th>"检查依据"</th><th>"状态"</th></tr></thead>
+                                    <tbody>
+                                        {p.rows.into_iter().map(|r| {
+                                            let t = r.record;
+                                            view! {
+                                                <tr>
+                                                    <td><a href=format!("/registry/items/{}", r.id)>{t.name}</a></td>
+                                                    <td>{r.department_name}</td>
+                                                    <td>{t.frequency}</td>
+                                                    <td>{t.legal_basis}</td>
+                                                    <td>{active_label(t.active)}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <nav class="pager" aria-label="分页">
+                                {(page > 1).then(|| view! { <a href=list_href("/registry/items", &q, page - 1) rel="prev">"上一页"</a> })}
+                                {(page < pages).then(|| view! { <a href=list_href("/registry/items", &q, page + 1) rel="next">"下一页"</a> })}
+                            </nav>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}

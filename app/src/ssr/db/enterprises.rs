@@ -1,0 +1,277 @@
+//! 检查对象名录库 — enterprises: the registry table's query, one record, and bulk upsert.
+
+use crate::domain::registry::{
+    EnterpriseQuery, EnterpriseRecord, EnterpriseRow, COUNT_CAP, PAGE_SIZE, SHORT_TEXT_COUNT_CAP,
+};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use std::collections::HashMap;
+
+/// The stored columns of a record, in [`EnterpriseRecord`] order.
+pub const COLUMNS: &str =
+    "credit_code, name, category, industry, nature, scale, region_code, filed_on, status, \
+                           risk_class, complaint_count, address";
+
+/// Rows written per INSERT statement (12 values each, well under SQLite's 32766).
+const BATCH: usize = 1000;
+
+/// How the text search reads the query box.
+enum Text<'a> {
+    None,
+    /// Upper-case letters and digits only: the start of a credit code.
+    CodePrefix(String),
+    /// Three or more characters found in few names: the ids the trigram index gave, as a
+    /// JSON array (looked up once, then reused by the count and the page).
+    Trigram(String),
+    /// One or two characters, or a common word: a substring test on each row read.
+    Like(&'a str),
+}
+
+/// A trigram search matching more names than this reads the table in page order instead
+/// of collecting every match first.
+const TRIGRAM_SELECTIVE: i64 = 5_000;
+
+/// Above this many matches the page is read along the sort column's index, testing each
+/// row, rather than collecting and sorting every match: with so many matches the first
+/// 50 come soon, and sorting them all would cost more.
+const WALK_ABOVE: i64 = 5_000;
+
+async fn text_of<'a>(conn: &mut SqliteConnection, q: &'a str) -> Result<Text<'a>, sqlx::Error> {
+    let q = q.trim();
+    if q.is_empty() {
+        return Ok(Text::None);
+    }
+    let upper = q.to_ascii_uppercase();
+    if q.len() >= 4 && upper.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
+        return Ok(Text::CodePrefix(upper));
+    }
+    if q.chars().count() < 3 {
+        return Ok(Text::Like(q));
+    }
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT rowid FROM enterprise_names WHERE enterprise_names MATCH ? LIMIT ?")
+            .bind(phrase(q))
+            .bind(TRIGRAM_SELECTIVE + 1)
+            .fetch_all(conn)
+            .await?;
+    Ok(if ids.len() as i64 > TRIGRAM_SELECTIVE {
+        Text::Like(q)
+    } else {
+        Text::Trigram(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
+    })
+}
+
+/// An FTS5 phrase: the text quoted, so its characters are matched as written.
+fn phrase(t: &str) -> String {
+    format!("\"{}\"", t.replace('"', "\"\""))
+}
+
+/// The sort column: the query's, or the credit code when the search is the start of one.
+fn sort_of(q: &EnterpriseQuery, text: &Text<'_>) -> &'static str {
+    if q.sort.is_empty() && matches!(text, Text::CodePrefix(_)) {
+        "credit_code"
+    } else {
+        q.sort_column()
+    }
+}
+
+/// `WHERE` with every filter of `q`. With `walk`, filters on other columns than `sort` are
+/// written `+e.column` so that SQLite cannot use their indexes and reads the sort
+/// column's index in order instead.
+fn push_filters<'a>(
+    b: &mut QueryBuilder<'a, Sqlite>,
+    q: &'a EnterpriseQuery,
+    text: &Text<'a>,
+    walk: Option<&str>,
+) {
+    let col = |c: &str| match walk {
+        // (region_code, name) is read in name order within a district.
+        Some("name") if c == "region_code" => format!("e.{c}"),
+        Some(sort) if sort != c => format!("+e.{c}"),
+        _ => format!("e.{c}"),
+    };
+    b.push(" WHERE 1 = 1");
+    match text {
+        Text::None => {}
+        Text::CodePrefix(p) => {
+            // A range on the unique index; `~` sorts after every code character.
+            let c = col("credit_code");
+            b.push(format!(" AND {c} >= "))
+                .push_bind(p.clone())
+                .push(format!(" AND {c} < "))
+                .push_bind(format!("{p}~"));
+        }
+        Text::Trigram(ids) => {
+            b.push(" AND e.id IN (SELECT value FROM json_each(").push_bind(ids.clone()).push("))");
+        }
+        Text::Like(t) => {
+            let pattern = format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            b.push(" AND e.name LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+        }
+    }
+    for (column, value) in [
+        ("category", &q.category),
+        ("industry", &q.industry),
+        ("nature", &q.nature),
+        ("scale", &q.scale),
+        ("region_code", &q.region),
+        ("status", &q.status),
+        ("risk_class", &q.risk),
+    ] {
+        if !value.is_empty() {
+            b.push(format!(" AND {} = ", col(column))).push_bind(value.as_str());
+        }
+    }
+    if !q.filed_from.is_empty() {
+        b.push(format!(" AND {} >= ", col("filed_on"))).push_bind(q.filed_from.as_str());
+    }
+    if !q.filed_to.is_empty() {
+        b.push(format!(" AND {} <= ", col("filed_on"))).push_bind(q.filed_to.as_str());
+    }
+}
+
+/// One page of the filtered, sorted table, the number of matches counted up to a cap,
+/// and that cap ([`COUNT_CAP`], or [`SHORT_TEXT_COUNT_CAP`] for a scan).
+pub async fn page(
+    conn: &mut SqliteConnection,
+    q: &EnterpriseQuery,
+) -> Result<(Vec<EnterpriseRow>, i64, i64), sqlx::Error> {
+    let text = text_of(&mut *conn, &q.q).await?;
+    let cap =
+        if matches!(text, Text::Like(t) if t.chars().count() < 3) { SHORT_TEXT_COUNT_CAP } else { COUNT_CAP };
+    let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM enterprises e");
+    push_filters(&mut count, q, &text, None);
+    count.push(" LIMIT ").push_bind(cap + 1).push(")");
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    let sort = sort_of(q, &text);
+    let walk = (total > WALK_ABOVE.min(cap)).then_some(sort);
+    let offset = i64::from(q.page.max(1) - 1) * i64::from(PAGE_SIZE);
+    let mut rows = select(q, &text, sort, walk);
+    rows.push(" LIMIT ").push_bind(i64::from(PAGE_SIZE)).push(" OFFSET ").push_bind(offset);
+    Ok((rows.build_query_as().fetch_all(&mut *conn).await?, total, cap))
+}
+
+/// Every enterprise the filters give, in the table's order (for export).
+pub async fn all(
+    conn: &mut SqliteConnection,
+    q: &EnterpriseQuery,
+) -> Result<Vec<EnterpriseRow>, sqlx::Error> {
+    let text = text_of(&mut *conn, &q.q).await?;
+    let sort = sort_of(q, &text);
+    select(q, &text, sort, None).build_query_as().fetch_all(conn).await
+}
+
+fn select<'a>(
+    q: &'a EnterpriseQuery,
+    text: &Text<'a>,
+    sort: &str,
+    walk: Option<&str>,
+) -> QueryBuilder<'a, Sqlite> {
+    let mut b = QueryBuilder::new(format!("SELECT e.id, {}, e.updated_at FROM enterprises e", prefixed()));
+    push_filters(&mut b, q, text, walk);
+    let dir = if q.desc { "DESC" } else { "ASC" };
+    // The id breaks ties so that pages never overlap (and matches each index's order).
+    b.push(format!(" ORDER BY e.{sort} {dir}, e.id {dir}"));
+    b
+}
+
+fn prefixed() -> String {
+    COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ")
+}
+
+/// One enterprise by id.
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<EnterpriseRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT e.id, {}, e.updated_at FROM enterprises e WHERE e.id = ?", prefixed()))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The stored records of those `codes` that exist, by credit code, with their ids.
+pub async fn existing(
+    conn: &mut SqliteConnection,
+    codes: &[&str],
+) -> Result<HashMap<String, (i64, EnterpriseRecord)>, sqlx::Error> {
+    let mut found = HashMap::new();
+    for chunk in codes.chunks(BATCH) {
+        let mut b = QueryBuilder::new(format!(
+            "SELECT e.id, {}, e.updated_at FROM enterprises e WHERE e.credit_code IN (",
+            prefixed()
+        ));
+        let mut list = b.separated(", ");
+        for c in chunk {
+            list.push_bind(*c);
+        }
+        b.push(")");
+        let rows: Vec<EnterpriseRow> = b.build_query_as().fetch_all(&mut *conn).await?;
+        for r in rows {
+            found.insert(r.record.credit_code.clone(), (r.id, r.record));
+        }
+    }
+    Ok(found)
+}
+
+/// Inserts the new and updates the existing (by credit code), in multi-row statements.
+pub async fn upsert(conn: &mut SqliteConnection, records: &[&EnterpriseRecord]) -> Result<(), sqlx::Error> {
+    for chunk in records.chunks(BATCH) {
+        let mut b = QueryBuilder::new(format!("INSERT INTO enterprises ({COLUMNS}) "));
+        b.push_values(chunk, |mut row, e| {
+            row.push_bind(&e.credit_code)
+                .push_bind(&e.name)
+                .push_bind(&e.category)
+                .push_bind(&e.industry)
+                .push_bind(&e.nature)
+                .push_bind(&e.scale)
+                .push_bind(&e.region_code)
+                .push_bind(&e.filed_on)
+                .push_bind(&e.status)
+                .push_bind(&e.risk_class)
+                .push_bind(e.complaint_count)
+                .push_bind(&e.address);
+        });
+        b.push(
+            " ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name, category = excluded.category, \
+             industry = excluded.industry, nature = excluded.nature, scale = excluded.scale, \
+             region_code = excluded.region_code, filed_on = excluded.filed_on, status = excluded.status, \
+             risk_class = excluded.risk_class, complaint_count = excluded.complaint_count, \
+             address = excluded.address, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+        );
+        b.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Inserts a new enterprise (`id` = `None`) or overwrites enterprise `id`.
+pub async fn write(
+    conn: &mut SqliteConnection,
+    id: Option<i64>,
+    e: &EnterpriseRecord,
+) -> Result<(), sqlx::Error> {
+    let sql = match id {
+        None => format!("INSERT INTO enterprises ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        Some(_) => "UPDATE enterprises SET credit_code = ?, name = ?, category = ?, industry = ?, nature = ?, \
+                    scale = ?, region_code = ?, filed_on = ?, status = ?, risk_class = ?, complaint_count = ?, \
+                    address = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?"
+            .to_owned(),
+    };
+    let mut q = sqlx::query(&sql)
+        .bind(&e.credit_code)
+        .bind(&e.name)
+        .bind(&e.category)
+        .bind(&e.industry)
+        .bind(&e.nature)
+        .bind(&e.scale)
+        .bind(&e.region_code)
+        .bind(&e.filed_on)
+        .bind(&e.status)
+        .bind(&e.risk_class)
+        .bind(e.complaint_count)
+        .bind(&e.address);
+    if let Some(id) = id {
+        q = q.bind(id);
+    }
+    let done = q.execute(conn).await?;
+    if done.rows_affected() == 0 {
+        return Err(sqlx::Error::RowNotFound);
+    }
+    Ok(())
+}

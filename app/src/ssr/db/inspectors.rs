@@ -1,0 +1,125 @@
+//! 执法检查人员名录库 — inspectors: list, one record, and bulk upsert by certificate number.
+
+use crate::domain::registry::{InspectorRecord, InspectorRow, ListQuery, PAGE_SIZE};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use std::collections::HashMap;
+
+const SELECT: &str = "SELECT i.id, i.certificate_no, i.name, i.department_id, i.valid_from, i.valid_to, i.phone, \
+                      i.active, d.name AS department_name FROM inspectors i JOIN departments d ON d.id = i.department_id";
+
+fn filtered(q: &ListQuery) -> QueryBuilder<'_, Sqlite> {
+    let mut b = QueryBuilder::new(format!("{SELECT} WHERE 1 = 1"));
+    let text = q.q.trim();
+    if !text.is_empty() {
+        let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        b.push(" AND (i.name LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR i.certificate_no LIKE ");
+        b.push_bind(pattern).push(" ESCAPE '\\')");
+    }
+    if !q.department.is_empty() {
+        b.push(" AND i.department_id = ").push_bind(q.department.as_str());
+    }
+    if let Ok(active) = q.active.parse::<i64>() {
+        b.push(" AND i.active = ").push_bind(active);
+    }
+    b.push(" ORDER BY i.department_id, i.certificate_no");
+    b
+}
+
+/// One page of the filtered table and the number of matches.
+pub async fn page(
+    conn: &mut SqliteConnection,
+    q: &ListQuery,
+) -> Result<(Vec<InspectorRow>, i64), sqlx::Error> {
+    let all = all(conn, q).await?;
+    let total = all.len() as i64;
+    let start = (q.page.max(1) as usize - 1) * PAGE_SIZE as usize;
+    Ok((all.into_iter().skip(start).take(PAGE_SIZE as usize).collect(), total))
+}
+
+/// Every inspector the filters give (for export; the registry holds hundreds).
+pub async fn all(conn: &mut SqliteConnection, q: &ListQuery) -> Result<Vec<InspectorRow>, sqlx::Error> {
+    filtered(q).build_query_as().fetch_all(conn).await
+}
+
+/// One inspector by id.
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<InspectorRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE i.id = ?")).bind(id).fetch_optional(conn).await
+}
+
+/// The stored records of those certificate numbers that exist.
+pub async fn existing(
+    conn: &mut SqliteConnection,
+    keys: &[&str],
+) -> Result<HashMap<String, (i64, InspectorRecord)>, sqlx::Error> {
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(500) {
+        let mut b = QueryBuilder::new(format!("{SELECT} WHERE i.certificate_no IN ("));
+        let mut list = b.separated(", ");
+        for k in chunk {
+            list.push_bind(*k);
+        }
+        b.push(")");
+        let rows: Vec<InspectorRow> = b.build_query_as().fetch_all(&mut *conn).await?;
+        for r in rows {
+            found.insert(r.record.certificate_no.clone(), (r.id, r.record));
+        }
+    }
+    Ok(found)
+}
+
+/// Inserts the new and updates the existing, by certificate number.
+pub async fn upsert(conn: &mut SqliteConnection, records: &[&InspectorRecord]) -> Result<(), sqlx::Error> {
+    for chunk in records.chunks(1000) {
+        let mut b = QueryBuilder::new(
+            "INSERT INTO inspectors (certificate_no, name, department_id, valid_from, valid_to, phone, active) ",
+        );
+        b.push_values(chunk, |mut row, i| {
+            row.push_bind(&i.certificate_no)
+                .push_bind(&i.name)
+                .push_bind(&i.department_id)
+                .push_bind(&i.valid_from)
+                .push_bind(&i.valid_to)
+                .push_bind(&i.phone)
+                .push_bind(i.active);
+        });
+        b.push(
+            " ON CONFLICT (certificate_no) DO UPDATE SET name = excluded.name, department_id = excluded.department_id, \
+             valid_from = excluded.valid_from, valid_to = excluded.valid_to, phone = excluded.phone, \
+             active = excluded.active, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+        );
+        b.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Inserts a new inspector (`id` = `None`) or overwrites inspector `id`.
+pub async fn write(
+    conn: &mut SqliteConnection,
+    id: Option<i64>,
+    i: &InspectorRecord,
+) -> Result<(), sqlx::Error> {
+    let sql = match id {
+        None => "INSERT INTO inspectors (certificate_no, name, department_id, valid_from, valid_to, phone, active) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+        Some(_) => "UPDATE inspectors SET certificate_no = ?, name = ?, department_id = ?, valid_from = ?, \
+                    valid_to = ?, phone = ?, active = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+    };
+    let mut q = sqlx::query(sql)
+        .bind(&i.certificate_no)
+        .bind(&i.name)
+        .bind(&i.department_id)
+        .bind(&i.valid_from)
+        .bind(&i.valid_to)
+        .bind(&i.phone)
+        .bind(i.active);
+    if let Some(id) = id {
+        q = q.bind(id);
+    }
+    let done = q.execute(conn).await?;
+    if done.rows_affected() == 0 {
+        return Err(sqlx::Error::RowNotFound);
+    }
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! 抽查事项清单 — inspection items: list, one record, and bulk upsert by name.
+
+use crate::domain::registry::{ItemRecord, ItemRow, ListQuery, PAGE_SIZE};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use std::collections::HashMap;
+
+const SELECT: &str = "SELECT t.id, t.name, t.content, t.legal_basis, t.department_id, t.frequency, t.active, \
+                      d.name AS department_name FROM inspection_items t JOIN departments d ON d.id = t.department_id";
+
+fn filtered(q: &ListQuery) -> QueryBuilder<'_, Sqlite> {
+    let mut b = QueryBuilder::new(format!("{SELECT} WHERE 1 = 1"));
+    let text = q.q.trim();
+    if !text.is_empty() {
+        let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        b.push(" AND t.name LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+    }
+    if !q.department.is_empty() {
+        b.push(" AND t.department_id = ").push_bind(q.department.as_str());
+    }
+    if let Ok(active) = q.active.parse::<i64>() {
+        b.push(" AND t.active = ").push_bind(active);
+    }
+    b.push(" ORDER BY t.department_id, t.name");
+    b
+}
+
+/// One page of the filtered list and the number of matches.
+pub async fn page(conn: &mut SqliteConnection, q: &ListQuery) -> Result<(Vec<ItemRow>, i64), sqlx::Error> {
+    let all = all(conn, q).await?;
+    let total = all.len() as i64;
+    let start = (q.page.max(1) as usize - 1) * PAGE_SIZE as usize;
+    Ok((all.into_iter().skip(start).take(PAGE_SIZE as usize).collect(), total))
+}
+
+/// Every item the filters give (for export).
+pub async fn all(conn: &mut SqliteConnection, q: &ListQuery) -> Result<Vec<ItemRow>, sqlx::Error> {
+    filtered(q).build_query_as().fetch_all(conn).await
+}
+
+/// One item by id.
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<ItemRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE t.id = ?")).bind(id).fetch_optional(conn).await
+}
+
+/// The stored records of those names that exist.
+pub async fn existing(
+    conn: &mut SqliteConnection,
+    keys: &[&str],
+) -> Result<HashMap<String, (i64, ItemRecord)>, sqlx::Error> {
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(500) {
+        let mut b = QueryBuilder::new(format!("{SELECT} WHERE t.name IN ("));
+        let mut list = b.separated(", ");
+        for k in chunk {
+            list.push_bind(*k);
+        }
+        b.push(")");
+        let rows: Vec<ItemRow> = b.build_query_as().fetch_all(&mut *conn).await?;
+        for r in rows {
+            found.insert(r.record.name.clone(), (r.id, r.record));
+        }
+    }
+    Ok(found)
+}
+
+/// Inserts the new and updates the existing, by name.
+pub async fn upsert(conn: &mut SqliteConnection, records: &[&ItemRecord]) -> Result<(), sqlx::Error> {
+    for chunk in records.chunks(1000) {
+        let mut b = QueryBuilder::new(
+            "INSERT INTO inspection_items (name, content, legal_basis, department_id, frequency, active) ",
+        );
+        b.push_values(chunk, |mut row, i| {
+            row.push_bind(&i.name)
+                .push_bind(&i.content)
+                .push_bind(&i.legal_basis)
+                .push_bind(&i.department_id)
+                .push_bind(&i.frequency)
+                .push_bind(i.active);
+        });
+        b.push(
+            " ON CONFLICT (name) DO UPDATE SET content = excluded.content, legal_basis = excluded.legal_basis, \
+             department_id = excluded.department_id, frequency = excluded.frequency, active = excluded.active",
+        );
+        b.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Inserts a new item (`id` = `None`) or overwrites item `id`.
+pub async fn write(conn: &mut SqliteConnection, id: Option<i64>, i: &ItemRecord) -> Result<(), sqlx::Error> {
+    let sql = match id {
+        None => {
+            "INSERT INTO inspection_items (name, content, legal_basis, department_id, frequency, active) \
+                 VALUES (?, ?, ?, ?, ?, ?)"
+        }
+        Some(_) => {
+            "UPDATE inspection_items SET name = ?, content = ?, legal_basis = ?, department_id = ?, \
+                    frequency = ?, active = ? WHERE id = ?"
+        }
+    };
+    let mut q = sqlx::query(sql)
+        .bind(&i.name)
+        .bind(&i.content)
+        .bind(&i.legal_basis)
+        .bind(&i.department_id)
+        .bind(&i.frequency)
+        .bind(i.active);
+    if let Some(id) = id {
+        q = q.bind(id);
+    }
+    let done = q.execute(conn).await?;
+    if done.rows_affected() == 0 {
+        return Err(sqlx::Error::RowNotFound);
+    }
+    Ok(())
+}
