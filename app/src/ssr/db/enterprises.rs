@@ -191,23 +191,10 @@ pub async fn existing(
     conn: &mut SqliteConnection,
     codes: &[&str],
 ) -> Result<HashMap<String, (i64, EnterpriseRecord)>, sqlx::Error> {
-    let mut found = HashMap::new();
-    for chunk in codes.chunks(BATCH) {
-        let mut b = QueryBuilder::new(format!(
-            "SELECT e.id, {}, e.updated_at FROM enterprises e WHERE e.credit_code IN (",
-            prefixed()
-        ));
-        let mut list = b.separated(", ");
-        for c in chunk {
-            list.push_bind(*c);
-        }
-        b.push(")");
-        let rows: Vec<EnterpriseRow> = b.build_query_as().fetch_all(&mut *conn).await?;
-        for r in rows {
-            found.insert(r.record.credit_code.clone(), (r.id, r.record));
-        }
-    }
-    Ok(found)
+    let select = format!("SELECT e.id, {}, e.updated_at FROM enterprises e", prefixed());
+    let rows: Vec<EnterpriseRow> =
+        super::rows_with_keys(conn, &select, "e.credit_code", codes, BATCH).await?;
+    Ok(rows.into_iter().map(|r| (r.record.credit_code.clone(), (r.id, r.record))).collect())
 }
 
 /// Inserts the new and updates the existing (by credit code), in multi-row statements.

@@ -32,10 +32,7 @@ pub async fn page(
     conn: &mut SqliteConnection,
     q: &ListQuery,
 ) -> Result<(Vec<InspectorRow>, i64), sqlx::Error> {
-    let all = all(conn, q).await?;
-    let total = all.len() as i64;
-    let start = (q.page.max(1) as usize - 1) * PAGE_SIZE as usize;
-    Ok((all.into_iter().skip(start).take(PAGE_SIZE as usize).collect(), total))
+    Ok(super::page_of(all(conn, q).await?, q.page, PAGE_SIZE))
 }
 
 /// Every inspector the filters give (for export; the registry holds hundreds).
@@ -53,20 +50,8 @@ pub async fn existing(
     conn: &mut SqliteConnection,
     keys: &[&str],
 ) -> Result<HashMap<String, (i64, InspectorRecord)>, sqlx::Error> {
-    let mut found = HashMap::new();
-    for chunk in keys.chunks(500) {
-        let mut b = QueryBuilder::new(format!("{SELECT} WHERE i.certificate_no IN ("));
-        let mut list = b.separated(", ");
-        for k in chunk {
-            list.push_bind(*k);
-        }
-        b.push(")");
-        let rows: Vec<InspectorRow> = b.build_query_as().fetch_all(&mut *conn).await?;
-        for r in rows {
-            found.insert(r.record.certificate_no.clone(), (r.id, r.record));
-        }
-    }
-    Ok(found)
+    let rows: Vec<InspectorRow> = super::rows_with_keys(conn, SELECT, "i.certificate_no", keys, 500).await?;
+    Ok(rows.into_iter().map(|r| (r.record.certificate_no.clone(), (r.id, r.record))).collect())
 }
 
 /// Inserts the new and updates the existing, by certificate number.

@@ -26,10 +26,7 @@ fn filtered(q: &ListQuery) -> QueryBuilder<'_, Sqlite> {
 
 /// One page of the filtered list and the number of matches.
 pub async fn page(conn: &mut SqliteConnection, q: &ListQuery) -> Result<(Vec<ItemRow>, i64), sqlx::Error> {
-    let all = all(conn, q).await?;
-    let total = all.len() as i64;
-    let start = (q.page.max(1) as usize - 1) * PAGE_SIZE as usize;
-    Ok((all.into_iter().skip(start).take(PAGE_SIZE as usize).collect(), total))
+    Ok(super::page_of(all(conn, q).await?, q.page, PAGE_SIZE))
 }
 
 /// Every item the filters give (for export).
@@ -47,20 +44,8 @@ pub async fn existing(
     conn: &mut SqliteConnection,
     keys: &[&str],
 ) -> Result<HashMap<String, (i64, ItemRecord)>, sqlx::Error> {
-    let mut found = HashMap::new();
-    for chunk in keys.chunks(500) {
-        let mut b = QueryBuilder::new(format!("{SELECT} WHERE t.name IN ("));
-        let mut list = b.separated(", ");
-        for k in chunk {
-            list.push_bind(*k);
-        }
-        b.push(")");
-        let rows: Vec<ItemRow> = b.build_query_as().fetch_all(&mut *conn).await?;
-        for r in rows {
-            found.insert(r.record.name.clone(), (r.id, r.record));
-        }
-    }
-    Ok(found)
+    let rows: Vec<ItemRow> = super::rows_with_keys(conn, SELECT, "t.name", keys, 500).await?;
+    Ok(rows.into_iter().map(|r| (r.record.name.clone(), (r.id, r.record))).collect())
 }
 
 /// Inserts the new and updates the existing, by name.

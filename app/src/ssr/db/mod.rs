@@ -42,3 +42,35 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
 
 /// The migrations, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// The rows of `select` (a `SELECT … FROM …` without `WHERE`) whose `column` is one of
+/// `keys`, asked `chunk` keys at a time; the imports use it to find what already exists.
+pub(crate) async fn rows_with_keys<R>(
+    conn: &mut sqlx::SqliteConnection,
+    select: &str,
+    column: &str,
+    keys: &[&str],
+    chunk: usize,
+) -> Result<Vec<R>, sqlx::Error>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    let mut found = Vec::new();
+    for part in keys.chunks(chunk) {
+        let mut b = sqlx::QueryBuilder::new(format!("{select} WHERE {column} IN ("));
+        let mut list = b.separated(", ");
+        for k in part {
+            list.push_bind(*k);
+        }
+        b.push(")");
+        found.extend(b.build_query_as::<R>().fetch_all(&mut *conn).await?);
+    }
+    Ok(found)
+}
+
+/// Page `page` (from 1) of rows already read in full, and how many there are.
+pub(crate) fn page_of<T>(all: Vec<T>, page: u32, size: u32) -> (Vec<T>, i64) {
+    let total = all.len() as i64;
+    let start = (page.max(1) as usize - 1) * size as usize;
+    (all.into_iter().skip(start).take(size as usize).collect(), total)
+}
