@@ -24,4 +24,5 @@ for f in "$site"/pkg/*.{wasm,js,css}; do
   gzip -9 -k -f "$f"
   if command -v brotli >/dev/null; then brotli -f -q 11 -k "$f"; fi
 done
+scripts/build-verifier.sh
 ls -l "$site/pkg"

@@ -37,10 +37,10 @@ if ! [ -d tests/browser/node_modules/playwright-core ]; then
   npm ci --silent --no-audit --no-fund --prefix tests/browser
 fi
 
-if ! dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1; then
-  say "installing Debian's chromium and a CJK font for the browser tests"
+if ! dpkg -s chromium fonts-wqy-microhei brotli >/dev/null 2>&1; then
+  say "installing Debian's chromium, a CJK font (browser tests) and brotli (pre-compressed assets)"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-wqy-microhei brotli >/dev/null
 fi
 
 if [ "$want" = all ]; then
