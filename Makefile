@@ -12,6 +12,7 @@ setup:
 
 build:
 	cargo leptos build --release
+	scripts/build-verifier.sh
 
 serve:
 	./target/release/shuangsui serve
@@ -26,23 +27,24 @@ site:
 	scripts/build-site.sh
 
 test-rust:
-	cargo test -p app -p server
+	cargo test -p dr1 -p verifier -p app -p server
 
 test-python:
 	python3 -m unittest discover -s tests/python
 
 test-browser:
 	# The binary cargo test builds (same features: no second build).
-	cargo test -p app -p server --no-run
+	cargo test -p dr1 -p verifier -p app -p server --no-run
 	node tests/browser/run.mjs
 	node tests/browser/calendar.mjs
 	node tests/browser/workflow.mjs
 	node tests/browser/ceremony.mjs
 	node tests/browser/registry.mjs
+	node tests/browser/portal.mjs
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy -p app -p server --all-targets -- -D warnings
+	cargo clippy -p dr1 -p verifier -p app -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 fmt:

@@ -81,9 +81,10 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300, must-revalidate"),
-        ));
+        ))
+        .layer(axum::middleware::from_fn(versioned_assets));
     Router::new()
-        .route("/api/public/draws/{id}/manifest.json", get(manifest_download))
+        .merge(app::portal::router(&site_root))
         .route("/plans/{year}/export.xlsx", get(plan_export))
         .route("/api/public/tasks/{id}/live", get(app::ssr::live::events))
         .route("/registry/export/{file}", get(registry_export))
@@ -97,20 +98,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The stored manifest of a finished draw, as a file (exactly the bytes `verify` accepts).
-async fn manifest_download(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    match app::ssr::db::draws::manifest(&state.db, id).await {
-        Ok(Some(manifest)) => (
-            [
-                (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"draw-{id}-manifest.json\"")),
-            ],
-            manifest,
-        )
-            .into_response(),
-        Ok(None) => (StatusCode::NOT_FOUND, "该抽取尚未完成或不存在").into_response(),
-        Err(e) => e.into_status_response(),
+/// An asset asked for with its content hash (`?v=…`, as the portal asks for the
+/// verifier) never changes at that address: cache it for a year.
+async fn versioned_assets(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let versioned = req.uri().query().is_some_and(|q| q.split('&').any(|p| p.starts_with("v=")));
+    let mut resp = next.run(req).await;
+    if versioned && resp.status().is_success() {
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
     }
+    resp
 }
 
 /// The annual plan as the founding document's table, as an .xlsx download.

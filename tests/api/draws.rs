@@ -22,11 +22,17 @@ async fn the_demo_draw_is_stored_and_verifies_byte_for_byte() {
     let checks = draw::verify_manifest(&manifest).unwrap();
     assert!(draw::first_failure(&checks).is_none());
 
-    // The same bytes, served over HTTP and written to a file, pass the command-line verifier.
-    let served: String = app.post_form(None, "manifest", &[("draw_id", "1")]).await.json().await.unwrap();
+    // Its pool has four strata (risk classes), so the whole manifest is not public...
+    assert_eq!(app.post_form(None, "manifest", &[("draw_id", "1")]).await.status(), 401);
+    let url = format!("{}/api/public/draws/1/manifest.json", app.base);
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401);
+    // ...but the same bytes, served to an observer and written to a file, pass the
+    // command-line verifier.
+    let observer = app.sign_in("jijian").await;
+    let served: String =
+        app.post_form(Some(&observer), "manifest", &[("draw_id", "1")]).await.json().await.unwrap();
     assert_eq!(served, manifest);
-    let download =
-        app.client.get(format!("{}/api/public/draws/1/manifest.json", app.base)).send().await.unwrap();
+    let download = app.client.get(&url).header("cookie", &observer).send().await.unwrap();
     assert_eq!(download.status(), 200);
     assert!(download.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
     assert_eq!(download.text().await.unwrap(), manifest);

@@ -7,6 +7,7 @@ mod cli;
 mod draws;
 mod helpers;
 mod pages;
+mod portal;
 mod registry;
 mod registry_files;
 mod schema;

@@ -48,10 +48,15 @@ async fn unknown_year_and_unknown_path_are_404_with_a_chinese_message() {
 #[tokio::test]
 async fn verify_page_is_served_for_a_draw() {
     let app = spawn_app().await;
-    let resp = app.client.get(format!("{}/verify/1", app.base)).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    let html = resp.text().await.unwrap();
-    assert!(html.contains("验证抽取结果"));
+    // The demo draw is stratified by risk class: anyone gets the page, only a signed-in
+    // observer the manifest in it.
+    let anonymous =
+        app.client.get(format!("{}/verify/1", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(anonymous.contains("不对外公开") && !anonymous.contains("\"inspectors\""), "{anonymous}");
+    let observer = app.sign_in("jijian").await;
+    let (status, html) = app.page(&observer, "/verify/1").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("验证抽取结果") && !html.contains("不对外公开"), "{html}");
     let resp = app.client.get(format!("{}/verify/999", app.base)).send().await.unwrap();
     assert_eq!(resp.status(), 404);
 }

@@ -57,7 +57,13 @@ async fn demo_data_is_loaded_once_and_is_valid() {
     };
     let enterprises = count("SELECT count(*) FROM enterprises").await;
     assert!(enterprises > 500, "{enterprises} enterprises");
-    assert_eq!(count("SELECT count(*) FROM tasks").await, 3);
+    // The 2023 plan's three tasks, and a finished 2022 task for the public portal.
+    assert_eq!(count("SELECT count(*) FROM tasks WHERE window_year = 2023").await, 3);
+    assert_eq!(
+        count("SELECT count(*) FROM tasks WHERE window_year = 2022 AND status = 'published'").await,
+        1
+    );
+    assert!(count("SELECT count(*) FROM inspection_results WHERE published_at IS NOT NULL").await >= 4);
     assert!(count("SELECT count(*) FROM enterprises WHERE filed_on > '2023-01-31'").await > 20);
     assert_eq!(count("SELECT count(DISTINCT risk_class) FROM enterprises").await, 4);
     assert_eq!(count("SELECT count(DISTINCT region_code) FROM enterprises").await, 18);

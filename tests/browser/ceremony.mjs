@@ -59,7 +59,7 @@ await runTests([
     await shot(room, '3-seed');
 
     // The seed on screen is the manifest's.
-    const manifest = await (await room.request.get(base + '/api/public/draws/2/manifest.json')).json();
+    const manifest = await (await room.request.get(base + '/api/public/draws/3/manifest.json')).json();
     const onScreen = await room.$eval('[data-testid=cer-seed]', (e) => e.dataset.hex);
     assert(onScreen === manifest.seed, `seed on screen ${onScreen} is the manifest's ${manifest.seed}`);
     assert(manifest.public_entropy === '3 1 4 1 5 6 2 6 5 3 5 2 6 1 4 3 2 3 5 4', `stored ASCII: ${manifest.public_entropy}`);

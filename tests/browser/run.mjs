@@ -35,6 +35,8 @@ await runTests([
 
   ['verify page re-derives the demo draw in the browser', async ({ browser, base }) => {
     const page = await newPage(browser);
+    // The demo draw has four strata (risk classes): its whole manifest is for signed-in observers.
+    await signIn(page, base, 'jijian');
     await page.goto(base + '/verify/1');
     await hydrated(page);
     await page.waitForSelector('[data-testid=verdict]');

@@ -72,10 +72,3 @@ pub async fn approve_recusal(recusal_id: i64) -> Result<i64, AppError> {
     let db = crate::ssr::db()?;
     crate::ssr::db::recusals::approve(&db, recusal_id, &user).await
 }
-
-/// A task's published results, for anyone (no sign-in): only what was published.
-#[server(prefix = "/api", endpoint = "public_results")]
-pub async fn get_public_results(task_id: i64) -> Result<crate::domain::result::PublicResults, AppError> {
-    let db = crate::ssr::db()?;
-    crate::ssr::db::results::public_results(&db, task_id).await
-}

@@ -237,24 +237,6 @@ pub struct PublicResult {
     pub published_on: String,
 }
 
-/// A task's published results with its publication deadline.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublicResults {
-    pub task_name: String,
-    pub department: String,
-    /// 抽查内容: the task's inspection items.
-    pub items: String,
-    pub due: Option<String>,
-    pub results: Vec<PublicResult>,
-}
-
-impl PublicResults {
-    /// Whether a result published on `published_on` met the deadline.
-    pub fn on_time(&self, published_on: &str) -> Option<bool> {
-        self.due.as_deref().map(|due| published_on <= due)
-    }
-}
-
 /// The reasons a conflict of interest may be declared for.
 pub const RECUSAL_REASONS: [&str; 4] = ["近亲属", "曾任职", "经济往来", "其他"];
 

@@ -219,6 +219,7 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<bool, sqlx::Error> {
     }
 
     seed_plan_2023(&mut tx).await?;
+    let task_2022 = super::demo_2022::seed_plan(&mut tx).await?;
     seed_accounts(&mut tx).await?;
     seed_steps(&mut tx).await?;
     audit::append(
@@ -264,6 +265,9 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<bool, sqlx::Error> {
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+
+    // A finished 2022 task, published, for the public portal.
+    super::demo_2022::draw_and_publish(db, task_2022).await?;
     Ok(true)
 }
 
@@ -355,7 +359,7 @@ pub const DEMO_DRAW_DATE: &str = "2023-03-10";
 /// The public entropy of the demo draw: twenty dice rolls.
 pub const DEMO_ENTROPY: &str = "3 1 4 1 5 6 2 6 5 3 5 2 6 1 4 3 2 3 5 4";
 
-fn demo_error(e: impl std::fmt::Debug) -> sqlx::Error {
+pub(super) fn demo_error(e: impl std::fmt::Debug) -> sqlx::Error {
     sqlx::Error::Protocol(format!("demo draw failed: {e:?}"))
 }
 

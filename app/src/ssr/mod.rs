@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod demo_2022;
 pub mod demo_scale;
 pub mod live;
 pub mod plan_sheet;

@@ -2,5 +2,4 @@
 
 pub mod deadlines_page;
 pub mod my_page;
-pub mod public_results_page;
 pub mod results_page;

@@ -1,0 +1,210 @@
+//! 一公开 — the public disclosure portal under `/public`: server-rendered pages that need
+//! no sign-in and no WASM, open data under `/public/data`, and the draw page's verifier
+//! (the `verifier` crate's WASM, fetched only when its button is pressed).
+//!
+//! Everything shown comes from [`data`], which returns only published things; risk
+//! classes appear only as stratum counts and digests, never beside an enterprise.
+
+pub mod data;
+pub mod open_data;
+pub mod views;
+
+use crate::error::AppError;
+use crate::ssr::auth::CurrentUser;
+use crate::ssr::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use std::sync::OnceLock;
+
+/// How long browsers and proxies may reuse a portal page or data file (seconds).
+const PAGE_MAX_AGE: &str = "public, max-age=60";
+
+/// Results shown per search.
+pub const SEARCH_LIMIT: i64 = 50;
+
+/// The portal's routes (pages, open data, the public manifest download).
+pub fn router(site_root: &str) -> Router<AppState> {
+    verifier_url(site_root);
+    Router::new()
+        .route("/public", get(home))
+        .route("/public/plans", get(latest_plan))
+        .route("/public/plans/{year}", get(plan))
+        .route("/public/tasks/{id}/draw", get(draw))
+        .route("/public/tasks/{id}/results", get(task_results))
+        .route("/public/results", get(search))
+        .route("/public/enterprises/{code}", get(enterprise))
+        .route("/api/public/draws/{id}/manifest.json", get(manifest))
+        .merge(open_data::router())
+}
+
+/// The verifier's address with its content hash, so it can be cached for a year:
+/// `/pkg/verifier.wasm?v=<first 16 hex of its SHA-256>`.
+pub fn verifier_url(site_root: &str) -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        use sha2::{Digest, Sha256};
+        let path = format!("{site_root}/pkg/verifier.wasm");
+        match std::fs::read(&path) {
+            Ok(bytes) => format!("/pkg/verifier.wasm?v={}", &hex::encode(Sha256::digest(bytes))[..16]),
+            Err(e) => {
+                tracing::warn!("{path}: {e}; the draw page's verify button will not work (run scripts/build-verifier.sh)");
+                "/pkg/verifier.wasm".to_string()
+            }
+        }
+    })
+}
+
+/// An HTML page with the portal's cache policy.
+pub fn html(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static(PAGE_MAX_AGE)),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// An error as a portal page with its status.
+pub fn error_page(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status.is_server_error() {
+        tracing::error!("portal: {e}");
+    }
+    let mut resp = html(views::error_page(status.as_u16(), &e.to_string()));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+fn respond(result: Result<String, AppError>) -> Response {
+    match result {
+        Ok(body) => html(body),
+        Err(e) => error_page(e),
+    }
+}
+
+async fn home(State(state): State<AppState>) -> Response {
+    respond(
+        async {
+            let db = &state.db;
+            let plan = match data::plan_years(db).await?.first() {
+                Some(&year) => data::plan(db, year).await?,
+                None => None,
+            };
+            let upcoming = data::upcoming(db).await?;
+            let draws = data::recent_draws(db, 5).await?;
+            let results = data::recent_results(db, 5).await?;
+            Ok(views::home(plan.as_ref(), &upcoming, &draws, &results))
+        }
+        .await,
+    )
+}
+
+async fn latest_plan(State(state): State<AppState>) -> Response {
+    match data::plan_years(&state.db).await {
+        Ok(years) => match years.first() {
+            Some(y) => Redirect::to(&format!("/public/plans/{y}")).into_response(),
+            None => error_page(AppError::NotFound("尚无公开的抽查计划".into())),
+        },
+        Err(e) => error_page(e),
+    }
+}
+
+async fn plan(State(state): State<AppState>, Path(year): Path<i32>) -> Response {
+    respond(
+        async {
+            let plan = data::plan(&state.db, year)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("没有 {year} 年度的公开抽查计划")))?;
+            Ok(views::plan_page(&plan, &data::plan_years(&state.db).await?))
+        }
+        .await,
+    )
+}
+
+async fn draw(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    respond(
+        async {
+            let task = data::task(&state.db, id).await?;
+            let draw = data::draw(&state.db, id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("任务“{}”尚未冻结抽取名录", task.task_name)))?;
+            Ok(views::draw_page(&task, &draw, verifier_url(&state.leptos_options.site_root)))
+        }
+        .await,
+    )
+}
+
+async fn task_results(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    respond(
+        async {
+            let task = data::task(&state.db, id).await?;
+            if !matches!(
+                task.status,
+                crate::domain::plan::TaskStatus::Published | crate::domain::plan::TaskStatus::Closed
+            ) {
+                return Err(AppError::NotFound(format!("任务“{}”的抽查结果尚未公示", task.task_name)));
+            }
+            let results = data::task_results(&state.db, id).await?;
+            let cal = crate::ssr::db::results::calendar(&state.db).await?;
+            let due = crate::ssr::db::results::deadline(&cal, task.window.year, task.window.end_month);
+            Ok(views::task_results_page(&task, &results, due.as_deref()))
+        }
+        .await,
+    )
+}
+
+#[derive(serde::Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn search(State(state): State<AppState>, Query(query): Query<SearchQuery>) -> Response {
+    let q: String = query.q.chars().take(100).collect();
+    respond(
+        async {
+            let results = data::search_results(&state.db, &q, SEARCH_LIMIT).await?;
+            Ok(views::results_page(&q, &results, SEARCH_LIMIT as usize))
+        }
+        .await,
+    )
+}
+
+async fn enterprise(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    respond(
+        async {
+            let record = data::enterprise(&state.db, &code)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("代码为 {code} 的企业没有参与过已公开的抽取。")))?;
+            Ok(views::enterprise_page(&record))
+        }
+        .await,
+    )
+}
+
+/// The stored manifest as a file: anyone for a single-stratum draw, signed-in users
+/// otherwise (see [`data::manifest`]).
+async fn manifest(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Extension(user): Extension<CurrentUser>,
+) -> Response {
+    match data::manifest(&state.db, id, user.0.is_some()).await {
+        Ok(manifest) => (
+            [
+                (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"draw-{id}-manifest.json\"")),
+                (header::CACHE_CONTROL, "private, no-cache".to_string()),
+            ],
+            manifest,
+        )
+            .into_response(),
+        Err(e) => e.into_status_response(),
+    }
+}
