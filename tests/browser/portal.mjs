@@ -1,8 +1,9 @@
 // Browser test of the public portal on a phone-sized screen (360×740), signed out:
 // home → search by name → the enterprise's result → search by code → the draw page →
 // "复核本次抽取" runs the verifier WASM. No page loads a script file or the staff bundle.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { artifacts, assert, newPage, runTests } from './harness.mjs';
+import { artifacts, assert, newPage, paste, runTests } from './harness.mjs';
 
 const PHONE = { width: 360, height: 740 };
 
@@ -77,6 +78,26 @@ await runTests([
     assert(size > 0 && size <= 100 * 1024, `verifier.wasm is ${size} bytes brotli`);
     assert(headers['cache-control'].includes('immutable'), `cache: ${headers['cache-control']}`);
     console.log(`    verifier.wasm: ${size} bytes (brotli)`);
+    assert(page.errors.length === 0, `console errors:\n${page.errors.join('\n')}`);
+    await page.close();
+  }],
+
+  ['the verify tool checks a pasted manifest and a chosen public summary', async ({ browser, base }) => {
+    const page = await newPage(browser, PHONE);
+    await page.goto(base + '/public/verify');
+    const vector = readFileSync(path.join(import.meta.dirname, '../../spec/vectors/joint.json'), 'utf8');
+    await paste(page, '#json', vector);
+    await page.click('#verify');
+    await page.waitForSelector('[data-testid=verdict]');
+    assert((await page.textContent('[data-testid=verdict]')).startsWith('有效'), 'a spec vector verifies');
+    // A downloaded public summary, chosen as a file, is checked as a summary.
+    const summary = await (await page.request.get(base + '/public/data/tasks/4/draw.json')).body();
+    await page.fill('#json', '');
+    await page.setInputFiles('#file', { name: 'draw.json', mimeType: 'application/json', buffer: summary });
+    await page.click('#verify');
+    await page.waitForFunction(() => document.querySelector('[data-testid=verdict]')?.textContent.includes('项检查全部通过'), null, { polling: 100 });
+    assert((await page.textContent('#verify-out')).includes('pool: count'), 'summary checks listed');
+    await noSideways(page, 'verify tool');
     assert(page.errors.length === 0, `console errors:\n${page.errors.join('\n')}`);
     await page.close();
   }],

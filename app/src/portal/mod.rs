@@ -36,6 +36,7 @@ pub fn router(site_root: &str) -> Router<AppState> {
         .route("/public/tasks/{id}/results", get(task_results))
         .route("/public/results", get(search))
         .route("/public/enterprises/{code}", get(enterprise))
+        .route("/public/verify", get(verify))
         .route("/api/public/draws/{id}/manifest.json", get(manifest))
         .merge(open_data::router())
 }
@@ -186,6 +187,10 @@ async fn enterprise(State(state): State<AppState>, Path(code): Path<String>) -> 
         }
         .await,
     )
+}
+
+async fn verify(State(state): State<AppState>) -> Response {
+    html(views::verify_page(verifier_url(&state.leptos_options.site_root)))
 }
 
 /// The stored manifest as a file: anyone for a single-stratum draw, signed-in users

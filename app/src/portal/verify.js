@@ -1,5 +1,6 @@
-// The draw page's "复核本次抽取" button: loads the verifier WASM (DR1, ~90 KB brotli)
-// only when pressed, recomputes the draw from the public data and lists every check.
+// The verify button of the draw page and of /public/verify: loads the verifier WASM
+// (DR1, ~90 KB brotli) only when pressed, recomputes the draw from the public data (the
+// draw page's data-src) or from what was pasted or chosen, and lists every check.
 const button = document.getElementById('verify');
 const out = document.getElementById('verify-out');
 let verifier;
@@ -49,19 +50,31 @@ function show(report, ms) {
   out.append(list);
 }
 
+async function input() {
+  if (button.dataset.src) {
+    const r = await fetch(button.dataset.src);
+    if (!r.ok) throw new Error(`数据下载失败（${r.status}）`);
+    return r.text();
+  }
+  const file = document.getElementById('file').files[0];
+  const text = file ? await file.text() : document.getElementById('json').value;
+  if (!text.trim()) throw new Error('请粘贴或选择一个抽取清单或公开摘要（JSON）');
+  return text;
+}
+
+/** A whole manifest has the pool; a public summary has only the strata. */
+function modeOf(text) {
+  if (button.dataset.mode) return button.dataset.mode;
+  try { return 'pool' in JSON.parse(text) ? 'manifest' : 'summary'; } catch { return 'manifest'; }
+}
+
 button.addEventListener('click', async () => {
   button.disabled = true;
-  out.textContent = '正在下载数据并复核…';
+  out.textContent = '正在复核…';
   try {
-    const [exports, text] = await Promise.all([
-      load(),
-      fetch(button.dataset.src).then((r) => {
-        if (!r.ok) throw new Error(`数据下载失败（${r.status}）`);
-        return r.text();
-      }),
-    ]);
+    const [exports, text] = await Promise.all([load(), input()]);
     const started = performance.now();
-    const report = run(exports, button.dataset.mode === 'manifest' ? 'verify' : 'verify_public', text);
+    const report = run(exports, modeOf(text) === 'manifest' ? 'verify' : 'verify_public', text);
     show(report, performance.now() - started);
   } catch (e) {
     out.textContent = `复核未能完成：${e.message}`;

@@ -35,7 +35,7 @@ pub fn page(title: &str, body: impl IntoView + 'static) -> String {
                         <a href="/public">"首页"</a>
                         <a href="/public/plans">"年度计划"</a>
                         <a href="/public/results">"结果查询"</a>
-                        <a href="/verify">"验证工具"</a>
+                        <a href="/public/verify">"复核工具"</a>
                     </nav>
                 </header>
                 <main id="main">{body}</main>
@@ -448,7 +448,7 @@ pub fn draw_page(task: &TaskRow, d: &DrawView, verifier_url: &str) -> String {
                         <a href=format!("/public/data/tasks/{id}/draw.csv")>"抽中企业（CSV）"</a></li>
                     <li><a href=format!("/public/data/tasks/{id}/pool.csv")>"抽取名录（CSV，不含风险分类）"</a>" · "
                         <a href=format!("/public/data/tasks/{id}/pool.json")>"JSON"</a></li>
-                    <li><a href="/verify">"离线复核方法与脚本"</a></li>
+                    <li><a href="/public/verify">"复核工具（粘贴或上传 JSON）"</a></li>
                 </ul>
                 <script type="module">{VERIFY_JS}</script>
             }
@@ -531,6 +531,26 @@ pub fn enterprise_page(e: &EnterpriseRecord) -> String {
             <ul class="plain">{draws}</ul>
             <h2>"检查结果"</h2>
             {results}
+        },
+    )
+}
+
+/// The verify tool: paste or choose a manifest or a public summary, verify it here.
+pub fn verify_page(verifier_url: &str) -> String {
+    page(
+        "复核工具",
+        view! {
+            <h1>"复核一次抽取"</h1>
+            <p>"粘贴或选择一份抽取清单（manifest.json，纪检监督人员可下载）或公开摘要（各抽取公示页的 draw.json），
+                本浏览器按公开的 DR1 协议重新计算并逐项比对，数据不会上传。"</p>
+            <label for="json">"抽取清单或公开摘要（JSON）"</label>
+            <textarea id="json" rows="6" spellcheck="false"></textarea>
+            <p><label for="file">"或选择文件："</label><input id="file" type="file" accept=".json,application/json"/></p>
+            <button type="button" id="verify" data-wasm=verifier_url.to_string()>"复核"</button>
+            <div id="verify-out" aria-live="polite"></div>
+            <p class="meta">"不用浏览器也可以复核：仓库 docs/verify.md 附有一个不足 80 行的 Python 脚本（只用标准库），以及命令 "
+                <code>"shuangsui verify 文件"</code>"。"</p>
+            <script type="module">{VERIFY_JS}</script>
         },
     )
 }
