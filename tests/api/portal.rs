@@ -14,7 +14,8 @@ const DRAFT_TASK: &str = "草稿中的抽查任务不应公开";
 /// `/api/public…`), with status and body.
 async fn crawl(app: &TestApp) -> BTreeMap<String, (u16, String, String)> {
     let mut seen = BTreeMap::new();
-    let mut queue = VecDeque::from(["/public".to_string()]);
+    // The live pages of drawn tasks too (the room's QR opens them).
+    let mut queue = VecDeque::from(["/public".to_string(), "/live/1".to_string(), "/live/4".to_string()]);
     while let Some(path) = queue.pop_front() {
         if seen.contains_key(&path) {
             continue;
@@ -27,9 +28,8 @@ async fn crawl(app: &TestApp) -> BTreeMap<String, (u16, String, String)> {
         if kind.starts_with("text/html") {
             for link in body.split("href=\"").skip(1).filter_map(|s| s.split('"').next()) {
                 let link = link.replace("&amp;", "&");
-                if (link.starts_with("/public") || link.starts_with("/api/public"))
-                    && !seen.contains_key(&link)
-                {
+                let portal = ["/public", "/api/public", "/live/"].iter().any(|p| link.starts_with(p));
+                if portal && !seen.contains_key(&link) {
                     queue.push_back(link);
                 }
             }
@@ -96,7 +96,15 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
     let task2: String =
         sqlx::query_scalar("SELECT task_name FROM tasks WHERE id = 2").fetch_one(&app.db).await.unwrap();
 
-    let pages = crawl(&app).await;
+    let mut pages = crawl(&app).await;
+    // The first event of a drawn task's live stream, as a phone that is not signed in gets it.
+    let mut stream = app.client.get(format!("{}/api/public/tasks/1/live", app.base)).send().await.unwrap();
+    let mut first = String::new();
+    while !first.contains("\n\n") {
+        first.push_str(&String::from_utf8_lossy(&stream.chunk().await.unwrap().expect("an event")));
+    }
+    assert!(first.contains("event: state"), "{first}");
+    pages.insert("/api/public/tasks/1/live".into(), (200, "text/event-stream".into(), first));
     let ok: Vec<&String> = pages.iter().filter(|(_, (s, _, _))| *s == 200).map(|(p, _)| p).collect();
     assert!(ok.len() >= 20, "the crawl reached {} addresses: {:?}", ok.len(), pages.keys());
     for (path, (status, _, _)) in &pages {

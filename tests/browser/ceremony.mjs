@@ -28,8 +28,8 @@ await runTests([
 
     // An observer opens the public live page on a phone, without signing in.
     const phone = await newPage(browser, { width: 360, height: 740 });
+    // A plain server-rendered page (no WASM) that follows the stream.
     await phone.goto(base + '/live/3');
-    await hydrated(phone);
     await phone.waitForSelector('[data-testid=live-connected][data-on=true]');
 
     await room.goto(base + '/tasks/3/ceremony');

@@ -47,12 +47,3 @@ pub async fn ceremony_entropy(task_id: i64, text: String) -> Result<LiveState, A
     let (db, hub) = (crate::ssr::db()?, crate::ssr::hub()?);
     crate::ssr::db::ceremony::type_entropy(&db, &hub, task_id, &text, &user).await
 }
-
-/// The public state of a task's ceremony (no sign-in).
-#[server(prefix = "/api", endpoint = "live")]
-pub async fn get_live(task_id: i64) -> Result<LiveState, AppError> {
-    let db = crate::ssr::db()?;
-    crate::ssr::db::ceremony::live_state(&db, task_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("该任务尚未冻结名单，没有抽取现场".into()))
-}

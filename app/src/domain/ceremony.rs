@@ -90,6 +90,17 @@ impl LiveState {
     pub fn drawn(&self) -> bool {
         self.seed.is_some()
     }
+
+    /// What anyone may follow: the same state without the inspectors' names (teams and
+    /// recusals are for signed-in users; the public portal names no inspector).
+    pub fn public(mut self) -> Self {
+        for e in &mut self.selected {
+            e.team.clear();
+            e.skipped.clear();
+            e.replaced.clear();
+        }
+        self
+    }
 }
 
 /// What the ceremony screen needs beyond the live state.

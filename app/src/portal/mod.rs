@@ -37,6 +37,7 @@ pub fn router(site_root: &str) -> Router<AppState> {
         .route("/public/results", get(search))
         .route("/public/enterprises/{code}", get(enterprise))
         .route("/public/verify", get(verify))
+        .route("/live/{task_id}", get(live))
         .route("/api/public/draws/{id}/manifest.json", get(manifest))
         .merge(open_data::router())
 }
@@ -184,6 +185,18 @@ async fn enterprise(State(state): State<AppState>, Path(code): Path<String>) -> 
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("代码为 {code} 的企业没有参与过已公开的抽取。")))?;
             Ok(views::enterprise_page(&record))
+        }
+        .await,
+    )
+}
+
+async fn live(State(state): State<AppState>, Path(task_id): Path<i64>) -> Response {
+    respond(
+        async {
+            let s = crate::ssr::db::ceremony::live_state(&state.db, task_id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("该任务尚未冻结名录，没有抽取现场".into()))?;
+            Ok(views::live_page(&s.public()))
         }
         .await,
     )

@@ -31,8 +31,13 @@ impl Hub {
 }
 
 /// `GET /api/public/tasks/{id}/live`: the task's ceremony as server-sent events, each
-/// `event: state` with the [`LiveState`] as JSON.
-pub async fn events(State(state): State<super::AppState>, Path(task_id): Path<i64>) -> Response {
+/// `event: state` with the [`LiveState`] as JSON; without inspectors' names unless the
+/// follower is signed in.
+pub async fn events(
+    State(state): State<super::AppState>,
+    Path(task_id): Path<i64>,
+    axum::Extension(user): axum::Extension<super::auth::CurrentUser>,
+) -> Response {
     let first = match super::db::ceremony::live_state(&state.db, task_id).await {
         Ok(Some(s)) => s,
         Ok(None) => {
@@ -41,7 +46,7 @@ pub async fn events(State(state): State<super::AppState>, Path(task_id): Path<i6
         Err(e) => return e.into_status_response(),
     };
     let rx = state.live.0.subscribe();
-    Sse::new(stream_of(first, rx, task_id))
+    Sse::new(stream_of(first, rx, task_id, user.0.is_some()))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }
@@ -50,14 +55,16 @@ fn stream_of(
     first: LiveState,
     rx: broadcast::Receiver<LiveState>,
     task_id: i64,
+    signed_in: bool,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
+    let event = move |s: LiveState| event(&if signed_in { s } else { s.public() });
     stream::unfold((Some(first), rx), move |(pending, mut rx)| async move {
         if let Some(s) = pending {
-            return Some((Ok(event(&s)), (None, rx)));
+            return Some((Ok(event(s)), (None, rx)));
         }
         loop {
             match rx.recv().await {
-                Ok(s) if s.task_id == task_id => return Some((Ok(event(&s)), (None, rx))),
+                Ok(s) if s.task_id == task_id => return Some((Ok(event(s)), (None, rx))),
                 Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return None,
             }

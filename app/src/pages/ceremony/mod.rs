@@ -1,5 +1,4 @@
 //! 抽取现场: the projector screen, the observers' live page and the printable record.
 
 pub mod ceremony_page;
-pub mod live_page;
 pub mod record_page;
