@@ -89,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/public/tasks/{id}/live", get(app::ssr::live::events))
         .route("/registry/export/{file}", get(registry_export))
         .leptos_routes(&state, routes, move || shell(options.clone()))
+        .layer(axum::middleware::from_fn(app::portal::front_door))
         // Sessions and the cross-site check for everything but the static assets.
         .layer(axum::middleware::from_fn_with_state(state.db.clone(), app::ssr::auth::session_layer))
         .layer(axum::middleware::from_fn(error_status))

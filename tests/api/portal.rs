@@ -177,6 +177,12 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
     let manifest_url = format!("{}/api/public/draws/2/manifest.json", app.base);
     assert_eq!(app.client.get(&manifest_url).send().await.unwrap().status(), 401);
 
+    // The front door sends the public to the portal, staff to their plan.
+    let door = app.client.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!((door.status().as_u16(), door.headers()["location"].to_str().unwrap()), (303, "/public"));
+    let staff = app.sign_in("jingban").await;
+    assert_eq!(app.page(&staff, "/").await.0, 200);
+
     // Not public: unpublished results, unfiled tasks, unknown enterprises.
     for path in [
         "/public/tasks/1/results",

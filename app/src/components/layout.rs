@@ -14,12 +14,12 @@ pub fn Header() -> impl IntoView {
         <a class="skip" href="#main">{labels::SKIP_TO_CONTENT}</a>
         <header class="site-header">
             <a class="brand" href="/">"双随"<span class="brand-sub">"双随机、一公开"</span></a>
-            <Suspense fallback=|| view! { <nav aria-label="主导航"><a href="/verify">{labels::NAV_VERIFY}</a></nav> }>
+            <Suspense fallback=|| view! { <nav aria-label="主导航"><a href="/public">"公示平台"</a><a href="/verify">{labels::NAV_VERIFY}</a></nav> }>
                 {move || Suspend::new(async move {
                     let user = user.await.ok().flatten();
                     let role = user.as_ref().map(|u| u.role);
                     let links: Vec<(&str, &str)> = match role {
-                        None => vec![("/verify", labels::NAV_VERIFY)],
+                        None => vec![("/public", "公示平台"), ("/verify", labels::NAV_VERIFY)],
                         Some(r) => {
                             let mut l = vec![("/", labels::NAV_PLAN), ("/calendar", labels::NAV_CALENDAR), ("/deadlines", "公示期限")];
                             l.push(("/registry/enterprises", "检查对象"));
@@ -37,6 +37,7 @@ pub fn Header() -> impl IntoView {
                                 l.push(("/admin/calendar", "工作日历"));
                             }
                             l.push(("/verify", labels::NAV_VERIFY));
+                            l.push(("/public", "公示平台"));
                             l
                         }
                     };

@@ -206,6 +206,16 @@ async fn verify(State(state): State<AppState>) -> Response {
     html(views::verify_page(verifier_url(&state.leptos_options.site_root)))
 }
 
+/// The site's front door: the staff's plan page for a signed-in user, the public portal
+/// for anyone else (instead of a sign-in prompt). Runs inside the session layer.
+pub async fn front_door(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let anonymous = req.extensions().get::<CurrentUser>().is_none_or(|u| u.0.is_none());
+    if req.uri().path() == "/" && req.method() == axum::http::Method::GET && anonymous {
+        return Redirect::to("/public").into_response();
+    }
+    next.run(req).await
+}
+
 /// The stored manifest as a file: anyone for a single-stratum draw, signed-in users
 /// otherwise (see [`data::manifest`]).
 async fn manifest(
