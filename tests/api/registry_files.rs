@@ -204,3 +204,43 @@ async fn export_then_import_gives_the_same_registry() {
     }
     assert_eq!(count(&source, "SELECT count(*) FROM enterprises").await, 1148);
 }
+
+#[tokio::test]
+async fn imported_names_are_found_by_the_name_index() {
+    let dir = TempDir::new("reg-names");
+    let db_url = url(&dir, "names.db");
+    let apply = |rows: Vec<Vec<String>>, file: &str| {
+        let path = dir.join(file);
+        std::fs::write(&path, write_csv(&ENTERPRISE_COLUMNS, rows)).unwrap();
+        run(&["import", "enterprises", path.to_str().unwrap(), "--apply", "--db", &db_url])
+    };
+    let found = |text: &'static str| {
+        let db_url = db_url.clone();
+        async move {
+            let db = app::ssr::db::connect(&db_url).await.unwrap();
+            let q = app::domain::registry::EnterpriseQuery { q: text.into(), page: 1, ..Default::default() };
+            let (rows, total, _) =
+                app::ssr::db::enterprises::page(&mut *db.acquire().await.unwrap(), &q).await.unwrap();
+            db.close().await;
+            assert_eq!(rows.len() as i64, total);
+            rows.into_iter().map(|r| r.record.name).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(apply(good_rows(), "first.csv").0, 0);
+    // Three or more characters go through the trigram index, written after the rows.
+    assert_eq!(found("乙拍卖").await, ["邯郸市乙拍卖有限公司"]);
+    // A renamed enterprise is found by its new name only; a new one by its name.
+    let mut rows = good_rows();
+    rows[1][1] = "邯郸市戊拍卖有限公司".into();
+    let mut fourth = rows[2].clone();
+    fourth[0] = code(4);
+    fourth[1] = "邯郸市己二手车销售有限公司".into();
+    rows.push(fourth);
+    let (status, out, err) = apply(rows, "second.csv");
+    assert_eq!(status, 0, "{out}{err}");
+    assert!(out.contains("新增 1 条，更新 1 条"), "{out}");
+    assert!(found("乙拍卖").await.is_empty());
+    assert_eq!(found("戊拍卖").await, ["邯郸市戊拍卖有限公司"]);
+    assert_eq!(found("己二手车").await, ["邯郸市己二手车销售有限公司"]);
+    assert_eq!(count(&db_url, "SELECT count(*) FROM enterprise_names_deferred").await, 0);
+}

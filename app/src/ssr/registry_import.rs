@@ -108,11 +108,16 @@ pub async fn import(
     let file_rows = read_rows(bytes, kind.columns())?;
     let mut conn = db.acquire().await?;
     // A large import touches index pages all over a big database; a 128 MB page cache (the
-    // default is 2 MB) keeps them in memory instead of spilling and re-reading them. It is
-    // given back below, before the connection returns to the pool.
+    // default is 2 MB) keeps them in memory instead of spilling and re-reading them. Each
+    // multi-row INSERT also keeps the original of every page it changes (its statement
+    // journal), which SQLite would otherwise write to a temporary file: in memory that is
+    // a copy instead of a write. Both are given back below, before the connection returns
+    // to the pool; `temp_store` counts only when set before the transaction begins.
     sqlx::query(&format!("PRAGMA cache_size = {IMPORT_CACHE_KIB}")).execute(&mut *conn).await?;
+    sqlx::query("PRAGMA temp_store = MEMORY").execute(&mut *conn).await?;
     let outcome = import_on(&mut conn, kind, bytes, file_rows, apply, actor).await;
     sqlx::query("PRAGMA cache_size = -2000").execute(&mut *conn).await?;
+    sqlx::query("PRAGMA temp_store = DEFAULT").execute(&mut *conn).await?;
     let outcome = outcome?;
     // Fresh statistics after a large change keep the registry's query plans right.
     if outcome.report.applied && outcome.report.added + outcome.report.updated > 10_000 {
