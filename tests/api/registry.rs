@@ -264,8 +264,19 @@ async fn the_web_import_is_a_dry_run_until_applied() {
     let app = spawn_app().await;
     let cookie = app.sign_in("jingban").await;
     let csv = "执法证号,姓名,所属部门,有效期起,有效期止,联系电话,状态\n130400239001,新人甲,执法支队,2024-01-01,2028-12-31,,在用\n130400239002,新人乙,市场监督管理局,2024/1/1,2028/12/31,,\n";
-    let body = |apply: bool| json!({ "kind": "inspectors", "file": csv.as_bytes(), "apply": apply });
-    let resp = app.post_json(Some(&cookie), "registry/import", body(false)).await;
+    let import = |cookie: String, kind: &'static str, file: Vec<u8>, apply: bool| {
+        let app = &app;
+        async move {
+            let apply = if apply { "true" } else { "false" };
+            let fields = [
+                ("kind", None, kind.as_bytes()),
+                ("apply", None, apply.as_bytes()),
+                ("file", Some("表.csv"), &file[..]),
+            ];
+            app.post_multipart(Some(&cookie), "registry/import", &fields).await
+        }
+    };
+    let resp = import(cookie.clone(), "inspectors", csv.into(), false).await;
     assert_eq!(resp.status(), 200);
     let dry: Value = resp.json().await.unwrap();
     assert_eq!((dry["report"]["added"].as_u64(), dry["report"]["applied"].as_bool()), (Some(2), Some(false)));
@@ -273,12 +284,25 @@ async fn the_web_import_is_a_dry_run_until_applied() {
         sqlx::query_scalar::<_, i64>("SELECT count(*) FROM inspectors").fetch_one(&app.db).await.unwrap()
     };
     assert_eq!(count().await, 40);
-    let resp = app.post_json(Some(&cookie), "registry/import", body(true)).await;
+    let resp = import(cookie.clone(), "inspectors", csv.into(), true).await;
     let done: Value = resp.json().await.unwrap();
     assert_eq!(done["report"]["applied"], true);
     assert_eq!(count().await, 42);
     let zhifa = app.sign_in("zhifa").await;
-    assert_eq!(app.post_json(Some(&zhifa), "registry/import", body(true)).await.status(), 403);
+    assert_eq!(import(zhifa, "inspectors", csv.into(), true).await.status(), 403);
+
+    // A file over the old 10 MB cap is read (here to find it has no header row) ...
+    let mut big = "名称\r\n".as_bytes().to_vec();
+    big.resize(12 << 20, b'x');
+    let resp = import(cookie.clone(), "enterprises", big, false).await;
+    assert_eq!(resp.status(), 400);
+    assert!(resp.text().await.unwrap().contains("找不到表头行"));
+    // ... and one over the web import's limit is refused, naming the limit.
+    let resp = import(cookie.clone(), "enterprises", vec![b'x'; 65 << 20], false).await;
+    assert_eq!(resp.status(), 400);
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("文件过大（65.0 MB），网页导入最多接受 64 MB"), "{body}");
+    assert_eq!(count().await, 42);
 }
 
 #[tokio::test]

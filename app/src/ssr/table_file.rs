@@ -31,12 +31,9 @@ impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => write!(f, "文件是空的（0 字节）。"),
-            Self::TooLarge { bytes, max } => write!(
-                f,
-                "文件过大（{:.1} MB），此处最多接受 {} MB；更大的文件请用命令行 shuangsui import 导入。",
-                *bytes as f64 / 1_048_576.0,
-                max / 1_048_576
-            ),
+            Self::TooLarge { bytes, max } => {
+                write!(f, "{}", crate::domain::registry::too_large_message(*bytes, *max))
+            }
             Self::OldXls => write!(
                 f,
                 "这是旧版 Excel（.xls）文件；请在 Excel 或 WPS 中“另存为”.xlsx 或 .csv 后重新导入。"
