@@ -259,6 +259,82 @@ async fn an_inspector_declares_own_conflicts_only_and_clerks_withdraw_them() {
     assert!(withdrawn.is_some(), "kept on record, withdrawn");
 }
 
+/// The ids of the conflicts a conflicts page offers to withdraw.
+fn withdraw_buttons(html: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = html
+        .split("data-conflict=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+#[tokio::test]
+async fn an_inspector_withdraws_and_is_offered_to_withdraw_only_own_conflicts() {
+    let app = spawn_app().await;
+    let zhifa = app.sign_in("zhifa").await;
+    let own: i64 = sqlx::query_scalar("SELECT inspector_id FROM users WHERE username = 'zhifa'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let code: String = sqlx::query_scalar("SELECT credit_code FROM enterprises WHERE id = 301")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let resp = app
+        .post_form(
+            Some(&zhifa),
+            "registry/declare_conflict",
+            &[("inspector_id", &own.to_string()), ("credit_code", &code), ("reason", "近亲属"), ("note", "")],
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let mine: i64 = resp.json().await.unwrap();
+    let open = |sql: &'static str| {
+        let db = app.db.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).bind(own).fetch_all(&db).await.unwrap() }
+    };
+    let others =
+        open("SELECT id FROM conflicts WHERE inspector_id <> ? AND withdrawn_at IS NULL ORDER BY id").await;
+    assert!(!others.is_empty(), "the demo declares conflicts of other inspectors");
+
+    let own_open =
+        open("SELECT id FROM conflicts WHERE inspector_id = ? AND withdrawn_at IS NULL ORDER BY id").await;
+    assert!(own_open.contains(&mine));
+
+    // The page offers the inspector their own declarations only; a clerk, every open one.
+    let (status, html) = app.page(&zhifa, "/registry/conflicts").await;
+    assert_eq!(status, 200);
+    assert_eq!(withdraw_buttons(&html), own_open);
+    for id in &others {
+        assert!(html.contains(&format!("<td>{id}</td>")), "conflict {id} is listed");
+    }
+    let clerk = app.sign_in("jingban").await;
+    let (_, html) = app.page(&clerk, "/registry/conflicts").await;
+    let every =
+        open("SELECT id FROM conflicts WHERE ? IS NOT NULL AND withdrawn_at IS NULL ORDER BY id").await;
+    assert_eq!(withdraw_buttons(&html), every);
+
+    // The server refuses what the page does not offer.
+    let withdraw = |id: i64| {
+        let zhifa = zhifa.clone();
+        let app = &app;
+        async move {
+            app.post_form(Some(&zhifa), "registry/withdraw_conflict", &[("id", &id.to_string())])
+                .await
+                .status()
+        }
+    };
+    assert_eq!(withdraw(others[0]).await, 403);
+    assert_eq!(withdraw(mine).await, 200);
+    assert_eq!(
+        open("SELECT id FROM conflicts WHERE inspector_id <> ? AND withdrawn_at IS NULL ORDER BY id").await,
+        others
+    );
+}
+
 #[tokio::test]
 async fn the_web_import_is_a_dry_run_until_applied() {
     let app = spawn_app().await;
