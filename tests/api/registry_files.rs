@@ -220,7 +220,7 @@ async fn imported_names_are_found_by_the_name_index() {
             let db = app::ssr::db::connect(&db_url).await.unwrap();
             let q = app::domain::registry::EnterpriseQuery { q: text.into(), page: 1, ..Default::default() };
             let (rows, total, _) =
-                app::ssr::db::enterprises::page(&mut *db.acquire().await.unwrap(), &q).await.unwrap();
+                app::ssr::db::enterprises::page(&mut db.acquire().await.unwrap(), &q).await.unwrap();
             db.close().await;
             assert_eq!(rows.len() as i64, total);
             rows.into_iter().map(|r| r.record.name).collect::<Vec<_>>()
