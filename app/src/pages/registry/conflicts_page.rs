@@ -62,6 +62,20 @@ pub fn ConflictTable(conflicts: Vec<Conflict>, withdraw: Option<Withdraw>) -> im
     .into_any()
 }
 
+/// The 回避申报 section of an enterprise's or an inspector's page (withdrawn on the
+/// conflicts page).
+#[component]
+pub fn DeclaredConflicts(conflicts: Vec<Conflict>) -> impl IntoView {
+    view! {
+        <h2>"回避申报"</h2>
+        {if conflicts.is_empty() {
+            view! { <p class="empty">"无。"</p> }.into_any()
+        } else {
+            view! { <ConflictTable conflicts withdraw=None/> }.into_any()
+        }}
+    }
+}
+
 /// The conflicts page.
 #[component]
 pub fn ConflictsPage() -> impl IntoView {

@@ -2,6 +2,7 @@
 //! dry run first that lists every rejected row by row and column, then apply all or nothing.
 
 use crate::components::confirm;
+use crate::components::row_errors::RowErrors;
 use crate::domain::registry::{too_large_message, RegistryImportReport, RegistryKind, WEB_IMPORT_MAX_BYTES};
 use crate::error::AppError;
 use leptos::html::Input;
@@ -126,13 +127,6 @@ fn Report(r: RegistryImportReport) -> impl IntoView {
     let class = if report.rejected.is_empty() { "verdict good" } else { "verdict bad" };
     view! {
         <p class=class data-testid="import-summary">{summary}</p>
-        {(!report.rejected.is_empty()).then(|| view! {
-            <table class="compact" data-testid="import-errors">
-                <thead><tr><th>"行"</th><th>"列"</th><th>"问题"</th></tr></thead>
-                <tbody>
-                    {report.rejected.into_iter().map(|e| view! { <tr><td>{e.row}</td><td>{e.column}</td><td>{e.message}</td></tr> }).collect_view()}
-                </tbody>
-            </table>
-        })}
+        {(!report.rejected.is_empty()).then(|| view! { <RowErrors errors=report.rejected/> })}
     }
 }
