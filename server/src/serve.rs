@@ -111,8 +111,16 @@ async fn versioned_assets(req: axum::extract::Request, next: axum::middleware::N
     resp
 }
 
-/// The annual plan as the founding document's table, as an .xlsx download.
-async fn plan_export(State(state): State<AppState>, Path(year): Path<i32>) -> Response {
+/// The annual plan as the founding document's table, as an .xlsx download; for signed-in
+/// staff only (it is the template of the plan import).
+async fn plan_export(
+    State(state): State<AppState>,
+    Path(year): Path<i32>,
+    axum::Extension(user): axum::Extension<app::ssr::auth::CurrentUser>,
+) -> Response {
+    if let Some(refused) = unless_signed_in(&user) {
+        return refused;
+    }
     let plan = match app::ssr::db::plans::plan_of_year(&state.db, year).await {
         Ok(Some(plan)) => plan,
         Ok(None) => return (StatusCode::NOT_FOUND, format!("没有 {year} 年度的抽查计划")).into_response(),
@@ -144,8 +152,8 @@ async fn registry_export(
 ) -> Response {
     use app::domain::registry::RegistryKind;
     use app::ssr::registry_import::{export, FileFormat};
-    if user.0.is_none() {
-        return (StatusCode::UNAUTHORIZED, "请先登录").into_response();
+    if let Some(refused) = unless_signed_in(&user) {
+        return refused;
     }
     let (name, _) = file.rsplit_once('.').unwrap_or((&file, ""));
     let (Some(kind), Some(format)) = (RegistryKind::parse(name), FileFormat::from_name(&file)) else {
@@ -163,6 +171,11 @@ async fn registry_export(
             .into_response(),
         Err(e) => e.into_status_response(),
     }
+}
+
+/// For a staff-only download: the 401 answer when nobody is signed in.
+fn unless_signed_in(user: &app::ssr::auth::CurrentUser) -> Option<Response> {
+    user.0.is_none().then(|| (StatusCode::UNAUTHORIZED, "请先登录").into_response())
 }
 
 /// Server functions answer every error with 500; this gives an [`app::error::AppError`]

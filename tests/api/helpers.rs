@@ -113,6 +113,36 @@ impl TestApp {
             .unwrap()
     }
 
+    /// POSTs a multipart form, as a browser sends a chosen file, to server function
+    /// `endpoint` as `cookie`; `fields` are (name, file name for a file, content).
+    pub async fn post_multipart(
+        &self,
+        cookie: Option<&str>,
+        endpoint: &str,
+        fields: &[(&str, Option<&str>, &[u8])],
+    ) -> reqwest::Response {
+        const BOUNDARY: &str = "shuangsui-test-7d3f2a";
+        let mut body = Vec::new();
+        for (name, file_name, content) in fields {
+            body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"").bytes());
+            if let Some(file_name) = file_name {
+                body.extend(
+                    format!("; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream").bytes(),
+                );
+            }
+            body.extend(b"\r\n\r\n");
+            body.extend(*content);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{BOUNDARY}--\r\n").bytes());
+        self.request(cookie, endpoint)
+            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     fn request(&self, cookie: Option<&str>, endpoint: &str) -> reqwest::RequestBuilder {
         let mut r = self.client.post(format!("{}/api/{endpoint}", self.base)).header("origin", &self.base);
         if let Some(c) = cookie {

@@ -203,8 +203,20 @@ async fn enterprises_are_created_checked_edited_and_deactivated_never_deleted() 
     assert_eq!(resp.json::<Value>().await.unwrap()["total"], 1);
 }
 
+/// The ids of the conflicts a conflicts page offers to withdraw.
+fn withdraw_buttons(html: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = html
+        .split("data-conflict=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 #[tokio::test]
-async fn an_inspector_declares_own_conflicts_only_and_clerks_withdraw_them() {
+async fn an_inspector_declares_and_withdraws_own_conflicts_only_and_clerks_any() {
     let app = spawn_app().await;
     let zhifa = app.sign_in("zhifa").await;
     let own: i64 = sqlx::query_scalar("SELECT inspector_id FROM users WHERE username = 'zhifa'")
@@ -242,21 +254,58 @@ async fn an_inspector_declares_own_conflicts_only_and_clerks_withdraw_them() {
     assert_eq!(declare(own, "朋友").await.status(), 400);
     let resp = declare(own, "曾任职").await;
     assert_eq!(resp.status(), 200);
-    let id: i64 = resp.json().await.unwrap();
+    let mine: i64 = resp.json().await.unwrap();
     assert_eq!(declare(own, "其他").await.status(), 409, "one open declaration per pair");
 
+    let open = |sql: &'static str| {
+        let db = app.db.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).bind(own).fetch_all(&db).await.unwrap() }
+    };
+    let own_open =
+        open("SELECT id FROM conflicts WHERE inspector_id = ? AND withdrawn_at IS NULL ORDER BY id").await;
+    let others =
+        open("SELECT id FROM conflicts WHERE inspector_id <> ? AND withdrawn_at IS NULL ORDER BY id").await;
+    assert!(own_open.contains(&mine));
+    assert!(!others.is_empty(), "the demo declares conflicts of other inspectors");
+
+    // The page offers the inspector their own declarations only; a clerk, every open one.
+    let (status, html) = app.page(&zhifa, "/registry/conflicts").await;
+    assert_eq!(status, 200);
+    assert_eq!(withdraw_buttons(&html), own_open);
+    for id in &others {
+        assert!(html.contains(&format!("<td>{id}</td>")), "conflict {id} is listed");
+    }
     let clerk = app.sign_in("jingban").await;
-    let resp = app.post_form(Some(&clerk), "registry/conflicts", &[("include_withdrawn", "false")]).await;
-    let list: Value = resp.json().await.unwrap();
-    assert!(list["conflicts"].as_array().unwrap().iter().any(|c| c["id"] == id));
-    let resp = app.post_form(Some(&clerk), "registry/withdraw_conflict", &[("id", &id.to_string())]).await;
-    assert_eq!(resp.status(), 200);
-    let withdrawn: Option<String> = sqlx::query_scalar("SELECT withdrawn_at FROM conflicts WHERE id = ?")
-        .bind(id)
+    let (_, html) = app.page(&clerk, "/registry/conflicts").await;
+    let mut every = [own_open, others.clone()].concat();
+    every.sort_unstable();
+    assert_eq!(withdraw_buttons(&html), every);
+
+    // The server refuses what the page does not offer, and takes what it does.
+    let withdraw = |cookie: &str, id: i64| {
+        let cookie = cookie.to_owned();
+        let app = &app;
+        async move {
+            app.post_form(Some(&cookie), "registry/withdraw_conflict", &[("id", &id.to_string())])
+                .await
+                .status()
+        }
+    };
+    assert_eq!(withdraw(&zhifa, others[0]).await, 403);
+    assert_eq!(withdraw(&zhifa, mine).await, 200);
+    assert_eq!(withdraw(&clerk, others[0]).await, 200);
+    // Kept on record, withdrawn; the rest stay open.
+    let still_open =
+        open("SELECT id FROM conflicts WHERE ? IS NOT NULL AND withdrawn_at IS NULL ORDER BY id").await;
+    every.retain(|id| ![mine, others[0]].contains(id));
+    assert_eq!(still_open, every);
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM conflicts WHERE id IN (?, ?)")
+        .bind(mine)
+        .bind(others[0])
         .fetch_one(&app.db)
         .await
         .unwrap();
-    assert!(withdrawn.is_some(), "kept on record, withdrawn");
+    assert_eq!(kept, 2);
 }
 
 #[tokio::test]
@@ -264,8 +313,19 @@ async fn the_web_import_is_a_dry_run_until_applied() {
     let app = spawn_app().await;
     let cookie = app.sign_in("jingban").await;
     let csv = "执法证号,姓名,所属部门,有效期起,有效期止,联系电话,状态\n130400239001,新人甲,执法支队,2024-01-01,2028-12-31,,在用\n130400239002,新人乙,市场监督管理局,2024/1/1,2028/12/31,,\n";
-    let body = |apply: bool| json!({ "kind": "inspectors", "file": csv.as_bytes(), "apply": apply });
-    let resp = app.post_json(Some(&cookie), "registry/import", body(false)).await;
+    let import = |cookie: String, kind: &'static str, file: Vec<u8>, apply: bool| {
+        let app = &app;
+        async move {
+            let apply = if apply { "true" } else { "false" };
+            let fields = [
+                ("kind", None, kind.as_bytes()),
+                ("apply", None, apply.as_bytes()),
+                ("file", Some("表.csv"), &file[..]),
+            ];
+            app.post_multipart(Some(&cookie), "registry/import", &fields).await
+        }
+    };
+    let resp = import(cookie.clone(), "inspectors", csv.into(), false).await;
     assert_eq!(resp.status(), 200);
     let dry: Value = resp.json().await.unwrap();
     assert_eq!((dry["report"]["added"].as_u64(), dry["report"]["applied"].as_bool()), (Some(2), Some(false)));
@@ -273,12 +333,25 @@ async fn the_web_import_is_a_dry_run_until_applied() {
         sqlx::query_scalar::<_, i64>("SELECT count(*) FROM inspectors").fetch_one(&app.db).await.unwrap()
     };
     assert_eq!(count().await, 40);
-    let resp = app.post_json(Some(&cookie), "registry/import", body(true)).await;
+    let resp = import(cookie.clone(), "inspectors", csv.into(), true).await;
     let done: Value = resp.json().await.unwrap();
     assert_eq!(done["report"]["applied"], true);
     assert_eq!(count().await, 42);
     let zhifa = app.sign_in("zhifa").await;
-    assert_eq!(app.post_json(Some(&zhifa), "registry/import", body(true)).await.status(), 403);
+    assert_eq!(import(zhifa, "inspectors", csv.into(), true).await.status(), 403);
+
+    // A file over the old 10 MB cap is read (here to find it has no header row) ...
+    let mut big = "名称\r\n".as_bytes().to_vec();
+    big.resize(12 << 20, b'x');
+    let resp = import(cookie.clone(), "enterprises", big, false).await;
+    assert_eq!(resp.status(), 400);
+    assert!(resp.text().await.unwrap().contains("找不到表头行"));
+    // ... and one over the web import's limit is refused, naming the limit.
+    let resp = import(cookie.clone(), "enterprises", vec![b'x'; 65 << 20], false).await;
+    assert_eq!(resp.status(), 400);
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("文件过大（65.0 MB），网页导入最多接受 64 MB"), "{body}");
+    assert_eq!(count().await, 42);
 }
 
 #[tokio::test]
@@ -303,6 +376,12 @@ async fn the_filtered_table_exports_and_the_pages_render() {
         app.page(&cookie, "/registry/enterprises?q=%E6%BC%94%E7%A4%BA12%EF%BC%89&region=").await;
     assert_eq!(status, 200);
     assert!(html.contains("（演示12）"), "search result listed");
+    assert!(
+        html.contains("href=\"/registry/export/enterprises.csv?q=%E6%BC%94%E7%A4%BA12%EF%BC%89\""),
+        "exports what is shown"
+    );
+    let (_, html) = app.page(&cookie, "/registry/inspectors?department=scjgj").await;
+    assert!(html.contains("href=\"/registry/export/inspectors.xlsx?department=scjgj\""));
     let id: i64 = sqlx::query_scalar("SELECT id FROM enterprises WHERE name LIKE '%（演示12）'")
         .fetch_one(&app.db)
         .await

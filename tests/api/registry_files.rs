@@ -204,3 +204,85 @@ async fn export_then_import_gives_the_same_registry() {
     }
     assert_eq!(count(&source, "SELECT count(*) FROM enterprises").await, 1148);
 }
+
+#[tokio::test]
+async fn imported_names_are_found_by_the_name_index() {
+    let dir = TempDir::new("reg-names");
+    let db_url = url(&dir, "names.db");
+    let apply = |rows: Vec<Vec<String>>, file: &str| {
+        let path = dir.join(file);
+        std::fs::write(&path, write_csv(&ENTERPRISE_COLUMNS, rows)).unwrap();
+        run(&["import", "enterprises", path.to_str().unwrap(), "--apply", "--db", &db_url])
+    };
+    let found = |text: &'static str| {
+        let db_url = db_url.clone();
+        async move {
+            let db = app::ssr::db::connect(&db_url).await.unwrap();
+            let q = app::domain::registry::EnterpriseQuery { q: text.into(), page: 1, ..Default::default() };
+            let (rows, total, _) =
+                app::ssr::db::enterprises::page(&mut db.acquire().await.unwrap(), &q).await.unwrap();
+            db.close().await;
+            assert_eq!(rows.len() as i64, total);
+            rows.into_iter().map(|r| r.record.name).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(apply(good_rows(), "first.csv").0, 0);
+    // Three or more characters go through the trigram index, written after the rows.
+    assert_eq!(found("乙拍卖").await, ["邯郸市乙拍卖有限公司"]);
+    // A renamed enterprise is found by its new name only; a new one by its name.
+    let mut rows = good_rows();
+    rows[1][1] = "邯郸市戊拍卖有限公司".into();
+    let mut fourth = rows[2].clone();
+    fourth[0] = code(4);
+    fourth[1] = "邯郸市己二手车销售有限公司".into();
+    rows.push(fourth);
+    let (status, out, err) = apply(rows, "second.csv");
+    assert_eq!(status, 0, "{out}{err}");
+    assert!(out.contains("新增 1 条，更新 1 条"), "{out}");
+    assert!(found("乙拍卖").await.is_empty());
+    assert_eq!(found("戊拍卖").await, ["邯郸市戊拍卖有限公司"]);
+    assert_eq!(found("己二手车").await, ["邯郸市己二手车销售有限公司"]);
+    assert_eq!(count(&db_url, "SELECT count(*) FROM enterprise_names_deferred").await, 0);
+}
+
+#[tokio::test]
+async fn formula_like_cells_are_exported_guarded_and_import_back_unchanged() {
+    let dir = TempDir::new("reg-formula");
+    let name = "=HYPERLINK(\"http://example.com\",\"点此查看\")";
+    let mut rows = good_rows();
+    rows[0][1] = name.into();
+    rows[1][11] = "@某路 2 号".into();
+    rows[2][11] = "-3 号楼".into();
+    // A clerk's own file, written without any guard.
+    let mut plain = ENTERPRISE_COLUMNS.join(",") + "\n";
+    for r in &rows {
+        let quoted: Vec<String> = r.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+        plain += &(quoted.join(",") + "\n");
+    }
+    let source = url(&dir, "source.db");
+    std::fs::write(dir.join("plain.csv"), plain).unwrap();
+    let (code, out, _) =
+        run(&["import", "enterprises", dir.join("plain.csv").to_str().unwrap(), "--apply", "--db", &source]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(count(&source, &format!("SELECT count(*) FROM enterprises WHERE name = '{name}'")).await, 1);
+
+    let export = |db: &str, file: &str| {
+        let path = dir.join(file);
+        assert_eq!(run(&["export", "enterprises", path.to_str().unwrap(), "--db", db]).0, 0);
+        std::fs::read(path).unwrap()
+    };
+    let first = export(&source, "first.csv");
+    let text = String::from_utf8(first.clone()).unwrap();
+    // Excel takes a leading ' for "text": the formula is shown, never run.
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://example.com\"\",\"\"点此查看\"\")\""), "{text}");
+    assert!(text.contains(",'@某路 2 号\r\n") && text.contains(",'-3 号楼\r\n"), "{text}");
+    export(&source, "first.xlsx");
+    for file in ["first.csv", "first.xlsx"] {
+        let copy = url(&dir, &format!("{file}.db"));
+        let (code, out, _) =
+            run(&["import", "enterprises", dir.join(file).to_str().unwrap(), "--apply", "--db", &copy]);
+        assert_eq!(code, 0, "{file}: {out}");
+        assert_eq!(count(&copy, &format!("SELECT count(*) FROM enterprises WHERE name = '{name}'")).await, 1);
+        assert_eq!(export(&copy, &format!("{file}-again.csv")), first, "{file}: export → import → export");
+    }
+}

@@ -176,7 +176,18 @@ async fn the_pool_estimate_matches_the_filters() {
 #[tokio::test]
 async fn the_plan_exports_to_xlsx_and_imports_back_through_http() {
     let app = spawn_app().await;
-    let resp = app.client.get(format!("{}/plans/2023/export.xlsx", app.base)).send().await.unwrap();
+    let export = |year: i32, cookie: Option<String>| {
+        let mut req = app.client.get(format!("{}/plans/{year}/export.xlsx", app.base));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        async move { req.send().await.unwrap() }
+    };
+    let resp = export(2023, None).await;
+    assert_eq!(resp.status(), 401, "the plan table is for signed-in staff");
+    assert!(resp.text().await.unwrap().contains("请先登录"));
+    let cookie = app.sign_in("jingban").await;
+    let resp = export(2023, Some(cookie.clone())).await;
     assert_eq!(resp.status(), 200);
     assert!(resp.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
     let bytes = resp.bytes().await.unwrap().to_vec();
@@ -193,7 +204,6 @@ async fn the_plan_exports_to_xlsx_and_imports_back_through_http() {
     assert_eq!(parsed.remarks.as_deref(), Some(plan.remarks.as_str()));
 
     // Dry run of the same sheet: none of the demo tasks is a draft, so none may change.
-    let cookie = app.sign_in("jingban").await;
     let report: app::domain::import::ImportReport = app
         .post_json(
             Some(&cookie),
@@ -219,10 +229,7 @@ async fn the_plan_exports_to_xlsx_and_imports_back_through_http() {
         .await;
     assert!(!resp.status().is_success());
     assert!(resp.text().await.unwrap().contains("xlsx"));
-    assert_eq!(
-        app.client.get(format!("{}/plans/2031/export.xlsx", app.base)).send().await.unwrap().status(),
-        404
-    );
+    assert_eq!(export(2031, Some(cookie)).await.status(), 404);
 }
 
 #[tokio::test]

@@ -117,11 +117,13 @@ await runTests([
   }],
 
   ['the plan table imports with a dry run that lists row errors', async ({ browser, base }) => {
-    const sheet = Buffer.from(await (await fetch(base + '/plans/2023/export.xlsx')).arrayBuffer());
-    const file = path.join(tmpdir(), `plan-${process.pid}.xlsx`);
-    writeFileSync(file, sheet);
     const page = await newPage(browser);
     await signIn(page, base, 'jingban');
+    // The plan table is for signed-in staff: fetched with the page's session.
+    assert((await fetch(base + '/plans/2023/export.xlsx')).status === 401, 'export needs a sign-in');
+    const sheet = await (await page.request.get(base + '/plans/2023/export.xlsx')).body();
+    const file = path.join(tmpdir(), `plan-${process.pid}.xlsx`);
+    writeFileSync(file, sheet);
     await page.goto(base + '/plans/2023/import');
     await hydrated(page);
     await page.setInputFiles('[data-testid=sheet-file]', file);

@@ -178,18 +178,25 @@ pub async fn get_item(id: i64) -> Result<(ItemRow, Vec<Department>, bool), AppEr
     Ok((row, departments(&db).await?, can_edit(&user)))
 }
 
-/// Imports a registry file (.xlsx or .csv): a dry run unless `apply`; all or nothing.
-#[server(prefix = "/api", endpoint = "registry/import", input = server_fn::codec::Json)]
+/// Imports a registry file (.xlsx or .csv) sent as a multipart form, as a browser sends a
+/// chosen file: `kind`, `apply` (`true` or not) and `file`, at most
+/// [`WEB_IMPORT_MAX_BYTES`](crate::domain::registry::WEB_IMPORT_MAX_BYTES). A dry run
+/// unless `apply`; all or nothing.
+#[server(prefix = "/api", endpoint = "registry/import", input = server_fn::codec::MultipartFormData)]
 pub async fn import_registry(
-    kind: String,
-    file: Vec<u8>,
-    apply: bool,
+    form: server_fn::codec::MultipartData,
 ) -> Result<RegistryImportReport, AppError> {
-    use crate::ssr::registry_import::{import, WEB_MAX_BYTES};
+    use crate::domain::registry::WEB_IMPORT_MAX_BYTES;
+    use crate::ssr::registry_import::{import, read_upload};
+    // Who may import is settled before a byte of the file is read.
     let user = crate::ssr::auth::require(&EDITORS)?;
-    let kind = kind_of(&kind)?;
+    let declared = use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.headers.get(axum::http::header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok());
+    let form = form.into_inner().ok_or_else(|| AppError::internal("multipart form without a body"))?;
+    let upload = read_upload(form, declared, WEB_IMPORT_MAX_BYTES).await?;
+    let kind = kind_of(&upload.kind)?;
     let db = crate::ssr::db()?;
-    import(&db, kind, &file, WEB_MAX_BYTES, apply, user.actor()).await
+    import(&db, kind, &upload.file, WEB_IMPORT_MAX_BYTES, upload.apply, user.actor()).await
 }
 
 /// The conflicts list: open ones (and withdrawn ones when asked), newest first, and the

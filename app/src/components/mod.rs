@@ -2,7 +2,9 @@
 
 pub mod error_view;
 pub mod layout;
+pub mod pager;
 pub mod record_form;
+pub mod row_errors;
 
 /// Percent-encodes text for a query string (UTF-8 bytes; unreserved characters kept).
 pub fn urlencode(s: &str) -> String {

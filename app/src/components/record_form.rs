@@ -1,7 +1,9 @@
 //! The create/edit form of a registry record: one field per file column, checked on the
-//! server exactly as an imported row is.
+//! server exactly as an imported row is; and, for a stored record, the button that takes
+//! it out of use (注销 / 停用) or back — nothing is ever deleted.
 
-use crate::api::registry::save_record;
+use crate::api::registry::{save_record, set_record_active};
+use crate::components::confirm;
 use crate::domain::registry::RegistryKind;
 use leptos::prelude::*;
 
@@ -74,4 +76,52 @@ pub fn RecordForm(
         </form>
     }
     .into_any()
+}
+
+/// What 经办人 and 管理员 see under a stored record: its edit form and the button that
+/// takes it out of use or back. `on_change` runs after either has been saved.
+#[component]
+pub fn RecordEditor(
+    kind: RegistryKind,
+    id: i64,
+    cells: Vec<String>,
+    inputs: Vec<Input>,
+    /// Whether the record is in use now (enterprise: not 注销).
+    active: bool,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let toggle = Action::new(move |active: &bool| set_record_active(kind.code().to_owned(), id, *active));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = toggle.value().get() {
+            on_change.run(());
+        }
+    });
+    let (label, question) = toggle_words(kind, active);
+    view! {
+        <h2>"修改"</h2>
+        <RecordForm kind id=Some(id) cells inputs on_saved=Callback::new(move |_| on_change.run(()))/>
+        <p class="actions">
+            <button type="button" data-testid="toggle-active" disabled=move || toggle.pending().get()
+                on:click=move |_| {
+                    if confirm(question) {
+                        toggle.dispatch(!active);
+                    }
+                }>{label}</button>
+        </p>
+        {move || toggle.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+    }
+    .into_any()
+}
+
+/// The out-of-use button's label and the question it asks first.
+fn toggle_words(kind: RegistryKind, active: bool) -> (&'static str, &'static str) {
+    match (kind, active) {
+        (RegistryKind::Enterprises, true) => {
+            ("注销（停用）", "注销后该市场主体不再进入抽查名单（记录保留）。确认注销？")
+        }
+        (RegistryKind::Enterprises, false) => ("恢复为存续", "确认恢复为存续？"),
+        (RegistryKind::Inspectors, true) => ("停用", "停用后该执法人员不再被抽取（记录保留）。确认停用？"),
+        (RegistryKind::Items, true) => ("停用", "停用该事项？记录保留，已有任务不受影响。"),
+        (_, false) => ("启用", "确认重新启用？"),
+    }
 }

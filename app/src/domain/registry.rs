@@ -283,6 +283,20 @@ pub struct RegistryImportReport {
     pub unchanged: usize,
 }
 
+/// The largest file the web import takes: a bureau's 100,000 enterprises are about 15 MB
+/// as CSV. Larger files go through `shuangsui import`.
+pub const WEB_IMPORT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// Why a file of `bytes` is refused where at most `max` are taken, naming the limit.
+pub fn too_large_message(bytes: usize, max: usize) -> String {
+    let size = format!("文件过大（{:.1} MB），", bytes as f64 / 1_048_576.0);
+    if max == WEB_IMPORT_MAX_BYTES {
+        format!("{size}网页导入最多接受 {} MB；更大的文件请用命令行 shuangsui import 导入。", max >> 20)
+    } else {
+        format!("{size}最多接受 {} MB。", max >> 20)
+    }
+}
+
 /// The enterprise table counts matches up to here and then says “more than 10000”: an
 /// exact count of a million rows costs more than the page itself.
 pub const COUNT_CAP: i64 = 10_000;

@@ -13,10 +13,53 @@ use sha2::{Digest, Sha256};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
-/// The largest file the web page accepts (it travels inside a JSON request).
-pub const WEB_MAX_BYTES: usize = 10 * 1024 * 1024;
 /// The largest file the command line accepts.
 pub const CLI_MAX_BYTES: usize = 256 * 1024 * 1024;
+
+/// The import page's form: which registry, whether to apply, and the file.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub kind: String,
+    pub apply: bool,
+    pub file: Vec<u8>,
+}
+
+/// Room for a form's other fields and boundaries beside the file.
+const FORM_OVERHEAD: usize = 64 * 1024;
+
+/// Reads the import form (multipart: `kind`, `apply`, `file`). A file over `max` bytes is
+/// refused, naming the limit, before its bytes are read when the request's declared
+/// length already says so, or as soon as they pass it.
+pub async fn read_upload(
+    mut form: multer::Multipart<'static>,
+    declared: Option<usize>,
+    max: usize,
+) -> Result<Upload, AppError> {
+    let too_large = |bytes: usize| AppError::from(FileError::TooLarge { bytes, max });
+    if let Some(length) = declared.filter(|&n| n > max + FORM_OVERHEAD) {
+        return Err(too_large(length));
+    }
+    let broken = |e: multer::Error| {
+        AppError::invalid("文件", format!("上传的表单无法读取（{e}），请重新选择文件上传。"))
+    };
+    let mut upload = Upload::default();
+    while let Some(mut field) = form.next_field().await.map_err(broken)? {
+        match field.name() {
+            Some("kind") => upload.kind = field.text().await.map_err(broken)?,
+            Some("apply") => upload.apply = field.text().await.map_err(broken)? == "true",
+            Some("file") => {
+                while let Some(chunk) = field.chunk().await.map_err(broken)? {
+                    if upload.file.len() + chunk.len() > max {
+                        return Err(too_large(declared.unwrap_or(upload.file.len() + chunk.len())));
+                    }
+                    upload.file.extend_from_slice(&chunk);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
 
 /// Departments and regions, to check rows against.
 pub async fn lookups(conn: &mut SqliteConnection) -> Result<Lookups, sqlx::Error> {
@@ -108,11 +151,16 @@ pub async fn import(
     let file_rows = read_rows(bytes, kind.columns())?;
     let mut conn = db.acquire().await?;
     // A large import touches index pages all over a big database; a 128 MB page cache (the
-    // default is 2 MB) keeps them in memory instead of spilling and re-reading them. It is
-    // given back below, before the connection returns to the pool.
+    // default is 2 MB) keeps them in memory instead of spilling and re-reading them. Each
+    // multi-row INSERT also keeps the original of every page it changes (its statement
+    // journal), which SQLite would otherwise write to a temporary file: in memory that is
+    // a copy instead of a write. Both are given back below, before the connection returns
+    // to the pool; `temp_store` counts only when set before the transaction begins.
     sqlx::query(&format!("PRAGMA cache_size = {IMPORT_CACHE_KIB}")).execute(&mut *conn).await?;
+    sqlx::query("PRAGMA temp_store = MEMORY").execute(&mut *conn).await?;
     let outcome = import_on(&mut conn, kind, bytes, file_rows, apply, actor).await;
     sqlx::query("PRAGMA cache_size = -2000").execute(&mut *conn).await?;
+    sqlx::query("PRAGMA temp_store = DEFAULT").execute(&mut *conn).await?;
     let outcome = outcome?;
     // Fresh statistics after a large change keep the registry's query plans right.
     if outcome.report.applied && outcome.report.added + outcome.report.updated > 10_000 {

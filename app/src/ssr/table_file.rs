@@ -31,12 +31,9 @@ impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => write!(f, "文件是空的（0 字节）。"),
-            Self::TooLarge { bytes, max } => write!(
-                f,
-                "文件过大（{:.1} MB），此处最多接受 {} MB；更大的文件请用命令行 shuangsui import 导入。",
-                *bytes as f64 / 1_048_576.0,
-                max / 1_048_576
-            ),
+            Self::TooLarge { bytes, max } => {
+                write!(f, "{}", crate::domain::registry::too_large_message(*bytes, *max))
+            }
             Self::OldXls => write!(
                 f,
                 "这是旧版 Excel（.xls）文件；请在 Excel 或 WPS 中“另存为”.xlsx 或 .csv 后重新导入。"
@@ -87,7 +84,9 @@ pub fn read_rows(bytes: &[u8], columns: &[&str]) -> Result<Rows, FileError> {
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(FileError::OldXls);
     } else {
-        vec![csv_grid(&decode_text(bytes)?)]
+        let mut grid = csv_grid(&decode_text(bytes)?);
+        grid.iter_mut().flat_map(|(_, cells)| cells.iter_mut()).for_each(unguard);
+        vec![grid]
     };
     let mut closest: Option<Vec<String>> = None;
     let mut any = false;
@@ -262,7 +261,27 @@ pub fn csv_grid(text: &str) -> Rows {
     rows
 }
 
+/// What Excel reads as the start of a formula (`=`, `+`, `-`, `@`), or passes over before
+/// one (tab, CR): a cell starting so is a formula injection waiting to happen.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a CSV cell gets a `'` in front: one starting like a formula, and one starting
+/// with `'` itself, so that [`unguard`] gives back exactly what was written.
+fn needs_guard(cell: &str) -> bool {
+    cell.starts_with(FORMULA_START) || cell.starts_with('\'')
+}
+
+/// Undoes the `'` that [`write_csv`] puts in front. A `'` before anything else was not
+/// ours and stays.
+fn unguard(cell: &mut String) {
+    if cell.strip_prefix('\'').is_some_and(needs_guard) {
+        cell.remove(0);
+    }
+}
+
 /// Writes a CSV file: UTF-8 with a BOM (so Excel reads the Chinese right), CRLF line ends.
+/// A cell starting like a formula gets a `'` in front, which Excel takes for "text" and
+/// does not show; [`read_rows`] takes it off again.
 pub fn write_csv(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
     let mut out = String::from("\u{FEFF}");
     let mut line = |cells: &mut dyn Iterator<Item = &str>| {
@@ -272,6 +291,13 @@ pub fn write_csv(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) 
                 out.push(',');
             }
             first = false;
+            let guarded;
+            let c = if needs_guard(c) {
+                guarded = format!("'{c}");
+                guarded.as_str()
+            } else {
+                c
+            };
             if c.contains([',', '"', '\n', '\r']) || c.starts_with(' ') || c.ends_with(' ') {
                 out.push('"');
                 out.push_str(&c.replace('"', "\"\""));
@@ -293,7 +319,8 @@ pub fn write_csv(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) 
 pub const XLSX_MAX_ROWS: usize = 1_048_575;
 
 /// Writes an .xlsx workbook with one sheet: bold headers, every cell as text (codes and
-/// dates keep their exact spelling).
+/// dates keep their exact spelling). A text cell is never run as a formula; one starting
+/// like a formula is also marked "quote prefix", so that it stays text when edited in Excel.
 pub fn write_xlsx(
     sheet: &str,
     headers: &[&str],
@@ -303,13 +330,16 @@ pub fn write_xlsx(
     let ws = wb.add_worksheet();
     ws.set_name(sheet)?;
     let bold = Format::new().set_bold();
+    let text = Format::new().set_quote_prefix();
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &bold)?;
         ws.set_column_width(c as u16, if c == 1 { 36.0 } else { 16.0 })?;
     }
     for (r, cells) in rows.into_iter().enumerate() {
         for (c, v) in cells.iter().enumerate() {
-            if !v.is_empty() {
+            if v.starts_with(FORMULA_START) {
+                ws.write_string_with_format(r as u32 + 1, c as u16, v, &text)?;
+            } else if !v.is_empty() {
                 ws.write_string(r as u32 + 1, c as u16, v)?;
             }
         }
@@ -345,6 +375,27 @@ mod tests {
         let read = read_rows(&bytes, &["丙", "甲", "乙"]).unwrap();
         assert_eq!(read[0], (2, vec![" x".to_string(), "a,b".into(), "\"q\"".into()]));
         assert_eq!(read[1].1[2], "多行\n文本");
+    }
+
+    #[test]
+    fn formula_like_cells_are_guarded_and_read_back_unchanged() {
+        let cells = ["=1+1", "+86 310", "-5", "@SUM(A1)", "\tx", "'=x", "'", "'abc", "a=b", "''=x"];
+        let headers: Vec<String> = (0..cells.len()).map(|i| format!("h{i}")).collect();
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let rows = vec![cells.iter().map(|c| c.to_string()).collect::<Vec<_>>()];
+        let csv = write_csv(&headers, rows.clone());
+        let text = String::from_utf8(csv.clone()).unwrap();
+        assert_eq!(text.lines().nth(1).unwrap(), "'=1+1,'+86 310,'-5,'@SUM(A1),'\tx,''=x,'',''abc,a=b,'''=x");
+        assert_eq!(read_rows(&csv, &headers).unwrap(), vec![(2, rows[0].clone())]);
+        // A workbook keeps the values as they are (calamine trims the tab's cell).
+        let read = read_rows(&write_xlsx("表", &headers, rows.clone()).unwrap(), &headers).unwrap();
+        assert_eq!((read[0].1[0].as_str(), read[0].1[5].as_str()), ("=1+1", "'=x"));
+        // A `'` a clerk typed before ordinary text is theirs; before a formula it is Excel's.
+        let typed = "名称\r\n'0123\r\n'=x\r\n".as_bytes();
+        assert_eq!(
+            read_rows(typed, &["名称"]).unwrap(),
+            vec![(2, vec!["'0123".to_string()]), (3, vec!["=x".into()])]
+        );
     }
 
     #[test]

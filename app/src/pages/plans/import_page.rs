@@ -2,6 +2,8 @@
 //! rejected row by row and column, then apply all or nothing.
 
 use crate::api::plans::import_plan_sheet;
+use crate::components::confirm;
+use crate::components::row_errors::RowErrors;
 use crate::domain::import::ImportReport;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -51,18 +53,6 @@ pub fn ImportPage() -> impl IntoView {
     }
 }
 
-fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        false
-    }
-}
-
 #[allow(unused_variables)]
 fn read_file(ev: leptos::ev::Event, file: RwSignal<Option<(String, Vec<u8>)>>) {
     #[cfg(feature = "hydrate")]
@@ -100,13 +90,6 @@ fn ReportView(r: ImportReport) -> impl IntoView {
     let class = if r.rejected.is_empty() { "verdict good" } else { "verdict bad" };
     view! {
         <p class=class data-testid="import-summary">{summary}</p>
-        {(!r.rejected.is_empty()).then(|| view! {
-            <table class="compact" data-testid="import-errors">
-                <thead><tr><th>"行"</th><th>"列"</th><th>"问题"</th></tr></thead>
-                <tbody>
-                    {r.rejected.iter().map(|e| view! { <tr><td>{e.row}</td><td>{e.column.clone()}</td><td>{e.message.clone()}</td></tr> }).collect_view()}
-                </tbody>
-            </table>
-        })}
+        {(!r.rejected.is_empty()).then(|| view! { <RowErrors errors=r.rejected.clone()/> })}
     }
 }

@@ -10,9 +10,19 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// A table of conflicts; with `withdraw`, open ones get a 撤回 button.
+/// Who may withdraw which open conflicts in a [`ConflictTable`] (the server checks the same).
+#[derive(Clone, Copy)]
+pub struct Withdraw {
+    /// Called with the conflict's id.
+    pub run: Callback<i64>,
+    /// `Some(id)`: only inspector `id`'s own declarations (an 执法人员); `None`: every one
+    /// (经办人, 管理员).
+    pub only_inspector: Option<i64>,
+}
+
+/// A table of conflicts; with `withdraw`, the open ones it allows get a 撤回 button.
 #[component]
-pub fn ConflictTable(conflicts: Vec<Conflict>, withdraw: Option<Callback<i64>>) -> impl IntoView {
+pub fn ConflictTable(conflicts: Vec<Conflict>, withdraw: Option<Withdraw>) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="compact" data-testid="conflicts">
@@ -20,7 +30,9 @@ pub fn ConflictTable(conflicts: Vec<Conflict>, withdraw: Option<Callback<i64>>) 
                 <tbody>
                     {conflicts.into_iter().map(|c| {
                         let id = c.id;
-                        let open = c.withdrawn_at.is_none();
+                        let may_withdraw = withdraw
+                            .filter(|w| w.only_inspector.is_none_or(|own| own == c.inspector_id))
+                            .map(|w| w.run);
                         view! {
                             <tr>
                                 <td>{c.id}</td>
@@ -31,13 +43,13 @@ pub fn ConflictTable(conflicts: Vec<Conflict>, withdraw: Option<Callback<i64>>) 
                                 <td class="nowrap">{c.declared_at}</td>
                                 <td>{match c.withdrawn_at {
                                     Some(at) => format!("已撤回（{at}）").into_any(),
-                                    None => match withdraw {
-                                        Some(w) if open => view! {
-                                            "有效 " <button type="button" class="link" on:click=move |_| {
-                                                if confirm("撤回后，该执法人员可再被抽到与这家市场主体同组。确认撤回？") { w.run(id) }
+                                    None => match may_withdraw {
+                                        Some(run) => view! {
+                                            "有效 " <button type="button" class="link" data-testid="withdraw" data-conflict=id on:click=move |_| {
+                                                if confirm("撤回后，该执法人员可再被抽到与这家市场主体同组。确认撤回？") { run.run(id) }
                                             }>"撤回"</button>
                                         }.into_any(),
-                                        _ => "有效".into_any(),
+                                        None => "有效".into_any(),
                                     },
                                 }}</td>
                             </tr>
@@ -48,6 +60,20 @@ pub fn ConflictTable(conflicts: Vec<Conflict>, withdraw: Option<Callback<i64>>) 
         </div>
     }
     .into_any()
+}
+
+/// The 回避申报 section of an enterprise's or an inspector's page (withdrawn on the
+/// conflicts page).
+#[component]
+pub fn DeclaredConflicts(conflicts: Vec<Conflict>) -> impl IntoView {
+    view! {
+        <h2>"回避申报"</h2>
+        {if conflicts.is_empty() {
+            view! { <p class="empty">"无。"</p> }.into_any()
+        } else {
+            view! { <ConflictTable conflicts withdraw=None/> }.into_any()
+        }}
+    }
 }
 
 /// The conflicts page.
@@ -96,8 +122,13 @@ pub fn ConflictsPage() -> impl IntoView {
                         if let Some(own) = p.own_inspector {
                             inspector.set(own.to_string());
                         }
-                        let may_withdraw = p.can_edit || p.own_inspector.is_some();
-                        let withdraw_cb = may_withdraw.then(|| Callback::new(move |id: i64| { withdraw.dispatch(id); }));
+                        // An editor withdraws any declaration, an 执法人员 only their own.
+                        let run = Callback::new(move |id: i64| { withdraw.dispatch(id); });
+                        let withdraw_cb = if p.can_edit {
+                            Some(Withdraw { run, only_inspector: None })
+                        } else {
+                            p.own_inspector.map(|own| Withdraw { run, only_inspector: Some(own) })
+                        };
                         view! {
                             {(!p.inspectors.is_empty()).then(|| view! {
                                 <form class="filters" data-testid="declare-form" on:submit=move |ev: leptos::ev::SubmitEvent| {

@@ -1,10 +1,10 @@
 //! `/registry/enterprises/:id` (or `new`): one enterprise — its facts, how often it was
 //! drawn, its declared conflicts — and for 经办人/管理员 the edit form and 注销/恢复.
 
-use crate::api::registry::{get_enterprise, set_record_active};
-use crate::components::confirm;
+use super::conflicts_page::DeclaredConflicts;
+use crate::api::registry::get_enterprise;
 use crate::components::error_view::ErrorBox;
-use crate::components::record_form::{Input, RecordForm};
+use crate::components::record_form::{Input, RecordEditor, RecordForm};
 use crate::domain::enterprise::{RiskClass, STATUSES};
 use crate::domain::region::HANDAN_REGIONS;
 use crate::domain::registry::{status_label, RegistryKind};
@@ -55,12 +55,6 @@ pub fn EnterprisePage() -> impl IntoView {
 #[component]
 fn Detail(id: i64) -> impl IntoView {
     let data = Resource::new(move || id, get_enterprise);
-    let toggle = Action::new(move |active: &bool| set_record_active("enterprises".into(), id, *active));
-    Effect::new(move |_| {
-        if let Some(Ok(())) = toggle.value().get() {
-            data.refetch();
-        }
-    });
     view! {
         <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
             {move || Suspend::new(async move {
@@ -86,27 +80,9 @@ fn Detail(id: i64) -> impl IntoView {
                                 <dt>"被抽中次数"</dt><dd>{d.drawn}</dd>
                                 <dt>"更新时间"</dt><dd>{d.row.updated_at.clone()}</dd>
                             </dl>
-                            <h2>"回避申报"</h2>
-                            {if d.conflicts.is_empty() {
-                                view! { <p class="empty">"无。"</p> }.into_any()
-                            } else {
-                                view! { <super::conflicts_page::ConflictTable conflicts=d.conflicts.clone() withdraw=None/> }.into_any()
-                            }}
+                            <DeclaredConflicts conflicts=d.conflicts.clone()/>
                             {d.can_edit.then(|| view! {
-                                <h2>"修改"</h2>
-                                <RecordForm kind=RegistryKind::Enterprises id=Some(id) cells=enterprise_cells(&e) inputs=inputs() on_saved=Callback::new(move |_| data.refetch())/>
-                                <p class="actions">
-                                    <button type="button" data-testid="toggle-active" disabled=move || toggle.pending().get()
-                                        on:click=move |_| {
-                                            let question = if active { "注销后该市场主体不再进入抽查名单（记录保留）。确认注销？" } else { "确认恢复为存续？" };
-                                            if confirm(question) {
-                                                toggle.dispatch(!active);
-                                            }
-                                        }>
-                                        {if active { "注销（停用）" } else { "恢复为存续" }}
-                                    </button>
-                                </p>
-                                {move || toggle.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+                                <RecordEditor kind=RegistryKind::Enterprises id cells=enterprise_cells(&e) inputs=inputs() active on_change=Callback::new(move |()| data.refetch())/>
                             })}
                         }.into_any()
                     }

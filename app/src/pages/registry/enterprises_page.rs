@@ -2,11 +2,15 @@
 //! filters, sortable columns, pages, and export of exactly what is shown. The filters are a
 //! GET form, so every view has its own address and works before the WASM loads.
 
+use super::ExportLinks;
 use crate::api::registry::list_enterprises;
 use crate::components::error_view::ErrorBox;
+use crate::components::pager::Pager;
 use crate::components::urlencode;
 use crate::domain::enterprise::{RiskClass, CATEGORIES, STATUSES};
-use crate::domain::registry::{status_label, EnterpriseQuery, ENTERPRISE_SORTS, NATURES, PAGE_SIZE, SCALES};
+use crate::domain::registry::{
+    status_label, EnterpriseQuery, RegistryKind, ENTERPRISE_SORTS, NATURES, PAGE_SIZE, SCALES,
+};
 use crate::labels;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -78,7 +82,6 @@ pub fn EnterprisesPage() -> impl IntoView {
                         let page = q.page.max(1);
                         let pages = (p.total as u32).div_ceil(PAGE_SIZE).max(1);
                         let count = if p.capped { format!("超过 {} 户（请缩小范围）", p.total) } else { format!("共 {} 户", p.total) };
-                        let export_query = href(&q, 1).split_once('?').map(|(_, s)| s.to_owned()).unwrap_or_default();
                         let region_name = |code: &str| p.regions.iter().find(|(c, _)| c == code).map(|(_, n)| n.clone()).unwrap_or_else(|| code.to_owned());
                         let headers = ENTERPRISE_SORTS.iter().map(|(col, label)| {
                             let mut sorted = q.clone();
@@ -90,8 +93,7 @@ pub fn EnterprisesPage() -> impl IntoView {
                         view! {
                             <p data-testid="registry-count">{format!("{count}，第 {page} / {pages} 页")}
                                 " · 导出当前筛选结果："
-                                <a href=format!("/registry/export/enterprises.xlsx?{export_query}")>"Excel"</a>" "
-                                <a href=format!("/registry/export/enterprises.csv?{export_query}")>"CSV"</a>
+                                <ExportLinks kind=RegistryKind::Enterprises shown=href(&q, 1)/>
                             </p>
                             {if p.rows.is_empty() {
                                 view! { <p class="empty">"没有符合条件的市场主体。"</p> }.into_any()
@@ -120,10 +122,7 @@ pub fn EnterprisesPage() -> impl IntoView {
                                     </div>
                                 }.into_any()
                             }}
-                            <nav class="pager" aria-label="分页">
-                                {(page > 1).then(|| view! { <a href=href(&q, page - 1) rel="prev">"上一页"</a> })}
-                                {(page < pages).then(|| view! { <a href=href(&q, page + 1) rel="next">"下一页"</a> })}
-                            </nav>
+                            <Pager page pages href=move |n| href(&q, n)/>
                         }.into_any()
                     }
                 }

@@ -1,10 +1,10 @@
 //! `/registry/inspectors/:id` (or `new`): one inspector — certificate, department, declared
 //! conflicts — and for 经办人/管理员 the edit form and 停用/启用.
 
-use crate::api::registry::{get_inspector, set_record_active};
-use crate::components::confirm;
+use super::conflicts_page::DeclaredConflicts;
+use crate::api::registry::get_inspector;
 use crate::components::error_view::ErrorBox;
-use crate::components::record_form::{Input, RecordForm};
+use crate::components::record_form::{Input, RecordEditor, RecordForm};
 use crate::domain::inspector::DEPARTMENTS;
 use crate::domain::registry::{active_label, RegistryKind};
 use crate::domain::registry_rows::{inspector_cells, Lookups};
@@ -53,12 +53,6 @@ pub fn InspectorPage() -> impl IntoView {
 #[component]
 fn Detail(id: i64) -> impl IntoView {
     let data = Resource::new(move || id, get_inspector);
-    let toggle = Action::new(move |active: &bool| set_record_active("inspectors".into(), id, *active));
-    Effect::new(move |_| {
-        if let Some(Ok(())) = toggle.value().get() {
-            data.refetch();
-        }
-    });
     view! {
         <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
             {move || Suspend::new(async move {
@@ -82,28 +76,10 @@ fn Detail(id: i64) -> impl IntoView {
                                 <dt>"联系电话"</dt><dd>{i.phone.clone()}</dd>
                                 <dt>"状态"</dt><dd>{active_label(i.active)}</dd>
                             </dl>
-                            <h2>"回避申报"</h2>
-                            {if d.conflicts.is_empty() {
-                                view! { <p class="empty">"无。"</p> }.into_any()
-                            } else {
-                                view! { <super::conflicts_page::ConflictTable conflicts=d.conflicts.clone() withdraw=None/> }.into_any()
-                            }}
+                            <DeclaredConflicts conflicts=d.conflicts.clone()/>
                             <p><a href="/registry/conflicts">"申报或撤回回避"</a></p>
                             {d.can_edit.then(|| view! {
-                                <h2>"修改"</h2>
-                                <RecordForm kind=RegistryKind::Inspectors id=Some(id) cells=inspector_cells(&i, &lookups) inputs=inputs(names) on_saved=Callback::new(move |_| data.refetch())/>
-                                <p class="actions">
-                                    <button type="button" data-testid="toggle-active" disabled=move || toggle.pending().get()
-                                        on:click=move |_| {
-                                            let question = if active { "停用后该执法人员不再被抽取（记录保留）。确认停用？" } else { "确认重新启用？" };
-                                            if confirm(question) {
-                                                toggle.dispatch(!active);
-                                            }
-                                        }>
-                                        {if active { "停用" } else { "启用" }}
-                                    </button>
-                                </p>
-                                {move || toggle.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+                                <RecordEditor kind=RegistryKind::Inspectors id cells=inspector_cells(&i, &lookups) inputs=inputs(names) active on_change=Callback::new(move |()| data.refetch())/>
                             })}
                         }.into_any()
                     }

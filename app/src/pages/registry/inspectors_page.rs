@@ -1,10 +1,12 @@
 //! `/registry/inspectors`: the inspector registry, by department, searchable by name or
 //! certificate number, with export of what is shown.
 
+use super::ExportLinks;
 use crate::api::registry::list_inspectors;
 use crate::components::error_view::ErrorBox;
+use crate::components::pager::Pager;
 use crate::components::urlencode;
-use crate::domain::registry::{active_label, ListQuery, PAGE_SIZE};
+use crate::domain::registry::{active_label, ListQuery, RegistryKind, PAGE_SIZE};
 use crate::labels;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -80,12 +82,10 @@ pub fn InspectorsPage() -> impl IntoView {
                     Ok(p) => {
                         let page = q.page.max(1);
                         let pages = (p.total as u32).div_ceil(PAGE_SIZE).max(1);
-                        let export = list_href("", &q, 1);
                         view! {
                             <ListFilters action="/registry/inspectors" q=q.clone() departments=p.departments.iter().map(|d| (d.id.clone(), d.name.clone())).collect()/>
                             <p>{format!("共 {} 人，第 {page} / {pages} 页 · 导出：", p.total)}
-                                <a href=format!("/registry/export/inspectors.xlsx{export}")>"Excel"</a>" "
-                                <a href=format!("/registry/export/inspectors.csv{export}")>"CSV"</a></p>
+                                <ExportLinks kind=RegistryKind::Inspectors shown=list_href("", &q, 1)/></p>
                             <div class="table-wrap">
                                 <table class="compact" data-testid="inspectors">
                                     <thead><tr><th>"姓名"</th><th>"执法证号"</th><th>"所属部门"</th><th>"有效期"</th><th>"状态"</th></tr></thead>
@@ -106,10 +106,7 @@ pub fn InspectorsPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <nav class="pager" aria-label="分页">
-                                {(page > 1).then(|| view! { <a href=list_href("/registry/inspectors", &q, page - 1) rel="prev">"上一页"</a> })}
-                                {(page < pages).then(|| view! { <a href=list_href("/registry/inspectors", &q, page + 1) rel="next">"下一页"</a> })}
-                            </nav>
+                            <Pager page pages href=move |n| list_href("/registry/inspectors", &q, n)/>
                         }.into_any()
                     }
                 }

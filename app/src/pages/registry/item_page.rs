@@ -1,9 +1,8 @@
 //! `/registry/items/:id` (or `new`): one inspection item, its edit form and 停用/启用.
 
-use crate::api::registry::{get_item, set_record_active};
-use crate::components::confirm;
+use crate::api::registry::get_item;
 use crate::components::error_view::ErrorBox;
-use crate::components::record_form::{Input, RecordForm};
+use crate::components::record_form::{Input, RecordEditor, RecordForm};
 use crate::domain::inspector::DEPARTMENTS;
 use crate::domain::registry::{active_label, RegistryKind};
 use crate::domain::registry_rows::{item_cells, Lookups};
@@ -50,12 +49,6 @@ pub fn ItemPage() -> impl IntoView {
 #[component]
 fn Detail(id: i64) -> impl IntoView {
     let data = Resource::new(move || id, get_item);
-    let toggle = Action::new(move |active: &bool| set_record_active("items".into(), id, *active));
-    Effect::new(move |_| {
-        if let Some(Ok(())) = toggle.value().get() {
-            data.refetch();
-        }
-    });
     view! {
         <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
             {move || Suspend::new(async move {
@@ -80,16 +73,7 @@ fn Detail(id: i64) -> impl IntoView {
                                 <dt>"状态"</dt><dd>{active_label(t.active)}</dd>
                             </dl>
                             {can_edit.then(|| view! {
-                                <h2>"修改"</h2>
-                                <RecordForm kind=RegistryKind::Items id=Some(id) cells=item_cells(&t, &lookups) inputs=inputs(names) on_saved=Callback::new(move |_| data.refetch())/>
-                                <p class="actions">
-                                    <button type="button" disabled=move || toggle.pending().get() on:click=move |_| {
-                                        if confirm(if active { "停用该事项？记录保留，已有任务不受影响。" } else { "确认重新启用？" }) {
-                                            toggle.dispatch(!active);
-                                        }
-                                    }>{if active { "停用" } else { "启用" }}</button>
-                                </p>
-                                {move || toggle.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+                                <RecordEditor kind=RegistryKind::Items id cells=item_cells(&t, &lookups) inputs=inputs(names) active on_change=Callback::new(move |()| data.refetch())/>
                             })}
                         }.into_any()
                     }

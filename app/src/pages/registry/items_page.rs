@@ -1,9 +1,11 @@
 //! `/registry/items`: 抽查事项清单 — what may be checked, by department.
 
 use super::inspectors_page::{list_href, list_query, ListFilters};
+use super::ExportLinks;
 use crate::api::registry::list_items;
 use crate::components::error_view::ErrorBox;
-use crate::domain::registry::{active_label, PAGE_SIZE};
+use crate::components::pager::Pager;
+use crate::domain::registry::{active_label, RegistryKind, PAGE_SIZE};
 use crate::labels;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,12 +29,10 @@ pub fn ItemsPage() -> impl IntoView {
                     Ok(p) => {
                         let page = q.page.max(1);
                         let pages = (p.total as u32).div_ceil(PAGE_SIZE).max(1);
-                        let export = list_href("", &q, 1);
                         view! {
                             <ListFilters action="/registry/items" q=q.clone() departments=p.departments.iter().map(|d| (d.id.clone(), d.name.clone())).collect()/>
                             <p>{format!("共 {} 项 · 导出：", p.total)}
-                                <a href=format!("/registry/export/items.xlsx{export}")>"Excel"</a>" "
-                                <a href=format!("/registry/export/items.csv{export}")>"CSV"</a></p>
+                                <ExportLinks kind=RegistryKind::Items shown=list_href("", &q, 1)/></p>
                             <div class="table-wrap">
                                 <table class="compact" data-testid="items">
                                     <thead><tr><th>"事项名称"</th><th>"责任部门"</th><th>"抽查频次"</th><th>"检查依据"</th><th>"状态"</th></tr></thead>
@@ -52,10 +52,7 @@ pub fn ItemsPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <nav class="pager" aria-label="分页">
-                                {(page > 1).then(|| view! { <a href=list_href("/registry/items", &q, page - 1) rel="prev">"上一页"</a> })}
-                                {(page < pages).then(|| view! { <a href=list_href("/registry/items", &q, page + 1) rel="next">"下一页"</a> })}
-                            </nav>
+                            <Pager page pages href=move |n| list_href("/registry/items", &q, n)/>
                         }.into_any()
                     }
                 }

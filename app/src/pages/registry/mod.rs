@@ -8,3 +8,15 @@ pub mod inspector_page;
 pub mod inspectors_page;
 pub mod item_page;
 pub mod items_page;
+
+use crate::domain::registry::RegistryKind;
+use leptos::prelude::*;
+
+/// Excel and CSV links that export what a registry table shows: `shown` is the table's
+/// address, whose filters the export keeps.
+#[component]
+pub fn ExportLinks(kind: RegistryKind, shown: String) -> impl IntoView {
+    let query = shown.split_once('?').map_or("", |(_, q)| q);
+    let link = |ext: &str| format!("/registry/export/{}.{ext}?{query}", kind.code());
+    view! { <a href=link("xlsx")>"Excel"</a>" "<a href=link("csv")>"CSV"</a> }
+}

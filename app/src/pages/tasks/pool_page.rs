@@ -3,6 +3,7 @@
 
 use crate::api::plans::{get_pool_page, POOL_PAGE_SIZE};
 use crate::components::error_view::ErrorBox;
+use crate::components::pager::Pager;
 use crate::labels;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,10 +41,7 @@ pub fn PoolPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <nav class="pager" aria-label="分页">
-                                {(p.page > 1).then(|| view! { <a href=format!("/tasks/{task}/pool?page={}", p.page - 1) rel="prev">"上一页"</a> })}
-                                {(p.page < pages).then(|| view! { <a href=format!("/tasks/{task}/pool?page={}", p.page + 1) rel="next">"下一页"</a> })}
-                            </nav>
+                            <Pager page=p.page pages href=move |n| format!("/tasks/{task}/pool?page={n}")/>
                         }.into_any()
                     }
                 }

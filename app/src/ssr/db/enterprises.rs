@@ -198,7 +198,18 @@ pub async fn existing(
 }
 
 /// Inserts the new and updates the existing (by credit code), in multi-row statements.
+/// The trigram index of the new rows is written once, after them (see the migration
+/// `enterprise_names_bulk`). Call it inside a transaction: no other connection may see
+/// the insert trigger paused.
 pub async fn upsert(conn: &mut SqliteConnection, records: &[&EnterpriseRecord]) -> Result<(), sqlx::Error> {
+    // Written first, so that this transaction holds the write lock and no other insert can
+    // come between reading the largest id and writing the rows above it.
+    let since: i64 = sqlx::query_scalar(
+        "INSERT INTO enterprise_names_deferred (since_id) \
+         SELECT coalesce(max(id), 0) FROM enterprises RETURNING since_id",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     for chunk in records.chunks(BATCH) {
         let mut b = QueryBuilder::new(format!("INSERT INTO enterprises ({COLUMNS}) "));
         b.push_values(chunk, |mut row, e| {
@@ -224,6 +235,12 @@ pub async fn upsert(conn: &mut SqliteConnection, records: &[&EnterpriseRecord]) 
         );
         b.build().execute(&mut *conn).await?;
     }
+    // Updated rows kept the update trigger; the new ones are those above `since`.
+    sqlx::query("INSERT INTO enterprise_names (rowid, name) SELECT id, name FROM enterprises WHERE id > ?")
+        .bind(since)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM enterprise_names_deferred").execute(&mut *conn).await?;
     Ok(())
 }
 
