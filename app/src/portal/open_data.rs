@@ -2,7 +2,6 @@
 //! addresses under `/public/data`, from the same [`super::data`] functions as the pages.
 
 use super::data::{self, ResultRow};
-use crate::domain::plan::ratio_label;
 use crate::error::AppError;
 use crate::ssr::table_file::write_csv;
 use crate::ssr::AppState;
@@ -140,20 +139,9 @@ async fn plan(State(state): State<AppState>, Path(file): Path<String>) -> Respon
                 .tasks
                 .iter()
                 .map(|t| {
-                    vec![
-                        t.plan_no.clone(),
-                        t.plan_name.clone(),
-                        t.task_no.clone(),
-                        t.task_name.clone(),
-                        t.kind.label().to_string(),
-                        ratio_label(t.ratio_bp),
-                        t.items.clone(),
-                        t.scope.clone(),
-                        t.initiating_department.clone(),
-                        t.joint_department.clone().unwrap_or_default(),
-                        t.window.label(),
-                        data::stage_label(t.status).to_string(),
-                    ]
+                    let mut cells = crate::ssr::plan_sheet::task_cells(t).to_vec();
+                    cells.push(data::stage_label(t.status).to_string());
+                    cells
                 })
                 .collect();
             let extra = json!({ "year": plan.year, "title": plan.title, "remarks": plan.remarks });

@@ -337,20 +337,32 @@ const DEMO_STEPS: [(i64, TaskStatus, TaskStatus, &str, Role, &str, &str); 9] = [
 
 async fn seed_steps(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     for (task, from, to, actor, role, comment, at) in DEMO_STEPS {
-        sqlx::query(
-            "INSERT INTO task_events (task_id, from_status, to_status, actor, role, comment, at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(task)
-        .bind(from.code())
-        .bind(to.code())
-        .bind(actor)
-        .bind(role.code())
-        .bind(comment)
-        .bind(at)
-        .execute(&mut *conn)
-        .await?;
+        insert_event(conn, task, (from, to), (actor, role), comment, at).await?;
     }
+    Ok(())
+}
+
+/// A step a demo task went through, dated as given.
+pub(super) async fn insert_event(
+    conn: &mut SqliteConnection,
+    task_id: i64,
+    (from, to): (TaskStatus, TaskStatus),
+    (actor, role): (&str, Role),
+    comment: &str,
+    at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO task_events (task_id, from_status, to_status, actor, role, comment, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(task_id)
+    .bind(from.code())
+    .bind(to.code())
+    .bind(actor)
+    .bind(role.code())
+    .bind(comment)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! to published results, so the public portal has draws and results to show. Dated as
 //! it would have happened in 2022; clearly marked as demo data like the rest.
 
-use super::demo::demo_error;
+use super::demo::{demo_error, insert_event};
 use super::Actor;
 use crate::domain::auth::Role;
 use crate::domain::plan::TaskStatus;
@@ -55,35 +55,9 @@ pub async fn seed_plan(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> 
         (TaskStatus::Approved, TaskStatus::Filed, "zhixu", Role::OrderOffice, "", "2022-02-25T06:10:00Z"),
     ];
     for (from, to, actor, role, comment, at) in steps {
-        insert_event(conn, task_id, from, to, actor, role, comment, at).await?;
+        insert_event(conn, task_id, (from, to), (actor, role), comment, at).await?;
     }
     Ok(task_id)
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn insert_event(
-    conn: &mut SqliteConnection,
-    task_id: i64,
-    from: TaskStatus,
-    to: TaskStatus,
-    actor: &str,
-    role: Role,
-    comment: &str,
-    at: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO task_events (task_id, from_status, to_status, actor, role, comment, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(task_id)
-    .bind(from.code())
-    .bind(to.code())
-    .bind(actor)
-    .bind(role.code())
-    .bind(comment)
-    .bind(at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// What each demo inspection found: (categories, problems, handling, referral department).
@@ -175,7 +149,7 @@ pub async fn draw_and_publish(db: &SqlitePool, task_id: i64) -> Result<(), sqlx:
         ),
     ];
     for (from, to, actor, role, comment, at) in steps {
-        insert_event(&mut tx, task_id, from, to, actor, role, comment, at).await?;
+        insert_event(&mut tx, task_id, (from, to), (actor, role), comment, at).await?;
     }
     sqlx::query("UPDATE tasks SET status = 'published' WHERE id = ? AND status = 'drawn'")
         .bind(task_id)
