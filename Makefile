@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run setup build serve test test-rust test-python test-browser site lint fmt bench
+.PHONY: run setup build serve test test-rust test-python test-browser site lint fmt bench bench-portal
 
 ## Install what is missing, build with cargo-leptos, and serve the demo on http://127.0.0.1:3000
 run: setup build serve
@@ -53,3 +53,8 @@ fmt:
 ## Draw and verification speed: prints a table.
 bench:
 	scripts/bench.sh
+
+## Portal server speed: wrk on loopback with 10^6 enterprises and ~20,000 published results.
+bench-portal:
+	scripts/bench-portal.sh
+
