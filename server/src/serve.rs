@@ -67,9 +67,22 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, Box<dyn std::error::E
     Ok(Prepared { listener, addr, app: router(state.clone()), state })
 }
 
+/// The Leptos page routes, worked out once per process.
+///
+/// Working them out renders the app with resource loading suppressed by a process-wide
+/// flag (leptos_router's `generate_route_list`, leptos issue #4773): a resource that a
+/// page render in the same process first polls meanwhile waits for ever, so its response
+/// never ends. One server per process never meets this, but the integration tests start
+/// a server per test in one process, and a test rendering a page while another started
+/// its server hung (the CI run of 2026-11-27). Every later router reuses the first list.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The application's routes: static assets, server functions and pages.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let site_root = state.leptos_options.site_root.to_string();
     let options = state.leptos_options.clone();
     // Built assets change name only when rebuilt; allow a short cache and revalidation.

@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub struct TestApp {
     pub base: String,
     pub db: SqlitePool,
+    /// The server's state (for building another router on the same database).
+    pub state: app::ssr::AppState,
     pub dir: TempDir,
     pub client: reqwest::Client,
 }
@@ -53,11 +55,12 @@ pub async fn spawn_app() -> TestApp {
     let prepared = server::serve::prepare(&args).await.expect("server starts");
     let base = format!("http://{}", prepared.addr);
     let db = prepared.state.db.clone();
+    let state = prepared.state.clone();
     let app = prepared.app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(prepared.listener, app).await.unwrap() });
     // Redirects are not followed, so a sign-in's Set-Cookie can be read.
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base, db, dir, client }
+    TestApp { base, db, state, dir, client }
 }
 
 /// The demo password (every demo account has it).

@@ -74,3 +74,38 @@ async fn staff_pages_ask_for_sign_in_and_the_sign_in_page_is_served() {
     let html = resp.text().await.unwrap();
     assert!(html.contains("用户名") && html.contains("密码"));
 }
+
+/// Starting another server in the same process (as every integration test does) must not
+/// stall a page being rendered: leptos's route-list generation suppresses resource loads
+/// process-wide, and a page whose resource first ran meanwhile never finished (the CI hang
+/// of 2026-11-27). Routers are built over and over on another thread while pages that read
+/// resources are rendered; each page must finish.
+#[tokio::test]
+async fn pages_finish_while_other_servers_start() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("jingban").await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let builder = {
+        let (stop, state) = (stop.clone(), app.state.clone());
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let mut built = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                rt.block_on(async { drop(server::serve::router(state.clone())) });
+                built += 1;
+            }
+            built
+        })
+    };
+    for round in 0..40 {
+        for path in ["/registry/enterprises?q=%E6%BC%94%E7%A4%BA12", "/registry/inspectors", "/tasks/1"] {
+            let page = app.page(&cookie, path);
+            let (status, _) = tokio::time::timeout(std::time::Duration::from_secs(20), page)
+                .await
+                .unwrap_or_else(|_| panic!("{path} (round {round}) did not finish while routers were built"));
+            assert_eq!(status, 200, "{path}");
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(builder.join().unwrap() > 0, "routers were built meanwhile");
+}
