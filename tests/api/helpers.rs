@@ -58,8 +58,14 @@ pub async fn spawn_app() -> TestApp {
     let state = prepared.state.clone();
     let app = prepared.app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(prepared.listener, app).await.unwrap() });
-    // Redirects are not followed, so a sign-in's Set-Cookie can be read.
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    // Redirects are not followed, so a sign-in's Set-Cookie can be read. A request that
+    // has not finished after two minutes fails its test, naming its address, instead of
+    // holding the whole run until CI's limit.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .unwrap();
     TestApp { base, db, state, dir, client }
 }
 
