@@ -63,7 +63,7 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, Box<dyn std::error::E
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let state = AppState { leptos_options, db, live: Default::default() };
+    let state = AppState { leptos_options, db, live: Default::default(), results: Default::default() };
     Ok(Prepared { listener, addr, app: router(state.clone()), state })
 }
 

@@ -196,7 +196,11 @@ async fn results_are_entered_reviewed_published_and_closed() {
     // Nothing is public before it is published.
     let public = format!("{}/public/tasks/1/results", app.base);
     assert_eq!(app.client.get(&public).send().await.unwrap().status(), 404);
+    let search = format!("{}/public/results?q={}", app.base, teams[0].0);
+    let found = || async { app.client.get(&search).send().await.unwrap().text().await.unwrap() };
+    assert!(found().await.contains("没有找到"), "not searchable before publication");
     assert_eq!(step(&app, &head, 1, "published", "").await.0, 200);
+    assert!(found().await.contains(teams[0].0.as_str()), "searchable as soon as it is published");
     // Then anyone sees each result, and that it was published after the deadline.
     let resp = app.client.get(&public).send().await.unwrap();
     assert_eq!(resp.status(), 200);

@@ -231,22 +231,15 @@ const RESULT_SELECT: &str = "SELECT t.id AS task_id, t.task_name, dp.short_name 
      FROM inspection_results r CROSS JOIN draws d ON d.id = r.draw_id CROSS JOIN tasks t ON t.id = d.task_id \
      JOIN departments dp ON dp.id = t.initiating_department_id CROSS JOIN enterprises e ON e.id = r.enterprise_id";
 
-async fn results_where(
-    db: &SqlitePool,
-    condition: &str,
-    binds: &[&str],
-    limit: i64,
-) -> Result<Vec<ResultRow>, AppError> {
+/// Every published result, newest first (the portal's [`super::search`] snapshot holds
+/// them; pages read that).
+pub async fn all_results(conn: &mut sqlx::SqliteConnection) -> Result<Vec<ResultRow>, AppError> {
     let sql = format!(
-        "{RESULT_SELECT} WHERE r.published_at IS NOT NULL AND t.status IN {RESULTS_PUBLIC} AND ({condition}) \
-         ORDER BY r.published_at DESC, t.id DESC, e.credit_code LIMIT {limit}"
+        "{RESULT_SELECT} WHERE r.published_at IS NOT NULL AND t.status IN {RESULTS_PUBLIC} \
+         ORDER BY r.published_at DESC, t.id DESC, e.credit_code"
     );
-    let mut q = sqlx::query_as::<_, ResultRecord>(&sql);
-    for b in binds {
-        q = q.bind(*b);
-    }
-    let records = q.fetch_all(db).await?;
-    let cal = crate::ssr::db::results::calendar(db).await?;
+    let records = sqlx::query_as::<_, ResultRecord>(&sql).fetch_all(&mut *conn).await?;
+    let cal = crate::ssr::db::results::calendar(&mut *conn).await?;
     let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
     Ok(records
         .into_iter()
@@ -276,35 +269,6 @@ async fn results_where(
         .collect())
 }
 
-/// The most recently published results.
-pub async fn recent_results(db: &SqlitePool, limit: i64) -> Result<Vec<ResultRow>, AppError> {
-    results_where(db, "1 = 1", &[], limit).await
-}
-
-/// Published results of one task.
-pub async fn task_results(db: &SqlitePool, task_id: i64) -> Result<Vec<ResultRow>, AppError> {
-    let id = task_id.to_string();
-    results_where(db, "t.id = CAST(? AS INTEGER)", &[&id], 10_000).await
-}
-
-/// Published results of enterprises whose name contains `q` or whose credit code is `q`
-/// (or starts with it, from 6 characters on).
-pub async fn search_results(db: &SqlitePool, q: &str, limit: i64) -> Result<Vec<ResultRow>, AppError> {
-    let q = q.trim();
-    if q.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Codes are 18 letters and digits: anything else cannot be one (and cannot be a pattern).
-    let code = q.to_ascii_uppercase();
-    let prefix = match code.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        true if code.len() >= 6 => format!("{code}%"),
-        true => code,
-        false => String::new(),
-    };
-    let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-    results_where(db, "e.name LIKE ? ESCAPE '\\' OR e.credit_code LIKE ?", &[&pattern, &prefix], limit).await
-}
-
 /// An enterprise as the portal knows it: only when it was in a public draw's pool.
 #[derive(Clone, Debug, Serialize)]
 pub struct EnterpriseRecord {
@@ -316,7 +280,11 @@ pub struct EnterpriseRecord {
 }
 
 /// “Was I drawn, and what was found?” for a credit code; `None` when no public draw held it.
-pub async fn enterprise(db: &SqlitePool, code: &str) -> Result<Option<EnterpriseRecord>, AppError> {
+pub async fn enterprise(
+    db: &SqlitePool,
+    code: &str,
+    results: &super::search::Snapshot,
+) -> Result<Option<EnterpriseRecord>, AppError> {
     let code = code.trim().to_ascii_uppercase();
     let draws: Vec<(i64, String, String, bool, String)> = sqlx::query_as(&format!(
         "SELECT t.id, t.task_name, d.drawn_at, EXISTS (SELECT 1 FROM draw_selections s WHERE s.draw_id = d.id \
@@ -328,7 +296,7 @@ pub async fn enterprise(db: &SqlitePool, code: &str) -> Result<Option<Enterprise
     .fetch_all(db)
     .await?;
     let Some(name) = draws.first().map(|d| d.4.clone()) else { return Ok(None) };
-    let results = results_where(db, "e.credit_code = ?", &[&code], 1_000).await?;
+    let results = results.of_code(&code);
     Ok(Some(EnterpriseRecord {
         code,
         name,

@@ -7,6 +7,7 @@
 
 pub mod data;
 pub mod open_data;
+pub mod search;
 pub mod views;
 
 use crate::error::AppError;
@@ -100,7 +101,7 @@ async fn home(State(state): State<AppState>) -> Response {
             };
             let upcoming = data::upcoming(db).await?;
             let draws = data::recent_draws(db, 5).await?;
-            let results = data::recent_results(db, 5).await?;
+            let results = state.results.snapshot(db).await?.newest(5);
             Ok(views::home(plan.as_ref(), &upcoming, &draws, &results))
         }
         .await,
@@ -152,7 +153,7 @@ async fn task_results(State(state): State<AppState>, Path(id): Path<i64>) -> Res
             ) {
                 return Err(AppError::NotFound(format!("任务“{}”的抽查结果尚未公示", task.task_name)));
             }
-            let results = data::task_results(&state.db, id).await?;
+            let results = state.results.snapshot(&state.db).await?.of_task(id);
             let cal = crate::ssr::db::results::calendar(&state.db).await?;
             let due = crate::ssr::db::results::deadline(&cal, task.window.year, task.window.end_month);
             Ok(views::task_results_page(&task, &results, due.as_deref()))
@@ -171,7 +172,7 @@ async fn search(State(state): State<AppState>, Query(query): Query<SearchQuery>)
     let q: String = query.q.chars().take(100).collect();
     respond(
         async {
-            let results = data::search_results(&state.db, &q, SEARCH_LIMIT).await?;
+            let results = state.results.snapshot(&state.db).await?.search(&q, SEARCH_LIMIT as usize);
             Ok(views::results_page(&q, &results, SEARCH_LIMIT as usize))
         }
         .await,
@@ -181,7 +182,7 @@ async fn search(State(state): State<AppState>, Query(query): Query<SearchQuery>)
 async fn enterprise(State(state): State<AppState>, Path(code): Path<String>) -> Response {
     respond(
         async {
-            let record = data::enterprise(&state.db, &code)
+            let record = data::enterprise(&state.db, &code, &*state.results.snapshot(&state.db).await?)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("代码为 {code} 的企业没有参与过已公开的抽取。")))?;
             Ok(views::enterprise_page(&record))

@@ -249,7 +249,14 @@ async fn task_file(State(state): State<AppState>, Path((id, file)): Path<(i64, S
                             task.task_name
                         )));
                     }
-                    let rows = data::task_results(&state.db, id).await?.iter().map(result_cells).collect();
+                    let rows = state
+                        .results
+                        .snapshot(&state.db)
+                        .await?
+                        .of_task(id)
+                        .iter()
+                        .map(result_cells)
+                        .collect();
                     Ok(Table { headers: RESULT_COLUMNS, rows, extra: head }.respond(format, &file))
                 }
                 _ => Err(AppError::NotFound(format!("没有 {file}：可用 draw、pool、results"))),

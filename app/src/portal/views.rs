@@ -472,7 +472,7 @@ pub fn results_page(q: &str, results: &[ResultRow], limit: usize) -> String {
             || view! { <p class="meta">{format!("只显示前 {limit} 条，请输入更完整的名称或代码。")}</p> },
         );
         view! {
-            <p role="status">{format!("找到 {} 条已公示结果", results.len())}</p>
+            <h2>{format!("找到 {} 条已公示结果", results.len())}</h2>
             {results_list(results, true)}
             {more}
         }
@@ -500,6 +500,7 @@ pub fn task_results_page(task: &TaskRow, results: &[ResultRow], due: Option<&str
             <p><a href=format!("/public/tasks/{id}/draw")>"查看本任务的抽取与复核"</a>" · "
                 <a href=format!("/public/data/tasks/{id}/results.csv")>"CSV"</a>" · "
                 <a href=format!("/public/data/tasks/{id}/results.json")>"JSON"</a></p>
+            <h2>{format!("已公示结果（{} 条）", results.len())}</h2>
             <div data-testid="public-results">{results_list(results, false)}</div>
         },
     )

@@ -67,6 +67,9 @@ pub async fn append(conn: &mut SqliteConnection, change: Change<'_>) -> Result<i
     .bind(&hash)
     .execute(&mut *conn)
     .await?;
+    // The portal's snapshot of published results asks the database again (after this
+    // transaction commits, the audit `seq` it compares has moved).
+    crate::portal::search::changed(change.entity_type);
     Ok(seq)
 }
 

@@ -22,6 +22,8 @@ pub struct AppState {
     pub db: SqlitePool,
     /// Ceremony states, broadcast to observers' live streams.
     pub live: live::Hub,
+    /// The published results the portal searches, held in memory.
+    pub results: crate::portal::search::ResultsCache,
 }
 
 /// The live hub of the current request's server.
