@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run setup build serve test test-rust test-python test-browser site lint fmt bench bench-portal
+.PHONY: run setup build serve test test-rust test-python test-browser site lint fmt bench bench-portal lighthouse
 
 ## Install what is missing, build with cargo-leptos, and serve the demo on http://127.0.0.1:3000
 run: setup build serve
@@ -58,3 +58,6 @@ bench:
 bench-portal:
 	scripts/bench-portal.sh
 
+## Portal on a phone: Lighthouse (mobile defaults) on the home, draw and search pages, 3 runs each.
+lighthouse:
+	scripts/lighthouse.sh
