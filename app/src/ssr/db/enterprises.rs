@@ -210,6 +210,12 @@ pub async fn upsert(conn: &mut SqliteConnection, records: &[&EnterpriseRecord]) 
     )
     .fetch_one(&mut *conn)
     .await?;
+    // In name order, the two name indexes take the rows one after another instead of all
+    // over; names start with the district, as credit codes carry its division code, so the
+    // code and region indexes get runs too. Each index page is then split and written while
+    // it is in the cache, not fetched again later.
+    let mut records = records.to_vec();
+    records.sort_by(|a, b| a.name.cmp(&b.name));
     for chunk in records.chunks(BATCH) {
         let mut b = QueryBuilder::new(format!("INSERT INTO enterprises ({COLUMNS}) "));
         b.push_values(chunk, |mut row, e| {
