@@ -27,18 +27,13 @@ conns=${BENCH_CONNECTIONS:-25}
 max_load=${BENCH_MAX_LOAD:-1.5}
 max_wait=${BENCH_MAX_WAIT:-900}
 log() { echo "bench-portal: $*" >&2; }
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 
 command -v wrk >/dev/null || { log "wrk is missing (apt-get install wrk)"; exit 1; }
 command -v python3 >/dev/null || { log "python3 is missing"; exit 1; }
 
-if [ -z "${SHUANGSUI_BIN:-}" ]; then
-  log "building the release server (cargo build --release -p server)"
-  cargo build --release --quiet -p server
-fi
-if [ ! -s target/site/pkg/verifier.wasm ]; then
-  log "building the verifier (scripts/build-verifier.sh)"
-  scripts/build-verifier.sh >&2
-fi
+build_server
 
 # --- The database: 10^6 enterprises plus the synthetic results, made once ---------------------
 mkdir -p "$(dirname "$db")"
@@ -79,6 +74,7 @@ none_q="不存在的企业名称"
 # whole or cut to 6-17 characters (some in lower case), and a few names that match
 # nothing. The mixed case asks them in turn, so no answer is served twice in a row.
 mixed_paths=$(mktemp)
+cleanup+=("$mixed_paths")
 python3 - "$db" >"$mixed_paths" <<'EOF'
 import random, sqlite3, sys, urllib.parse
 db = sqlite3.connect(sys.argv[1])
@@ -102,6 +98,7 @@ for i in range(1000):
 EOF
 # wrk asks them in turn; each thread starts at its own place in the list.
 lua=$(mktemp --suffix .lua)
+cleanup+=("$lua")
 cat >"$lua" <<'EOF'
 local paths = {}
 local n = 0
@@ -118,21 +115,7 @@ end
 EOF
 
 # --- The server -----------------------------------------------------------------------------------
-out=$(mktemp -d)
-server_pid=""
-stop() { if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi; rm -rf "$out" "$mixed_paths" "$lua"; }
-trap stop EXIT
-RUST_LOG=warn "$bin" serve --addr 127.0.0.1:0 --db "sqlite://$db" --site-root target/site --no-demo \
-  >"$out/server.out" 2>"$out/server.err" &
-server_pid=$!
-for _ in $(seq 1 300); do
-  grep -q '^listening on ' "$out/server.out" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$out/server.err" >&2; log "the server did not start"; exit 1; }
-  sleep 0.1
-done
-base=$(sed -n 's/^listening on //p' "$out/server.out" | head -n 1)
-[ -n "$base" ] || { log "the server did not print its address"; exit 1; }
-log "server at $base"
+start_server
 
 urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
 # How many results a search page reports ("找到 N 条已公示结果"; 0 when none).
@@ -142,18 +125,6 @@ found() {
   echo "${n:-0}"
 }
 
-wait_for_quiet() {
-  local waited=0
-  while awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v m="$max_load" 'BEGIN { exit !(l >= m) }'; do
-    if [ "$waited" -ge "$max_wait" ]; then
-      log "load still $(cut -d' ' -f1-3 /proc/loadavg) after ${max_wait}s: measuring anyway"
-      return
-    fi
-    [ "$waited" = 0 ] && log "waiting for the load ($(cut -d' ' -f1-3 /proc/loadavg)) to fall below $max_load"
-    sleep 15
-    waited=$((waited + 15))
-  done
-}
 
 # wrk's latency lines read e.g. "     99%   12.34ms": print the value in ms.
 in_ms() {

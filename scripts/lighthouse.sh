@@ -26,6 +26,8 @@ runs=${LH_RUNS:-3}
 max_load=${BENCH_MAX_LOAD:-1.5}
 max_wait=${BENCH_MAX_WAIT:-900}
 log() { echo "lighthouse: $*" >&2; }
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 
 [ -x "$CHROME_PATH" ] || { log "$CHROME_PATH is missing (apt-get install chromium)"; exit 1; }
 if ! [ -x .tools/node_modules/.bin/lighthouse ] || [ "$(.tools/node_modules/.bin/lighthouse --version)" != "$LIGHTHOUSE_VERSION" ]; then
@@ -34,14 +36,7 @@ if ! [ -x .tools/node_modules/.bin/lighthouse ] || [ "$(.tools/node_modules/.bin
   npm install --silent --no-audit --no-fund --prefix .tools "lighthouse@$LIGHTHOUSE_VERSION"
 fi
 
-if [ -z "${SHUANGSUI_BIN:-}" ]; then
-  log "building the release server (cargo build --release -p server)"
-  cargo build --release --quiet -p server
-fi
-if [ ! -s target/site/pkg/verifier.wasm ]; then
-  log "building the verifier (scripts/build-verifier.sh)"
-  scripts/build-verifier.sh >&2
-fi
+build_server
 # The favicon the portal's pages link to (scripts/build-site.sh copies it too).
 [ -s target/site/favicon.svg ] || cp public/favicon.svg target/site/
 
@@ -63,21 +58,7 @@ EOF
 )
 q_url=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$q")
 
-out=$(mktemp -d)
-server_pid=""
-stop() { if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi; rm -rf "$out"; }
-trap stop EXIT
-RUST_LOG=warn "$bin" serve --addr 127.0.0.1:0 --db "sqlite://$db" --site-root target/site --no-demo \
-  >"$out/server.out" 2>"$out/server.err" &
-server_pid=$!
-for _ in $(seq 1 300); do
-  grep -q '^listening on ' "$out/server.out" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$out/server.err" >&2; log "the server did not start"; exit 1; }
-  sleep 0.1
-done
-base=$(sed -n 's/^listening on //p' "$out/server.out" | head -n 1)
-[ -n "$base" ] || { log "the server did not print its address"; exit 1; }
-log "server at $base"
+start_server
 
 pages=(
   "home|/public"
@@ -89,18 +70,6 @@ for entry in "${pages[@]}"; do
 done
 curl -fsS "$base/public/results?q=$q_url" | grep -q '找到 [1-9]' || { log "the search for $q finds nothing"; exit 1; }
 
-wait_for_quiet() {
-  local waited=0
-  while awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v m="$max_load" 'BEGIN { exit !(l >= m) }'; do
-    if [ "$waited" -ge "$max_wait" ]; then
-      log "load still $(cut -d' ' -f1-3 /proc/loadavg) after ${max_wait}s: measuring anyway"
-      return
-    fi
-    [ "$waited" = 0 ] && log "waiting for the load ($(cut -d' ' -f1-3 /proc/loadavg)) to fall below $max_load"
-    sleep 15
-    waited=$((waited + 15))
-  done
-}
 
 flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
 args=()
