@@ -11,5 +11,6 @@ mod portal;
 mod registry;
 mod registry_files;
 mod schema;
+mod servers;
 mod tasks;
 mod workflow;

@@ -246,7 +246,7 @@ pub async fn sign_in(
         .map_err(AppError::internal)?;
     let ok = matches && row.as_ref().is_some_and(|(_, active)| *active);
 
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     sqlx::query("INSERT INTO sign_in_attempts (username, address, ok, at) VALUES (?, ?, ?, ?)")
         .bind(username)
         .bind(address)

@@ -158,7 +158,7 @@ const INSPECTOR_SPREAD: [(&str, usize, usize); 5] =
 
 /// Loads the demo data if the database has no plan yet. Returns whether it loaded anything.
 pub async fn seed_if_empty(db: &SqlitePool) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let plans: i64 = sqlx::query_scalar("SELECT count(*) FROM annual_plans").fetch_one(&mut *tx).await?;
     if plans > 0 {
         return Ok(false);
@@ -246,7 +246,7 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<bool, sqlx::Error> {
 
     // Inspection has begun, and the demo 执法人员 account is the first inspector of the
     // first team (the draw is random, so which inspector that is differs per database).
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     super::db::draws::set_status(&mut tx, 1, TaskStatus::Drawn, TaskStatus::Inspecting, clerk, "")
         .await
         .map_err(demo_error)?;

@@ -76,7 +76,7 @@ pub async fn draw_and_publish(db: &SqlitePool, task_id: i64) -> Result<(), sqlx:
     super::db::draws::run_draw(db, task_id, ENTROPY, clerk).await.map_err(demo_error)?;
     let draw_id = frozen.draw_id;
 
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     sqlx::query("UPDATE draws SET frozen_at = '2022-03-04T02:00:00Z', drawn_at = '2022-03-08T02:30:00Z', place = '市商务局三楼会议室' WHERE id = ?")
         .bind(draw_id)
         .execute(&mut *tx)

@@ -52,7 +52,7 @@ pub fn bulk_enterprise(rng: &mut SplitMix64, serial: u64) -> EnterpriseRecord {
 /// Adds `count` synthetic enterprises in one transaction of multi-row inserts; returns
 /// the number in the registry afterwards.
 pub async fn add_enterprises(db: &SqlitePool, count: u64) -> Result<i64, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     sqlx::query("PRAGMA cache_size = -65536").execute(&mut *tx).await?;
     let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM enterprises").fetch_one(&mut *tx).await?;
     // Continue after earlier bulk runs, so every credit code stays unique.

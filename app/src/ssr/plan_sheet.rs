@@ -717,7 +717,7 @@ pub async fn import_plan(
         return Ok(report(&plan, false));
     }
     // Checked again inside the transaction, so nothing can change between check and write.
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let plan = plan_import(&mut tx, year, &sheet, &parsed).await?;
     if !plan.rejected.is_empty() {
         return Ok(report(&plan, false)); // dropping `tx` rolls back (nothing was written)

@@ -37,7 +37,7 @@ pub async fn save(
     cells: &[String],
     actor: Actor<'_>,
 ) -> Result<i64, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let lookups = lookups(&mut tx).await?;
     let key_column = kind.columns()[0];
     // (the record as JSON, the record before) — each arm refuses a key another record holds.
@@ -138,7 +138,7 @@ pub async fn set_active(
     active: bool,
     actor: Actor<'_>,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let done = match kind {
         RegistryKind::Enterprises => sqlx::query(
             "UPDATE enterprises SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",

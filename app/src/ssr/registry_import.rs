@@ -184,7 +184,7 @@ async fn import_on(
 ) -> Result<RegistryImportReport, AppError> {
     use sqlx::Connection;
     let key_column = kind.columns()[0];
-    let mut tx = conn.begin().await?;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let lookups = lookups(&mut tx).await?;
     let (mut errors, added, updated, unchanged);
     match kind {

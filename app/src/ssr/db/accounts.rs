@@ -62,7 +62,7 @@ pub async fn create(db: &SqlitePool, a: &NewAccount, admin: &SessionUser) -> Res
         return Err(AppError::invalid("password", m));
     }
     let dept = a.department_id.trim();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let dept = if dept.is_empty() {
         if role.is_departmental() || role == Role::OrderOffice {
             return Err(AppError::invalid("department_id", format!("{}须属于一个部门", role.label())));
@@ -139,7 +139,7 @@ pub async fn set_active(db: &SqlitePool, id: i64, active: bool, admin: &SessionU
     if id == admin.id && !active {
         return Err(AppError::Conflict("不能停用当前登录的管理员账号".into()));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let changed = sqlx::query("UPDATE users SET active = ? WHERE id = ?")
         .bind(active)
         .bind(id)
@@ -186,7 +186,7 @@ pub async fn reset_password(
         return Err(AppError::invalid("password", m));
     }
     let hash = hash_password(password)?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let changed = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
         .bind(hash)
         .bind(id)
@@ -235,7 +235,7 @@ pub async fn save_department(db: &SqlitePool, d: &Department, admin: &SessionUse
     if name.is_empty() || short.is_empty() {
         return Err(AppError::invalid("name", "部门全称和简称不能为空"));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let before: Option<Department> =
         sqlx::query_as("SELECT id, name, short_name FROM departments WHERE id = ?")
             .bind(id)
@@ -296,7 +296,7 @@ pub async fn set_calendar_day(
     if kind == Some(DayKind::Workday) && !weekend {
         return Err(AppError::invalid("kind", format!("{day} 本是工作日，无需设为调休上班")));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let before: Option<(String, String)> =
         sqlx::query_as("SELECT kind, name FROM calendar_days WHERE day = ?")
             .bind(day)

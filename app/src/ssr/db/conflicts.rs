@@ -49,7 +49,7 @@ pub async fn declare(
     if !CONFLICT_REASONS.contains(&reason) {
         return Err(AppError::invalid("reason", format!("回避事由应为{}之一", CONFLICT_REASONS.join("、"))));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let inspector: Option<String> = sqlx::query_scalar("SELECT name FROM inspectors WHERE id = ?")
         .bind(inspector_id)
         .fetch_optional(&mut *tx)
@@ -114,7 +114,7 @@ pub async fn inspector_of(db: &SqlitePool, id: i64) -> Result<Option<i64>, sqlx:
 
 /// Withdraws an open conflict (it stays on record with the time of withdrawal).
 pub async fn withdraw(db: &SqlitePool, id: i64, actor: Actor<'_>) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let done = sqlx::query("UPDATE conflicts SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL")
         .bind(crate::ssr::now_utc())
         .bind(id)

@@ -164,7 +164,7 @@ pub(crate) async fn record_attempt(
     refusal: Option<&str>,
     actor: Actor<'_>,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     record_attempt_in(&mut tx, task_id, action, refusal, actor).await?;
     tx.commit().await?;
     Ok(())
@@ -266,7 +266,7 @@ async fn freeze_tx(
     draw_date: &str,
     actor: Actor<'_>,
 ) -> Result<Frozen, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let (mut input, task, enterprise_ids) = frozen_input(&mut tx, task_id, draw_date).await?;
     let status = TaskStatus::parse(&task.status).ok_or_else(|| AppError::internal("bad task status"))?;
     if status != TaskStatus::Filed {
@@ -361,7 +361,7 @@ async fn draw_tx(
     public_entropy: &str,
     actor: Actor<'_>,
 ) -> Result<i64, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let row: Option<(i64, String, String, Option<String>)> =
         sqlx::query_as("SELECT id, frozen_input, secret, manifest FROM draws WHERE task_id = ?")
             .bind(task_id)

@@ -40,6 +40,16 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
     Ok(pool)
 }
 
+/// Begins a transaction that will write (`BEGIN IMMEDIATE`): it takes the database's write
+/// lock at once, waiting (up to the busy timeout) while another connection — of this
+/// server or of another process on the same file — holds it. A plain `BEGIN` would read
+/// first and ask for the lock at its first write; if another writer committed meanwhile,
+/// SQLite refuses that at once ("database is locked", no waiting), so two servers racing
+/// on one task got a failure instead of a refusal, and concurrent changes failed.
+pub async fn begin_write(db: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    db.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// The migrations, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 

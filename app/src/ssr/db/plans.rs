@@ -113,7 +113,7 @@ pub async fn save_plan(
     if title.trim().is_empty() {
         return Err(AppError::invalid("title", "请填写计划名称"));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let before: Option<(i64, String, String)> =
         sqlx::query_as("SELECT id, title, remarks FROM annual_plans WHERE year = ?")
             .bind(year)

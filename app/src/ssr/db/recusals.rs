@@ -28,7 +28,7 @@ pub async fn declare(
     if !REASONS.contains(&reason) {
         return Err(AppError::invalid("reason", format!("回避理由须为：{}", REASONS.join("、"))));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let (status, dept) = task_state(&mut tx, task_id).await?;
     match user.role {
         Role::Inspector if user.inspector_id == Some(inspector_id) => {}
@@ -101,7 +101,7 @@ pub async fn declare(
 /// The office head approves a declared recusal: the replacement follows DR1, the stored
 /// manifest and the team change together. Returns the replacement's inspector id.
 pub async fn approve(db: &SqlitePool, recusal_id: i64, user: &SessionUser) -> Result<i64, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let row: Option<(i64, i64, String, i64, String, Option<String>)> = sqlx::query_as(
         "SELECT p.draw_id, d.task_id, p.code, p.inspector_id, p.reason, p.approved_by \
          FROM post_recusals p JOIN draws d ON d.id = p.draw_id WHERE p.id = ?",

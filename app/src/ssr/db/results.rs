@@ -194,7 +194,7 @@ pub async fn save(db: &SqlitePool, d: &ResultDraft, user: &SessionUser) -> Resul
             user.role.label()
         )));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let (status, dept) = task_state(&mut tx, d.task_id).await?;
     let (draw_id, position, enterprise_id) = selection(&mut tx, d.task_id, &d.code).await?;
     let team: Vec<(i64, String, String)> = sqlx::query_as(
@@ -285,7 +285,7 @@ pub async fn review(
     user: &SessionUser,
 ) -> Result<(), AppError> {
     let comment = comment.trim();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let (status, dept) = task_state(&mut tx, task_id).await?;
     if user.role != Role::OfficeHead {
         return Err(AppError::Forbidden(format!("审核须由处室负责人办理，当前账号为{}", user.role.label())));

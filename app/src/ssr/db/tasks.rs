@@ -135,7 +135,7 @@ pub async fn save(db: &SqlitePool, d: &TaskDraft, user: &SessionUser) -> Result<
     if !errors.is_empty() {
         return Err(AppError::from_fields(&errors));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let before = match d.id {
         Some(id) => {
             let status: Option<String> = sqlx::query_scalar("SELECT status FROM tasks WHERE id = ?")

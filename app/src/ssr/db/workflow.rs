@@ -61,7 +61,7 @@ pub async fn advance(
     if comment.chars().count() > 500 {
         return Err(AppError::invalid("comment", "意见不超过 500 字"));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(db).await?;
     let from = check_step(&mut tx, task_id, to, comment, user).await?;
     if workflow::transition(from, to).is_some_and(|t| t.dedicated) {
         return Err(AppError::Conflict(format!("“{}”请在抽取页面办理", to.label())));

@@ -1,0 +1,99 @@
+//! Several servers on one database: each `shuangsui serve` process has its own connection
+//! pool, so two pools on one SQLite file race exactly as two processes do (SQLite's locks
+//! are on the file). A task is frozen and drawn once, the loser's attempt is refused and
+//! recorded (not a database error), and the audit chain stays one unbroken chain.
+
+use crate::helpers::spawn_app;
+use app::ssr::audit::{self, ChainReport, Change};
+use app::ssr::db::draws::{freeze, run_draw, Actor};
+
+const STAFF: Actor<'static> = Actor { name: "测试经办人", role: "clerk" };
+
+/// A second server's pool on the app's database file.
+async fn second_server(app: &crate::helpers::TestApp) -> sqlx::SqlitePool {
+    app::ssr::db::connect(&format!("sqlite://{}", app.dir.join("test.db").display())).await.unwrap()
+}
+
+async fn outcomes(db: &sqlx::SqlitePool, task: i64, action: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT outcome FROM draw_attempts WHERE task_id = ? AND action = ? ORDER BY outcome")
+        .bind(task)
+        .bind(action)
+        .fetch_all(db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_racing_on_one_task_freeze_and_draw_it_once() {
+    let app = spawn_app().await;
+    let other = second_server(&app).await;
+    for round in 0..2 {
+        let (a, b) =
+            tokio::join!(freeze(&app.db, 3, "2023-07-05", STAFF), freeze(&other, 3, "2023-07-05", STAFF));
+        if round == 0 {
+            assert!(a.is_ok() != b.is_ok(), "exactly one freeze: {:?} / {:?}", a.err(), b.err());
+        } else {
+            assert!(a.is_err() && b.is_err(), "frozen already");
+        }
+        for e in [a.err(), b.err()].into_iter().flatten() {
+            assert_eq!(e.status(), 409, "refused, not failed: {e}");
+        }
+    }
+    let mut expected = vec!["done".to_string()];
+    expected.extend(std::iter::repeat_n("refused".to_string(), 3));
+    assert_eq!(outcomes(&app.db, 3, "freeze").await, expected, "every attempt recorded");
+
+    let (a, b) =
+        tokio::join!(run_draw(&app.db, 3, "1 2 3 4 5 6", STAFF), run_draw(&other, 3, "6 5 4 3 2 1", STAFF));
+    assert!(a.is_ok() != b.is_ok(), "exactly one draw: {:?} / {:?}", a.as_ref().err(), b.as_ref().err());
+    let refused = a.err().or(b.err()).unwrap();
+    assert_eq!(refused.status(), 409, "refused, not failed: {refused}");
+    assert!(refused.to_string().contains("只能抽取一次"), "{refused}");
+    assert_eq!(outcomes(&app.db, 3, "draw").await, ["done", "refused"]);
+    let draws: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM draws WHERE task_id = 3 AND manifest IS NOT NULL")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(draws, 1);
+    assert!(matches!(audit::verify_chain(&app.db).await.unwrap(), ChainReport::Whole { .. }));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_on_two_servers_keep_one_audit_chain() {
+    let app = spawn_app().await;
+    let other = second_server(&app).await;
+    let before = match audit::verify_chain(&app.db).await.unwrap() {
+        ChainReport::Whole { entries, .. } => entries,
+        broken => panic!("{broken:?}"),
+    };
+    // 40 changes at once, half through each server, each in its own transaction as every
+    // change is.
+    let writes: Vec<_> = (0..40)
+        .map(|i| {
+            let db = if i % 2 == 0 { app.db.clone() } else { other.clone() };
+            tokio::spawn(async move {
+                let mut tx = app::ssr::db::begin_write(&db).await?;
+                let id = i.to_string();
+                let change = Change {
+                    actor: "测试",
+                    role: "clerk",
+                    action: "test.write",
+                    entity_type: "test",
+                    entity_id: &id,
+                    before: None,
+                    after: Some(serde_json::json!({ "i": i })),
+                };
+                audit::append(&mut tx, change).await?;
+                tx.commit().await
+            })
+        })
+        .collect();
+    for (i, w) in writes.into_iter().enumerate() {
+        w.await.unwrap().unwrap_or_else(|e| panic!("write {i} failed: {e}"));
+    }
+    match audit::verify_chain(&app.db).await.unwrap() {
+        ChainReport::Whole { entries, .. } => assert_eq!(entries, before + 40),
+        broken => panic!("{broken:?}"),
+    }
+}
