@@ -69,6 +69,25 @@ pub async fn spawn_app() -> TestApp {
     TestApp { base, db, state, dir, client }
 }
 
+impl TestApp {
+    /// A second server on this app's database file, as another `shuangsui serve` process
+    /// behind the same load balancer would be: its own connection pool, caches and port.
+    pub async fn second_server(&self) -> TestApp {
+        let args = ServeArgs {
+            addr: "127.0.0.1:0".into(),
+            db: format!("sqlite://{}", self.dir.join("test.db").display()),
+            site_root: repo().join("target/site").display().to_string(),
+            no_demo: true,
+        };
+        let prepared = server::serve::prepare(&args).await.expect("second server starts");
+        let base = format!("http://{}", prepared.addr);
+        let (db, state) = (prepared.state.db.clone(), prepared.state.clone());
+        let app = prepared.app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(prepared.listener, app).await.unwrap() });
+        TestApp { base, db, state, dir: TempDir::new("second"), client: self.client.clone() }
+    }
+}
+
 /// The demo password (every demo account has it).
 pub const PASSWORD: &str = app::ssr::demo::DEMO_PASSWORD;
 

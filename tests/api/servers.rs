@@ -3,16 +3,11 @@
 //! are on the file). A task is frozen and drawn once, the loser's attempt is refused and
 //! recorded (not a database error), and the audit chain stays one unbroken chain.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, TestApp};
 use app::ssr::audit::{self, ChainReport, Change};
 use app::ssr::db::draws::{freeze, run_draw, Actor};
 
 const STAFF: Actor<'static> = Actor { name: "测试经办人", role: "clerk" };
-
-/// A second server's pool on the app's database file.
-async fn second_server(app: &crate::helpers::TestApp) -> sqlx::SqlitePool {
-    app::ssr::db::connect(&format!("sqlite://{}", app.dir.join("test.db").display())).await.unwrap()
-}
 
 async fn outcomes(db: &sqlx::SqlitePool, task: i64, action: &str) -> Vec<String> {
     sqlx::query_scalar("SELECT outcome FROM draw_attempts WHERE task_id = ? AND action = ? ORDER BY outcome")
@@ -26,7 +21,7 @@ async fn outcomes(db: &sqlx::SqlitePool, task: i64, action: &str) -> Vec<String>
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_servers_racing_on_one_task_freeze_and_draw_it_once() {
     let app = spawn_app().await;
-    let other = second_server(&app).await;
+    let other = app.second_server().await.db;
     for round in 0..2 {
         let (a, b) =
             tokio::join!(freeze(&app.db, 3, "2023-07-05", STAFF), freeze(&other, 3, "2023-07-05", STAFF));
@@ -62,7 +57,7 @@ async fn two_servers_racing_on_one_task_freeze_and_draw_it_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writers_on_two_servers_keep_one_audit_chain() {
     let app = spawn_app().await;
-    let other = second_server(&app).await;
+    let other = app.second_server().await.db;
     let before = match audit::verify_chain(&app.db).await.unwrap() {
         ChainReport::Whole { entries, .. } => entries,
         broken => panic!("{broken:?}"),
@@ -96,4 +91,21 @@ async fn concurrent_writers_on_two_servers_keep_one_audit_chain() {
         ChainReport::Whole { entries, .. } => assert_eq!(entries, before + 40),
         broken => panic!("{broken:?}"),
     }
+}
+
+async fn whoami(app: &TestApp, cookie: &str) -> serde_json::Value {
+    app.post_form(Some(cookie), "whoami", &[]).await.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_session_begun_on_one_server_works_and_ends_on_the_other() {
+    let a = spawn_app().await;
+    let b = a.second_server().await;
+    let cookie = a.sign_in("jingban").await;
+    assert_eq!(whoami(&b, &cookie).await["username"], "jingban", "signed in on A, known to B");
+    let (status, html) = b.page(&cookie, "/registry/enterprises").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("检查对象名录"), "B renders the staff page for A's session");
+    assert_eq!(b.post_form(Some(&cookie), "sign_out", &[]).await.status(), 200);
+    assert!(whoami(&a, &cookie).await.is_null(), "signed out on B, ended on A too");
 }
