@@ -109,3 +109,33 @@ async fn a_session_begun_on_one_server_works_and_ends_on_the_other() {
     assert_eq!(b.post_form(Some(&cookie), "sign_out", &[]).await.status(), 200);
     assert!(whoami(&a, &cookie).await.is_null(), "signed out on B, ended on A too");
 }
+
+/// `shuangsui backup FILE` copies a running server's database into a new file that opens,
+/// holds the same data and a whole audit chain; it refuses to overwrite a file.
+#[tokio::test]
+async fn a_backup_of_a_running_server_is_whole_and_never_overwrites() {
+    let app = spawn_app().await;
+    let db_url = format!("sqlite://{}", app.dir.join("test.db").display());
+    let file = app.dir.join("backups/copy.db");
+    let path = file.to_str().unwrap();
+    // A change while the server runs, so the backup has something recent to carry.
+    app.sign_in("jingban").await;
+    let (code, out, err) = crate::helpers::run(&["backup", path, "--db", &db_url]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("audit chain whole"), "{out}");
+    let copy = app::ssr::db::connect(&format!("sqlite://{path}")).await.unwrap();
+    for table in ["enterprises", "inspectors", "tasks", "draws", "inspection_results", "audit_log", "users"] {
+        let count = |db: sqlx::SqlitePool| async move {
+            sqlx::query_scalar::<_, i64>(&format!("SELECT count(*) FROM {table}"))
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        };
+        assert_eq!(count(copy.clone()).await, count(app.db.clone()).await, "{table}");
+    }
+    let size = std::fs::metadata(&file).unwrap().len();
+    let (code, _, err) = crate::helpers::run(&["backup", path, "--db", &db_url]);
+    assert_eq!(code, 2);
+    assert!(err.contains("exists"), "{err}");
+    assert_eq!(std::fs::metadata(&file).unwrap().len(), size, "the first backup is left as it was");
+}
