@@ -41,7 +41,7 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
 }
 
 /// The migrations, embedded in the binary.
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
 /// The rows of `select` (a `SELECT … FROM …` without `WHERE`) whose `column` is one of
 /// `keys`, asked `chunk` keys at a time; the imports use it to find what already exists.
