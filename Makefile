@@ -19,6 +19,9 @@ serve:
 
 ## Every test: unit, integration (real server, real SQLite file, real binary), the
 ## independent Python verifier, and headless-Chromium browser tests.
+# The schema parity test's PostgreSQL (scripts/setup.sh starts it and creates the role).
+test test-rust: export SHUANGSUI_TEST_PG ?= postgres://shuangsui:shuangsui@127.0.0.1:5432/postgres
+
 test:
 	scripts/setup.sh test
 	$(MAKE) site test-rust test-python test-browser

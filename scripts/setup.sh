@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs every tool the build and the tests need, skipping what is already
 # present at the right version, so a second run costs seconds.
-#   scripts/setup.sh            everything (run + test)
-#   scripts/setup.sh test       what `make test` needs (no cargo-leptos)
+#   scripts/setup.sh            everything (run + test), except PostgreSQL
+#   scripts/setup.sh test       what `make test` needs (no cargo-leptos; PostgreSQL for
+#                               the schema parity test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want=${1:-all}
@@ -41,6 +42,38 @@ if ! dpkg -s chromium fonts-wqy-microhei brotli >/dev/null 2>&1; then
   say "installing Debian's chromium, a CJK font (browser tests) and brotli (pre-compressed assets)"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-wqy-microhei brotli >/dev/null
+fi
+
+# The schema parity test (tests/api/schema.rs) applies the PostgreSQL migrations to a
+# throwaway database: Debian's server, its cluster running, and a role that may create
+# databases. The application itself runs on SQLite only.
+if [ "$want" = test ]; then
+  if ! dpkg -s postgresql >/dev/null 2>&1; then
+    say "installing Debian's postgresql (the schema parity test)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+  fi
+  read -r pg_version pg_cluster _ pg_status _ < <(pg_lsclusters -h | head -n 1) || true
+  if [ -z "${pg_version:-}" ]; then
+    pg_version=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
+    pg_cluster=main
+    say "creating the PostgreSQL $pg_version cluster"
+    as_root pg_createcluster "$pg_version" "$pg_cluster" >/dev/null
+    pg_status=down
+  fi
+  if [[ $pg_status != online* ]]; then
+    say "starting PostgreSQL $pg_version/$pg_cluster"
+    as_root pg_ctlcluster "$pg_version" "$pg_cluster" start
+  fi
+  as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+  (cd / && as_postgres psql -qX -v ON_ERROR_STOP=1) <<'SQL'
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'shuangsui') THEN
+    CREATE ROLE shuangsui;
+  END IF;
+END $$;
+ALTER ROLE shuangsui LOGIN CREATEDB PASSWORD 'shuangsui';
+SQL
 fi
 
 if [ "$want" = all ]; then

@@ -1,7 +1,12 @@
-//! The database: migrations on a fresh file, SQLite settings, demo data, the audit trail.
+//! The database: migrations on a fresh file, SQLite settings, demo data, the audit trail,
+//! and the PostgreSQL migrations kept in step with the SQLite ones.
 
 use crate::helpers::{spawn_app, TempDir};
 use app::domain::CreditCode;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool, SqlitePool};
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
 
 #[tokio::test]
 async fn migrations_create_every_table_on_a_fresh_database() {
@@ -136,4 +141,166 @@ async fn constraints_refuse_bad_rows() {
     .execute(&app.db)
     .await;
     assert!(bad_region.unwrap_err().to_string().contains("FOREIGN KEY"));
+}
+
+/// What only one backend has, each with the reason; everything else must match by name:
+/// the tables, each table's columns (in order, with NOT NULL), the indexes and triggers.
+const ONE_BACKEND_ONLY: &[(&str, &str)] = &[
+    ("table enterprise_names", "SQLite: the FTS5 trigram index of names; PostgreSQL uses pg_trgm"),
+    ("table enterprise_names_config", "SQLite: a shadow table of that FTS5 index"),
+    ("table enterprise_names_data", "SQLite: a shadow table of that FTS5 index"),
+    ("table enterprise_names_docsize", "SQLite: a shadow table of that FTS5 index"),
+    ("table enterprise_names_idx", "SQLite: a shadow table of that FTS5 index"),
+    ("table enterprise_names_deferred", "SQLite: lets an import write the FTS5 rows in one statement"),
+    ("trigger enterprise_names_insert", "SQLite: keeps the FTS5 index in step"),
+    ("trigger enterprise_names_update", "SQLite: keeps the FTS5 index in step"),
+    ("trigger enterprise_names_delete", "SQLite: keeps the FTS5 index in step"),
+    ("table sqlite_sequence", "SQLite: AUTOINCREMENT's counter; an identity column keeps its own"),
+    ("index ix_enterprise_name_trigram", "PostgreSQL: the GIN trigram index that replaces FTS5"),
+    ("trigger audit_log_no_truncate", "PostgreSQL: TRUNCATE skips row triggers; SQLite has none"),
+];
+
+/// A schema as the parity test compares it.
+#[derive(Default)]
+struct Schema {
+    /// "table x", "index y", "trigger z".
+    objects: BTreeSet<String>,
+    /// Each table's columns in order, with whether they are NOT NULL.
+    columns: BTreeMap<String, Vec<(String, bool)>>,
+}
+
+async fn sqlite_schema(db: &SqlitePool) -> Result<Schema, sqlx::Error> {
+    let mut schema = Schema::default();
+    let objects: Vec<(String, String)> = sqlx::query_as(
+        "SELECT type, name FROM sqlite_master \
+         WHERE type IN ('table', 'trigger') OR (type = 'index' AND sql IS NOT NULL)",
+    )
+    .fetch_all(db)
+    .await?;
+    for (kind, name) in objects {
+        if kind == "table" {
+            // A PRIMARY KEY column is NOT NULL on PostgreSQL; on SQLite only by intent.
+            let columns: Vec<(String, i64)> =
+                sqlx::query_as("SELECT name, \"notnull\" OR pk > 0 FROM pragma_table_info(?) ORDER BY cid")
+                    .bind(&name)
+                    .fetch_all(db)
+                    .await?;
+            schema.columns.insert(name.clone(), columns.into_iter().map(|(c, n)| (c, n != 0)).collect());
+        }
+        schema.objects.insert(format!("{kind} {name}"));
+    }
+    Ok(schema)
+}
+
+async fn postgres_schema(db: &PgPool) -> Result<Schema, sqlx::Error> {
+    let mut schema = Schema::default();
+    let tables: Vec<(String,)> = sqlx::query_as(
+        "SELECT table_name::text FROM information_schema.tables \
+         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+    )
+    .fetch_all(db)
+    .await?;
+    for (name,) in tables {
+        let columns: Vec<(String, bool)> = sqlx::query_as(
+            "SELECT column_name::text, is_nullable::text = 'NO' FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+        )
+        .bind(&name)
+        .fetch_all(db)
+        .await?;
+        schema.objects.insert(format!("table {name}"));
+        schema.columns.insert(name, columns);
+    }
+    // Indexes written as such, not those behind a PRIMARY KEY or UNIQUE constraint (SQLite
+    // lists those without SQL); triggers written as such, not those behind foreign keys.
+    let others: Vec<(String,)> = sqlx::query_as(
+        "SELECT 'index ' || i.relname FROM pg_index x \
+           JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
+         WHERE t.relnamespace = current_schema()::regnamespace \
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) \
+         UNION ALL \
+         SELECT 'trigger ' || g.tgname FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid \
+         WHERE t.relnamespace = current_schema()::regnamespace AND NOT g.tgisinternal",
+    )
+    .fetch_all(db)
+    .await?;
+    schema.objects.extend(others.into_iter().map(|(o,)| o));
+    Ok(schema)
+}
+
+/// Every way the two schemas differ beyond `ONE_BACKEND_ONLY`, one sentence each.
+fn schema_differences(sqlite: &Schema, postgres: &Schema) -> Vec<String> {
+    let allowed: BTreeSet<&str> = ONE_BACKEND_ONLY.iter().map(|(o, _)| *o).collect();
+    let mut out = Vec::new();
+    for o in sqlite.objects.difference(&postgres.objects) {
+        if !allowed.contains(o.as_str()) {
+            out.push(format!("{o} is only on SQLite"));
+        }
+    }
+    for o in postgres.objects.difference(&sqlite.objects) {
+        if !allowed.contains(o.as_str()) {
+            out.push(format!("{o} is only on PostgreSQL"));
+        }
+    }
+    for o in &allowed {
+        if sqlite.objects.contains(*o) == postgres.objects.contains(*o) {
+            out.push(format!("{o} is listed in ONE_BACKEND_ONLY but is on both or neither"));
+        }
+    }
+    for (table, columns) in &sqlite.columns {
+        if let Some(theirs) = postgres.columns.get(table) {
+            if columns != theirs {
+                out.push(format!("{table}'s columns differ: SQLite {columns:?}, PostgreSQL {theirs:?}"));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn postgres_migrations_give_the_same_schema_as_sqlite() {
+    let Ok(url) = std::env::var("SHUANGSUI_TEST_PG") else {
+        println!("skipped: SHUANGSUI_TEST_PG is not set (make test sets it and starts PostgreSQL)");
+        return;
+    };
+    let postgres_migrations = sqlx::migrate::Migrator::new(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../migrations/postgres"
+    )))
+    .await
+    .unwrap();
+    let versions = |m: &sqlx::migrate::Migrator| {
+        m.iter().map(|m| (m.version, m.description.to_string())).collect::<Vec<_>>()
+    };
+    assert_eq!(versions(&postgres_migrations), versions(&app::ssr::db::MIGRATOR), "one twin per migration");
+
+    let dir = TempDir::new("parity");
+    let sqlite =
+        app::ssr::db::connect(&format!("sqlite://{}", dir.join("parity.db").display())).await.unwrap();
+    let sqlite = sqlite_schema(&sqlite).await.unwrap();
+
+    // A throwaway database, UTF-8 whatever the cluster's default, dropped even on failure.
+    let admin = PgConnectOptions::from_str(&url).unwrap();
+    let mut conn = PgConnection::connect_with(&admin).await.unwrap_or_else(|e| {
+        panic!("cannot reach PostgreSQL at SHUANGSUI_TEST_PG ({e}); scripts/setup.sh test starts it")
+    });
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let name = format!("shuangsui_parity_{}_{nanos}", std::process::id());
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let postgres = async {
+        let db = PgPoolOptions::new().max_connections(1).connect_with(admin.clone().database(&name)).await?;
+        postgres_migrations.run(&db).await?;
+        let schema = postgres_schema(&db).await?;
+        db.close().await;
+        Ok::<_, Box<dyn std::error::Error>>(schema)
+    }
+    .await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
+    let postgres = postgres.unwrap();
+
+    let differences = schema_differences(&sqlite, &postgres);
+    assert!(differences.is_empty(), "the PostgreSQL schema differs:\n{}", differences.join("\n"));
 }

@@ -51,7 +51,7 @@ pub async fn begin_write(db: &SqlitePool) -> Result<sqlx::Transaction<'static, s
 }
 
 /// The migrations, embedded in the binary.
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
 /// The rows of `select` (a `SELECT … FROM …` without `WHERE`) whose `column` is one of
 /// `keys`, asked `chunk` keys at a time; the imports use it to find what already exists.

@@ -1,0 +1,7 @@
+-- PostgreSQL twin of migrations/sqlite/20261129000000_enterprise_names_bulk.sql: nothing
+-- to do. The SQLite migration adds `enterprise_names_deferred`, which lets a large import
+-- write its FTS5 trigram rows in one statement instead of one per row from the trigger.
+-- PostgreSQL has neither that table nor the trigger: its GIN trigram index on
+-- `enterprises.name` (20261128000000_registry) is kept by PostgreSQL itself, which already
+-- collects a bulk insert's new entries in the index's pending list and merges them at once.
+-- The file exists so both backends have the same migration versions.
