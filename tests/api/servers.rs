@@ -139,3 +139,74 @@ async fn a_backup_of_a_running_server_is_whole_and_never_overwrites() {
     assert!(err.contains("exists"), "{err}");
     assert_eq!(std::fs::metadata(&file).unwrap().len(), size, "the first backup is left as it was");
 }
+
+/// A `shuangsui serve` process on `app`'s database file; killed when dropped.
+struct OtherProcess(std::process::Child, String);
+
+impl OtherProcess {
+    fn start(app: &TestApp) -> Self {
+        use std::io::BufRead;
+        let db = format!("sqlite://{}", app.dir.join("test.db").display());
+        let site = crate::helpers::repo().join("target/site");
+        let mut child = std::process::Command::new(crate::helpers::binary())
+            .args(["serve", "--addr", "127.0.0.1:0", "--no-demo", "--db", &db])
+            .arg("--site-root")
+            .arg(site)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
+        OtherProcess(child, base)
+    }
+}
+
+impl Drop for OtherProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The public portal of another server process shows a change made through this one
+/// within a second or so (each process keeps the published results in memory and asks
+/// the database again at least every second; see portal::search).
+#[tokio::test]
+async fn a_change_through_one_server_reaches_another_processs_portal() {
+    let a = spawn_app().await;
+    let other = OtherProcess::start(&a);
+    // An enterprise with a published result (the demo's 2022 task).
+    let (id, code): (i64, String) = sqlx::query_as(
+        "SELECT e.id, e.credit_code FROM inspection_results r JOIN enterprises e ON e.id = r.enterprise_id \
+         WHERE r.published_at IS NOT NULL ORDER BY e.credit_code LIMIT 1",
+    )
+    .fetch_one(&a.db)
+    .await
+    .unwrap();
+    let search = |base: &str| {
+        let url = format!("{base}/public/results?q={code}");
+        let client = a.client.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let before = search(&other.1).await;
+    assert!(before.contains(&code) && !before.contains("改名后的企业"), "the other has read its snapshot");
+
+    let mut conn = a.db.acquire().await.unwrap();
+    let row = app::ssr::db::enterprises::get(&mut conn, id).await.unwrap().unwrap();
+    drop(conn);
+    let mut record = row.record;
+    record.name = "邯郸市改名后的企业有限公司".into();
+    let cells = app::domain::registry_rows::enterprise_cells(&record);
+    let clerk = a.sign_in("jingban").await;
+    let save = serde_json::json!({ "kind": "enterprises", "id": id, "cells": cells });
+    let resp = a.post_json(Some(&clerk), "registry/save", save).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+
+    assert!(search(&a.base).await.contains("改名后的企业"), "at once on the server that made it");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !search(&other.1).await.contains("改名后的企业") {
+        assert!(std::time::Instant::now() < deadline, "the other process shows the old name after 5 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
