@@ -155,9 +155,17 @@ impl OtherProcess {
             .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
+        let base = loop {
+            line.clear();
+            assert!(out.read_line(&mut line).unwrap() > 0, "the second server exited before listening");
+            if let Some(base) = line.trim().strip_prefix("listening on ") {
+                break base.to_string();
+            }
+        };
+        // Whatever it prints later is read and dropped, so it never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
         OtherProcess(child, base)
     }
 }
