@@ -160,14 +160,20 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Opens (creating and migrating) the database at `url`; on failure says so and gives the
+/// exit code 2.
+pub(crate) async fn open_db(url: &str) -> Result<sqlx::SqlitePool, ExitCode> {
+    app::ssr::db::connect(url).await.map_err(|e| {
+        eprintln!("error: cannot open database {url}: {e}");
+        ExitCode::from(2)
+    })
+}
+
 async fn audit_verify_cmd(url: &str) -> ExitCode {
     use app::ssr::audit::{verify_chain, ChainReport};
-    let db = match app::ssr::db::connect(url).await {
+    let db = match open_db(url).await {
         Ok(db) => db,
-        Err(e) => {
-            eprintln!("error: cannot open database {url}: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     match verify_chain(&db).await {
         Ok(ChainReport::Whole { entries, head }) => {
@@ -191,12 +197,9 @@ async fn backup_cmd(url: &str, file: &std::path::Path) -> ExitCode {
         eprintln!("error: {} exists; a backup is written to a new file", file.display());
         return ExitCode::from(2);
     }
-    let db = match app::ssr::db::connect(url).await {
+    let db = match open_db(url).await {
         Ok(db) => db,
-        Err(e) => {
-            eprintln!("error: cannot open database {url}: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
         if let Err(e) = std::fs::create_dir_all(dir) {

@@ -19,10 +19,7 @@ fn kind_of(text: &str) -> Result<RegistryKind, ExitCode> {
 
 /// Opens the database; a fresh one gets the departments and regions rows are checked against.
 async fn open(url: &str) -> Result<SqlitePool, ExitCode> {
-    let db = app::ssr::db::connect(url).await.map_err(|e| {
-        eprintln!("error: cannot open database {url}: {e}");
-        ExitCode::from(2)
-    })?;
+    let db = crate::cli::open_db(url).await?;
     let seeded = async {
         let mut conn = db.acquire().await?;
         let regions: i64 = sqlx::query_scalar("SELECT count(*) FROM regions").fetch_one(&mut *conn).await?;

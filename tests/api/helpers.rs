@@ -52,12 +52,6 @@ pub async fn spawn_app() -> TestApp {
         site_root: repo().join("target/site").display().to_string(),
         no_demo: false,
     };
-    let prepared = server::serve::prepare(&args).await.expect("server starts");
-    let base = format!("http://{}", prepared.addr);
-    let db = prepared.state.db.clone();
-    let state = prepared.state.clone();
-    let app = prepared.app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(prepared.listener, app).await.unwrap() });
     // Redirects are not followed, so a sign-in's Set-Cookie can be read. A request that
     // has not finished after two minutes fails its test, naming its address, instead of
     // holding the whole run until CI's limit.
@@ -66,6 +60,16 @@ pub async fn spawn_app() -> TestApp {
         .timeout(std::time::Duration::from_secs(120))
         .build()
         .unwrap();
+    serve(&args, dir, client).await
+}
+
+/// Starts the real router for `args` in this process, on a task of its own.
+async fn serve(args: &ServeArgs, dir: TempDir, client: reqwest::Client) -> TestApp {
+    let prepared = server::serve::prepare(args).await.expect("server starts");
+    let base = format!("http://{}", prepared.addr);
+    let (db, state) = (prepared.state.db.clone(), prepared.state.clone());
+    let app = prepared.app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(prepared.listener, app).await.unwrap() });
     TestApp { base, db, state, dir, client }
 }
 
@@ -79,13 +83,19 @@ impl TestApp {
             site_root: repo().join("target/site").display().to_string(),
             no_demo: true,
         };
-        let prepared = server::serve::prepare(&args).await.expect("second server starts");
-        let base = format!("http://{}", prepared.addr);
-        let (db, state) = (prepared.state.db.clone(), prepared.state.clone());
-        let app = prepared.app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        tokio::spawn(async move { axum::serve(prepared.listener, app).await.unwrap() });
-        TestApp { base, db, state, dir: TempDir::new("second"), client: self.client.clone() }
+        serve(&args, TempDir::new("second"), self.client.clone()).await
     }
+}
+
+/// The id, name and credit code of the first enterprise (by code) with a published result.
+pub async fn published_enterprise(db: &SqlitePool) -> (i64, String, String) {
+    sqlx::query_as(
+        "SELECT e.id, e.name, e.credit_code FROM inspection_results r JOIN enterprises e \
+         ON e.id = r.enterprise_id WHERE r.published_at IS NOT NULL ORDER BY e.credit_code LIMIT 1",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap()
 }
 
 /// The demo password (every demo account has it).

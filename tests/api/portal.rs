@@ -200,13 +200,7 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
 #[tokio::test]
 async fn results_are_found_by_name_and_by_code() {
     let app = spawn_app().await;
-    let (name, code): (String, String) = sqlx::query_as(
-        "SELECT e.name, e.credit_code FROM inspection_results r JOIN enterprises e ON e.id = r.enterprise_id \
-         WHERE r.published_at IS NOT NULL ORDER BY e.credit_code LIMIT 1",
-    )
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let (_, name, code) = crate::helpers::published_enterprise(&app.db).await;
     let get = |q: String| {
         let app = &app;
         async move {

@@ -185,13 +185,7 @@ async fn a_change_through_one_server_reaches_another_processs_portal() {
     let a = spawn_app().await;
     let other = OtherProcess::start(&a);
     // An enterprise with a published result (the demo's 2022 task).
-    let (id, code): (i64, String) = sqlx::query_as(
-        "SELECT e.id, e.credit_code FROM inspection_results r JOIN enterprises e ON e.id = r.enterprise_id \
-         WHERE r.published_at IS NOT NULL ORDER BY e.credit_code LIMIT 1",
-    )
-    .fetch_one(&a.db)
-    .await
-    .unwrap();
+    let (id, _, code) = crate::helpers::published_enterprise(&a.db).await;
     let search = |base: &str| {
         let url = format!("{base}/public/results?q={code}");
         let client = a.client.clone();
