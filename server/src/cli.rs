@@ -162,7 +162,7 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 /// Opens (creating and migrating) the database at `url`; on failure says so and gives the
 /// exit code 2.
-pub(crate) async fn open_db(url: &str) -> Result<sqlx::SqlitePool, ExitCode> {
+pub(crate) async fn open_db(url: &str) -> Result<sqlx::AnyPool, ExitCode> {
     app::ssr::db::connect(url).await.map_err(|e| {
         eprintln!("error: cannot open database {url}: {e}");
         ExitCode::from(2)
@@ -232,7 +232,7 @@ async fn backup_cmd(url: &str, file: &std::path::Path) -> ExitCode {
         }
     };
     // The copy's last entry is the database's entry of that number (later ones may follow).
-    let original: Option<String> = match sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = ?")
+    let original: Option<String> = match sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
         .bind(entries)
         .fetch_optional(&db)
         .await

@@ -7,7 +7,7 @@ use app::domain::registry::{EnterpriseQuery, EnterpriseRecord};
 use app::domain::registry_rows::enterprise_cells;
 use app::ssr::registry_import::{self, CLI_MAX_BYTES};
 use app::ssr::Actor;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -154,11 +154,7 @@ async fn bench(url: &str, runs: u32, import_rows: u64) -> Result<(), Box<dyn std
 
 /// Imports `rows` new enterprises from a CSV into a copy of the database (so the bench
 /// leaves it as it was); returns (dry run ms, apply ms).
-async fn bench_import(
-    db: &SqlitePool,
-    url: &str,
-    rows: u64,
-) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+async fn bench_import(db: &AnyPool, url: &str, rows: u64) -> Result<(f64, f64), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("shuangsui-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let copy = dir.join("copy.db");

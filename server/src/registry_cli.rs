@@ -3,7 +3,7 @@
 use app::domain::registry::RegistryKind;
 use app::ssr::registry_import::{self, FileFormat, CLI_MAX_BYTES};
 use app::ssr::Actor;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -18,7 +18,7 @@ fn kind_of(text: &str) -> Result<RegistryKind, ExitCode> {
 }
 
 /// Opens the database; a fresh one gets the departments and regions rows are checked against.
-async fn open(url: &str) -> Result<SqlitePool, ExitCode> {
+async fn open(url: &str) -> Result<AnyPool, ExitCode> {
     let db = crate::cli::open_db(url).await?;
     let seeded = async {
         let mut conn = db.acquire().await?;

@@ -10,7 +10,7 @@ async fn whoami(app: &TestApp, cookie: Option<&str>) -> serde_json::Value {
 }
 
 async fn status_of(app: &TestApp, task: i64) -> String {
-    sqlx::query_scalar("SELECT status FROM tasks WHERE id = ?").bind(task).fetch_one(&app.db).await.unwrap()
+    sqlx::query_scalar("SELECT status FROM tasks WHERE id = $1").bind(task).fetch_one(&app.db).await.unwrap()
 }
 
 #[tokio::test]
@@ -57,7 +57,7 @@ async fn every_demo_account_signs_in_with_a_safe_fresh_cookie() {
     assert!(whoami(&app, Some(&first)).await.is_null(), "the old session ended at the new sign-in");
     assert!(whoami(&app, Some(&planted)).await.is_null());
     let token = second.trim_start_matches("ss_session=");
-    let raw: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE token_hash = ?")
+    let raw: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE token_hash = $1")
         .bind(token)
         .fetch_one(&app.db)
         .await
@@ -137,13 +137,13 @@ async fn sessions_end_when_idle_and_after_the_absolute_limit() {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(c.trim_start_matches("ss_session=").as_bytes()))
     };
-    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
         .bind(now - IDLE_SECS - 1)
         .bind(hash(&idle))
         .execute(&app.db)
         .await
         .unwrap();
-    sqlx::query("UPDATE sessions SET created_at = ? WHERE token_hash = ?")
+    sqlx::query("UPDATE sessions SET created_at = $1 WHERE token_hash = $2")
         .bind(now - ABSOLUTE_SECS - 1)
         .bind(hash(&busy))
         .execute(&app.db)

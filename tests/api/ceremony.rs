@@ -173,7 +173,7 @@ async fn a_conflict_declared_after_the_draw_is_replaced_by_the_protocol_and_veri
             .fetch_one(&app.db)
             .await
             .unwrap();
-    let team = |db: sqlx::SqlitePool| async move {
+    let team = |db: sqlx::AnyPool| async move {
         sqlx::query_scalar::<_, i64>(
             "SELECT inspector_id FROM draw_team_members WHERE draw_id = 1 AND position = 0 ORDER BY seq",
         )
@@ -231,7 +231,7 @@ async fn a_conflict_declared_after_the_draw_is_replaced_by_the_protocol_and_veri
     let manifest: String =
         sqlx::query_scalar("SELECT manifest FROM draws WHERE id = 1").fetch_one(&app.db).await.unwrap();
     let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
-    let cert: String = sqlx::query_scalar("SELECT certificate_no FROM inspectors WHERE id = ?")
+    let cert: String = sqlx::query_scalar("SELECT certificate_no FROM inspectors WHERE id = $1")
         .bind(me)
         .fetch_one(&app.db)
         .await
@@ -249,7 +249,7 @@ async fn a_conflict_declared_after_the_draw_is_replaced_by_the_protocol_and_veri
     assert_eq!(run(&["verify", file.to_str().unwrap()]).1.trim(), "valid");
     // Known from now on for later draws, and in the audit log with who approved.
     let known: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM conflicts WHERE inspector_id = ? AND note = '抽取后申报'")
+        sqlx::query_scalar("SELECT count(*) FROM conflicts WHERE inspector_id = $1 AND note = '抽取后申报'")
             .bind(me)
             .fetch_one(&app.db)
             .await

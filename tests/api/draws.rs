@@ -7,8 +7,8 @@ use app::ssr::db::draws::{freeze, run_draw, Actor};
 
 const STAFF: Actor<'static> = Actor { name: "测试经办人", role: "clerk" };
 
-async fn attempts(db: &sqlx::SqlitePool, task: i64) -> Vec<(String, String, String)> {
-    sqlx::query_as("SELECT action, outcome, reason FROM draw_attempts WHERE task_id = ? ORDER BY id")
+async fn attempts(db: &sqlx::AnyPool, task: i64) -> Vec<(String, String, String)> {
+    sqlx::query_as("SELECT action, outcome, reason FROM draw_attempts WHERE task_id = $1 ORDER BY id")
         .bind(task)
         .fetch_all(db)
         .await

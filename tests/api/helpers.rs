@@ -1,14 +1,16 @@
 //! Booting the app, temporary databases, and finding the built binary.
 
 use server::cli::ServeArgs;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// A running app on a free port with its own fresh database (demo data loaded).
 pub struct TestApp {
     pub base: String,
-    pub db: SqlitePool,
+    /// The database's URL: a file in `dir`, or a PostgreSQL database of its own.
+    pub db_url: String,
+    pub db: AnyPool,
     /// The server's state (for building another router on the same database).
     pub state: app::ssr::AppState,
     pub dir: TempDir,
@@ -43,12 +45,30 @@ impl Drop for TempDir {
     }
 }
 
-/// Boots the real router on 127.0.0.1:0 with a fresh database file.
+/// Boots the real router on 127.0.0.1:0 with a fresh database: a SQLite file, or with
+/// `SHUANGSUI_TEST_DB=postgres` a PostgreSQL database of its own (`make test` runs the
+/// suite both ways).
 pub async fn spawn_app() -> TestApp {
+    if test_backend_is_postgres() {
+        let url = fresh_postgres_database().await;
+        spawn_app_on(url, TempDir::new("app")).await
+    } else {
+        spawn_sqlite_app().await
+    }
+}
+
+/// [`spawn_app`] on a SQLite file whatever the run's backend: for what only a file has
+/// (a backup by `VACUUM INTO`, a copy to tamper with, the `--db sqlite:` CLI).
+pub async fn spawn_sqlite_app() -> TestApp {
     let dir = TempDir::new("app");
+    let url = format!("sqlite://{}", dir.join("test.db").display());
+    spawn_app_on(url, dir).await
+}
+
+async fn spawn_app_on(db: String, dir: TempDir) -> TestApp {
     let args = ServeArgs {
         addr: "127.0.0.1:0".into(),
-        db: format!("sqlite://{}", dir.join("test.db").display()),
+        db,
         site_root: repo().join("target/site").display().to_string(),
         no_demo: false,
     };
@@ -63,6 +83,58 @@ pub async fn spawn_app() -> TestApp {
     serve(&args, dir, client).await
 }
 
+/// Whether this run's apps use PostgreSQL (`SHUANGSUI_TEST_DB=postgres`).
+pub fn test_backend_is_postgres() -> bool {
+    match std::env::var("SHUANGSUI_TEST_DB").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
+        Ok(other) => panic!("SHUANGSUI_TEST_DB is {other:?}: use sqlite or postgres"),
+    }
+}
+
+/// A new, empty PostgreSQL database on the server `SHUANGSUI_TEST_PG` names (UTF-8, code
+/// point order, as SQLite compares text); databases earlier runs left are dropped first.
+pub async fn fresh_postgres_database() -> String {
+    use sqlx::Connection;
+    static N: AtomicU32 = AtomicU32::new(0);
+    let admin = std::env::var("SHUANGSUI_TEST_PG")
+        .expect("SHUANGSUI_TEST_DB=postgres needs SHUANGSUI_TEST_PG (make test sets both)");
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+        panic!("cannot reach PostgreSQL at SHUANGSUI_TEST_PG ({e}); scripts/setup.sh test starts it")
+    });
+    drop_old_test_databases(&mut conn).await;
+    let name = format!("shuangsui_t_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (server, _) = admin.rsplit_once('/').expect("SHUANGSUI_TEST_PG ends in /<database>");
+    format!("{server}/{name}")
+}
+
+/// Drops the test databases of processes that have ended (once per process).
+async fn drop_old_test_databases(conn: &mut sqlx::PgConnection) {
+    static DONE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    DONE.get_or_init(|| async {
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT datname::text FROM pg_database WHERE datname LIKE 'shuangsui\\_t\\_%'",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        for name in names {
+            let pid = name.split('_').nth(2).unwrap_or_default();
+            if pid != std::process::id().to_string() && !Path::new("/proc").join(pid).exists() {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut *conn)
+                    .await;
+            }
+        }
+    })
+    .await;
+}
+
 /// Starts the real router for `args` in this process, on a task of its own.
 async fn serve(args: &ServeArgs, dir: TempDir, client: reqwest::Client) -> TestApp {
     let prepared = server::serve::prepare(args).await.expect("server starts");
@@ -70,16 +142,16 @@ async fn serve(args: &ServeArgs, dir: TempDir, client: reqwest::Client) -> TestA
     let (db, state) = (prepared.state.db.clone(), prepared.state.clone());
     let app = prepared.app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(prepared.listener, app).await.unwrap() });
-    TestApp { base, db, state, dir, client }
+    TestApp { base, db_url: args.db.clone(), db, state, dir, client }
 }
 
 impl TestApp {
-    /// A second server on this app's database file, as another `shuangsui serve` process
+    /// A second server on this app's database, as another `shuangsui serve` process
     /// behind the same load balancer would be: its own connection pool, caches and port.
     pub async fn second_server(&self) -> TestApp {
         let args = ServeArgs {
             addr: "127.0.0.1:0".into(),
-            db: format!("sqlite://{}", self.dir.join("test.db").display()),
+            db: self.db_url.clone(),
             site_root: repo().join("target/site").display().to_string(),
             no_demo: true,
         };
@@ -88,7 +160,7 @@ impl TestApp {
 }
 
 /// The id, name and credit code of the first enterprise (by code) with a published result.
-pub async fn published_enterprise(db: &SqlitePool) -> (i64, String, String) {
+pub async fn published_enterprise(db: &AnyPool) -> (i64, String, String) {
     sqlx::query_as(
         "SELECT e.id, e.name, e.credit_code FROM inspection_results r JOIN enterprises e \
          ON e.id = r.enterprise_id WHERE r.published_at IS NOT NULL ORDER BY e.credit_code LIMIT 1",

@@ -76,7 +76,7 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
     sqlx::query(
         "INSERT INTO inspection_results (draw_id, enterprise_id, inspected_on, method, attended, categories, problems, \
          handling, entered_by, entered_at, updated_at) SELECT s.draw_id, s.enterprise_id, '2023-04-01', '现场检查', \
-         '[1,2]', '[\"发现问题待后续处理\"]', ?, '[\"责令改正\"]', 'jingban', '2023-04-01T00:00:00Z', \
+         '[1,2]', '[\"发现问题待后续处理\"]', $1, '[\"责令改正\"]', 'jingban', '2023-04-01T00:00:00Z', \
          '2023-04-01T00:00:00Z' FROM draw_selections s WHERE s.draw_id = 1 AND s.position = 0",
     )
     .bind(UNPUBLISHED_PROBLEM)
@@ -86,7 +86,7 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
     sqlx::query(
         "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, scope_text, \
          initiating_department_id, window_year, window_start_month, window_end_month, status, position) \
-         SELECT id, '2023009', '草稿计划', '009 号', ?, 'general', 300, '全部', 'swj-zfzd', 2023, 10, 11, 'draft', 9 \
+         SELECT id, '2023009', '草稿计划', '009 号', $1, 'general', 300, '全部', 'swj-zfzd', 2023, 10, 11, 'draft', 9 \
          FROM annual_plans WHERE year = 2023",
     )
     .bind(DRAFT_TASK)

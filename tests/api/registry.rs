@@ -184,14 +184,14 @@ async fn enterprises_are_created_checked_edited_and_deactivated_never_deleted() 
         .await;
     assert_eq!(resp.status(), 200);
     let (name, risk, status): (String, String, String) =
-        sqlx::query_as("SELECT name, risk_class, status FROM enterprises WHERE id = ?")
+        sqlx::query_as("SELECT name, risk_class, status FROM enterprises WHERE id = $1")
             .bind(id)
             .fetch_one(&app.db)
             .await
             .unwrap();
     assert_eq!((name.as_str(), risk.as_str(), status.as_str()), ("甲公司（更名）", "D", "deregistered"));
     let actions: Vec<String> = sqlx::query_scalar(
-        "SELECT action FROM audit_log WHERE entity_type = 'enterprise' AND entity_id = ? ORDER BY seq",
+        "SELECT action FROM audit_log WHERE entity_type = 'enterprise' AND entity_id = $1 ORDER BY seq",
     )
     .bind(id.to_string())
     .fetch_all(&app.db)
@@ -223,7 +223,7 @@ async fn an_inspector_declares_and_withdraws_own_conflicts_only_and_clerks_any()
         .fetch_one(&app.db)
         .await
         .unwrap();
-    let other: i64 = sqlx::query_scalar("SELECT id FROM inspectors WHERE id <> ? ORDER BY id LIMIT 1")
+    let other: i64 = sqlx::query_scalar("SELECT id FROM inspectors WHERE id <> $1 ORDER BY id LIMIT 1")
         .bind(own)
         .fetch_one(&app.db)
         .await
@@ -262,9 +262,9 @@ async fn an_inspector_declares_and_withdraws_own_conflicts_only_and_clerks_any()
         async move { sqlx::query_scalar::<_, i64>(sql).bind(own).fetch_all(&db).await.unwrap() }
     };
     let own_open =
-        open("SELECT id FROM conflicts WHERE inspector_id = ? AND withdrawn_at IS NULL ORDER BY id").await;
+        open("SELECT id FROM conflicts WHERE inspector_id = $1 AND withdrawn_at IS NULL ORDER BY id").await;
     let others =
-        open("SELECT id FROM conflicts WHERE inspector_id <> ? AND withdrawn_at IS NULL ORDER BY id").await;
+        open("SELECT id FROM conflicts WHERE inspector_id <> $1 AND withdrawn_at IS NULL ORDER BY id").await;
     assert!(own_open.contains(&mine));
     assert!(!others.is_empty(), "the demo declares conflicts of other inspectors");
 
@@ -296,10 +296,10 @@ async fn an_inspector_declares_and_withdraws_own_conflicts_only_and_clerks_any()
     assert_eq!(withdraw(&clerk, others[0]).await, 200);
     // Kept on record, withdrawn; the rest stay open.
     let still_open =
-        open("SELECT id FROM conflicts WHERE ? IS NOT NULL AND withdrawn_at IS NULL ORDER BY id").await;
+        open("SELECT id FROM conflicts WHERE $1 IS NOT NULL AND withdrawn_at IS NULL ORDER BY id").await;
     every.retain(|id| ![mine, others[0]].contains(id));
     assert_eq!(still_open, every);
-    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM conflicts WHERE id IN (?, ?)")
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM conflicts WHERE id IN ($1, $2)")
         .bind(mine)
         .bind(others[0])
         .fetch_one(&app.db)

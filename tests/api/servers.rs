@@ -9,13 +9,15 @@ use app::ssr::db::draws::{freeze, run_draw, Actor};
 
 const STAFF: Actor<'static> = Actor { name: "测试经办人", role: "clerk" };
 
-async fn outcomes(db: &sqlx::SqlitePool, task: i64, action: &str) -> Vec<String> {
-    sqlx::query_scalar("SELECT outcome FROM draw_attempts WHERE task_id = ? AND action = ? ORDER BY outcome")
-        .bind(task)
-        .bind(action)
-        .fetch_all(db)
-        .await
-        .unwrap()
+async fn outcomes(db: &sqlx::AnyPool, task: i64, action: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT outcome FROM draw_attempts WHERE task_id = $1 AND action = $2 ORDER BY outcome",
+    )
+    .bind(task)
+    .bind(action)
+    .fetch_all(db)
+    .await
+    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -114,7 +116,8 @@ async fn a_session_begun_on_one_server_works_and_ends_on_the_other() {
 /// holds the same data and a whole audit chain; it refuses to overwrite a file.
 #[tokio::test]
 async fn a_backup_of_a_running_server_is_whole_and_never_overwrites() {
-    let app = spawn_app().await;
+    // `backup` copies a SQLite file; PostgreSQL has pg_dump.
+    let app = crate::helpers::spawn_sqlite_app().await;
     let db_url = format!("sqlite://{}", app.dir.join("test.db").display());
     let file = app.dir.join("backups/copy.db");
     let path = file.to_str().unwrap();
@@ -125,7 +128,7 @@ async fn a_backup_of_a_running_server_is_whole_and_never_overwrites() {
     assert!(out.contains("audit chain whole"), "{out}");
     let copy = app::ssr::db::connect(&format!("sqlite://{path}")).await.unwrap();
     for table in ["enterprises", "inspectors", "tasks", "draws", "inspection_results", "audit_log", "users"] {
-        let count = |db: sqlx::SqlitePool| async move {
+        let count = |db: sqlx::AnyPool| async move {
             sqlx::query_scalar::<_, i64>(&format!("SELECT count(*) FROM {table}"))
                 .fetch_one(&db)
                 .await
@@ -146,10 +149,10 @@ struct OtherProcess(std::process::Child, String);
 impl OtherProcess {
     fn start(app: &TestApp) -> Self {
         use std::io::BufRead;
-        let db = format!("sqlite://{}", app.dir.join("test.db").display());
+        let db = &app.db_url;
         let site = crate::helpers::repo().join("target/site");
         let mut child = std::process::Command::new(crate::helpers::binary())
-            .args(["serve", "--addr", "127.0.0.1:0", "--no-demo", "--db", &db])
+            .args(["serve", "--addr", "127.0.0.1:0", "--no-demo", "--db", db])
             .arg("--site-root")
             .arg(site)
             .stdout(std::process::Stdio::piped())

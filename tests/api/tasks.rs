@@ -76,7 +76,7 @@ async fn a_fourth_task_is_saved_and_appears_in_the_plan() {
     assert!(html.contains("2023 年 10 月-11 月"));
     // Recorded in the audit trail.
     let audited: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'task.create' AND entity_id = ?")
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'task.create' AND entity_id = $1")
             .bind(id.to_string())
             .fetch_one(&app.db)
             .await

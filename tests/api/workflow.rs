@@ -15,7 +15,7 @@ async fn step(app: &TestApp, cookie: &str, task: i64, to: &str, comment: &str) -
 }
 
 async fn status_of(app: &TestApp, task: i64) -> String {
-    sqlx::query_scalar("SELECT status FROM tasks WHERE id = ?").bind(task).fetch_one(&app.db).await.unwrap()
+    sqlx::query_scalar("SELECT status FROM tasks WHERE id = $1").bind(task).fetch_one(&app.db).await.unwrap()
 }
 
 #[tokio::test]
@@ -251,16 +251,19 @@ async fn the_shipped_calendar_counts_across_the_2023_national_day_holiday() {
 #[tokio::test]
 async fn audit_verify_passes_on_the_demo_and_fails_on_a_tampered_copy() {
     let app = spawn_app().await;
-    let url = format!("sqlite://{}", app.dir.join("test.db").display());
-    let (code, out, err) = run(&["audit", "verify", "--db", &url]);
+    let (code, out, err) = run(&["audit", "verify", "--db", &app.db_url]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.starts_with("audit chain whole:"), "{out}");
     // The database itself refuses to change or delete an entry.
     assert!(sqlx::query("UPDATE audit_log SET actor = 'x' WHERE seq = 2").execute(&app.db).await.is_err());
     assert!(sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(&app.db).await.is_err());
-    // A copy whose trigger was dropped and one entry edited is caught, naming the entry.
+    // A copy whose trigger was dropped and one entry edited is caught, naming the entry
+    // (a copy of a file: SQLite only).
+    if !app.db_url.starts_with("sqlite:") {
+        return;
+    }
     let copy = app.dir.join("tampered.db");
-    sqlx::query("VACUUM INTO ?").bind(copy.to_str().unwrap()).execute(&app.db).await.unwrap();
+    sqlx::query("VACUUM INTO $1").bind(copy.to_str().unwrap()).execute(&app.db).await.unwrap();
     let tampered = app::ssr::db::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
     sqlx::query("DROP TRIGGER audit_log_no_update").execute(&tampered).await.unwrap();
     sqlx::query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2")

@@ -71,7 +71,7 @@ pub async fn get_enterprise(id: i64) -> Result<EnterpriseDetail, AppError> {
     let row = crate::ssr::db::enterprises::get(&mut conn, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("名录库中没有编号为 {id} 的市场主体")))?;
-    let drawn: i64 = sqlx::query_scalar("SELECT count(*) FROM draw_selections WHERE enterprise_id = ?")
+    let drawn: i64 = sqlx::query_scalar("SELECT count(*) FROM draw_selections WHERE enterprise_id = $1")
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
@@ -122,7 +122,7 @@ pub struct ListPage<T> {
 }
 
 #[cfg(feature = "ssr")]
-async fn departments(db: &sqlx::SqlitePool) -> Result<Vec<Department>, AppError> {
+async fn departments(db: &sqlx::AnyPool) -> Result<Vec<Department>, AppError> {
     crate::ssr::db::accounts::departments(db).await
 }
 
@@ -214,7 +214,7 @@ pub async fn list_conflicts(include_withdrawn: bool) -> Result<ConflictsPage, Ap
             .fetch_all(&db)
             .await?
     } else if let Some(id) = own {
-        sqlx::query_as("SELECT id, name || '（' || certificate_no || '）' FROM inspectors WHERE id = ?")
+        sqlx::query_as("SELECT id, name || '（' || certificate_no || '）' FROM inspectors WHERE id = $1")
             .bind(id)
             .fetch_all(&db)
             .await?

@@ -40,7 +40,7 @@ pub async fn draw_task(task_id: i64, public_entropy: String) -> Result<i64, AppE
 /// Role and department check for freezing and drawing; a refusal is recorded as an attempt.
 #[cfg(feature = "ssr")]
 async fn guard_draw_step(
-    db: &sqlx::SqlitePool,
+    db: &sqlx::AnyPool,
     task_id: i64,
     to: crate::domain::plan::TaskStatus,
     action: &str,

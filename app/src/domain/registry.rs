@@ -106,6 +106,7 @@ pub struct InspectorRecord {
     pub valid_from: String,
     pub valid_to: String,
     pub phone: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::ssr::db::Flag"))]
     pub active: bool,
 }
 
@@ -118,6 +119,7 @@ pub struct ItemRecord {
     pub legal_basis: String,
     pub department_id: String,
     pub frequency: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::ssr::db::Flag"))]
     pub active: bool,
 }
 

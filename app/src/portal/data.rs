@@ -10,7 +10,7 @@ use crate::domain::plan::{AnnualPlan, TaskRow, TaskStatus};
 use crate::domain::result::PublicResult;
 use crate::error::AppError;
 use serde::Serialize;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// Task statuses the public sees: from filing (备案) on. Drafts, submitted and approved
 /// tasks are internal.
@@ -39,14 +39,14 @@ pub fn stage_label(status: TaskStatus) -> &'static str {
 }
 
 /// The plan of a year with only its public tasks; `None` when it has none.
-pub async fn plan(db: &SqlitePool, year: i32) -> Result<Option<AnnualPlan>, AppError> {
+pub async fn plan(db: &AnyPool, year: i32) -> Result<Option<AnnualPlan>, AppError> {
     let Some(mut plan) = crate::ssr::db::plans::plan_of_year(db, year).await? else { return Ok(None) };
     plan.tasks.retain(|t| is_public(t.status));
     Ok((!plan.tasks.is_empty()).then_some(plan))
 }
 
 /// Years with at least one public task, newest first.
-pub async fn plan_years(db: &SqlitePool) -> Result<Vec<i32>, AppError> {
+pub async fn plan_years(db: &AnyPool) -> Result<Vec<i32>, AppError> {
     let years: Vec<i64> = sqlx::query_scalar(&format!(
         "SELECT DISTINCT p.year FROM annual_plans p JOIN tasks t ON t.annual_plan_id = p.id \
          WHERE t.status IN {PUBLIC_STATUSES} ORDER BY p.year DESC"
@@ -57,7 +57,7 @@ pub async fn plan_years(db: &SqlitePool) -> Result<Vec<i32>, AppError> {
 }
 
 /// A public task by id.
-pub async fn task(db: &SqlitePool, id: i64) -> Result<TaskRow, AppError> {
+pub async fn task(db: &AnyPool, id: i64) -> Result<TaskRow, AppError> {
     crate::ssr::db::plans::task(db, id)
         .await?
         .filter(|t| is_public(t.status))
@@ -91,7 +91,7 @@ pub struct Drawn {
 }
 
 /// The draw of a public task, if the task has been frozen.
-pub async fn draw(db: &SqlitePool, task_id: i64) -> Result<Option<DrawView>, AppError> {
+pub async fn draw(db: &AnyPool, task_id: i64) -> Result<Option<DrawView>, AppError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
@@ -106,7 +106,7 @@ pub async fn draw(db: &SqlitePool, task_id: i64) -> Result<Option<DrawView>, App
     // The secret column is read only inside the finished manifest.
     let row: Option<Row> = sqlx::query_as(&format!(
         "SELECT d.id, d.pool_count, d.pool_digest, d.commitment, d.frozen_at, d.place, d.manifest, d.drawn_at \
-         FROM draws d JOIN tasks t ON t.id = d.task_id WHERE d.task_id = ? AND t.status IN {PUBLIC_STATUSES}"
+         FROM draws d JOIN tasks t ON t.id = d.task_id WHERE d.task_id = $1 AND t.status IN {PUBLIC_STATUSES}"
     ))
     .bind(task_id)
     .fetch_optional(db)
@@ -117,7 +117,7 @@ pub async fn draw(db: &SqlitePool, task_id: i64) -> Result<Option<DrawView>, App
             let manifest: Manifest = serde_json::from_str(&json).map_err(AppError::internal)?;
             let names: Vec<String> = sqlx::query_scalar(
                 "SELECT e.name FROM draw_selections s JOIN enterprises e ON e.id = s.enterprise_id \
-                 WHERE s.draw_id = ? ORDER BY s.position",
+                 WHERE s.draw_id = $1 ORDER BY s.position",
             )
             .bind(r.id)
             .fetch_all(db)
@@ -145,7 +145,7 @@ pub async fn draw(db: &SqlitePool, task_id: i64) -> Result<Option<DrawView>, App
 
 /// A draw's manifest for `signed_in` or anyone: whole when its pool has one stratum,
 /// else only for signed-in staff and observers (the strata are risk classes).
-pub async fn manifest(db: &SqlitePool, draw_id: i64, signed_in: bool) -> Result<String, AppError> {
+pub async fn manifest(db: &AnyPool, draw_id: i64, signed_in: bool) -> Result<String, AppError> {
     let json = crate::ssr::db::draws::manifest(db, draw_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("第 {draw_id} 号抽取尚未完成或不存在")))?;
@@ -169,17 +169,18 @@ pub async fn manifest(db: &SqlitePool, draw_id: i64, signed_in: bool) -> Result<
 pub struct PoolMember {
     pub code: String,
     pub name: String,
+    #[sqlx(try_from = "crate::ssr::db::Flag")]
     pub selected: bool,
 }
 
 /// The pool of a drawn public task, by code.
-pub async fn pool(db: &SqlitePool, task_id: i64) -> Result<Vec<PoolMember>, AppError> {
+pub async fn pool(db: &AnyPool, task_id: i64) -> Result<Vec<PoolMember>, AppError> {
     let members = sqlx::query_as::<_, PoolMember>(&format!(
         "SELECT p.code, e.name, EXISTS (SELECT 1 FROM draw_selections s WHERE s.draw_id = p.draw_id \
          AND s.enterprise_id = p.enterprise_id) AS selected \
          FROM draw_pool p JOIN draws d ON d.id = p.draw_id JOIN tasks t ON t.id = d.task_id \
          JOIN enterprises e ON e.id = p.enterprise_id \
-         WHERE d.task_id = ? AND d.manifest IS NOT NULL AND t.status IN {PUBLIC_STATUSES} ORDER BY p.code"
+         WHERE d.task_id = $1 AND d.manifest IS NOT NULL AND t.status IN {PUBLIC_STATUSES} ORDER BY p.code"
     ))
     .bind(task_id)
     .fetch_all(db)
@@ -224,8 +225,8 @@ struct ResultRecord {
 /// Driven from the results (CROSS JOIN keeps SQLite from starting at a million
 /// enterprises when the search text cannot use an index).
 const RESULT_SELECT: &str = "SELECT t.id AS task_id, t.task_name, dp.short_name AS department, t.window_year, \
-     t.window_end_month, (SELECT group_concat(name, '、') FROM (SELECT i.name FROM task_items ti \
-     JOIN inspection_items i ON i.id = ti.item_id WHERE ti.task_id = t.id ORDER BY ti.position)) AS items, \
+     t.window_end_month, (SELECT string_agg(i.name, '、' ORDER BY ti.position) FROM task_items ti \
+     JOIN inspection_items i ON i.id = ti.item_id WHERE ti.task_id = t.id) AS items, \
      e.name, e.credit_code AS code, r.inspected_on, r.method, r.categories, r.problems, r.handling, \
      r.referral_department, r.published_at \
      FROM inspection_results r CROSS JOIN draws d ON d.id = r.draw_id CROSS JOIN tasks t ON t.id = d.task_id \
@@ -233,7 +234,7 @@ const RESULT_SELECT: &str = "SELECT t.id AS task_id, t.task_name, dp.short_name 
 
 /// Every published result, newest first (the portal's [`super::search`] snapshot holds
 /// them; pages read that).
-pub async fn all_results(conn: &mut sqlx::SqliteConnection) -> Result<Vec<ResultRow>, AppError> {
+pub async fn all_results(conn: &mut sqlx::AnyConnection) -> Result<Vec<ResultRow>, AppError> {
     let sql = format!(
         "{RESULT_SELECT} WHERE r.published_at IS NOT NULL AND t.status IN {RESULTS_PUBLIC} \
          ORDER BY r.published_at DESC, t.id DESC, e.credit_code"
@@ -281,16 +282,16 @@ pub struct EnterpriseRecord {
 
 /// “Was I drawn, and what was found?” for a credit code; `None` when no public draw held it.
 pub async fn enterprise(
-    db: &SqlitePool,
+    db: &AnyPool,
     code: &str,
     results: &super::search::Snapshot,
 ) -> Result<Option<EnterpriseRecord>, AppError> {
     let code = code.trim().to_ascii_uppercase();
-    let draws: Vec<(i64, String, String, bool, String)> = sqlx::query_as(&format!(
+    let draws: Vec<(i64, String, String, crate::ssr::db::Flag, String)> = sqlx::query_as(&format!(
         "SELECT t.id, t.task_name, d.drawn_at, EXISTS (SELECT 1 FROM draw_selections s WHERE s.draw_id = d.id \
          AND s.code = p.code), e.name FROM draw_pool p JOIN draws d ON d.id = p.draw_id \
          JOIN tasks t ON t.id = d.task_id JOIN enterprises e ON e.id = p.enterprise_id \
-         WHERE p.code = ? AND d.manifest IS NOT NULL AND t.status IN {PUBLIC_STATUSES} ORDER BY d.drawn_at DESC"
+         WHERE p.code = $1 AND d.manifest IS NOT NULL AND t.status IN {PUBLIC_STATUSES} ORDER BY d.drawn_at DESC"
     ))
     .bind(&code)
     .fetch_all(db)
@@ -300,7 +301,7 @@ pub async fn enterprise(
     Ok(Some(EnterpriseRecord {
         code,
         name,
-        draws: draws.into_iter().map(|(id, task, at, selected, _)| (id, task, at, selected)).collect(),
+        draws: draws.into_iter().map(|(id, task, at, selected, _)| (id, task, at, selected.0)).collect(),
         results,
     }))
 }
@@ -317,7 +318,7 @@ pub struct Upcoming {
 }
 
 /// Frozen, not yet drawn tasks.
-pub async fn upcoming(db: &SqlitePool) -> Result<Vec<Upcoming>, AppError> {
+pub async fn upcoming(db: &AnyPool) -> Result<Vec<Upcoming>, AppError> {
     Ok(sqlx::query_as::<_, Upcoming>(
         "SELECT t.id AS task_id, t.task_name, d.pool_count, d.pool_digest, d.commitment, d.frozen_at \
          FROM draws d JOIN tasks t ON t.id = d.task_id WHERE d.manifest IS NULL AND t.status = 'frozen' \
@@ -328,11 +329,11 @@ pub async fn upcoming(db: &SqlitePool) -> Result<Vec<Upcoming>, AppError> {
 }
 
 /// Drawn public tasks, newest draw first: (task id, task name, drawn at, selected count).
-pub async fn recent_draws(db: &SqlitePool, limit: i64) -> Result<Vec<(i64, String, String, i64)>, AppError> {
+pub async fn recent_draws(db: &AnyPool, limit: i64) -> Result<Vec<(i64, String, String, i64)>, AppError> {
     Ok(sqlx::query_as(&format!(
         "SELECT t.id, t.task_name, d.drawn_at, (SELECT count(*) FROM draw_selections s WHERE s.draw_id = d.id) \
          FROM draws d JOIN tasks t ON t.id = d.task_id WHERE d.manifest IS NOT NULL AND t.status IN {PUBLIC_STATUSES} \
-         ORDER BY d.drawn_at DESC LIMIT ?"
+         ORDER BY d.drawn_at DESC LIMIT $1"
     ))
     .bind(limit)
     .fetch_all(db)

@@ -15,7 +15,7 @@
 
 use super::data::{self, ResultRow};
 use crate::error::AppError;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -62,7 +62,7 @@ struct Current {
 impl ResultsCache {
     /// The current snapshot: as of the database's last audit entry, or (while another
     /// request is comparing it with the database after [`RECHECK`]) at most a moment older.
-    pub async fn snapshot(&self, db: &SqlitePool) -> Result<Arc<Snapshot>, AppError> {
+    pub async fn snapshot(&self, db: &AnyPool) -> Result<Arc<Snapshot>, AppError> {
         let generation = GENERATION.load(Ordering::Acquire);
         let known = self.0.current.read().unwrap_or_else(|e| e.into_inner()).clone();
         let mut waited = None;
@@ -102,7 +102,7 @@ impl ResultsCache {
 
 /// The `seq` of the newest audit entry that may change a published result (0 if none);
 /// read from the end of the log, so it costs a few rows however long the log is.
-async fn last_audit_seq<'c>(db: impl sqlx::SqliteExecutor<'c>) -> Result<i64, sqlx::Error> {
+async fn last_audit_seq<'c>(db: impl sqlx::Executor<'c, Database = sqlx::Any>) -> Result<i64, sqlx::Error> {
     let seq: Option<i64> = sqlx::query_scalar(&format!(
         "SELECT seq FROM audit_log WHERE entity_type NOT IN ('{}') ORDER BY seq DESC LIMIT 1",
         UNRELATED.join("', '")
@@ -130,8 +130,8 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Reads every public result in one read transaction, with the audit `seq` it is as of.
-    async fn read(db: &SqlitePool) -> Result<Self, AppError> {
-        let mut tx = db.begin().await?;
+    async fn read(db: &AnyPool) -> Result<Self, AppError> {
+        let mut tx = crate::ssr::db::begin_read(db).await?;
         let audit_seq = last_audit_seq(&mut *tx).await?;
         let rows = data::all_results(&mut tx).await?;
         tx.commit().await?;

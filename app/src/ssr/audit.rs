@@ -1,7 +1,7 @@
 //! 全程留痕 — the append-only audit log, each entry chained to the previous by SHA-256.
 
 use sha2::{Digest, Sha256};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -39,7 +39,7 @@ pub fn entry_hash(prev_hash: &str, seq: i64, at: &str, c: &Change<'_>) -> String
 }
 
 /// Appends `change` inside the caller's transaction, so it lands with the change it records.
-pub async fn append(conn: &mut SqliteConnection, change: Change<'_>) -> Result<i64, sqlx::Error> {
+pub async fn append(conn: &mut AnyConnection, change: Change<'_>) -> Result<i64, sqlx::Error> {
     let last: Option<(i64, String)> =
         sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             .fetch_optional(&mut *conn)
@@ -52,7 +52,7 @@ pub async fn append(conn: &mut SqliteConnection, change: Change<'_>) -> Result<i
     let hash = entry_hash(&prev, seq, &at, &change);
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, \
-         before_json, after_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         before_json, after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(seq)
     .bind(&at)
@@ -98,7 +98,7 @@ struct Row {
 }
 
 /// Walks the whole chain from the first entry, recomputing every hash.
-pub async fn verify_chain(db: &sqlx::SqlitePool) -> Result<ChainReport, sqlx::Error> {
+pub async fn verify_chain(db: &sqlx::AnyPool) -> Result<ChainReport, sqlx::Error> {
     use futures_util::TryStreamExt;
     let mut rows = sqlx::query_as::<_, Row>("SELECT * FROM audit_log ORDER BY seq").fetch(db);
     let mut prev = GENESIS.to_owned();
@@ -145,7 +145,7 @@ pub async fn verify_chain(db: &sqlx::SqlitePool) -> Result<ChainReport, sqlx::Er
 }
 
 /// The newest entry's number and hash (the chain head the portal shows).
-pub async fn head(db: &sqlx::SqlitePool) -> Result<(i64, String), sqlx::Error> {
+pub async fn head(db: &sqlx::AnyPool) -> Result<(i64, String), sqlx::Error> {
     let last: Option<(i64, String)> =
         sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             .fetch_optional(db)
@@ -157,14 +157,14 @@ pub use crate::domain::audit::{AuditEntry, AuditFilter};
 
 /// Entries matching `f`, newest first, at most `limit`, with the total count.
 pub async fn search(
-    db: &sqlx::SqlitePool,
+    db: &sqlx::AnyPool,
     f: &AuditFilter,
     limit: i64,
 ) -> Result<(Vec<AuditEntry>, i64), sqlx::Error> {
-    let mut count = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT count(*)");
+    let mut count = crate::ssr::db::QueryBuilder::new("SELECT count(*)");
     push_filters(&mut count, f);
     let total: i64 = count.build_query_scalar().fetch_one(db).await?;
-    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+    let mut q = crate::ssr::db::QueryBuilder::new(
         "SELECT a.seq, a.at, a.actor, coalesce(u.display_name, a.actor) AS actor_name, a.role, a.action, \
          a.entity_type, a.entity_id, a.before_json AS before, a.after_json AS after, a.hash",
     );
@@ -175,7 +175,7 @@ pub async fn search(
 }
 
 /// `FROM … WHERE …` of an audit search.
-fn push_filters(qb: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, f: &AuditFilter) {
+fn push_filters(qb: &mut crate::ssr::db::QueryBuilder<'_>, f: &AuditFilter) {
     qb.push(" FROM audit_log a LEFT JOIN users u ON u.username = a.actor WHERE 1 = 1");
     let person = f.person.trim();
     if !person.is_empty() {

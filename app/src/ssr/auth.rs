@@ -18,7 +18,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::net::SocketAddr;
 
 /// The session cookie's name.
@@ -79,7 +79,7 @@ pub struct ClientAddress(pub String);
 
 /// Resolves the session cookie into [`CurrentUser`], and refuses state-changing requests
 /// whose `Origin` (or, without one, `Referer`) is not this site (cross-site request forgery).
-pub async fn session_layer(State(db): State<SqlitePool>, mut req: Request, next: Next) -> Response {
+pub async fn session_layer(State(db): State<AnyPool>, mut req: Request, next: Next) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(req.headers()) {
         return (StatusCode::FORBIDDEN, "请求来源与本站不一致，已拒绝（跨站请求）").into_response();
     }
@@ -174,28 +174,28 @@ const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.departme
     d.short_name AS department_name, u.inspector_id";
 
 /// The active user of a live session; expired sessions are deleted on the way.
-pub async fn resolve(db: &SqlitePool, token: &str) -> Result<Option<SessionUser>, sqlx::Error> {
+pub async fn resolve(db: &AnyPool, token: &str) -> Result<Option<SessionUser>, sqlx::Error> {
     let hash = token_hash(token);
     let now = now_unix();
     let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT created_at, last_seen_at FROM sessions WHERE token_hash = ?")
+        sqlx::query_as("SELECT created_at, last_seen_at FROM sessions WHERE token_hash = $1")
             .bind(&hash)
             .fetch_optional(db)
             .await?;
     let Some((created, seen)) = row else { return Ok(None) };
     if now - seen > IDLE_SECS || now - created > ABSOLUTE_SECS {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(&hash).execute(db).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(db).await?;
         return Ok(None);
     }
     let user: Option<UserRow> = sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
-         LEFT JOIN departments d ON d.id = u.department_id WHERE s.token_hash = ? AND u.active = 1"
+         LEFT JOIN departments d ON d.id = u.department_id WHERE s.token_hash = $1 AND u.active = 1"
     ))
     .bind(&hash)
     .fetch_optional(db)
     .await?;
     if user.is_some() && now - seen >= TOUCH_EVERY_SECS {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(&hash)
             .execute(db)
@@ -208,7 +208,7 @@ pub async fn resolve(db: &SqlitePool, token: &str) -> Result<Option<SessionUser>
 /// opens a new session and returns the user and the session token. Every attempt is
 /// recorded; a success also in the audit log.
 pub async fn sign_in(
-    db: &SqlitePool,
+    db: &AnyPool,
     username: &str,
     password: &str,
     address: &str,
@@ -220,8 +220,8 @@ pub async fn sign_in(
     let now = now_unix();
     let since = now - THROTTLE_WINDOW_SECS;
     let (by_account, by_address): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM sign_in_attempts WHERE username = ?1 AND ok = 0 AND at > ?3), \
-                (SELECT count(*) FROM sign_in_attempts WHERE address = ?2 AND ok = 0 AND at > ?3)",
+        "SELECT (SELECT count(*) FROM sign_in_attempts WHERE username = $1 AND ok = 0 AND at > $3), \
+                (SELECT count(*) FROM sign_in_attempts WHERE address = $2 AND ok = 0 AND at > $3)",
     )
     .bind(username)
     .bind(address)
@@ -234,8 +234,8 @@ pub async fn sign_in(
             THROTTLE_WINDOW_SECS / 60
         )));
     }
-    let row: Option<(String, bool)> =
-        sqlx::query_as("SELECT password_hash, active FROM users WHERE username = ?")
+    let row: Option<(String, crate::ssr::db::Flag)> =
+        sqlx::query_as("SELECT password_hash, active FROM users WHERE username = $1")
             .bind(username)
             .fetch_optional(db)
             .await?;
@@ -244,13 +244,13 @@ pub async fn sign_in(
     let matches = tokio::task::spawn_blocking(move || verify_password(&stored, &pw))
         .await
         .map_err(AppError::internal)?;
-    let ok = matches && row.as_ref().is_some_and(|(_, active)| *active);
+    let ok = matches && row.as_ref().is_some_and(|(_, active)| active.0);
 
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    sqlx::query("INSERT INTO sign_in_attempts (username, address, ok, at) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO sign_in_attempts (username, address, ok, at) VALUES ($1, $2, $3, $4)")
         .bind(username)
         .bind(address)
-        .bind(ok)
+        .bind(i64::from(ok))
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -259,7 +259,7 @@ pub async fn sign_in(
         return Err(AppError::invalid("password", "用户名或密码不正确，或账号已停用"));
     }
     let user: UserRow = sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS} FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.username = ?"
+        "SELECT {USER_COLUMNS} FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.username = $1"
     ))
     .bind(username)
     .fetch_one(&mut *tx)
@@ -269,7 +269,7 @@ pub async fn sign_in(
     getrandom::fill(&mut raw).map_err(AppError::internal)?;
     let token = hex::encode(raw);
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, address) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, address) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(token_hash(&token))
     .bind(user.id)
@@ -296,8 +296,8 @@ pub async fn sign_in(
 }
 
 /// Ends one session.
-pub async fn sign_out(db: &SqlitePool, token: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash(token)).execute(db).await?;
+pub async fn sign_out(db: &AnyPool, token: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(db).await?;
     Ok(())
 }
 

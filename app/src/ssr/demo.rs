@@ -8,7 +8,7 @@ use crate::domain::credit_code::CreditCode;
 use crate::domain::inspector::DEPARTMENTS;
 use crate::domain::plan::TaskStatus;
 use crate::domain::region::HANDAN_REGIONS;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 /// SplitMix64: a tiny PRNG whose output never changes between releases, so the demo
 /// registry is the same on every machine.
@@ -125,13 +125,10 @@ pub fn synthetic_enterprise(rng: &mut SplitMix64, kind: usize, serial: u64) -> S
 }
 
 /// Inserts one synthetic enterprise.
-pub async fn insert_enterprise(
-    conn: &mut SqliteConnection,
-    e: &SyntheticEnterprise,
-) -> Result<(), sqlx::Error> {
+pub async fn insert_enterprise(conn: &mut AnyConnection, e: &SyntheticEnterprise) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO enterprises (credit_code, name, category, industry, nature, scale, region_code, \
-         filed_on, status, risk_class, complaint_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         filed_on, status, risk_class, complaint_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&e.credit_code)
     .bind(&e.name)
@@ -157,7 +154,7 @@ const INSPECTOR_SPREAD: [(&str, usize, usize); 5] =
     [("swj-zfzd", 12, 2), ("swj-smfw", 7, 1), ("swj-sctx", 7, 1), ("swj-zxc", 2, 0), ("scjgj", 12, 2)];
 
 /// Loads the demo data if the database has no plan yet. Returns whether it loaded anything.
-pub async fn seed_if_empty(db: &SqlitePool) -> Result<bool, sqlx::Error> {
+pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let plans: i64 = sqlx::query_scalar("SELECT count(*) FROM annual_plans").fetch_one(&mut *tx).await?;
     if plans > 0 {
@@ -193,7 +190,7 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<bool, sqlx::Error> {
             };
             sqlx::query(
                 "INSERT INTO inspectors (name, department_id, certificate_no, valid_from, valid_to, active) \
-                 VALUES (?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(format!("{name}（演示）"))
             .bind(dept)
@@ -209,7 +206,7 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<bool, sqlx::Error> {
     // A few declared conflicts: inspector n with the n·37-th enterprise of each category.
     for n in 1..=6i64 {
         sqlx::query(
-            "INSERT INTO conflicts (inspector_id, enterprise_id, reason, note) VALUES (?, ?, ?, '演示数据')",
+            "INSERT INTO conflicts (inspector_id, enterprise_id, reason, note) VALUES ($1, $2, $3, '演示数据')",
         )
         .bind(n * 5)
         .bind(n * 97)
@@ -252,11 +249,11 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<bool, sqlx::Error> {
         .map_err(demo_error)?;
     sqlx::query(
         "UPDATE users SET inspector_id = (SELECT m.inspector_id FROM draw_team_members m \
-         WHERE m.draw_id = ? AND m.position = 0 ORDER BY m.seq LIMIT 1), \
+         WHERE m.draw_id = $1 AND m.position = 0 ORDER BY m.seq LIMIT 1), \
          department_id = (SELECT i.department_id FROM draw_team_members m JOIN inspectors i ON i.id = m.inspector_id \
-         WHERE m.draw_id = ? AND m.position = 0 ORDER BY m.seq LIMIT 1), \
+         WHERE m.draw_id = $2 AND m.position = 0 ORDER BY m.seq LIMIT 1), \
          display_name = (SELECT replace(i.name, '（演示）', '') || '（演示执法人员）' FROM draw_team_members m \
-         JOIN inspectors i ON i.id = m.inspector_id WHERE m.draw_id = ? AND m.position = 0 ORDER BY m.seq LIMIT 1) \
+         JOIN inspectors i ON i.id = m.inspector_id WHERE m.draw_id = $3 AND m.position = 0 ORDER BY m.seq LIMIT 1) \
          WHERE username = 'zhifa'",
     )
     .bind(frozen.draw_id)
@@ -288,11 +285,11 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>); 9] = [
 ];
 
 /// Creates the demo accounts (argon2id hashes, each with its own salt).
-async fn seed_accounts(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+async fn seed_accounts(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     for (username, name, role, dept) in DEMO_ACCOUNTS {
         let hash = super::auth::hash_password(DEMO_PASSWORD).map_err(demo_error)?;
         sqlx::query(
-            "INSERT INTO users (username, display_name, password_hash, role, department_id) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO users (username, display_name, password_hash, role, department_id) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(username)
         .bind(name)
@@ -335,7 +332,7 @@ const DEMO_STEPS: [(i64, TaskStatus, TaskStatus, &str, Role, &str, &str); 9] = [
     (3, TaskStatus::Approved, TaskStatus::Filed, "zhixu", Role::OrderOffice, "", "2023-06-09T06:00:00Z"),
 ];
 
-async fn seed_steps(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+async fn seed_steps(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     for (task, from, to, actor, role, comment, at) in DEMO_STEPS {
         insert_event(conn, task, (from, to), (actor, role), comment, at).await?;
     }
@@ -344,7 +341,7 @@ async fn seed_steps(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
 
 /// A step a demo task went through, dated as given.
 pub(super) async fn insert_event(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     task_id: i64,
     (from, to): (TaskStatus, TaskStatus),
     (actor, role): (&str, Role),
@@ -352,7 +349,7 @@ pub(super) async fn insert_event(
     at: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO task_events (task_id, from_status, to_status, actor, role, comment, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO task_events (task_id, from_status, to_status, actor, role, comment, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(task_id)
     .bind(from.code())
@@ -376,17 +373,19 @@ pub(super) fn demo_error(e: impl std::fmt::Debug) -> sqlx::Error {
 }
 
 /// Departments and regions: reference data every database needs.
-pub async fn seed_reference_data(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+pub async fn seed_reference_data(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     for (id, name, short) in DEPARTMENTS {
-        sqlx::query("INSERT OR IGNORE INTO departments (id, name, short_name) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(name)
-            .bind(short)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO departments (id, name, short_name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(short)
+        .execute(&mut *conn)
+        .await?;
     }
     for (code, name) in HANDAN_REGIONS {
-        sqlx::query("INSERT OR IGNORE INTO regions (code, name) VALUES (?, ?)")
+        sqlx::query("INSERT INTO regions (code, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(code)
             .bind(name)
             .execute(&mut *conn)
@@ -396,7 +395,7 @@ pub async fn seed_reference_data(conn: &mut SqliteConnection) -> Result<(), sqlx
 }
 
 /// 邯郸市商务局 2023 年度随机抽查工作计划, exactly as 附件2 of the founding document.
-async fn seed_plan_2023(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+async fn seed_plan_2023(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     let items = [
         ("成品油零售企业年度检查情况", "swj-zfzd"),
         ("依法依规经营情况", "swj-zfzd"),
@@ -406,7 +405,7 @@ async fn seed_plan_2023(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> 
     for (name, dept) in items {
         sqlx::query(
             "INSERT INTO inspection_items (name, content, legal_basis, department_id, frequency) \
-             VALUES (?, ?, ?, ?, '每年不少于一次')",
+             VALUES ($1, $2, $3, $4, '每年不少于一次')",
         )
         .bind(name)
         .bind(format!("检查{name}"))
@@ -415,13 +414,12 @@ async fn seed_plan_2023(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> 
         .execute(&mut *conn)
         .await?;
     }
-    let plan_id = sqlx::query(
+    let plan_id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO annual_plans (year, title, remarks) VALUES (2023, '邯郸市商务局 2023 年度随机抽查工作计划', \
-         '1、无特殊情况，严格按计划执行； 2、专项检查不计入本计划。')",
+         '1、无特殊情况，严格按计划执行； 2、专项检查不计入本计划。') RETURNING id",
     )
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *conn)
+    .await?;
 
     // (plan no, plan name, task no, task name, category, items, initiating, joint, months, status)
     let tasks = [
@@ -465,12 +463,12 @@ async fn seed_plan_2023(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> 
     for (pos, (plan_no, plan_name, task_no, task_name, category, item_ids, init, joint, (m1, m2), status)) in
         tasks.into_iter().enumerate()
     {
-        let task_id = sqlx::query(
+        let task_id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, \
              scope_text, scope_category, scope_filed_before, initiating_department_id, joint_department_id, \
              window_year, window_start_month, window_end_month, status, position) \
-             VALUES (?, ?, ?, ?, ?, 'targeted', 200, '2023 年 1 月 31 前登记备案的市场主体', ?, '2023-01-31', \
-             ?, ?, 2023, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, 'targeted', 200, '2023 年 1 月 31 前登记备案的市场主体', $6, '2023-01-31', \
+             $7, $8, 2023, $9, $10, $11, $12) RETURNING id",
         )
         .bind(plan_id)
         .bind(plan_no)
@@ -484,11 +482,10 @@ async fn seed_plan_2023(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> 
         .bind(m2)
         .bind(status)
         .bind(pos as i64)
-        .execute(&mut *conn)
-        .await?
-        .last_insert_rowid();
+        .fetch_one(&mut *conn)
+        .await?;
         for (i, item) in item_ids.into_iter().enumerate() {
-            sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES (?, ?, ?)")
+            sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES ($1, $2, $3)")
                 .bind(task_id)
                 .bind(item)
                 .bind(i as i64)

@@ -6,7 +6,7 @@ use super::demo::{demo_error, insert_event};
 use super::Actor;
 use crate::domain::auth::Role;
 use crate::domain::plan::TaskStatus;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 /// The demo's 2022 task.
 pub const TASK_NAME: &str = "2022 年商务局成品油销售企业内部联合随机抽查（演示）";
@@ -14,28 +14,26 @@ const DRAW_DATE: &str = "2022-03-08";
 const ENTROPY: &str = "6 2 5 1 3 3 4 6 1 2 5 5 3 6 2 4 1 1 6 4";
 
 /// Inserts the 2022 plan and its task (filed), with the approval steps; returns the task id.
-pub async fn seed_plan(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
-    let plan_id = sqlx::query(
-        "INSERT INTO annual_plans (year, title, remarks) VALUES (2022, '邯郸市商务局 2022 年度随机抽查工作计划（演示）', '')",
+pub async fn seed_plan(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
+    let plan_id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO annual_plans (year, title, remarks) VALUES (2022, '邯郸市商务局 2022 年度随机抽查工作计划（演示）', '') RETURNING id",
     )
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid();
-    let task_id = sqlx::query(
+    .fetch_one(&mut *conn)
+    .await?;
+    let task_id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, scope_text, \
          scope_category, scope_filed_before, initiating_department_id, joint_department_id, window_year, \
          window_start_month, window_end_month, status, position) \
-         VALUES (?, '2022001', '2022 年邯郸市商务局第一次内部联合随机抽查 001', '001 号', ?, 'targeted', 200, \
+         VALUES ($1, '2022001', '2022 年邯郸市商务局第一次内部联合随机抽查 001', '001 号', $2, 'targeted', 200, \
          '2022 年 1 月 31 前登记备案的市场主体', '成品油零售企业', '2022-01-31', 'swj-zfzd', 'swj-zfzd', 2022, 3, 4, \
-         'filed', 0)",
+         'filed', 0) RETURNING id",
     )
     .bind(plan_id)
     .bind(TASK_NAME)
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *conn)
+    .await?;
     for (i, item) in [1i64, 2].into_iter().enumerate() {
-        sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES ($1, $2, $3)")
             .bind(task_id)
             .bind(item)
             .bind(i as i64)
@@ -70,30 +68,30 @@ const FINDINGS: [(&[&str], &str, &[&str], &str); 4] = [
 
 /// Freezes and draws the 2022 task (a real DR1 draw), then records its inspections,
 /// review and publication with 2022 dates.
-pub async fn draw_and_publish(db: &SqlitePool, task_id: i64) -> Result<(), sqlx::Error> {
+pub async fn draw_and_publish(db: &AnyPool, task_id: i64) -> Result<(), sqlx::Error> {
     let clerk = Actor { name: "jingban", role: Role::Clerk.code() };
     let frozen = super::db::draws::freeze(db, task_id, DRAW_DATE, clerk).await.map_err(demo_error)?;
     super::db::draws::run_draw(db, task_id, ENTROPY, clerk).await.map_err(demo_error)?;
     let draw_id = frozen.draw_id;
 
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    sqlx::query("UPDATE draws SET frozen_at = '2022-03-04T02:00:00Z', drawn_at = '2022-03-08T02:30:00Z', place = '市商务局三楼会议室' WHERE id = ?")
+    sqlx::query("UPDATE draws SET frozen_at = '2022-03-04T02:00:00Z', drawn_at = '2022-03-08T02:30:00Z', place = '市商务局三楼会议室' WHERE id = $1")
         .bind(draw_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE task_events SET at = CASE to_status WHEN 'frozen' THEN '2022-03-04T02:00:00Z' ELSE '2022-03-08T02:30:00Z' END WHERE task_id = ? AND to_status IN ('frozen', 'drawn')")
+    sqlx::query("UPDATE task_events SET at = CASE to_status WHEN 'frozen' THEN '2022-03-04T02:00:00Z' ELSE '2022-03-08T02:30:00Z' END WHERE task_id = $1 AND to_status IN ('frozen', 'drawn')")
         .bind(task_id)
         .execute(&mut *tx)
         .await?;
     let selected: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT position, enterprise_id FROM draw_selections WHERE draw_id = ? ORDER BY position",
+        "SELECT position, enterprise_id FROM draw_selections WHERE draw_id = $1 ORDER BY position",
     )
     .bind(draw_id)
     .fetch_all(&mut *tx)
     .await?;
     for (position, enterprise_id) in selected {
         let team: Vec<i64> = sqlx::query_scalar(
-            "SELECT inspector_id FROM draw_team_members WHERE draw_id = ? AND position = ? ORDER BY seq",
+            "SELECT inspector_id FROM draw_team_members WHERE draw_id = $1 AND position = $2 ORDER BY seq",
         )
         .bind(draw_id)
         .bind(position)
@@ -105,7 +103,7 @@ pub async fn draw_and_publish(db: &SqlitePool, task_id: i64) -> Result<(), sqlx:
             "INSERT INTO inspection_results (draw_id, enterprise_id, inspected_on, method, attended, categories, \
              problems, handling, referral_department, entered_by, entered_at, updated_at, review_status, \
              review_comment, reviewed_by, reviewed_at, published_at) \
-             VALUES (?, ?, ?, '现场检查', ?, ?, ?, ?, ?, 'jingban', ?, ?, 'passed', '', 'chuzhang', \
+             VALUES ($1, $2, $3, '现场检查', $4, $5, $6, $7, $8, 'jingban', $9, $10, 'passed', '', 'chuzhang', \
              '2022-05-09T02:00:00Z', '2022-05-12T02:00:00Z')",
         )
         .bind(draw_id)
@@ -151,7 +149,7 @@ pub async fn draw_and_publish(db: &SqlitePool, task_id: i64) -> Result<(), sqlx:
     for (from, to, actor, role, comment, at) in steps {
         insert_event(&mut tx, task_id, (from, to), (actor, role), comment, at).await?;
     }
-    sqlx::query("UPDATE tasks SET status = 'published' WHERE id = ? AND status = 'drawn'")
+    sqlx::query("UPDATE tasks SET status = 'published' WHERE id = $1 AND status = 'drawn'")
         .bind(task_id)
         .execute(&mut *tx)
         .await?;

@@ -3,7 +3,8 @@
 
 use super::demo::{synthetic_enterprise, SplitMix64};
 use crate::domain::registry::EnterpriseRecord;
-use sqlx::SqlitePool;
+use crate::ssr::db::Backend;
+use sqlx::AnyPool;
 
 /// Other 市场主体类别 of a realistic registry: most market entities are not what the demo
 /// plan's targeted tasks draw from, so those pools stay a small share of the whole.
@@ -51,9 +52,12 @@ pub fn bulk_enterprise(rng: &mut SplitMix64, serial: u64) -> EnterpriseRecord {
 
 /// Adds `count` synthetic enterprises in one transaction of multi-row inserts; returns
 /// the number in the registry afterwards.
-pub async fn add_enterprises(db: &SqlitePool, count: u64) -> Result<i64, sqlx::Error> {
+pub async fn add_enterprises(db: &AnyPool, count: u64) -> Result<i64, sqlx::Error> {
+    let postgres = Backend::of_pool(db).is_postgres();
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    sqlx::query("PRAGMA cache_size = -65536").execute(&mut *tx).await?;
+    if !postgres {
+        sqlx::query("PRAGMA cache_size = -65536").execute(&mut *tx).await?;
+    }
     let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM enterprises").fetch_one(&mut *tx).await?;
     // Continue after earlier bulk runs, so every credit code stays unique.
     let mut serial = FIRST_SERIAL + existing as u64;
@@ -75,7 +79,9 @@ pub async fn add_enterprises(db: &SqlitePool, count: u64) -> Result<i64, sqlx::E
     tx.commit().await?;
     // Statistics, so SQLite knows which filter index narrows a million rows most.
     let mut conn = db.acquire().await?;
-    sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+    if !postgres {
+        sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+    }
     sqlx::query("ANALYZE").execute(&mut *conn).await?;
     Ok(total)
 }

@@ -13,13 +13,13 @@ pub mod registry_import;
 pub mod table_file;
 
 use leptos::prelude::LeptosOptions;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// Shared state of the running server, provided to every server function as context.
 #[derive(Clone, axum::extract::FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub db: SqlitePool,
+    pub db: AnyPool,
     /// Ceremony states, broadcast to observers' live streams.
     pub live: live::Hub,
     /// The published results the portal searches, held in memory.
@@ -34,7 +34,7 @@ pub fn hub() -> Result<live::Hub, crate::error::AppError> {
 }
 
 /// The database of the current request's server.
-pub fn db() -> Result<SqlitePool, crate::error::AppError> {
+pub fn db() -> Result<AnyPool, crate::error::AppError> {
     leptos::prelude::use_context::<AppState>()
         .map(|s| s.db)
         .ok_or_else(|| crate::error::AppError::internal("AppState missing from context"))

@@ -3,6 +3,7 @@
 //! in one transaction, or not at all.
 
 use super::audit::{self, Change};
+use super::db::Backend;
 use super::Actor;
 use crate::domain::import::{ImportReport, RowError};
 use crate::domain::plan::{ratio_label, AnnualPlan, TaskKind, TaskRow, TaskStatus, Window};
@@ -11,7 +12,7 @@ use crate::labels::{PLAN_COLUMNS, REMARKS};
 use calamine::{Data, Reader, Xlsx};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, IgnoreError, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
 use std::fmt;
 use std::io::Cursor;
@@ -694,7 +695,7 @@ struct ImportPlan<'a> {
 /// adds a task or updates the one with the same plan and task number. With
 /// `apply == false`, or when any row is rejected, nothing is written.
 pub async fn import_plan(
-    db: &SqlitePool,
+    db: &AnyPool,
     year: i32,
     bytes: &[u8],
     apply: bool,
@@ -727,32 +728,59 @@ pub async fn import_plan(
     Ok(report(&plan, true))
 }
 
+/// The task with a plan and task number, its status, its plan's year and the task as a JSON
+/// object (what an import would overwrite, for the audit entry).
+fn task_json_sql(backend: Backend) -> String {
+    let fields = "'plan_no', t.plan_no, 'plan_name', t.plan_name, \
+                  'task_no', t.task_no, 'task_name', t.task_name, 'kind', t.kind, 'ratio_bp', t.ratio_bp, \
+                  'scope_text', t.scope_text, 'scope_category', t.scope_category, \
+                  'scope_filed_before', t.scope_filed_before, \
+                  'initiating_department_id', t.initiating_department_id, \
+                  'joint_department_id', t.joint_department_id, 'window_year', t.window_year, \
+                  'window_start_month', t.window_start_month, 'window_end_month', t.window_end_month";
+    let object = match backend {
+        Backend::Sqlite => format!(
+            "json_object({fields}, 'items', (SELECT json_group_array(ti.item_id) FROM \
+             (SELECT item_id FROM task_items WHERE task_id = t.id ORDER BY position) ti))"
+        ),
+        Backend::Postgres => format!(
+            "CAST(json_build_object({fields}, 'items', coalesce((SELECT json_agg(ti.item_id ORDER BY ti.position) \
+             FROM task_items ti WHERE ti.task_id = t.id), '[]'::json)) AS TEXT)"
+        ),
+    };
+    format!(
+        "SELECT t.id, t.status, p.year, {object} FROM tasks t JOIN annual_plans p ON p.id = t.annual_plan_id \
+         WHERE t.plan_no = $1 AND t.task_no = $2"
+    )
+}
+
 async fn plan_import<'a>(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     year: i32,
     sheet: &SheetContents,
     parsed: &'a [Result<PlanRowInput, Vec<RowError>>],
 ) -> Result<ImportPlan<'a>, sqlx::Error> {
     let departments: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT id, name, short_name FROM departments ORDER BY rowid")
+        sqlx::query_as("SELECT id, name, short_name FROM departments ORDER BY id")
             .fetch_all(&mut *conn)
             .await?;
     let items: HashMap<String, (i64, bool)> =
-        sqlx::query_as::<_, (String, i64, bool)>("SELECT name, id, active FROM inspection_items")
+        sqlx::query_as::<_, (String, i64, i64)>("SELECT name, id, active FROM inspection_items")
             .fetch_all(&mut *conn)
             .await?
             .into_iter()
-            .map(|(name, id, active)| (name, (id, active)))
+            .map(|(name, id, active)| (name, (id, active != 0)))
             .collect();
     let mut categories: Vec<String> =
         sqlx::query_scalar("SELECT DISTINCT category FROM enterprises").fetch_all(&mut *conn).await?;
     categories.sort_by_key(|c| std::cmp::Reverse(c.chars().count()));
     let plan: Option<(i64, String, String)> =
-        sqlx::query_as("SELECT id, title, remarks FROM annual_plans WHERE year = ?")
+        sqlx::query_as("SELECT id, title, remarks FROM annual_plans WHERE year = $1")
             .bind(year)
             .fetch_optional(&mut *conn)
             .await?;
 
+    let task_json_sql = task_json_sql(Backend::of(conn));
     let short_names: Vec<&str> = departments.iter().map(|d| d.2.as_str()).collect();
     let department = |text: &str| -> Option<String> {
         let t = squeeze(text);
@@ -822,23 +850,11 @@ async fn plan_import<'a>(
                     ),
                 );
             }
-            let found: Option<(i64, String, i64, String)> = sqlx::query_as(
-                "SELECT t.id, t.status, p.year, json_object('plan_no', t.plan_no, 'plan_name', t.plan_name, \
-                 'task_no', t.task_no, 'task_name', t.task_name, 'kind', t.kind, 'ratio_bp', t.ratio_bp, \
-                 'items', (SELECT json_group_array(ti.item_id) FROM (SELECT item_id FROM task_items \
-                     WHERE task_id = t.id ORDER BY position) ti), \
-                 'scope_text', t.scope_text, 'scope_category', t.scope_category, \
-                 'scope_filed_before', t.scope_filed_before, \
-                 'initiating_department_id', t.initiating_department_id, \
-                 'joint_department_id', t.joint_department_id, 'window_year', t.window_year, \
-                 'window_start_month', t.window_start_month, 'window_end_month', t.window_end_month) \
-                 FROM tasks t JOIN annual_plans p ON p.id = t.annual_plan_id \
-                 WHERE t.plan_no = ? AND t.task_no = ?",
-            )
-            .bind(&input.plan_no)
-            .bind(&input.task_no)
-            .fetch_optional(&mut *conn)
-            .await?;
+            let found: Option<(i64, String, i64, String)> = sqlx::query_as(&task_json_sql)
+                .bind(&input.plan_no)
+                .bind(&input.task_no)
+                .fetch_optional(&mut *conn)
+                .await?;
             if let Some((id, status, task_year, before)) = found {
                 if task_year != i64::from(year) {
                     err(
@@ -885,7 +901,7 @@ async fn plan_import<'a>(
 }
 
 async fn write_import(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     year: i32,
     sheet: &SheetContents,
     plan: &ImportPlan<'_>,
@@ -893,7 +909,7 @@ async fn write_import(
 ) -> Result<(), sqlx::Error> {
     let (plan_id, plan_before) = match &plan.plan {
         Some((id, title, remarks)) => {
-            sqlx::query("UPDATE annual_plans SET title = COALESCE(?, title), remarks = COALESCE(?, remarks) WHERE id = ?")
+            sqlx::query("UPDATE annual_plans SET title = COALESCE($1, title), remarks = COALESCE($2, remarks) WHERE id = $3")
                 .bind(&sheet.title)
                 .bind(&sheet.remarks)
                 .bind(id)
@@ -903,18 +919,19 @@ async fn write_import(
         }
         None => {
             let title = sheet.title.clone().unwrap_or_else(|| format!("{year} 年度随机抽查工作计划"));
-            let id = sqlx::query("INSERT INTO annual_plans (year, title, remarks) VALUES (?, ?, ?)")
-                .bind(year)
-                .bind(&title)
-                .bind(sheet.remarks.as_deref().unwrap_or(""))
-                .execute(&mut *conn)
-                .await?
-                .last_insert_rowid();
+            let id = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO annual_plans (year, title, remarks) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(year)
+            .bind(&title)
+            .bind(sheet.remarks.as_deref().unwrap_or(""))
+            .fetch_one(&mut *conn)
+            .await?;
             (id, serde_json::Value::Null)
         }
     };
     let mut position: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(position) + 1, 0) FROM tasks WHERE annual_plan_id = ?")
+        sqlx::query_scalar("SELECT COALESCE(MAX(position) + 1, 0) FROM tasks WHERE annual_plan_id = $1")
             .bind(plan_id)
             .fetch_one(&mut *conn)
             .await?;
@@ -926,11 +943,11 @@ async fn write_import(
         let r = p.input;
         let task_id = match &p.existing {
             None => {
-                let id = sqlx::query(
+                let id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, \
                      scope_text, scope_category, scope_filed_before, initiating_department_id, joint_department_id, \
                      window_year, window_start_month, window_end_month, status, position) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?)",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'draft', $16) RETURNING id",
                 )
                 .bind(plan_id)
                 .bind(&r.plan_no)
@@ -938,19 +955,18 @@ async fn write_import(
                 .bind(&r.task_no)
                 .bind(&r.task_name)
                 .bind(r.kind.code())
-                .bind(r.ratio_bp)
+                .bind(i64::from(r.ratio_bp))
                 .bind(&r.scope)
                 .bind(&p.category)
                 .bind(&p.filed_before)
                 .bind(&p.initiating_id)
                 .bind(&p.joint_id)
                 .bind(r.window.year)
-                .bind(r.window.start_month)
-                .bind(r.window.end_month)
+                .bind(i64::from(r.window.start_month))
+                .bind(i64::from(r.window.end_month))
                 .bind(position)
-                .execute(&mut *conn)
-                .await?
-                .last_insert_rowid();
+                .fetch_one(&mut *conn)
+                .await?;
                 position += 1;
                 id
             }
@@ -958,16 +974,16 @@ async fn write_import(
                 // Structured scope filters the text does not name are kept, not erased;
                 // the status is never touched by an import.
                 sqlx::query(
-                    "UPDATE tasks SET plan_name = ?, task_name = ?, kind = ?, ratio_bp = ?, scope_text = ?, \
-                     scope_category = CASE WHEN ? = 'general' THEN NULL ELSE COALESCE(?, scope_category) END, \
-                     scope_filed_before = COALESCE(?, scope_filed_before), \
-                     initiating_department_id = ?, joint_department_id = ?, \
-                     window_year = ?, window_start_month = ?, window_end_month = ? WHERE id = ?",
+                    "UPDATE tasks SET plan_name = $1, task_name = $2, kind = $3, ratio_bp = $4, scope_text = $5, \
+                     scope_category = CASE WHEN $6 = 'general' THEN NULL ELSE COALESCE($7, scope_category) END, \
+                     scope_filed_before = COALESCE($8, scope_filed_before), \
+                     initiating_department_id = $9, joint_department_id = $10, \
+                     window_year = $11, window_start_month = $12, window_end_month = $13 WHERE id = $14",
                 )
                 .bind(&r.plan_name)
                 .bind(&r.task_name)
                 .bind(r.kind.code())
-                .bind(r.ratio_bp)
+                .bind(i64::from(r.ratio_bp))
                 .bind(&r.scope)
                 .bind(r.kind.code())
                 .bind(&p.category)
@@ -975,18 +991,18 @@ async fn write_import(
                 .bind(&p.initiating_id)
                 .bind(&p.joint_id)
                 .bind(r.window.year)
-                .bind(r.window.start_month)
-                .bind(r.window.end_month)
+                .bind(i64::from(r.window.start_month))
+                .bind(i64::from(r.window.end_month))
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
-                sqlx::query("DELETE FROM task_items WHERE task_id = ?").bind(id).execute(&mut *conn).await?;
+                sqlx::query("DELETE FROM task_items WHERE task_id = $1").bind(id).execute(&mut *conn).await?;
                 before_tasks.push(serde_json::json!({ "id": id, "task": before }));
                 *id
             }
         };
         for (i, item) in p.item_ids.iter().enumerate() {
-            sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES (?, ?, ?)")
+            sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES ($1, $2, $3)")
                 .bind(task_id)
                 .bind(item)
                 .bind(i as i64)
@@ -1050,7 +1066,7 @@ mod tests {
     const CLERK: Actor<'static> = Actor { name: "jingban", role: "clerk" };
 
     /// A new database in its own directory under the system temp dir.
-    async fn fresh_db() -> (SqlitePool, std::path::PathBuf) {
+    async fn fresh_db() -> (AnyPool, std::path::PathBuf) {
         static N: AtomicUsize = AtomicUsize::new(0);
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
         let dir = std::env::temp_dir().join(format!(
@@ -1063,14 +1079,14 @@ mod tests {
     }
 
     /// The demo database with its 2023 plan.
-    async fn demo_db() -> (SqlitePool, std::path::PathBuf) {
+    async fn demo_db() -> (AnyPool, std::path::PathBuf) {
         let (pool, dir) = fresh_db().await;
         assert!(demo::seed_if_empty(&pool).await.unwrap());
         (pool, dir)
     }
 
     /// Departments, regions and the four demo 抽查事项, but no plan.
-    async fn reference_db() -> (SqlitePool, std::path::PathBuf) {
+    async fn reference_db() -> (AnyPool, std::path::PathBuf) {
         let (pool, dir) = fresh_db().await;
         let mut conn = pool.acquire().await.unwrap();
         demo::seed_reference_data(&mut conn).await.unwrap();
@@ -1080,7 +1096,7 @@ mod tests {
             ("拍卖企业设立变更情况", "swj-smfw"),
             ("二手车备案登记情况", "swj-sctx"),
         ] {
-            sqlx::query("INSERT INTO inspection_items (name, department_id) VALUES (?, ?)")
+            sqlx::query("INSERT INTO inspection_items (name, department_id) VALUES ($1, $2)")
                 .bind(name)
                 .bind(dept)
                 .execute(&mut *conn)
@@ -1100,7 +1116,7 @@ mod tests {
         (plan, bytes)
     }
 
-    async fn count(pool: &SqlitePool, table: &str) -> i64 {
+    async fn count(pool: &AnyPool, table: &str) -> i64 {
         sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(pool).await.unwrap()
     }
 

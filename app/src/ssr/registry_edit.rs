@@ -10,7 +10,7 @@ use crate::domain::import::RowError;
 use crate::domain::registry::RegistryKind;
 use crate::domain::registry_rows as rows;
 use crate::error::AppError;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// The row errors of a form, as one error naming the first field.
 fn invalid(errors: Vec<RowError>) -> AppError {
@@ -31,7 +31,7 @@ fn entity(kind: RegistryKind) -> &'static str {
 /// Creates (`id` = `None`) or edits a record given as cells in the kind's column order;
 /// returns its id. The key (credit code, certificate number, item name) must stay unique.
 pub async fn save(
-    db: &SqlitePool,
+    db: &AnyPool,
     kind: RegistryKind,
     id: Option<i64>,
     cells: &[String],
@@ -40,8 +40,8 @@ pub async fn save(
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let lookups = lookups(&mut tx).await?;
     let key_column = kind.columns()[0];
-    // (the record as JSON, the record before) — each arm refuses a key another record holds.
-    let (after, before) = match kind {
+    // (its id, the record as JSON, the record before) — each arm refuses a key another record holds.
+    let (saved_id, after, before) = match kind {
         RegistryKind::Enterprises => {
             let r = rows::enterprise_from_cells(1, cells, &lookups).map_err(invalid)?;
             let key_of = r.credit_code.clone();
@@ -51,8 +51,8 @@ pub async fn save(
                 None => None,
             };
             check_holder(holder.as_ref().map(|h| h.0), id, key_column, &key_of)?;
-            enterprises::write(&mut tx, id, &r).await.map_err(|e| unique(e, key_column))?;
-            (json(&r), before.map(|b| json(&b)))
+            let saved = enterprises::write(&mut tx, id, &r).await.map_err(|e| unique(e, key_column))?;
+            (saved, json(&r), before.map(|b| json(&b)))
         }
         RegistryKind::Inspectors => {
             let r = rows::inspector_from_cells(1, cells, &lookups).map_err(invalid)?;
@@ -63,8 +63,8 @@ pub async fn save(
                 None => None,
             };
             check_holder(holder.as_ref().map(|h| h.0), id, key_column, &key_of)?;
-            inspectors::write(&mut tx, id, &r).await.map_err(|e| unique(e, key_column))?;
-            (json(&r), before.map(|b| json(&b)))
+            let saved = inspectors::write(&mut tx, id, &r).await.map_err(|e| unique(e, key_column))?;
+            (saved, json(&r), before.map(|b| json(&b)))
         }
         RegistryKind::Items => {
             let r = rows::item_from_cells(1, cells, &lookups).map_err(invalid)?;
@@ -75,13 +75,9 @@ pub async fn save(
                 None => None,
             };
             check_holder(holder.as_ref().map(|h| h.0), id, key_column, &key_of)?;
-            items::write(&mut tx, id, &r).await.map_err(|e| unique(e, key_column))?;
-            (json(&r), before.map(|b| json(&b)))
+            let saved = items::write(&mut tx, id, &r).await.map_err(|e| unique(e, key_column))?;
+            (saved, json(&r), before.map(|b| json(&b)))
         }
-    };
-    let saved_id: i64 = match id {
-        Some(id) => id,
-        None => sqlx::query_scalar("SELECT last_insert_rowid()").fetch_one(&mut *tx).await?,
     };
     audit::append(
         &mut tx,
@@ -132,24 +128,23 @@ fn unique(e: sqlx::Error, key_column: &str) -> AppError {
 /// Takes a record out of use (enterprise: 注销; inspector and item: 停用) or back in
 /// (存续 / 在用). The row stays, so every draw that used it still reads the same.
 pub async fn set_active(
-    db: &SqlitePool,
+    db: &AnyPool,
     kind: RegistryKind,
     id: i64,
     active: bool,
     actor: Actor<'_>,
 ) -> Result<(), AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
+    let now = crate::ssr::db::Backend::of(&tx).now_sql();
+    let enterprise = format!("UPDATE enterprises SET status = $1, updated_at = {now} WHERE id = $2");
+    let inspector = format!("UPDATE inspectors SET active = $1, updated_at = {now} WHERE id = $2");
     let done = match kind {
-        RegistryKind::Enterprises => sqlx::query(
-            "UPDATE enterprises SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
-        )
-        .bind(if active { "active" } else { "deregistered" }),
-        RegistryKind::Inspectors => sqlx::query(
-            "UPDATE inspectors SET active = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
-        )
-        .bind(i64::from(active)),
+        RegistryKind::Enterprises => {
+            sqlx::query(&enterprise).bind(if active { "active" } else { "deregistered" })
+        }
+        RegistryKind::Inspectors => sqlx::query(&inspector).bind(i64::from(active)),
         RegistryKind::Items => {
-            sqlx::query("UPDATE inspection_items SET active = ? WHERE id = ?").bind(i64::from(active))
+            sqlx::query("UPDATE inspection_items SET active = $1 WHERE id = $2").bind(i64::from(active))
         }
     }
     .bind(id)

@@ -2,7 +2,7 @@
 //! stops there), then applied in one transaction with its audit entry, or not at all.
 
 use super::audit::{self, Change};
-use super::db::{enterprises, inspectors, items};
+use super::db::{enterprises, inspectors, items, Backend};
 use super::table_file::{read_rows, write_csv, write_xlsx, FileError, Rows, XLSX_MAX_ROWS};
 use super::Actor;
 use crate::domain::import::{ImportReport, RowError};
@@ -10,7 +10,7 @@ use crate::domain::registry::{EnterpriseQuery, ListQuery, RegistryImportReport, 
 use crate::domain::registry_rows::{self as rows, Lookups};
 use crate::error::AppError;
 use sha2::{Digest, Sha256};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
 
 /// The largest file the command line accepts.
@@ -62,7 +62,7 @@ pub async fn read_upload(
 }
 
 /// Departments and regions, to check rows against.
-pub async fn lookups(conn: &mut SqliteConnection) -> Result<Lookups, sqlx::Error> {
+pub async fn lookups(conn: &mut AnyConnection) -> Result<Lookups, sqlx::Error> {
     Ok(Lookups {
         departments: sqlx::query_as("SELECT id, name, short_name FROM departments ORDER BY id")
             .fetch_all(&mut *conn)
@@ -138,7 +138,7 @@ fn classify<'r, R: PartialEq>(
 /// Imports a registry file: a dry run unless `apply`; applied all or nothing (upsert by
 /// credit code / certificate number / item name) with one audit entry.
 pub async fn import(
-    db: &SqlitePool,
+    db: &AnyPool,
     kind: RegistryKind,
     bytes: &[u8],
     max_bytes: usize,
@@ -158,14 +158,20 @@ pub async fn import(
     // otherwise write to a temporary file: in memory that is a copy instead of a write.
     // Both are given back below, before the connection returns to the pool; `temp_store`
     // counts only when set before the transaction begins.
-    sqlx::query(&format!("PRAGMA cache_size = {IMPORT_CACHE_KIB}")).execute(&mut *conn).await?;
-    sqlx::query("PRAGMA temp_store = MEMORY").execute(&mut *conn).await?;
+    // (PostgreSQL has its own shared buffers and keeps its statistics by autovacuum.)
+    let sqlite = !Backend::of(&conn).is_postgres();
+    if sqlite {
+        sqlx::query(&format!("PRAGMA cache_size = {IMPORT_CACHE_KIB}")).execute(&mut *conn).await?;
+        sqlx::query("PRAGMA temp_store = MEMORY").execute(&mut *conn).await?;
+    }
     let outcome = import_on(&mut conn, kind, bytes, file_rows, apply, actor).await;
-    sqlx::query("PRAGMA cache_size = -2000").execute(&mut *conn).await?;
-    sqlx::query("PRAGMA temp_store = DEFAULT").execute(&mut *conn).await?;
+    if sqlite {
+        sqlx::query("PRAGMA cache_size = -2000").execute(&mut *conn).await?;
+        sqlx::query("PRAGMA temp_store = DEFAULT").execute(&mut *conn).await?;
+    }
     let outcome = outcome?;
     // Fresh statistics after a large change keep the registry's query plans right.
-    if outcome.report.applied && outcome.report.added + outcome.report.updated > 10_000 {
+    if sqlite && outcome.report.applied && outcome.report.added + outcome.report.updated > 10_000 {
         sqlx::query("PRAGMA optimize").execute(&mut *conn).await?;
     }
     Ok(outcome)
@@ -175,16 +181,15 @@ pub async fn import(
 const IMPORT_CACHE_KIB: i64 = -1_048_576;
 
 async fn import_on(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     kind: RegistryKind,
     bytes: &[u8],
     file_rows: Rows,
     apply: bool,
     actor: Actor<'_>,
 ) -> Result<RegistryImportReport, AppError> {
-    use sqlx::Connection;
     let key_column = kind.columns()[0];
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::db::begin_write_on(conn).await?;
     let lookups = lookups(&mut tx).await?;
     let (mut errors, added, updated, unchanged);
     match kind {
@@ -308,7 +313,7 @@ impl FileFormat {
 /// Writes the registry rows the filters give (`pairs`: the table's query string) as a file
 /// with Chinese headers that imports back unchanged.
 pub async fn export(
-    db: &SqlitePool,
+    db: &AnyPool,
     kind: RegistryKind,
     format: FileFormat,
     pairs: &[(String, String)],

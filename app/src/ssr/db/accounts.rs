@@ -7,10 +7,10 @@ use crate::domain::workday::{day_number, CalendarDay, DayKind};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Change};
 use crate::ssr::auth::hash_password;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// Every account with its number of live sessions.
-pub async fn list(db: &SqlitePool) -> Result<Vec<Account>, AppError> {
+pub async fn list(db: &AnyPool) -> Result<Vec<Account>, AppError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
@@ -19,6 +19,7 @@ pub async fn list(db: &SqlitePool) -> Result<Vec<Account>, AppError> {
         role: String,
         department_id: Option<String>,
         inspector_id: Option<i64>,
+        #[sqlx(try_from = "crate::ssr::db::Flag")]
         active: bool,
         sessions: i64,
     }
@@ -48,7 +49,7 @@ pub async fn list(db: &SqlitePool) -> Result<Vec<Account>, AppError> {
 pub use crate::api::admin::NewAccount;
 
 /// Creates an account; returns its id.
-pub async fn create(db: &SqlitePool, a: &NewAccount, admin: &SessionUser) -> Result<i64, AppError> {
+pub async fn create(db: &AnyPool, a: &NewAccount, admin: &SessionUser) -> Result<i64, AppError> {
     let username = a.username.trim();
     if let Some(m) = username_problem(username) {
         return Err(AppError::invalid("username", m));
@@ -69,7 +70,7 @@ pub async fn create(db: &SqlitePool, a: &NewAccount, admin: &SessionUser) -> Res
         }
         None
     } else {
-        let known: i64 = sqlx::query_scalar("SELECT count(*) FROM departments WHERE id = ?")
+        let known: i64 = sqlx::query_scalar("SELECT count(*) FROM departments WHERE id = $1")
             .bind(dept)
             .fetch_one(&mut *tx)
             .await?;
@@ -81,7 +82,7 @@ pub async fn create(db: &SqlitePool, a: &NewAccount, admin: &SessionUser) -> Res
     let inspector_id: Option<i64> = if role == Role::Inspector {
         let cert = a.certificate_no.trim();
         let found: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, department_id FROM inspectors WHERE certificate_no = ?")
+            sqlx::query_as("SELECT id, department_id FROM inspectors WHERE certificate_no = $1")
                 .bind(cert)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -95,9 +96,9 @@ pub async fn create(db: &SqlitePool, a: &NewAccount, admin: &SessionUser) -> Res
         None
     };
     let hash = hash_password(&a.password)?;
-    let id = sqlx::query(
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO users (username, display_name, password_hash, role, department_id, inspector_id) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(username)
     .bind(name)
@@ -105,15 +106,14 @@ pub async fn create(db: &SqlitePool, a: &NewAccount, admin: &SessionUser) -> Res
     .bind(role.code())
     .bind(dept)
     .bind(inspector_id)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await
     .map_err(|e| match e {
         sqlx::Error::Database(d) if d.is_unique_violation() => {
             AppError::invalid("username", format!("用户名“{username}”已存在"))
         }
         e => e.into(),
-    })?
-    .last_insert_rowid();
+    })?;
     audit::append(
         &mut tx,
         Change {
@@ -135,13 +135,13 @@ pub async fn create(db: &SqlitePool, a: &NewAccount, admin: &SessionUser) -> Res
 }
 
 /// Enables or disables an account. Disabling signs it out everywhere at once.
-pub async fn set_active(db: &SqlitePool, id: i64, active: bool, admin: &SessionUser) -> Result<(), AppError> {
+pub async fn set_active(db: &AnyPool, id: i64, active: bool, admin: &SessionUser) -> Result<(), AppError> {
     if id == admin.id && !active {
         return Err(AppError::Conflict("不能停用当前登录的管理员账号".into()));
     }
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let changed = sqlx::query("UPDATE users SET active = ? WHERE id = ?")
-        .bind(active)
+    let changed = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+        .bind(i64::from(active))
         .bind(id)
         .execute(&mut *tx)
         .await?
@@ -152,7 +152,7 @@ pub async fn set_active(db: &SqlitePool, id: i64, active: bool, admin: &SessionU
     let ended = if active {
         0
     } else {
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?
@@ -177,7 +177,7 @@ pub async fn set_active(db: &SqlitePool, id: i64, active: bool, admin: &SessionU
 
 /// Sets a new password and ends the account's sessions.
 pub async fn reset_password(
-    db: &SqlitePool,
+    db: &AnyPool,
     id: i64,
     password: &str,
     admin: &SessionUser,
@@ -187,7 +187,7 @@ pub async fn reset_password(
     }
     let hash = hash_password(password)?;
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let changed = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+    let changed = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(id)
         .execute(&mut *tx)
@@ -196,7 +196,7 @@ pub async fn reset_password(
     if changed != 1 {
         return Err(AppError::NotFound(format!("账号 {id} 不存在")));
     }
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
     audit::append(
         &mut tx,
         Change {
@@ -215,12 +215,12 @@ pub async fn reset_password(
 }
 
 /// Every department.
-pub async fn departments(db: &SqlitePool) -> Result<Vec<Department>, AppError> {
+pub async fn departments(db: &AnyPool) -> Result<Vec<Department>, AppError> {
     Ok(sqlx::query_as("SELECT id, name, short_name FROM departments ORDER BY id").fetch_all(db).await?)
 }
 
 /// Adds a department or renames one (ids never change: draws and tasks refer to them).
-pub async fn save_department(db: &SqlitePool, d: &Department, admin: &SessionUser) -> Result<(), AppError> {
+pub async fn save_department(db: &AnyPool, d: &Department, admin: &SessionUser) -> Result<(), AppError> {
     let id = d.id.trim();
     if id.is_empty()
         || id.len() > 32
@@ -237,13 +237,13 @@ pub async fn save_department(db: &SqlitePool, d: &Department, admin: &SessionUse
     }
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let before: Option<Department> =
-        sqlx::query_as("SELECT id, name, short_name FROM departments WHERE id = ?")
+        sqlx::query_as("SELECT id, name, short_name FROM departments WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
     sqlx::query(
-        "INSERT INTO departments (id, name, short_name) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (id) DO UPDATE SET name = ?2, short_name = ?3",
+        "INSERT INTO departments (id, name, short_name) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET name = $2, short_name = $3",
     )
     .bind(id)
     .bind(name)
@@ -268,9 +268,9 @@ pub async fn save_department(db: &SqlitePool, d: &Department, admin: &SessionUse
 }
 
 /// The calendar's exceptions in one year.
-pub async fn calendar_days(db: &SqlitePool, year: i32) -> Result<Vec<CalendarDay>, AppError> {
+pub async fn calendar_days(db: &AnyPool, year: i32) -> Result<Vec<CalendarDay>, AppError> {
     let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT day, kind, name FROM calendar_days WHERE day LIKE ? ORDER BY day")
+        sqlx::query_as("SELECT day, kind, name FROM calendar_days WHERE day LIKE $1 ORDER BY day")
             .bind(format!("{year:04}-%"))
             .fetch_all(db)
             .await?;
@@ -283,7 +283,7 @@ pub async fn calendar_days(db: &SqlitePool, year: i32) -> Result<Vec<CalendarDay
 /// Sets a day as a holiday or a make-up working day, or (`kind` = `None`) back to the
 /// Monday–Friday rule.
 pub async fn set_calendar_day(
-    db: &SqlitePool,
+    db: &AnyPool,
     day: &str,
     kind: Option<DayKind>,
     name: &str,
@@ -298,15 +298,15 @@ pub async fn set_calendar_day(
     }
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let before: Option<(String, String)> =
-        sqlx::query_as("SELECT kind, name FROM calendar_days WHERE day = ?")
+        sqlx::query_as("SELECT kind, name FROM calendar_days WHERE day = $1")
             .bind(day)
             .fetch_optional(&mut *tx)
             .await?;
     match kind {
         Some(k) => {
             sqlx::query(
-                "INSERT INTO calendar_days (day, kind, name) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (day) DO UPDATE SET kind = ?2, name = ?3",
+                "INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3) \
+                 ON CONFLICT (day) DO UPDATE SET kind = $2, name = $3",
             )
             .bind(day)
             .bind(k.code())
@@ -315,7 +315,7 @@ pub async fn set_calendar_day(
             .await?;
         }
         None => {
-            sqlx::query("DELETE FROM calendar_days WHERE day = ?").bind(day).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM calendar_days WHERE day = $1").bind(day).execute(&mut *tx).await?;
         }
     }
     audit::append(

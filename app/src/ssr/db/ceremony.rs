@@ -10,7 +10,7 @@ use crate::domain::draw::{self, Manifest, Stage};
 use crate::domain::plan::{ratio_label, TaskStatus};
 use crate::error::AppError;
 use crate::ssr::live::{qr_svg, Hub};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(sqlx::FromRow)]
@@ -20,6 +20,7 @@ struct Row {
     task_name: String,
     status: String,
     department: String,
+    #[sqlx(try_from = "i64")]
     ratio_bp: u32,
     draw_id: i64,
     pool_count: i64,
@@ -28,6 +29,7 @@ struct Row {
     frozen_at: String,
     frozen_input: String,
     place: String,
+    #[sqlx(try_from = "i64")]
     ceremony_step: u8,
     entropy_draft: String,
     public_entropy: Option<String>,
@@ -36,12 +38,12 @@ struct Row {
     drawn_at: Option<String>,
 }
 
-async fn row(db: &SqlitePool, task_id: i64) -> Result<Option<Row>, AppError> {
+async fn row(db: &AnyPool, task_id: i64) -> Result<Option<Row>, AppError> {
     Ok(sqlx::query_as(
         "SELECT t.id AS task_id, t.task_no, t.task_name, t.status, t.initiating_department_id AS department, \
          t.ratio_bp, d.id AS draw_id, d.pool_count, d.pool_digest, d.commitment, d.frozen_at, d.frozen_input, \
          d.place, d.ceremony_step, d.entropy_draft, d.public_entropy, d.seed, d.manifest, d.drawn_at \
-         FROM tasks t JOIN draws d ON d.task_id = t.id WHERE t.id = ?",
+         FROM tasks t JOIN draws d ON d.task_id = t.id WHERE t.id = $1",
     )
     .bind(task_id)
     .fetch_optional(db)
@@ -49,19 +51,19 @@ async fn row(db: &SqlitePool, task_id: i64) -> Result<Option<Row>, AppError> {
 }
 
 /// The ceremony's public state; `None` if the task's pool is not frozen.
-pub async fn live_state(db: &SqlitePool, task_id: i64) -> Result<Option<LiveState>, AppError> {
+pub async fn live_state(db: &AnyPool, task_id: i64) -> Result<Option<LiveState>, AppError> {
     let Some(r) = row(db, task_id).await? else { return Ok(None) };
     Ok(Some(state_of(db, r).await?))
 }
 
-async fn state_of(db: &SqlitePool, r: Row) -> Result<LiveState, AppError> {
+async fn state_of(db: &AnyPool, r: Row) -> Result<LiveState, AppError> {
     // The number to draw and the ratio, from the frozen input (ratios per stratum) and the
     // frozen pool's strata; the strata themselves (risk classes) are not shown.
     let frozen: serde_json::Value = serde_json::from_str(&r.frozen_input).map_err(AppError::internal)?;
     let ratios: BTreeMap<String, u64> =
         serde_json::from_value(frozen["ratios_bp"].clone()).unwrap_or_default();
     let counts: Vec<(String, i64)> =
-        sqlx::query_as("SELECT stratum, count(*) FROM draw_pool WHERE draw_id = ? GROUP BY stratum")
+        sqlx::query_as("SELECT stratum, count(*) FROM draw_pool WHERE draw_id = $1 GROUP BY stratum")
             .bind(r.draw_id)
             .fetch_all(db)
             .await?;
@@ -106,12 +108,12 @@ async fn state_of(db: &SqlitePool, r: Row) -> Result<LiveState, AppError> {
 
 /// The selection with names: enterprises from the frozen pool, inspectors from the registry.
 async fn drawn_enterprises(
-    db: &SqlitePool,
+    db: &AnyPool,
     draw_id: i64,
     m: &Manifest,
 ) -> Result<Vec<DrawnEnterprise>, AppError> {
     let names: HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
-        "SELECT s.code, e.name FROM draw_selections s JOIN enterprises e ON e.id = s.enterprise_id WHERE s.draw_id = ?",
+        "SELECT s.code, e.name FROM draw_selections s JOIN enterprises e ON e.id = s.enterprise_id WHERE s.draw_id = $1",
     )
     .bind(draw_id)
     .fetch_all(db)
@@ -127,7 +129,7 @@ async fn drawn_enterprises(
     let person = |id: &str| people.get(id).cloned().unwrap_or_else(|| id.to_string());
     let post: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT p.code, i.certificate_no, r.certificate_no FROM post_recusals p JOIN inspectors i ON i.id = p.inspector_id \
-         JOIN inspectors r ON r.id = p.replacement_id WHERE p.draw_id = ? AND p.position IS NOT NULL ORDER BY p.position",
+         JOIN inspectors r ON r.id = p.replacement_id WHERE p.draw_id = $1 AND p.position IS NOT NULL ORDER BY p.position",
     )
     .bind(draw_id)
     .fetch_all(db)
@@ -156,7 +158,7 @@ async fn drawn_enterprises(
 
 /// Everything the ceremony screen shows; `origin` is this site's address for the QR codes.
 pub async fn view(
-    db: &SqlitePool,
+    db: &AnyPool,
     task_id: i64,
     user: &SessionUser,
     origin: &str,
@@ -170,7 +172,7 @@ pub async fn view(
     let draw_id = r.draw_id;
     // Up to 200 names for the spinning animation: what the room sees spin is the pool.
     let pool_names: Vec<String> = sqlx::query_scalar(
-        "SELECT e.name FROM draw_pool p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.draw_id = ? \
+        "SELECT e.name FROM draw_pool p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.draw_id = $1 \
          ORDER BY p.code LIMIT 200",
     )
     .bind(draw_id)
@@ -203,7 +205,7 @@ fn check_runner(user: &SessionUser, department: &str) -> Result<(), AppError> {
 /// Moves the ceremony to `to` (one step forward; repeating the current step is a no-op).
 /// Step 3 draws, with the entropy typed in the room, unless the task is drawn already.
 pub async fn advance(
-    db: &SqlitePool,
+    db: &AnyPool,
     hub: &Hub,
     task_id: i64,
     to: u8,
@@ -232,13 +234,16 @@ pub async fn advance(
         return Err(AppError::Conflict("尚未抽取".into()));
     }
     let place = place.trim();
-    sqlx::query("UPDATE draws SET ceremony_step = max(ceremony_step, ?), place = CASE WHEN ? = '' THEN place ELSE ? END WHERE id = ?")
-        .bind(if to <= 2 && drawn { 3 } else { to })
-        .bind(place)
-        .bind(place)
-        .bind(r.draw_id)
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "UPDATE draws SET ceremony_step = CASE WHEN ceremony_step > $1 THEN ceremony_step ELSE $1 END, \
+         place = CASE WHEN $2 = '' THEN place ELSE $3 END WHERE id = $4",
+    )
+    .bind(i64::from(if to <= 2 && drawn { 3 } else { to }))
+    .bind(place)
+    .bind(place)
+    .bind(r.draw_id)
+    .execute(db)
+    .await?;
     let state = live_state(db, task_id).await?.ok_or_else(|| AppError::internal("draw vanished"))?;
     hub.publish(state.clone());
     Ok(state)
@@ -246,7 +251,7 @@ pub async fn advance(
 
 /// Stores the entropy as it is typed (converted to ASCII) and shows it to observers.
 pub async fn type_entropy(
-    db: &SqlitePool,
+    db: &AnyPool,
     hub: &Hub,
     task_id: i64,
     text: &str,
@@ -261,7 +266,7 @@ pub async fn type_entropy(
     if text.chars().count() > 1024 {
         return Err(AppError::invalid("public_entropy", "输入过长"));
     }
-    sqlx::query("UPDATE draws SET entropy_draft = ? WHERE id = ?")
+    sqlx::query("UPDATE draws SET entropy_draft = $1 WHERE id = $2")
         .bind(&text)
         .bind(r.draw_id)
         .execute(db)

@@ -4,8 +4,9 @@
 use crate::domain::registry::{Conflict, CONFLICT_REASONS};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Change};
+use crate::ssr::db::QueryBuilder;
 use crate::ssr::Actor;
-use sqlx::{QueryBuilder, SqlitePool};
+use sqlx::AnyPool;
 
 /// Which conflicts to list.
 #[derive(Clone, Debug, Default)]
@@ -17,7 +18,7 @@ pub struct ConflictFilter {
 }
 
 /// Conflicts, newest first.
-pub async fn list(db: &SqlitePool, f: &ConflictFilter) -> Result<Vec<Conflict>, sqlx::Error> {
+pub async fn list(db: &AnyPool, f: &ConflictFilter) -> Result<Vec<Conflict>, sqlx::Error> {
     let mut b = QueryBuilder::new(
         "SELECT c.id, c.inspector_id, i.name AS inspector_name, c.enterprise_id, e.name AS enterprise_name, \
          e.credit_code, c.reason, c.note, c.declared_at, c.withdrawn_at FROM conflicts c \
@@ -39,7 +40,7 @@ pub async fn list(db: &SqlitePool, f: &ConflictFilter) -> Result<Vec<Conflict>, 
 /// Declares that inspector `inspector_id` may not inspect the enterprise with credit code
 /// `credit_code`; returns the conflict's id.
 pub async fn declare(
-    db: &SqlitePool,
+    db: &AnyPool,
     inspector_id: i64,
     credit_code: &str,
     reason: &str,
@@ -50,7 +51,7 @@ pub async fn declare(
         return Err(AppError::invalid("reason", format!("回避事由应为{}之一", CONFLICT_REASONS.join("、"))));
     }
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let inspector: Option<String> = sqlx::query_scalar("SELECT name FROM inspectors WHERE id = ?")
+    let inspector: Option<String> = sqlx::query_scalar("SELECT name FROM inspectors WHERE id = $1")
         .bind(inspector_id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -59,7 +60,7 @@ pub async fn declare(
     };
     let code = credit_code.trim().to_ascii_uppercase();
     let enterprise: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM enterprises WHERE credit_code = ?")
+        sqlx::query_as("SELECT id, name FROM enterprises WHERE credit_code = $1")
             .bind(&code)
             .fetch_optional(&mut *tx)
             .await?;
@@ -70,7 +71,7 @@ pub async fn declare(
         ));
     };
     let open: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM conflicts WHERE inspector_id = ? AND enterprise_id = ? AND withdrawn_at IS NULL",
+        "SELECT id FROM conflicts WHERE inspector_id = $1 AND enterprise_id = $2 AND withdrawn_at IS NULL",
     )
     .bind(inspector_id)
     .bind(enterprise_id)
@@ -79,15 +80,14 @@ pub async fn declare(
     if let Some(id) = open {
         return Err(AppError::Conflict(format!("{inspector}与{enterprise}的回避已申报（编号 {id}）")));
     }
-    let id = sqlx::query("INSERT INTO conflicts (inspector_id, enterprise_id, reason, note, declared_at) VALUES (?, ?, ?, ?, ?)")
+    let id = sqlx::query_scalar::<_, i64>("INSERT INTO conflicts (inspector_id, enterprise_id, reason, note, declared_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(inspector_id)
         .bind(enterprise_id)
         .bind(reason)
         .bind(note.trim())
         .bind(crate::ssr::now_utc())
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        .fetch_one(&mut *tx)
+        .await?;
     audit::append(
         &mut tx,
         Change {
@@ -108,14 +108,14 @@ pub async fn declare(
 }
 
 /// The inspector a conflict belongs to, if it exists.
-pub async fn inspector_of(db: &SqlitePool, id: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT inspector_id FROM conflicts WHERE id = ?").bind(id).fetch_optional(db).await
+pub async fn inspector_of(db: &AnyPool, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT inspector_id FROM conflicts WHERE id = $1").bind(id).fetch_optional(db).await
 }
 
 /// Withdraws an open conflict (it stays on record with the time of withdrawal).
-pub async fn withdraw(db: &SqlitePool, id: i64, actor: Actor<'_>) -> Result<(), AppError> {
+pub async fn withdraw(db: &AnyPool, id: i64, actor: Actor<'_>) -> Result<(), AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let done = sqlx::query("UPDATE conflicts SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL")
+    let done = sqlx::query("UPDATE conflicts SET withdrawn_at = $1 WHERE id = $2 AND withdrawn_at IS NULL")
         .bind(crate::ssr::now_utc())
         .bind(id)
         .execute(&mut *tx)

@@ -7,7 +7,7 @@ use crate::domain::plan::{Scope, TaskStatus};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Change};
 use crate::ssr::now_utc;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 use std::collections::{BTreeMap, HashMap};
 
 pub use crate::ssr::Actor;
@@ -80,14 +80,14 @@ pub fn scope_from_columns(
 /// The DR1 inputs of a task as they stand now, less secret and entropy, plus the
 /// enterprise id of each pool code.
 async fn frozen_input(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     task_id: i64,
     draw_date: &str,
 ) -> Result<(DrawInput, TaskScope, Vec<i64>), AppError> {
     let t = sqlx::query_as::<_, TaskScope>(
         "SELECT plan_no, task_no, status, ratio_bp, risk_ratios_bp, scope_category, scope_filed_before, \
          scope_regions, scope_risk_classes, initiating_department_id, joint_department_id, team_size, \
-         max_per_inspector FROM tasks WHERE id = ?",
+         max_per_inspector FROM tasks WHERE id = $1",
     )
     .bind(task_id)
     .fetch_optional(&mut *conn)
@@ -110,9 +110,9 @@ async fn frozen_input(
         }
     }
     let mut q = format!(
-        "SELECT certificate_no, department_id FROM inspectors WHERE active = 1 AND valid_from <= ? \
-         AND valid_to >= ? AND department_id IN ({}) ORDER BY certificate_no",
-        vec!["?"; departments.len()].join(",")
+        "SELECT certificate_no, department_id FROM inspectors WHERE active = 1 AND valid_from <= $1 \
+         AND valid_to >= $2 AND department_id IN ({}) ORDER BY certificate_no",
+        (3..3 + departments.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(",")
     );
     let mut query = sqlx::query_as::<_, (String, String)>(&q).bind(draw_date).bind(draw_date);
     for d in &departments {
@@ -158,7 +158,7 @@ async fn frozen_input(
 
 /// Records an attempt to freeze or draw, with its audit entry, in its own transaction.
 pub(crate) async fn record_attempt(
-    db: &SqlitePool,
+    db: &AnyPool,
     task_id: i64,
     action: &str,
     refusal: Option<&str>,
@@ -171,7 +171,7 @@ pub(crate) async fn record_attempt(
 }
 
 async fn record_attempt_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     task_id: i64,
     action: &str,
     refusal: Option<&str>,
@@ -179,7 +179,7 @@ async fn record_attempt_in(
 ) -> Result<(), AppError> {
     let outcome = if refusal.is_some() { "refused" } else { "done" };
     sqlx::query(
-        "INSERT INTO draw_attempts (task_id, action, outcome, reason, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO draw_attempts (task_id, action, outcome, reason, actor, at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(task_id)
     .bind(action)
@@ -210,14 +210,14 @@ async fn record_attempt_in(
 /// Moves a task from `from` to `to` (refused with 409 if it is no longer in `from`) and
 /// records the step with its author and comment, inside the caller's transaction.
 pub(crate) async fn set_status(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     task_id: i64,
     from: TaskStatus,
     to: TaskStatus,
     actor: Actor<'_>,
     comment: &str,
 ) -> Result<(), AppError> {
-    let changed = sqlx::query("UPDATE tasks SET status = ? WHERE id = ? AND status = ?")
+    let changed = sqlx::query("UPDATE tasks SET status = $1 WHERE id = $2 AND status = $3")
         .bind(to.code())
         .bind(task_id)
         .bind(from.code())
@@ -229,7 +229,7 @@ pub(crate) async fn set_status(
     }
     sqlx::query(
         "INSERT INTO task_events (task_id, from_status, to_status, actor, role, comment, at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(task_id)
     .bind(from.code())
@@ -246,7 +246,7 @@ pub(crate) async fn set_status(
 /// Freezes a filed task's pool: stores the pool, its digest, a fresh secret and its
 /// commitment, after the feasibility check (DR1 refusals 1–3 and 6). Refused attempts are recorded.
 pub async fn freeze(
-    db: &SqlitePool,
+    db: &AnyPool,
     task_id: i64,
     draw_date: &str,
     actor: Actor<'_>,
@@ -261,7 +261,7 @@ pub async fn freeze(
 }
 
 async fn freeze_tx(
-    db: &SqlitePool,
+    db: &AnyPool,
     task_id: i64,
     draw_date: &str,
     actor: Actor<'_>,
@@ -283,9 +283,9 @@ async fn freeze_tx(
     let pool_digest = draw::pool_digest(&input.pool);
     let frozen_at = now_utc();
     let frozen_json = serde_json::to_string(&input).map_err(AppError::internal)?;
-    let draw_id = sqlx::query(
+    let draw_id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO draws (task_id, dr1_task_id, pool_count, pool_digest, commitment, secret, frozen_input, \
-         frozen_at, frozen_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         frozen_at, frozen_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(task_id)
     .bind(&input.task_id)
@@ -296,15 +296,14 @@ async fn freeze_tx(
     .bind(&frozen_json)
     .bind(&frozen_at)
     .bind(actor.name)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await
     .map_err(|e| match e {
         sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Conflict("该任务的名单已冻结，不能再次冻结".into()),
         e => e.into(),
-    })?
-    .last_insert_rowid();
+    })?;
     for (entry, enterprise_id) in input.pool.iter().zip(&enterprise_ids) {
-        sqlx::query("INSERT INTO draw_pool (draw_id, enterprise_id, code, stratum) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO draw_pool (draw_id, enterprise_id, code, stratum) VALUES ($1, $2, $3, $4)")
             .bind(draw_id)
             .bind(enterprise_id)
             .bind(&entry.code)
@@ -341,7 +340,7 @@ async fn freeze_tx(
 /// Runs the draw of a frozen task with the entropy supplied in the room, reveals the
 /// secret and stores the manifest. A task is drawn at most once; every attempt is recorded.
 pub async fn run_draw(
-    db: &SqlitePool,
+    db: &AnyPool,
     task_id: i64,
     public_entropy: &str,
     actor: Actor<'_>,
@@ -356,14 +355,14 @@ pub async fn run_draw(
 }
 
 async fn draw_tx(
-    db: &SqlitePool,
+    db: &AnyPool,
     task_id: i64,
     public_entropy: &str,
     actor: Actor<'_>,
 ) -> Result<i64, AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let row: Option<(i64, String, String, Option<String>)> =
-        sqlx::query_as("SELECT id, frozen_input, secret, manifest FROM draws WHERE task_id = ?")
+        sqlx::query_as("SELECT id, frozen_input, secret, manifest FROM draws WHERE task_id = $1")
             .bind(task_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -380,8 +379,8 @@ async fn draw_tx(
     let manifest_json = serde_json::to_string_pretty(&manifest).map_err(AppError::internal)?;
     let drawn_at = now_utc();
     let updated = sqlx::query(
-        "UPDATE draws SET public_entropy = ?, seed = ?, manifest = ?, drawn_at = ?, drawn_by = ? \
-         WHERE id = ? AND manifest IS NULL",
+        "UPDATE draws SET public_entropy = $1, seed = $2, manifest = $3, drawn_at = $4, drawn_by = $5 \
+         WHERE id = $6 AND manifest IS NULL",
     )
     .bind(public_entropy)
     .bind(&manifest.seed)
@@ -397,7 +396,7 @@ async fn draw_tx(
     }
 
     let enterprise_ids: HashMap<String, i64> =
-        sqlx::query_as::<_, (String, i64)>("SELECT code, enterprise_id FROM draw_pool WHERE draw_id = ?")
+        sqlx::query_as::<_, (String, i64)>("SELECT code, enterprise_id FROM draw_pool WHERE draw_id = $1")
             .bind(draw_id)
             .fetch_all(&mut *tx)
             .await?
@@ -412,7 +411,7 @@ async fn draw_tx(
     for (position, s) in manifest.selected.iter().enumerate() {
         sqlx::query(
             "INSERT INTO draw_selections (draw_id, position, enterprise_id, code, stratum, key, cap_lifted) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(draw_id)
         .bind(position as i64)
@@ -420,12 +419,12 @@ async fn draw_tx(
         .bind(&s.code)
         .bind(&s.stratum)
         .bind(&s.key)
-        .bind(s.cap_lifted)
+        .bind(i64::from(s.cap_lifted))
         .execute(&mut *tx)
         .await?;
         for (seq, inspector) in s.inspectors.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO draw_team_members (draw_id, position, seq, inspector_id) VALUES (?, ?, ?, ?)",
+                "INSERT INTO draw_team_members (draw_id, position, seq, inspector_id) VALUES ($1, $2, $3, $4)",
             )
             .bind(draw_id)
             .bind(position as i64)
@@ -459,8 +458,8 @@ async fn draw_tx(
 }
 
 /// The stored manifest of a completed draw.
-pub async fn manifest(db: &SqlitePool, draw_id: i64) -> Result<Option<String>, AppError> {
+pub async fn manifest(db: &AnyPool, draw_id: i64) -> Result<Option<String>, AppError> {
     let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT manifest FROM draws WHERE id = ?").bind(draw_id).fetch_optional(db).await?;
+        sqlx::query_as("SELECT manifest FROM draws WHERE id = $1").bind(draw_id).fetch_optional(db).await?;
     Ok(row.and_then(|(m,)| m))
 }

@@ -3,7 +3,8 @@
 use crate::domain::registry::{
     EnterpriseQuery, EnterpriseRecord, EnterpriseRow, COUNT_CAP, PAGE_SIZE, SHORT_TEXT_COUNT_CAP,
 };
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use crate::ssr::db::{Backend, QueryBuilder};
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 /// The stored columns of a record, in [`EnterpriseRecord`] order.
@@ -35,7 +36,7 @@ const TRIGRAM_SELECTIVE: i64 = 5_000;
 /// 50 come soon, and sorting them all would cost more.
 const WALK_ABOVE: i64 = 5_000;
 
-async fn text_of<'a>(conn: &mut SqliteConnection, q: &'a str) -> Result<Text<'a>, sqlx::Error> {
+async fn text_of<'a>(conn: &mut AnyConnection, q: &'a str) -> Result<Text<'a>, sqlx::Error> {
     let q = q.trim();
     if q.is_empty() {
         return Ok(Text::None);
@@ -44,11 +45,12 @@ async fn text_of<'a>(conn: &mut SqliteConnection, q: &'a str) -> Result<Text<'a>
     if q.len() >= 4 && upper.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
         return Ok(Text::CodePrefix(upper));
     }
-    if q.chars().count() < 3 {
+    // PostgreSQL's trigram index serves `ILIKE '%…%'` itself.
+    if q.chars().count() < 3 || Backend::of(conn).is_postgres() {
         return Ok(Text::Like(q));
     }
     let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT rowid FROM enterprise_names WHERE enterprise_names MATCH ? LIMIT ?")
+        sqlx::query_scalar("SELECT rowid FROM enterprise_names WHERE enterprise_names MATCH $1 LIMIT $2")
             .bind(phrase(q))
             .bind(TRIGRAM_SELECTIVE + 1)
             .fetch_all(conn)
@@ -74,11 +76,12 @@ fn sort_of(q: &EnterpriseQuery, text: &Text<'_>) -> &'static str {
     }
 }
 
-/// `WHERE` with every filter of `q`. With `walk`, filters on other columns than `sort` are
-/// written `+e.column` so that SQLite cannot use their indexes and reads the sort
-/// column's index in order instead.
+/// `WHERE` with every filter of `q`. With `walk` (SQLite only), filters on other columns
+/// than `sort` are written `+e.column` so that SQLite cannot use their indexes and reads
+/// the sort column's index in order instead.
 fn push_filters<'a>(
-    b: &mut QueryBuilder<'a, Sqlite>,
+    backend: Backend,
+    b: &mut QueryBuilder<'a>,
     q: &'a EnterpriseQuery,
     text: &Text<'a>,
     walk: Option<&str>,
@@ -105,7 +108,7 @@ fn push_filters<'a>(
         }
         Text::Like(t) => {
             let pattern = format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-            b.push(" AND e.name LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+            b.push(format!(" AND e.name {} ", backend.like())).push_bind(pattern).push(" ESCAPE '\\'");
         }
     }
     for (column, value) in [
@@ -132,42 +135,43 @@ fn push_filters<'a>(
 /// One page of the filtered, sorted table, the number of matches counted up to a cap,
 /// and that cap ([`COUNT_CAP`], or [`SHORT_TEXT_COUNT_CAP`] for a scan).
 pub async fn page(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     q: &EnterpriseQuery,
 ) -> Result<(Vec<EnterpriseRow>, i64, i64), sqlx::Error> {
+    let backend = Backend::of(conn);
     let text = text_of(&mut *conn, &q.q).await?;
     let cap =
         if matches!(text, Text::Like(t) if t.chars().count() < 3) { SHORT_TEXT_COUNT_CAP } else { COUNT_CAP };
     let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM enterprises e");
-    push_filters(&mut count, q, &text, None);
+    push_filters(backend, &mut count, q, &text, None);
     count.push(" LIMIT ").push_bind(cap + 1).push(")");
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
     let sort = sort_of(q, &text);
-    let walk = (total > WALK_ABOVE.min(cap)).then_some(sort);
+    // PostgreSQL's planner weighs the sort index against the filters' by itself.
+    let walk = (total > WALK_ABOVE.min(cap) && !backend.is_postgres()).then_some(sort);
     let offset = i64::from(q.page.max(1) - 1) * i64::from(PAGE_SIZE);
-    let mut rows = select(q, &text, sort, walk);
+    let mut rows = select(backend, q, &text, sort, walk);
     rows.push(" LIMIT ").push_bind(i64::from(PAGE_SIZE)).push(" OFFSET ").push_bind(offset);
     Ok((rows.build_query_as().fetch_all(&mut *conn).await?, total, cap))
 }
 
 /// Every enterprise the filters give, in the table's order (for export).
-pub async fn all(
-    conn: &mut SqliteConnection,
-    q: &EnterpriseQuery,
-) -> Result<Vec<EnterpriseRow>, sqlx::Error> {
+pub async fn all(conn: &mut AnyConnection, q: &EnterpriseQuery) -> Result<Vec<EnterpriseRow>, sqlx::Error> {
+    let backend = Backend::of(conn);
     let text = text_of(&mut *conn, &q.q).await?;
     let sort = sort_of(q, &text);
-    select(q, &text, sort, None).build_query_as().fetch_all(conn).await
+    select(backend, q, &text, sort, None).build_query_as().fetch_all(conn).await
 }
 
 fn select<'a>(
+    backend: Backend,
     q: &'a EnterpriseQuery,
     text: &Text<'a>,
     sort: &str,
     walk: Option<&str>,
-) -> QueryBuilder<'a, Sqlite> {
+) -> QueryBuilder<'a> {
     let mut b = QueryBuilder::new(format!("SELECT e.id, {}, e.updated_at FROM enterprises e", prefixed()));
-    push_filters(&mut b, q, text, walk);
+    push_filters(backend, &mut b, q, text, walk);
     let dir = if q.desc { "DESC" } else { "ASC" };
     // The id breaks ties so that pages never overlap (and matches each index's order).
     b.push(format!(" ORDER BY e.{sort} {dir}, e.id {dir}"));
@@ -179,8 +183,8 @@ fn prefixed() -> String {
 }
 
 /// One enterprise by id.
-pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<EnterpriseRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT e.id, {}, e.updated_at FROM enterprises e WHERE e.id = ?", prefixed()))
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<EnterpriseRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT e.id, {}, e.updated_at FROM enterprises e WHERE e.id = $1", prefixed()))
         .bind(id)
         .fetch_optional(conn)
         .await
@@ -188,7 +192,7 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Enterpri
 
 /// The stored records of those `codes` that exist, by credit code, with their ids.
 pub async fn existing(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     codes: &[&str],
 ) -> Result<HashMap<String, (i64, EnterpriseRecord)>, sqlx::Error> {
     let select = format!("SELECT e.id, {}, e.updated_at FROM enterprises e", prefixed());
@@ -201,7 +205,12 @@ pub async fn existing(
 /// The trigram index of the new rows is written once, after them (see the migration
 /// `enterprise_names_bulk`). Call it inside a transaction: no other connection may see
 /// the insert trigger paused.
-pub async fn upsert(conn: &mut SqliteConnection, records: &[&EnterpriseRecord]) -> Result<(), sqlx::Error> {
+pub async fn upsert(conn: &mut AnyConnection, records: &[&EnterpriseRecord]) -> Result<(), sqlx::Error> {
+    let backend = Backend::of(conn);
+    if backend.is_postgres() {
+        // No trigram table to defer: PostgreSQL keeps its index of `name` itself.
+        return upsert_rows(conn, records, backend).await;
+    }
     // Written first, so that this transaction holds the write lock and no other insert can
     // come between reading the largest id and writing the rows above it.
     let since: i64 = sqlx::query_scalar(
@@ -210,6 +219,22 @@ pub async fn upsert(conn: &mut SqliteConnection, records: &[&EnterpriseRecord]) 
     )
     .fetch_one(&mut *conn)
     .await?;
+    upsert_rows(&mut *conn, records, backend).await?;
+    // Updated rows kept the update trigger; the new ones are those above `since`.
+    sqlx::query("INSERT INTO enterprise_names (rowid, name) SELECT id, name FROM enterprises WHERE id > $1")
+        .bind(since)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM enterprise_names_deferred").execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The multi-row `INSERT … ON CONFLICT DO UPDATE` statements of [`upsert`].
+async fn upsert_rows(
+    conn: &mut AnyConnection,
+    records: &[&EnterpriseRecord],
+    backend: Backend,
+) -> Result<(), sqlx::Error> {
     // In name order, the two name indexes take the rows one after another instead of all
     // over; names start with the district, as credit codes carry its division code, so the
     // code and region indexes get runs too. Each index page is then split and written while
@@ -237,33 +262,32 @@ pub async fn upsert(conn: &mut SqliteConnection, records: &[&EnterpriseRecord]) 
              industry = excluded.industry, nature = excluded.nature, scale = excluded.scale, \
              region_code = excluded.region_code, filed_on = excluded.filed_on, status = excluded.status, \
              risk_class = excluded.risk_class, complaint_count = excluded.complaint_count, \
-             address = excluded.address, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+             address = excluded.address, updated_at = ",
         );
+        b.push(backend.now_sql());
         b.build().execute(&mut *conn).await?;
     }
-    // Updated rows kept the update trigger; the new ones are those above `since`.
-    sqlx::query("INSERT INTO enterprise_names (rowid, name) SELECT id, name FROM enterprises WHERE id > ?")
-        .bind(since)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM enterprise_names_deferred").execute(&mut *conn).await?;
     Ok(())
 }
 
 /// Inserts a new enterprise (`id` = `None`) or overwrites enterprise `id`.
 pub async fn write(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: Option<i64>,
     e: &EnterpriseRecord,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
     let sql = match id {
-        None => format!("INSERT INTO enterprises ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        Some(_) => "UPDATE enterprises SET credit_code = ?, name = ?, category = ?, industry = ?, nature = ?, \
-                    scale = ?, region_code = ?, filed_on = ?, status = ?, risk_class = ?, complaint_count = ?, \
-                    address = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?"
-            .to_owned(),
+        None => format!(
+            "INSERT INTO enterprises ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id"
+        ),
+        Some(_) => format!(
+            "UPDATE enterprises SET credit_code = $1, name = $2, category = $3, industry = $4, nature = $5, \
+             scale = $6, region_code = $7, filed_on = $8, status = $9, risk_class = $10, complaint_count = $11, \
+             address = $12, updated_at = {} WHERE id = $13 RETURNING id",
+            Backend::of(conn).now_sql()
+        ),
     };
-    let mut q = sqlx::query(&sql)
+    let mut q = sqlx::query_scalar::<_, i64>(&sql)
         .bind(&e.credit_code)
         .bind(&e.name)
         .bind(&e.category)
@@ -279,9 +303,5 @@ pub async fn write(
     if let Some(id) = id {
         q = q.bind(id);
     }
-    let done = q.execute(conn).await?;
-    if done.rows_affected() == 0 {
-        return Err(sqlx::Error::RowNotFound);
-    }
-    Ok(())
+    q.fetch_optional(conn).await?.ok_or(sqlx::Error::RowNotFound)
 }

@@ -1,4 +1,9 @@
 //! Database access: connection, migrations, and one module per aggregate.
+//!
+//! One application on two backends: a SQLite file (the default, one bureau, one server)
+//! or PostgreSQL (several servers behind a proxy). Every query goes through sqlx's `Any`
+//! driver and is written once, with `$1, $2, …` placeholders (both backends read them);
+//! the few places where the SQL dialects differ ask [`Backend`] for their fragment.
 
 pub mod accounts;
 pub mod ceremony;
@@ -9,65 +14,202 @@ pub mod inspectors;
 pub mod items;
 pub mod plans;
 pub mod pool;
+pub mod query;
 pub mod recusals;
 pub mod results;
 pub mod tasks;
 pub mod workflow;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+pub use query::{Flag, QueryBuilder};
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::MigrateDatabase;
+use sqlx::{ConnectOptions, Connection};
 use std::str::FromStr;
-use std::time::Duration;
+
+/// A pool of connections to either backend.
+pub type Db = sqlx::AnyPool;
+/// One connection (or, through `&mut *tx`, a transaction) to either backend.
+pub type Conn = sqlx::AnyConnection;
+/// A transaction on either backend.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// The default database, relative to the working directory.
 pub const DEFAULT_URL: &str = "sqlite://data/shuangsui.db";
 
-/// Opens (creating if missing) the SQLite database at `url` and runs the embedded migrations.
-pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
-    let options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+/// Which database a URL, pool or connection talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend of a `sqlite:` or `postgres:`/`postgresql:` URL.
+    pub fn of_url(url: &str) -> Result<Self, sqlx::Error> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => Ok(Self::Sqlite),
+            "postgres" | "postgresql" => Ok(Self::Postgres),
+            _ => Err(sqlx::Error::Configuration(
+                format!("数据库地址须以 sqlite: 或 postgres: 开头（收到 {scheme:?}）").into(),
+            )),
+        }
+    }
+
+    /// The backend a pool connects to.
+    pub fn of_pool(db: &Db) -> Self {
+        Self::of_url(db.connect_options().database_url.as_str()).unwrap_or(Self::Sqlite)
+    }
+
+    /// The backend of a connection (or of a transaction, through `&*tx`).
+    pub fn of(conn: &Conn) -> Self {
+        if conn.backend_name() == "PostgreSQL" {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+
+    pub fn is_postgres(self) -> bool {
+        self == Self::Postgres
+    }
+
+    /// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`, in SQL.
+    pub fn now_sql(self) -> &'static str {
+        match self {
+            Self::Sqlite => "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+            Self::Postgres => "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+        }
+    }
+
+    /// The pattern operator that ignores the case of ASCII letters (SQLite's `LIKE` does).
+    pub fn like(self) -> &'static str {
+        match self {
+            Self::Sqlite => "LIKE",
+            Self::Postgres => "ILIKE",
+        }
+    }
+}
+
+/// Opens the database at `url` — a SQLite file (created if missing) or a PostgreSQL
+/// database (created if missing and the role may) — and runs that backend's migrations.
+pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let pool = match Backend::of_url(url)? {
+        Backend::Sqlite => {
+            let url = sqlite_url(url)?;
+            // WAL lets readers go on while one writer writes; it stays set in the file.
+            let mut first = AnyConnectOptions::from_str(&url)?.connect().await?;
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&mut first).await?;
+            first.close().await?;
+            // sqlx's SQLite defaults hold the rest: foreign keys on, busy timeout 5 s,
+            // synchronous FULL.
+            let pool = AnyPoolOptions::new().max_connections(8).connect(&url).await?;
+            SQLITE_MIGRATOR.run(&pool).await?;
+            pool
+        }
+        Backend::Postgres => {
+            if !sqlx::Any::database_exists(url).await? {
+                sqlx::Any::create_database(url).await?;
+            }
+            let pool = AnyPoolOptions::new().max_connections(16).connect(url).await?;
+            POSTGRES_MIGRATOR.run(&pool).await?;
+            pool
+        }
+    };
+    Ok(pool)
+}
+
+/// `url` with `mode=rwc` (create the file if missing), its folder created.
+fn sqlite_url(url: &str) -> Result<String, sqlx::Error> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
     if let Some(dir) = options.get_filename().parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
         }
     }
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-    MIGRATOR.run(&pool).await?;
-    Ok(pool)
+    Ok(if url.contains("mode=") || url.contains(":memory:") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
 }
 
-/// Begins a transaction that will write (`BEGIN IMMEDIATE`): it takes the database's write
-/// lock at once, waiting (up to the busy timeout) while another connection — of this
-/// server or of another process on the same file — holds it. A plain `BEGIN` would read
-/// first and ask for the lock at its first write; if another writer committed meanwhile,
-/// SQLite refuses that at once ("database is locked", no waiting), so two servers racing
-/// on one task got a failure instead of a refusal, and concurrent changes failed.
-pub async fn begin_write(db: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-    db.begin_with("BEGIN IMMEDIATE").await
+/// The advisory lock every PostgreSQL write transaction takes first (an arbitrary key).
+const WRITE_LOCK: i64 = 0x5353_5752; // "SSWR"
+
+/// Begins a transaction that will write, taking the database's one write lock at once and
+/// waiting while another connection — of this server or of another process — holds it.
+/// Writers therefore run one after another on both backends: a check-then-write (is this
+/// task still unfrozen? which audit entry is last?) cannot interleave with another's.
+///
+/// On SQLite this is `BEGIN IMMEDIATE` (a plain `BEGIN` asks for the lock only at its
+/// first write and is refused outright if another writer committed meanwhile). On
+/// PostgreSQL it is a transaction-scoped advisory lock, released at commit or rollback;
+/// each statement after it reads what committed before it (READ COMMITTED).
+pub async fn begin_write(db: &Db) -> Result<Tx, sqlx::Error> {
+    match Backend::of_pool(db) {
+        Backend::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => {
+            let mut tx = db.begin().await?;
+            take_write_lock(&mut tx).await?;
+            Ok(tx)
+        }
+    }
 }
 
-/// The migrations, embedded in the binary.
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+/// [`begin_write`] on a connection already held (an import sets it up first).
+pub async fn begin_write_on(conn: &mut Conn) -> Result<sqlx::Transaction<'_, sqlx::Any>, sqlx::Error> {
+    match Backend::of(conn) {
+        Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => {
+            let mut tx = conn.begin().await?;
+            take_write_lock(&mut tx).await?;
+            Ok(tx)
+        }
+    }
+}
+
+async fn take_write_lock(conn: &mut Conn) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+        .bind(WRITE_LOCK)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Begins a transaction that only reads and sees one state of the database throughout
+/// (SQLite's deferred transaction does; PostgreSQL needs REPEATABLE READ for it).
+pub async fn begin_read(db: &Db) -> Result<Tx, sqlx::Error> {
+    match Backend::of_pool(db) {
+        Backend::Sqlite => db.begin().await,
+        Backend::Postgres => db.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await,
+    }
+}
+
+/// The SQLite migrations, embedded in the binary.
+pub static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+/// The PostgreSQL migrations, one twin of each SQLite migration.
+pub static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// The rows of `select` (a `SELECT … FROM …` without `WHERE`) whose `column` is one of
 /// `keys`, asked `chunk` keys at a time; the imports use it to find what already exists.
 pub(crate) async fn rows_with_keys<R>(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn,
     select: &str,
     column: &str,
     keys: &[&str],
     chunk: usize,
 ) -> Result<Vec<R>, sqlx::Error>
 where
-    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
     let mut found = Vec::new();
     for part in keys.chunks(chunk) {
-        let mut b = sqlx::QueryBuilder::new(format!("{select} WHERE {column} IN ("));
+        let mut b = QueryBuilder::new(format!("{select} WHERE {column} IN ("));
         let mut list = b.separated(", ");
         for k in part {
             list.push_bind(*k);

@@ -1,7 +1,7 @@
 //! Annual plans and their tasks.
 
 use crate::domain::plan::{AnnualPlan, TaskKind, TaskRow, TaskStatus, Window};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 #[derive(sqlx::FromRow)]
 struct TaskRecord {
@@ -53,8 +53,8 @@ impl TaskRecord {
 }
 
 const TASK_SELECT: &str = "SELECT t.id, t.plan_no, t.plan_name, t.task_no, t.task_name, t.kind, t.ratio_bp, \
-    (SELECT group_concat(name, '、') FROM (SELECT i.name FROM task_items ti \
-        JOIN inspection_items i ON i.id = ti.item_id WHERE ti.task_id = t.id ORDER BY ti.position)) AS items, \
+    (SELECT string_agg(i.name, '、' ORDER BY ti.position) FROM task_items ti \
+        JOIN inspection_items i ON i.id = ti.item_id WHERE ti.task_id = t.id) AS items, \
     t.scope_text, t.initiating_department_id, di.short_name AS initiating_department, \
     t.joint_department_id, dj.short_name AS joint_department, \
     t.window_year, t.window_start_month, t.window_end_month, t.status \
@@ -62,15 +62,15 @@ const TASK_SELECT: &str = "SELECT t.id, t.plan_no, t.plan_name, t.task_no, t.tas
     LEFT JOIN departments dj ON dj.id = t.joint_department_id";
 
 /// The annual plan of `year` with its tasks in table order, if there is one.
-pub async fn plan_of_year(db: &SqlitePool, year: i32) -> Result<Option<AnnualPlan>, sqlx::Error> {
+pub async fn plan_of_year(db: &AnyPool, year: i32) -> Result<Option<AnnualPlan>, sqlx::Error> {
     let plan: Option<(i64, i64, String, String)> =
-        sqlx::query_as("SELECT id, year, title, remarks FROM annual_plans WHERE year = ?")
+        sqlx::query_as("SELECT id, year, title, remarks FROM annual_plans WHERE year = $1")
             .bind(year)
             .fetch_optional(db)
             .await?;
     let Some((id, year, title, remarks)) = plan else { return Ok(None) };
     let tasks = sqlx::query_as::<_, TaskRecord>(&format!(
-        "{TASK_SELECT} WHERE t.annual_plan_id = ? ORDER BY t.position, t.plan_no, t.task_no"
+        "{TASK_SELECT} WHERE t.annual_plan_id = $1 ORDER BY t.position, t.plan_no, t.task_no"
     ))
     .bind(id)
     .fetch_all(db)
@@ -82,8 +82,8 @@ pub async fn plan_of_year(db: &SqlitePool, year: i32) -> Result<Option<AnnualPla
 }
 
 /// One task by id.
-pub async fn task(db: &SqlitePool, id: i64) -> Result<Option<TaskRow>, sqlx::Error> {
-    sqlx::query_as::<_, TaskRecord>(&format!("{TASK_SELECT} WHERE t.id = ?"))
+pub async fn task(db: &AnyPool, id: i64) -> Result<Option<TaskRow>, sqlx::Error> {
+    sqlx::query_as::<_, TaskRecord>(&format!("{TASK_SELECT} WHERE t.id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await?
@@ -92,7 +92,7 @@ pub async fn task(db: &SqlitePool, id: i64) -> Result<Option<TaskRow>, sqlx::Err
 }
 
 /// Years that have a plan, newest first.
-pub async fn plan_years(db: &SqlitePool) -> Result<Vec<i32>, sqlx::Error> {
+pub async fn plan_years(db: &AnyPool) -> Result<Vec<i32>, sqlx::Error> {
     let years: Vec<(i64,)> =
         sqlx::query_as("SELECT year FROM annual_plans ORDER BY year DESC").fetch_all(db).await?;
     Ok(years.into_iter().map(|(y,)| y as i32).collect())
@@ -100,7 +100,7 @@ pub async fn plan_years(db: &SqlitePool) -> Result<Vec<i32>, sqlx::Error> {
 
 /// Creates the plan of `year` or updates its title and 备注, with its audit entry.
 pub async fn save_plan(
-    db: &SqlitePool,
+    db: &AnyPool,
     year: i32,
     title: &str,
     remarks: &str,
@@ -115,13 +115,13 @@ pub async fn save_plan(
     }
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let before: Option<(i64, String, String)> =
-        sqlx::query_as("SELECT id, title, remarks FROM annual_plans WHERE year = ?")
+        sqlx::query_as("SELECT id, title, remarks FROM annual_plans WHERE year = $1")
             .bind(year)
             .fetch_optional(&mut *tx)
             .await?;
     let id = match &before {
         Some((id, _, _)) => {
-            sqlx::query("UPDATE annual_plans SET title = ?, remarks = ? WHERE id = ?")
+            sqlx::query("UPDATE annual_plans SET title = $1, remarks = $2 WHERE id = $3")
                 .bind(title.trim())
                 .bind(remarks.trim())
                 .bind(id)
@@ -129,13 +129,16 @@ pub async fn save_plan(
                 .await?;
             *id
         }
-        None => sqlx::query("INSERT INTO annual_plans (year, title, remarks) VALUES (?, ?, ?)")
+        None => {
+            sqlx::query_scalar::<_, i64>(
+                "INSERT INTO annual_plans (year, title, remarks) VALUES ($1, $2, $3) RETURNING id",
+            )
             .bind(year)
             .bind(title.trim())
             .bind(remarks.trim())
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?
-            .last_insert_rowid(),
+        }
     };
     crate::ssr::audit::append(
         &mut tx,
@@ -159,22 +162,24 @@ pub async fn save_plan(
 /// One page of a task's pool: the frozen list once frozen, else what its scope gives now.
 /// Returns (rows of (credit code, name, region, filed on), total).
 pub async fn pool_page(
-    db: &SqlitePool,
+    db: &AnyPool,
     task_id: i64,
     page: u32,
     per_page: u32,
 ) -> Result<(Vec<(String, String, String, String)>, i64), crate::error::AppError> {
     let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
-    let draw_id: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM draws WHERE task_id = ?").bind(task_id).fetch_optional(db).await?;
+    let draw_id: Option<i64> = sqlx::query_scalar("SELECT id FROM draws WHERE task_id = $1")
+        .bind(task_id)
+        .fetch_optional(db)
+        .await?;
     if let Some(draw_id) = draw_id {
-        let total: i64 = sqlx::query_scalar("SELECT count(*) FROM draw_pool WHERE draw_id = ?")
+        let total: i64 = sqlx::query_scalar("SELECT count(*) FROM draw_pool WHERE draw_id = $1")
             .bind(draw_id)
             .fetch_one(db)
             .await?;
         let rows = sqlx::query_as(
             "SELECT p.code, e.name, r.name, e.filed_on FROM draw_pool p JOIN enterprises e ON e.id = p.enterprise_id \
-             JOIN regions r ON r.code = e.region_code WHERE p.draw_id = ? ORDER BY p.code LIMIT ? OFFSET ?",
+             JOIN regions r ON r.code = e.region_code WHERE p.draw_id = $1 ORDER BY p.code LIMIT $2 OFFSET $3",
         )
         .bind(draw_id)
         .bind(i64::from(per_page))
@@ -192,7 +197,7 @@ pub async fn pool_page(
     let mut rows = Vec::new();
     for (id, code, _) in members.into_iter().skip(offset as usize).take(per_page as usize) {
         let (name, region, filed): (String, String, String) = sqlx::query_as(
-            "SELECT e.name, r.name, e.filed_on FROM enterprises e JOIN regions r ON r.code = e.region_code WHERE e.id = ?",
+            "SELECT e.name, r.name, e.filed_on FROM enterprises e JOIN regions r ON r.code = e.region_code WHERE e.id = $1",
         )
         .bind(id)
         .fetch_one(&mut *conn)

@@ -1,10 +1,11 @@
 //! 抽查对象名单 — the enterprises a task's scope gives.
 
 use crate::domain::plan::Scope;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use crate::ssr::db::QueryBuilder;
+use sqlx::AnyConnection;
 
 /// `SELECT <columns> FROM enterprises WHERE <scope>`: active enterprises only.
-fn scoped<'a>(columns: &str, scope: &'a Scope) -> QueryBuilder<'a, Sqlite> {
+fn scoped<'a>(columns: &str, scope: &'a Scope) -> QueryBuilder<'a> {
     let mut q = QueryBuilder::new(format!("SELECT {columns} FROM enterprises WHERE status = 'active'"));
     if let Some(c) = &scope.category {
         q.push(" AND category = ").push_bind(c);
@@ -33,7 +34,7 @@ fn scoped<'a>(columns: &str, scope: &'a Scope) -> QueryBuilder<'a, Sqlite> {
 
 /// The pool: (enterprise id, credit code, risk class), in credit-code order.
 pub async fn members(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     scope: &Scope,
 ) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
     let mut q = scoped("id, credit_code, risk_class", scope);
@@ -43,7 +44,7 @@ pub async fn members(
 
 /// How many enterprises of each risk class the scope gives now.
 pub async fn count_by_class(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     scope: &Scope,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let mut q = scoped("risk_class, count(*)", scope);

@@ -11,13 +11,13 @@ use crate::domain::plan::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::audit::{self, Change};
 use crate::ssr::now_utc;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 pub use crate::domain::result::{PendingRecusal, RECUSAL_REASONS as REASONS};
 
 /// Declares that inspector `inspector_id` has a conflict with selected enterprise `code`.
 pub async fn declare(
-    db: &SqlitePool,
+    db: &AnyPool,
     task_id: i64,
     code: &str,
     inspector_id: i64,
@@ -47,7 +47,7 @@ pub async fn declare(
     let on_team: Option<(i64, i64)> = sqlx::query_as(
         "SELECT s.draw_id, s.enterprise_id FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
          JOIN draw_team_members m ON m.draw_id = s.draw_id AND m.position = s.position \
-         WHERE d.task_id = ? AND s.code = ? AND m.inspector_id = ?",
+         WHERE d.task_id = $1 AND s.code = $2 AND m.inspector_id = $3",
     )
     .bind(task_id)
     .bind(code)
@@ -56,18 +56,19 @@ pub async fn declare(
     .await?;
     let (draw_id, enterprise_id) =
         on_team.ok_or_else(|| AppError::invalid("inspector", "该执法人员不在这户企业的检查组中"))?;
-    let entered: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM inspection_results WHERE draw_id = ? AND enterprise_id = ?")
-            .bind(draw_id)
-            .bind(enterprise_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let entered: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM inspection_results WHERE draw_id = $1 AND enterprise_id = $2",
+    )
+    .bind(draw_id)
+    .bind(enterprise_id)
+    .fetch_one(&mut *tx)
+    .await?;
     if entered > 0 {
         return Err(AppError::Conflict("这户企业的检查结果已录入，不能再回避".into()));
     }
-    let id = sqlx::query(
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO post_recusals (draw_id, code, inspector_id, reason, note, declared_by, declared_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(draw_id)
     .bind(code)
@@ -76,9 +77,8 @@ pub async fn declare(
     .bind(note.trim())
     .bind(&user.username)
     .bind(now_utc())
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     audit::append(
         &mut tx,
         Change {
@@ -100,11 +100,11 @@ pub async fn declare(
 
 /// The office head approves a declared recusal: the replacement follows DR1, the stored
 /// manifest and the team change together. Returns the replacement's inspector id.
-pub async fn approve(db: &SqlitePool, recusal_id: i64, user: &SessionUser) -> Result<i64, AppError> {
+pub async fn approve(db: &AnyPool, recusal_id: i64, user: &SessionUser) -> Result<i64, AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let row: Option<(i64, i64, String, i64, String, Option<String>)> = sqlx::query_as(
         "SELECT p.draw_id, d.task_id, p.code, p.inspector_id, p.reason, p.approved_by \
-         FROM post_recusals p JOIN draws d ON d.id = p.draw_id WHERE p.id = ?",
+         FROM post_recusals p JOIN draws d ON d.id = p.draw_id WHERE p.id = $1",
     )
     .bind(recusal_id)
     .fetch_optional(&mut *tx)
@@ -121,12 +121,12 @@ pub async fn approve(db: &SqlitePool, recusal_id: i64, user: &SessionUser) -> Re
     if !matches!(status, TaskStatus::Drawn | TaskStatus::Inspecting) {
         return Err(AppError::Conflict(format!("任务当前为“{}”，不能再回避", status.label())));
     }
-    let manifest: String = sqlx::query_scalar("SELECT manifest FROM draws WHERE id = ?")
+    let manifest: String = sqlx::query_scalar("SELECT manifest FROM draws WHERE id = $1")
         .bind(draw_id)
         .fetch_one(&mut *tx)
         .await?;
     let old: Manifest = serde_json::from_str(&manifest).map_err(AppError::internal)?;
-    let cert: String = sqlx::query_scalar("SELECT certificate_no FROM inspectors WHERE id = ?")
+    let cert: String = sqlx::query_scalar("SELECT certificate_no FROM inspectors WHERE id = $1")
         .bind(inspector_id)
         .fetch_one(&mut *tx)
         .await?;
@@ -151,14 +151,14 @@ pub async fn approve(db: &SqlitePool, recusal_id: i64, user: &SessionUser) -> Re
             .await?
             .into_iter()
             .collect();
-    sqlx::query("DELETE FROM draw_team_members WHERE draw_id = ? AND position = ?")
+    sqlx::query("DELETE FROM draw_team_members WHERE draw_id = $1 AND position = $2")
         .bind(draw_id)
         .bind(position as i64)
         .execute(&mut *tx)
         .await?;
     for (seq, member) in after_team.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO draw_team_members (draw_id, position, seq, inspector_id) VALUES (?, ?, ?, ?)",
+            "INSERT INTO draw_team_members (draw_id, position, seq, inspector_id) VALUES ($1, $2, $3, $4)",
         )
         .bind(draw_id)
         .bind(position as i64)
@@ -167,22 +167,22 @@ pub async fn approve(db: &SqlitePool, recusal_id: i64, user: &SessionUser) -> Re
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("UPDATE draw_selections SET cap_lifted = ? WHERE draw_id = ? AND position = ?")
+    sqlx::query("UPDATE draw_selections SET cap_lifted = $1 WHERE draw_id = $2 AND position = $3")
         .bind(new.selected[position].cap_lifted)
         .bind(draw_id)
         .bind(position as i64)
         .execute(&mut *tx)
         .await?;
     let text = serde_json::to_string_pretty(&new).map_err(AppError::internal)?;
-    sqlx::query("UPDATE draws SET manifest = ? WHERE id = ?")
+    sqlx::query("UPDATE draws SET manifest = $1 WHERE id = $2")
         .bind(&text)
         .bind(draw_id)
         .execute(&mut *tx)
         .await?;
     let replacement = ids[joined];
     sqlx::query(
-        "UPDATE post_recusals SET approved_by = ?, approved_at = ?, replacement_id = ?, \
-         position = (SELECT coalesce(max(position) + 1, 0) FROM post_recusals WHERE draw_id = ?) WHERE id = ?",
+        "UPDATE post_recusals SET approved_by = $1, approved_at = $2, replacement_id = $3, \
+         position = (SELECT coalesce(max(position) + 1, 0) FROM post_recusals WHERE draw_id = $4) WHERE id = $5",
     )
     .bind(&user.username)
     .bind(now_utc())
@@ -193,8 +193,9 @@ pub async fn approve(db: &SqlitePool, recusal_id: i64, user: &SessionUser) -> Re
     .await?;
     // Known from now on: later draws will not pair them.
     sqlx::query(
-        "INSERT OR IGNORE INTO conflicts (inspector_id, enterprise_id, reason, note) \
-         SELECT ?, enterprise_id, ?, '抽取后申报' FROM draw_selections WHERE draw_id = ? AND position = ?",
+        "INSERT INTO conflicts (inspector_id, enterprise_id, reason, note) \
+         SELECT $1, enterprise_id, $2, '抽取后申报' FROM draw_selections WHERE draw_id = $3 AND position = $4 \
+         ON CONFLICT DO NOTHING",
     )
     .bind(inspector_id)
     .bind(&reason)
@@ -220,12 +221,12 @@ pub async fn approve(db: &SqlitePool, recusal_id: i64, user: &SessionUser) -> Re
 }
 
 /// A task's recusals declared after the draw, pending and applied.
-pub async fn list(db: &SqlitePool, task_id: i64) -> Result<Vec<PendingRecusal>, AppError> {
+pub async fn list(db: &AnyPool, task_id: i64) -> Result<Vec<PendingRecusal>, AppError> {
     Ok(sqlx::query_as(
         "SELECT p.id, p.code, i.name AS inspector, p.reason, p.note, p.declared_by, p.approved_by, \
          r.name AS replacement FROM post_recusals p JOIN draws d ON d.id = p.draw_id \
          JOIN inspectors i ON i.id = p.inspector_id LEFT JOIN inspectors r ON r.id = p.replacement_id \
-         WHERE d.task_id = ? ORDER BY p.id",
+         WHERE d.task_id = $1 ORDER BY p.id",
     )
     .bind(task_id)
     .fetch_all(db)

@@ -11,7 +11,7 @@ use crate::domain::workday::{last_day_of_month, WorkCalendar};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Change};
 use crate::ssr::{now_utc, today};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 #[derive(sqlx::FromRow)]
 struct Stored {
@@ -60,7 +60,7 @@ const STORED_COLUMNS: &str = "s.code, r.inspected_on, r.method, r.attended, r.ca
     r.referral_department, r.entered_by, r.entered_at, r.review_status, r.review_comment, r.reviewed_by, r.published_at";
 
 /// The working-day calendar table.
-pub async fn calendar(db: impl sqlx::SqliteExecutor<'_>) -> Result<WorkCalendar, AppError> {
+pub async fn calendar(db: impl sqlx::Executor<'_, Database = sqlx::Any>) -> Result<WorkCalendar, AppError> {
     let rows: Vec<(String, String)> =
         sqlx::query_as("SELECT day, kind FROM calendar_days").fetch_all(db).await?;
     Ok(WorkCalendar::new(
@@ -74,16 +74,12 @@ pub fn deadline(cal: &WorkCalendar, year: i32, end_month: u32) -> Option<String>
 }
 
 /// A drawn task's selected enterprises, teams and results, with what `user` may do.
-pub async fn task_results(
-    db: &SqlitePool,
-    task_id: i64,
-    user: &SessionUser,
-) -> Result<TaskResults, AppError> {
+pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Result<TaskResults, AppError> {
     let mut conn = db.acquire().await?;
     let (status, dept) = task_state(&mut conn, task_id).await?;
-    let head: Option<(String, Option<String>, i32, u32)> = sqlx::query_as(
+    let head: Option<(String, Option<String>, i32, i64)> = sqlx::query_as(
         "SELECT t.task_name, d.drawn_at, t.window_year, t.window_end_month FROM tasks t \
-         LEFT JOIN draws d ON d.task_id = t.id WHERE t.id = ?",
+         LEFT JOIN draws d ON d.task_id = t.id WHERE t.id = $1",
     )
     .bind(task_id)
     .fetch_optional(&mut *conn)
@@ -95,7 +91,7 @@ pub async fn task_results(
     };
     let selections: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT s.position, s.code, e.name FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
-         JOIN enterprises e ON e.id = s.enterprise_id WHERE d.task_id = ? ORDER BY s.position",
+         JOIN enterprises e ON e.id = s.enterprise_id WHERE d.task_id = $1 ORDER BY s.position",
     )
     .bind(task_id)
     .fetch_all(&mut *conn)
@@ -103,14 +99,14 @@ pub async fn task_results(
     let members: Vec<(i64, i64, String, String)> = sqlx::query_as(
         "SELECT m.position, i.id, i.name, dp.short_name FROM draw_team_members m JOIN draws d ON d.id = m.draw_id \
          JOIN inspectors i ON i.id = m.inspector_id JOIN departments dp ON dp.id = i.department_id \
-         WHERE d.task_id = ? ORDER BY m.position, m.seq",
+         WHERE d.task_id = $1 ORDER BY m.position, m.seq",
     )
     .bind(task_id)
     .fetch_all(&mut *conn)
     .await?;
     let stored: Vec<Stored> = sqlx::query_as(&format!(
         "SELECT {STORED_COLUMNS} FROM inspection_results r JOIN draws d ON d.id = r.draw_id \
-         JOIN draw_selections s ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id WHERE d.task_id = ?"
+         JOIN draw_selections s ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id WHERE d.task_id = $1"
     ))
     .bind(task_id)
     .fetch_all(&mut *conn)
@@ -156,7 +152,7 @@ pub async fn task_results(
             && user.role == Role::OfficeHead
             && user.serves(&dept),
         recusals: super::recusals::list(db, task_id).await?,
-        deadline: deadline(&cal, year, end_month),
+        deadline: deadline(&cal, year, end_month as u32),
     })
 }
 
@@ -170,14 +166,10 @@ fn may_enter(user: &SessionUser, dept: &str, team: &[(i64, String, String)]) -> 
 }
 
 /// The draw, position and enterprise of a selected code in a task.
-async fn selection(
-    conn: &mut SqliteConnection,
-    task_id: i64,
-    code: &str,
-) -> Result<(i64, i64, i64), AppError> {
+async fn selection(conn: &mut AnyConnection, task_id: i64, code: &str) -> Result<(i64, i64, i64), AppError> {
     sqlx::query_as(
         "SELECT s.draw_id, s.position, s.enterprise_id FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
-         WHERE d.task_id = ? AND s.code = ?",
+         WHERE d.task_id = $1 AND s.code = $2",
     )
     .bind(task_id)
     .bind(code)
@@ -187,7 +179,7 @@ async fn selection(
 }
 
 /// Enters or corrects one result (all or nothing, with its audit entry).
-pub async fn save(db: &SqlitePool, d: &ResultDraft, user: &SessionUser) -> Result<(), AppError> {
+pub async fn save(db: &AnyPool, d: &ResultDraft, user: &SessionUser) -> Result<(), AppError> {
     if !matches!(user.role, Role::Clerk | Role::Inspector) {
         return Err(AppError::Forbidden(format!(
             "检查结果由经办人或检查组执法人员录入，当前账号为{}",
@@ -198,7 +190,7 @@ pub async fn save(db: &SqlitePool, d: &ResultDraft, user: &SessionUser) -> Resul
     let (status, dept) = task_state(&mut tx, d.task_id).await?;
     let (draw_id, position, enterprise_id) = selection(&mut tx, d.task_id, &d.code).await?;
     let team: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT inspector_id, '', '' FROM draw_team_members WHERE draw_id = ? AND position = ? ORDER BY seq",
+        "SELECT inspector_id, '', '' FROM draw_team_members WHERE draw_id = $1 AND position = $2 ORDER BY seq",
     )
     .bind(draw_id)
     .bind(position)
@@ -213,7 +205,7 @@ pub async fn save(db: &SqlitePool, d: &ResultDraft, user: &SessionUser) -> Resul
     if status != TaskStatus::Inspecting {
         return Err(AppError::Conflict(format!("任务当前为“{}”，不能录入检查结果", status.label())));
     }
-    let drawn_at: String = sqlx::query_scalar("SELECT drawn_at FROM draws WHERE id = ?")
+    let drawn_at: String = sqlx::query_scalar("SELECT drawn_at FROM draws WHERE id = $1")
         .bind(draw_id)
         .fetch_one(&mut *tx)
         .await?;
@@ -224,7 +216,7 @@ pub async fn save(db: &SqlitePool, d: &ResultDraft, user: &SessionUser) -> Resul
     }
     let before: Option<Stored> = sqlx::query_as(&format!(
         "SELECT {STORED_COLUMNS} FROM inspection_results r JOIN draw_selections s \
-         ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id WHERE r.draw_id = ? AND r.enterprise_id = ?"
+         ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id WHERE r.draw_id = $1 AND r.enterprise_id = $2"
     ))
     .bind(draw_id)
     .bind(enterprise_id)
@@ -239,10 +231,10 @@ pub async fn save(db: &SqlitePool, d: &ResultDraft, user: &SessionUser) -> Resul
     sqlx::query(
         "INSERT INTO inspection_results (draw_id, enterprise_id, inspected_on, method, attended, categories, \
          problems, handling, referral_department, entered_by, entered_at, updated_at, review_status, review_comment) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, 'pending', '') \
-         ON CONFLICT (draw_id, enterprise_id) DO UPDATE SET inspected_on = ?3, method = ?4, attended = ?5, \
-         categories = ?6, problems = ?7, handling = ?8, referral_department = ?9, entered_by = ?10, \
-         updated_at = ?11, review_status = 'pending'",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 'pending', '') \
+         ON CONFLICT (draw_id, enterprise_id) DO UPDATE SET inspected_on = $3, method = $4, attended = $5, \
+         categories = $6, problems = $7, handling = $8, referral_department = $9, entered_by = $10, \
+         updated_at = $11, review_status = 'pending'",
     )
     .bind(draw_id)
     .bind(enterprise_id)
@@ -277,7 +269,7 @@ pub async fn save(db: &SqlitePool, d: &ResultDraft, user: &SessionUser) -> Resul
 /// The office head passes or returns one result. Returning sends the task back to
 /// 检查中 so the result can be corrected.
 pub async fn review(
-    db: &SqlitePool,
+    db: &AnyPool,
     task_id: i64,
     code: &str,
     pass: bool,
@@ -302,8 +294,8 @@ pub async fn review(
     let (draw_id, _, enterprise_id) = selection(&mut tx, task_id, code).await?;
     let to = if pass { ReviewStatus::Passed } else { ReviewStatus::Returned };
     let changed = sqlx::query(
-        "UPDATE inspection_results SET review_status = ?, review_comment = ?, reviewed_by = ?, reviewed_role = ?, \
-         reviewed_at = ? WHERE draw_id = ? AND enterprise_id = ?",
+        "UPDATE inspection_results SET review_status = $1, review_comment = $2, reviewed_by = $3, reviewed_role = $4, \
+         reviewed_at = $5 WHERE draw_id = $6 AND enterprise_id = $7",
     )
     .bind(to.code())
     .bind(comment)
@@ -347,7 +339,7 @@ pub async fn review(
 }
 
 /// Every drawn task with its deadline, the most urgent first.
-pub async fn deadlines(db: &SqlitePool, department: Option<&str>) -> Result<Vec<DeadlineRow>, AppError> {
+pub async fn deadlines(db: &AnyPool, department: Option<&str>) -> Result<Vec<DeadlineRow>, AppError> {
     use crate::domain::workday::day_number;
     let cal = calendar(db).await?;
     #[derive(sqlx::FromRow)]
@@ -358,6 +350,7 @@ pub async fn deadlines(db: &SqlitePool, department: Option<&str>) -> Result<Vec<
         department: String,
         status: String,
         window_year: i32,
+        #[sqlx(try_from = "i64")]
         window_end_month: u32,
         published_at: Option<String>,
     }
@@ -367,7 +360,7 @@ pub async fn deadlines(db: &SqlitePool, department: Option<&str>) -> Result<Vec<
          ON d.id = r.draw_id WHERE d.task_id = t.id) AS published_at \
          FROM tasks t JOIN departments dp ON dp.id = t.initiating_department_id \
          WHERE t.status IN ('drawn', 'inspecting', 'results_entered', 'reviewed', 'published', 'closed') \
-         AND (?1 IS NULL OR t.initiating_department_id = ?1)",
+         AND ($1 IS NULL OR t.initiating_department_id = $1)",
     )
     .bind(department)
     .fetch_all(db)
@@ -405,7 +398,7 @@ pub async fn deadlines(db: &SqlitePool, department: Option<&str>) -> Result<Vec<
 }
 
 /// The tasks and enterprises an inspector is on the team for, newest draw first.
-pub async fn assignments(db: &SqlitePool, inspector_id: i64) -> Result<Vec<Assignment>, AppError> {
+pub async fn assignments(db: &AnyPool, inspector_id: i64) -> Result<Vec<Assignment>, AppError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         task_id: i64,
@@ -422,7 +415,7 @@ pub async fn assignments(db: &SqlitePool, inspector_id: i64) -> Result<Vec<Assig
          JOIN draw_selections s ON s.draw_id = m.draw_id AND s.position = m.position \
          JOIN enterprises e ON e.id = s.enterprise_id \
          LEFT JOIN inspection_results r ON r.draw_id = s.draw_id AND r.enterprise_id = s.enterprise_id \
-         WHERE m.inspector_id = ? ORDER BY d.drawn_at DESC, s.position",
+         WHERE m.inspector_id = $1 ORDER BY d.drawn_at DESC, s.position",
     )
     .bind(inspector_id)
     .fetch_all(db)

@@ -9,7 +9,7 @@ use crate::domain::plan::{
 };
 use crate::error::AppError;
 use crate::ssr::audit::{self, Change};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::collections::BTreeMap;
 
 #[derive(sqlx::FromRow)]
@@ -37,12 +37,12 @@ struct DraftRecord {
 }
 
 /// The task as its form shows it.
-pub async fn draft(db: &SqlitePool, id: i64) -> Result<Option<TaskDraft>, AppError> {
+pub async fn draft(db: &AnyPool, id: i64) -> Result<Option<TaskDraft>, AppError> {
     let Some(r) = sqlx::query_as::<_, DraftRecord>(
         "SELECT t.id, p.year, t.plan_no, t.plan_name, t.task_no, t.task_name, t.kind, t.ratio_bp, t.risk_ratios_bp, \
          t.scope_text, t.scope_category, t.scope_filed_before, t.scope_regions, t.scope_risk_classes, \
          t.initiating_department_id, t.joint_department_id, t.window_start_month, t.window_end_month, \
-         t.team_size, t.max_per_inspector FROM tasks t JOIN annual_plans p ON p.id = t.annual_plan_id WHERE t.id = ?",
+         t.team_size, t.max_per_inspector FROM tasks t JOIN annual_plans p ON p.id = t.annual_plan_id WHERE t.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -51,7 +51,7 @@ pub async fn draft(db: &SqlitePool, id: i64) -> Result<Option<TaskDraft>, AppErr
         return Ok(None);
     };
     let item_ids: Vec<i64> =
-        sqlx::query_scalar("SELECT item_id FROM task_items WHERE task_id = ? ORDER BY position")
+        sqlx::query_scalar("SELECT item_id FROM task_items WHERE task_id = $1 ORDER BY position")
             .bind(id)
             .fetch_all(db)
             .await?;
@@ -91,7 +91,7 @@ pub async fn draft(db: &SqlitePool, id: i64) -> Result<Option<TaskDraft>, AppErr
 
 /// The pool a scope gives now, and the number to draw from each risk class.
 pub async fn estimate(
-    db: &SqlitePool,
+    db: &AnyPool,
     scope: &Scope,
     ratio_bp: u32,
     risk_ratios_bp: &BTreeMap<String, u32>,
@@ -110,9 +110,9 @@ pub async fn estimate(
 }
 
 /// What the task form offers to choose from.
-pub async fn form_options(db: &SqlitePool) -> Result<TaskFormOptions, AppError> {
+pub async fn form_options(db: &AnyPool) -> Result<TaskFormOptions, AppError> {
     Ok(TaskFormOptions {
-        departments: sqlx::query_as("SELECT id, short_name FROM departments ORDER BY rowid")
+        departments: sqlx::query_as("SELECT id, short_name FROM departments ORDER BY id")
             .fetch_all(db)
             .await?,
         items: sqlx::query_as("SELECT id, name FROM inspection_items WHERE active = 1 ORDER BY id")
@@ -130,7 +130,7 @@ pub async fn form_options(db: &SqlitePool) -> Result<TaskFormOptions, AppError> 
 
 /// Saves a draft (new or edited) in one transaction with its audit entry. Editing a task
 /// whose pool is frozen, or referring to unknown departments or items, is refused.
-pub async fn save(db: &SqlitePool, d: &TaskDraft, user: &SessionUser) -> Result<i64, AppError> {
+pub async fn save(db: &AnyPool, d: &TaskDraft, user: &SessionUser) -> Result<i64, AppError> {
     let errors = d.validate();
     if !errors.is_empty() {
         return Err(AppError::from_fields(&errors));
@@ -138,14 +138,14 @@ pub async fn save(db: &SqlitePool, d: &TaskDraft, user: &SessionUser) -> Result<
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let before = match d.id {
         Some(id) => {
-            let status: Option<String> = sqlx::query_scalar("SELECT status FROM tasks WHERE id = ?")
+            let status: Option<String> = sqlx::query_scalar("SELECT status FROM tasks WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
             let status = status
                 .and_then(|s| TaskStatus::parse(&s))
                 .ok_or_else(|| AppError::NotFound(format!("任务 {id} 不存在")))?;
-            let dept: String = sqlx::query_scalar("SELECT initiating_department_id FROM tasks WHERE id = ?")
+            let dept: String = sqlx::query_scalar("SELECT initiating_department_id FROM tasks WHERE id = $1")
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -170,7 +170,7 @@ pub async fn save(db: &SqlitePool, d: &TaskDraft, user: &SessionUser) -> Result<
         ("joint_department_id", d.joint_department_id.as_ref()),
     ] {
         if let Some(dept) = dept {
-            let known: i64 = sqlx::query_scalar("SELECT count(*) FROM departments WHERE id = ?")
+            let known: i64 = sqlx::query_scalar("SELECT count(*) FROM departments WHERE id = $1")
                 .bind(dept)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -180,7 +180,7 @@ pub async fn save(db: &SqlitePool, d: &TaskDraft, user: &SessionUser) -> Result<
         }
     }
     for item in &d.item_ids {
-        let known: i64 = sqlx::query_scalar("SELECT count(*) FROM inspection_items WHERE id = ?")
+        let known: i64 = sqlx::query_scalar("SELECT count(*) FROM inspection_items WHERE id = $1")
             .bind(item)
             .fetch_one(&mut *tx)
             .await?;
@@ -188,44 +188,47 @@ pub async fn save(db: &SqlitePool, d: &TaskDraft, user: &SessionUser) -> Result<
             return Err(AppError::invalid("items", format!("抽查事项 {item} 不存在")));
         }
     }
-    let plan_id: i64 = match sqlx::query_scalar("SELECT id FROM annual_plans WHERE year = ?")
+    let plan_id: i64 = match sqlx::query_scalar("SELECT id FROM annual_plans WHERE year = $1")
         .bind(d.year)
         .fetch_optional(&mut *tx)
         .await?
     {
         Some(id) => id,
-        None => sqlx::query("INSERT INTO annual_plans (year, title) VALUES (?, ?)")
+        None => {
+            sqlx::query_scalar::<_, i64>(
+                "INSERT INTO annual_plans (year, title) VALUES ($1, $2) RETURNING id",
+            )
             .bind(d.year)
             .bind(format!("{} 年度随机抽查工作计划", d.year))
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?
-            .last_insert_rowid(),
+        }
     };
     let regions = (!d.scope.regions.is_empty()).then(|| json(&d.scope.regions));
     let classes: Vec<&str> = d.scope.risk_classes.iter().map(|c| c.code()).collect();
     let classes = (!classes.is_empty()).then(|| json(&classes));
     let risk_ratios = (!d.risk_ratios_bp.is_empty()).then(|| json(&d.risk_ratios_bp));
     let sql = if d.id.is_some() {
-        "UPDATE tasks SET annual_plan_id = ?1, plan_no = ?2, plan_name = ?3, task_no = ?4, task_name = ?5, kind = ?6, \
-         ratio_bp = ?7, risk_ratios_bp = ?8, scope_text = ?9, scope_category = ?10, scope_filed_before = ?11, \
-         scope_regions = ?12, scope_risk_classes = ?13, initiating_department_id = ?14, joint_department_id = ?15, \
-         window_year = ?16, window_start_month = ?17, window_end_month = ?18, team_size = ?19, \
-         max_per_inspector = ?20 WHERE id = ?21"
+        "UPDATE tasks SET annual_plan_id = $1, plan_no = $2, plan_name = $3, task_no = $4, task_name = $5, kind = $6, \
+         ratio_bp = $7, risk_ratios_bp = $8, scope_text = $9, scope_category = $10, scope_filed_before = $11, \
+         scope_regions = $12, scope_risk_classes = $13, initiating_department_id = $14, joint_department_id = $15, \
+         window_year = $16, window_start_month = $17, window_end_month = $18, team_size = $19, \
+         max_per_inspector = $20 WHERE id = $21"
     } else {
         "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, risk_ratios_bp, \
          scope_text, scope_category, scope_filed_before, scope_regions, scope_risk_classes, initiating_department_id, \
          joint_department_id, window_year, window_start_month, window_end_month, team_size, max_per_inspector, \
-         position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
-         (SELECT coalesce(max(position) + 1, 0) FROM tasks WHERE annual_plan_id = ?1))"
+         position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+         (SELECT coalesce(max(position) + 1, 0) FROM tasks WHERE annual_plan_id = $1)) RETURNING id"
     };
-    let result = sqlx::query(sql)
+    let q = sqlx::query_scalar::<_, i64>(sql)
         .bind(plan_id)
         .bind(d.plan_no.trim())
         .bind(d.plan_name.trim())
         .bind(d.task_no.trim())
         .bind(d.task_name.trim())
         .bind(d.kind.code())
-        .bind(d.ratio_bp)
+        .bind(i64::from(d.ratio_bp))
         .bind(risk_ratios)
         .bind(d.scope_text.trim())
         .bind(&d.scope.category)
@@ -235,24 +238,25 @@ pub async fn save(db: &SqlitePool, d: &TaskDraft, user: &SessionUser) -> Result<
         .bind(&d.initiating_department_id)
         .bind(&d.joint_department_id)
         .bind(d.year)
-        .bind(d.start_month)
-        .bind(d.end_month)
-        .bind(d.team_size)
-        .bind(d.max_per_inspector)
-        .bind(d.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => AppError::invalid(
-                "task_no",
-                format!("抽查计划 {} 中已有任务编号“{}”", d.plan_no.trim(), d.task_no.trim()),
-            ),
-            e => e.into(),
-        })?;
-    let id = d.id.unwrap_or_else(|| result.last_insert_rowid());
-    sqlx::query("DELETE FROM task_items WHERE task_id = ?").bind(id).execute(&mut *tx).await?;
+        .bind(i64::from(d.start_month))
+        .bind(i64::from(d.end_month))
+        .bind(i64::from(d.team_size))
+        .bind(i64::from(d.max_per_inspector));
+    // An update binds the id as $21 and returns no row; an insert returns the new id.
+    let written = match d.id {
+        Some(id) => q.bind(id).fetch_optional(&mut *tx).await.map(|_| id),
+        None => q.fetch_one(&mut *tx).await,
+    };
+    let id = written.map_err(|e| match e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => AppError::invalid(
+            "task_no",
+            format!("抽查计划 {} 中已有任务编号“{}”", d.plan_no.trim(), d.task_no.trim()),
+        ),
+        e => e.into(),
+    })?;
+    sqlx::query("DELETE FROM task_items WHERE task_id = $1").bind(id).execute(&mut *tx).await?;
     for (position, item) in d.item_ids.iter().enumerate() {
-        sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES ($1, $2, $3)")
             .bind(id)
             .bind(item)
             .bind(position as i64)
@@ -283,7 +287,7 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
 }
 
 /// Everything about one task for its page.
-pub async fn detail(db: &SqlitePool, id: i64) -> Result<Option<TaskDetail>, AppError> {
+pub async fn detail(db: &AnyPool, id: i64) -> Result<Option<TaskDetail>, AppError> {
     let Some(row) = super::plans::task(db, id).await? else { return Ok(None) };
     let draft = draft(db, id).await?.ok_or_else(|| AppError::internal("task vanished"))?;
     let estimate = estimate(db, &draft.scope, draft.ratio_bp, &draft.risk_ratios_bp).await?;
@@ -291,7 +295,7 @@ pub async fn detail(db: &SqlitePool, id: i64) -> Result<Option<TaskDetail>, AppE
         "SELECT e.from_status, e.to_status, coalesce(u.display_name, e.actor) || \
          CASE e.role WHEN 'clerk' THEN '（经办人）' WHEN 'leader' THEN '（局领导）' WHEN 'order_office' THEN '（秩序处）' \
          WHEN 'office_head' THEN '（处室负责人）' ELSE '' END, e.comment, e.at \
-         FROM task_events e LEFT JOIN users u ON u.username = e.actor WHERE e.task_id = ? ORDER BY e.at, e.id",
+         FROM task_events e LEFT JOIN users u ON u.username = e.actor WHERE e.task_id = $1 ORDER BY e.at, e.id",
     )
     .bind(id)
     .fetch_all(db)
@@ -303,7 +307,7 @@ pub async fn detail(db: &SqlitePool, id: i64) -> Result<Option<TaskDetail>, AppE
     .collect();
     let draw = draw_summary(db, id).await?;
     let results_entered: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = ?",
+        "SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = $1",
     )
     .bind(id)
     .fetch_one(db)
@@ -323,7 +327,7 @@ pub async fn detail(db: &SqlitePool, id: i64) -> Result<Option<TaskDetail>, AppE
     }))
 }
 
-async fn draw_summary(db: &SqlitePool, task_id: i64) -> Result<Option<DrawSummary>, AppError> {
+async fn draw_summary(db: &AnyPool, task_id: i64) -> Result<Option<DrawSummary>, AppError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
@@ -337,7 +341,7 @@ async fn draw_summary(db: &SqlitePool, task_id: i64) -> Result<Option<DrawSummar
     }
     let Some(d) = sqlx::query_as::<_, Row>(
         "SELECT id, pool_count, pool_digest, commitment, frozen_at, seed, public_entropy, drawn_at \
-         FROM draws WHERE task_id = ?",
+         FROM draws WHERE task_id = $1",
     )
     .bind(task_id)
     .fetch_optional(db)
@@ -345,9 +349,9 @@ async fn draw_summary(db: &SqlitePool, task_id: i64) -> Result<Option<DrawSummar
     else {
         return Ok(None);
     };
-    let picks: Vec<(i64, String, String, String, bool)> = sqlx::query_as(
+    let picks: Vec<(i64, String, String, String, crate::ssr::db::Flag)> = sqlx::query_as(
         "SELECT s.position, s.code, e.name, s.key, s.cap_lifted FROM draw_selections s \
-         JOIN enterprises e ON e.id = s.enterprise_id WHERE s.draw_id = ? ORDER BY s.position",
+         JOIN enterprises e ON e.id = s.enterprise_id WHERE s.draw_id = $1 ORDER BY s.position",
     )
     .bind(d.id)
     .fetch_all(db)
@@ -355,7 +359,7 @@ async fn draw_summary(db: &SqlitePool, task_id: i64) -> Result<Option<DrawSummar
     let members: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT m.position, i.certificate_no, i.name, dp.short_name FROM draw_team_members m \
          JOIN inspectors i ON i.id = m.inspector_id JOIN departments dp ON dp.id = i.department_id \
-         WHERE m.draw_id = ? ORDER BY m.position, m.seq",
+         WHERE m.draw_id = $1 ORDER BY m.position, m.seq",
     )
     .bind(d.id)
     .fetch_all(db)
@@ -371,7 +375,7 @@ async fn draw_summary(db: &SqlitePool, task_id: i64) -> Result<Option<DrawSummar
             code,
             name,
             key,
-            cap_lifted,
+            cap_lifted: cap_lifted.0,
         })
         .collect();
     Ok(Some(DrawSummary {

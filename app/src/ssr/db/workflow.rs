@@ -8,15 +8,15 @@ use crate::domain::workflow::{self, StepRefusal};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Change};
 use crate::ssr::now_utc;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 /// A task's status and initiating department, read inside a transaction.
 pub(crate) async fn task_state(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     task_id: i64,
 ) -> Result<(TaskStatus, String), AppError> {
     let row: Option<(String, String)> =
-        sqlx::query_as("SELECT status, initiating_department_id FROM tasks WHERE id = ?")
+        sqlx::query_as("SELECT status, initiating_department_id FROM tasks WHERE id = $1")
             .bind(task_id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -36,7 +36,7 @@ pub(crate) fn step_error(r: StepRefusal) -> AppError {
 
 /// Checks that `user` may move the task to `to` now; returns its current status.
 pub(crate) async fn check_step(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     task_id: i64,
     to: TaskStatus,
     comment: &str,
@@ -51,7 +51,7 @@ pub(crate) async fn check_step(
 
 /// Takes one ordinary step (not freezing or drawing, which have their own functions).
 pub async fn advance(
-    db: &SqlitePool,
+    db: &AnyPool,
     task_id: i64,
     to: TaskStatus,
     comment: &str,
@@ -82,7 +82,7 @@ pub async fn advance(
         (TaskStatus::ResultsEntered, TaskStatus::Reviewed) => {
             let pending: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id \
-                 WHERE d.task_id = ? AND r.review_status <> 'passed'",
+                 WHERE d.task_id = $1 AND r.review_status <> 'passed'",
             )
             .bind(task_id)
             .fetch_one(&mut *tx)
@@ -93,8 +93,8 @@ pub async fn advance(
         }
         (TaskStatus::Reviewed, TaskStatus::Published) => {
             sqlx::query(
-                "UPDATE inspection_results SET published_at = ? \
-                 WHERE draw_id = (SELECT id FROM draws WHERE task_id = ?)",
+                "UPDATE inspection_results SET published_at = $1 \
+                 WHERE draw_id = (SELECT id FROM draws WHERE task_id = $2)",
             )
             .bind(now_utc())
             .bind(task_id)
@@ -122,12 +122,12 @@ pub async fn advance(
 }
 
 /// (selected enterprises, results entered, results returned and not yet corrected).
-async fn result_counts(conn: &mut SqliteConnection, task_id: i64) -> Result<(i64, i64, i64), AppError> {
+async fn result_counts(conn: &mut AnyConnection, task_id: i64) -> Result<(i64, i64, i64), AppError> {
     Ok(sqlx::query_as(
-        "SELECT (SELECT count(*) FROM draw_selections s JOIN draws d ON d.id = s.draw_id WHERE d.task_id = ?1), \
-                (SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = ?1), \
+        "SELECT (SELECT count(*) FROM draw_selections s JOIN draws d ON d.id = s.draw_id WHERE d.task_id = $1), \
+                (SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = $1), \
                 (SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id \
-                 WHERE d.task_id = ?1 AND r.review_status = 'returned')",
+                 WHERE d.task_id = $1 AND r.review_status = 'returned')",
     )
     .bind(task_id)
     .fetch_one(&mut *conn)
