@@ -126,21 +126,22 @@ async fn constraints_refuse_bad_rows() {
     )
     .execute(&app.db)
     .await;
-    assert!(dup.unwrap_err().to_string().contains("UNIQUE"));
+    let kind = |r: Result<_, sqlx::Error>| r.unwrap_err().as_database_error().map(|e| e.kind());
+    assert_eq!(kind(dup), Some(sqlx::error::ErrorKind::UniqueViolation));
     let bad_validity = sqlx::query(
         "INSERT INTO inspectors (name, department_id, certificate_no, valid_from, valid_to) \
          VALUES ('x', 'swj-zfzd', 'C-1', '2024-01-01', '2023-01-01')",
     )
     .execute(&app.db)
     .await;
-    assert!(bad_validity.unwrap_err().to_string().contains("CHECK"));
+    assert_eq!(kind(bad_validity), Some(sqlx::error::ErrorKind::CheckViolation));
     let bad_region = sqlx::query(
         "INSERT INTO enterprises (credit_code, name, category, region_code, filed_on, risk_class) \
          VALUES ('91130402MA0000000X', 'x', 'c', '999999', '2020-01-01', 'A')",
     )
     .execute(&app.db)
     .await;
-    assert!(bad_region.unwrap_err().to_string().contains("FOREIGN KEY"));
+    assert_eq!(kind(bad_region), Some(sqlx::error::ErrorKind::ForeignKeyViolation));
 }
 
 /// What only one backend has, each with the reason; everything else must match by name:

@@ -235,8 +235,13 @@ const RESULT_SELECT: &str = "SELECT t.id AS task_id, t.task_name, dp.short_name 
 /// Every published result, newest first (the portal's [`super::search`] snapshot holds
 /// them; pages read that).
 pub async fn all_results(conn: &mut sqlx::AnyConnection) -> Result<Vec<ResultRow>, AppError> {
+    // PostgreSQL orders joins itself and has no `CROSS JOIN … ON`.
+    let select = match crate::ssr::db::Backend::of(conn) {
+        crate::ssr::db::Backend::Sqlite => RESULT_SELECT.to_owned(),
+        crate::ssr::db::Backend::Postgres => RESULT_SELECT.replace("CROSS JOIN", "JOIN"),
+    };
     let sql = format!(
-        "{RESULT_SELECT} WHERE r.published_at IS NOT NULL AND t.status IN {RESULTS_PUBLIC} \
+        "{select} WHERE r.published_at IS NOT NULL AND t.status IN {RESULTS_PUBLIC} \
          ORDER BY r.published_at DESC, t.id DESC, e.credit_code"
     );
     let records = sqlx::query_as::<_, ResultRecord>(&sql).fetch_all(&mut *conn).await?;

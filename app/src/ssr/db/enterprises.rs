@@ -144,7 +144,7 @@ pub async fn page(
         if matches!(text, Text::Like(t) if t.chars().count() < 3) { SHORT_TEXT_COUNT_CAP } else { COUNT_CAP };
     let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM enterprises e");
     push_filters(backend, &mut count, q, &text, None);
-    count.push(" LIMIT ").push_bind(cap + 1).push(")");
+    count.push(" LIMIT ").push_bind(cap + 1).push(") AS matches");
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
     let sort = sort_of(q, &text);
     // PostgreSQL's planner weighs the sort index against the filters' by itself.

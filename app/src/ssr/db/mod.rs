@@ -113,7 +113,8 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
             if !sqlx::Any::database_exists(url).await? {
                 sqlx::Any::create_database(url).await?;
             }
-            let pool = AnyPoolOptions::new().max_connections(16).connect(url).await?;
+            let url = postgres_url(url);
+            let pool = AnyPoolOptions::new().max_connections(16).connect(&url).await?;
             POSTGRES_MIGRATOR.run(&pool).await?;
             pool
         }
@@ -136,6 +137,20 @@ fn sqlite_url(url: &str) -> Result<String, sqlx::Error> {
     } else {
         format!("{url}?mode=rwc")
     })
+}
+
+/// `url` without sqlx's cache of prepared statements (unless it sets one). The cache keys
+/// a statement by its text and keeps the parameter types of its first use; through the
+/// `Any` driver a query bound once with a 32-bit and once with a 64-bit integer then
+/// fails ("incorrect binary data format"). Unnamed statements take each use's types.
+fn postgres_url(url: &str) -> String {
+    if url.contains("statement-cache-capacity=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&statement-cache-capacity=0")
+    } else {
+        format!("{url}?statement-cache-capacity=0")
+    }
 }
 
 /// The advisory lock every PostgreSQL write transaction takes first (an arbitrary key).

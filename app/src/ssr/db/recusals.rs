@@ -168,7 +168,7 @@ pub async fn approve(db: &AnyPool, recusal_id: i64, user: &SessionUser) -> Resul
         .await?;
     }
     sqlx::query("UPDATE draw_selections SET cap_lifted = $1 WHERE draw_id = $2 AND position = $3")
-        .bind(new.selected[position].cap_lifted)
+        .bind(i64::from(new.selected[position].cap_lifted))
         .bind(draw_id)
         .bind(position as i64)
         .execute(&mut *tx)
