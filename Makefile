@@ -17,9 +17,10 @@ build:
 serve:
 	./target/release/shuangsui serve
 
-## Every test: unit, integration (real server, real SQLite file, real binary), the
-## independent Python verifier, and headless-Chromium browser tests.
-# The schema parity test's PostgreSQL (scripts/setup.sh starts it and creates the role).
+## Every test: unit, integration (real server, real binary; once on a SQLite file, once
+## on PostgreSQL), the independent Python verifier, and headless-Chromium browser tests.
+# The PostgreSQL server for the second integration run and the schema parity test
+# (scripts/setup.sh test installs and starts it and creates the role).
 test test-rust: export SHUANGSUI_TEST_PG ?= postgres://shuangsui:shuangsui@127.0.0.1:5432/postgres
 
 test:
@@ -31,6 +32,8 @@ site:
 
 test-rust:
 	cargo test -p dr1 -p verifier -p app -p server
+	# The integration suite again, each test on a PostgreSQL database of its own.
+	SHUANGSUI_TEST_DB=postgres cargo test -p server --test api
 
 test-python:
 	python3 -m unittest discover -s tests/python

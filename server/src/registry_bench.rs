@@ -159,7 +159,7 @@ async fn bench_import(db: &AnyPool, url: &str, rows: u64) -> Result<(f64, f64), 
     std::fs::create_dir_all(&dir)?;
     let copy = dir.join("copy.db");
     eprintln!("bench: copying {url} to {} for the import", copy.display());
-    sqlx::query("VACUUM INTO ?").bind(copy.display().to_string()).execute(db).await?;
+    sqlx::query("VACUUM INTO $1").bind(copy.display().to_string()).execute(db).await?;
     let mut rng = app::ssr::demo::SplitMix64::new(42);
     let records: Vec<EnterpriseRecord> =
         (0..rows).map(|i| app::ssr::demo_scale::bulk_enterprise(&mut rng, 900_000_000 + i)).collect();

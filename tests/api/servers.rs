@@ -215,3 +215,70 @@ async fn a_change_through_one_server_reaches_another_processs_portal() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// `shuangsui copy-db` moves a bureau's SQLite file into a new PostgreSQL database: every
+/// row, ids that keep counting after the copied ones, the same audit head, a server that
+/// serves it; a second copy into the now full database is refused and changes nothing.
+#[tokio::test]
+async fn copy_db_moves_a_sqlite_file_into_postgresql() {
+    if std::env::var("SHUANGSUI_TEST_PG").is_err() {
+        println!("skipped: SHUANGSUI_TEST_PG is not set (make test sets it and starts PostgreSQL)");
+        return;
+    }
+    let file = crate::helpers::spawn_sqlite_app().await;
+    file.sign_in("jingban").await;
+    let target = crate::helpers::fresh_postgres_database().await;
+    let (code, out, err) = crate::helpers::run(&["copy-db", "--from", &file.db_url, "--to", &target]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("audit chain whole"), "{out}");
+    let pg = app::ssr::db::connect(&target).await.unwrap();
+    for table in [
+        "enterprises",
+        "inspectors",
+        "tasks",
+        "draws",
+        "draw_selections",
+        "inspection_results",
+        "audit_log",
+        "users",
+        "sessions",
+    ] {
+        let count = |db: sqlx::AnyPool| async move {
+            sqlx::query_scalar::<_, i64>(&format!("SELECT count(*) FROM {table}"))
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        };
+        let n = count(file.db.clone()).await;
+        assert!(n > 0, "{table} has rows to copy");
+        assert_eq!(count(pg.clone()).await, n, "{table}");
+        assert!(out.contains(&format!("{n} rows")), "{table}: {out}");
+    }
+    // New rows get ids after the copied ones.
+    let max: i64 = sqlx::query_scalar("SELECT max(id) FROM annual_plans").fetch_one(&pg).await.unwrap();
+    let id: i64 =
+        sqlx::query_scalar("INSERT INTO annual_plans (year, title) VALUES (2031, 't') RETURNING id")
+            .fetch_one(&pg)
+            .await
+            .unwrap();
+    assert_eq!(id, max + 1);
+    // A server on the copy serves the same plan and results to the public.
+    let args = server::cli::ServeArgs {
+        addr: "127.0.0.1:0".into(),
+        db: target.clone(),
+        site_root: crate::helpers::repo().join("target/site").display().to_string(),
+        no_demo: true,
+    };
+    let prepared = server::serve::prepare(&args).await.expect("server starts on the copy");
+    let base = format!("http://{}", prepared.addr);
+    let app = prepared.app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(prepared.listener, app).await.unwrap() });
+    for path in ["/public", "/public/results"] {
+        let copy = reqwest::get(format!("{base}{path}")).await.unwrap().text().await.unwrap();
+        let original = reqwest::get(format!("{}{path}", file.base)).await.unwrap().text().await.unwrap();
+        assert_eq!(copy, original, "{path}");
+    }
+    let (code, out, err) = crate::helpers::run(&["copy-db", "--from", &file.db_url, "--to", &target]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("empty database"), "{err}");
+}

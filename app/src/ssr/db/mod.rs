@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod ceremony;
 pub mod conflicts;
+pub mod copy;
 pub mod draws;
 pub mod enterprises;
 pub mod inspectors;
