@@ -25,9 +25,10 @@ build_server() {
   fi
 }
 
-# start_server: serves $db (no demo data added) and sets `base` to its address.
+# start_server: serves $serve_url (default: the SQLite file $db; no demo data added) and
+# sets `base` to its address.
 start_server() {
-  RUST_LOG=warn "$bin" serve --addr 127.0.0.1:0 --db "sqlite://$db" --site-root target/site --no-demo \
+  RUST_LOG=warn "$bin" serve --addr 127.0.0.1:0 --db "${serve_url:-sqlite://$db}" --site-root target/site --no-demo \
     >"$out/server.out" 2>"$out/server.err" &
   server_pid=$!
   for _ in $(seq 1 300); do

@@ -12,6 +12,7 @@
 #
 # Env: SHUANGSUI_BIN (a binary to measure instead of building target/release/shuangsui),
 #      PORTAL_BENCH_DB (default $CARGO_TARGET_DIR/bench/portal-1m.db),
+#      PORTAL_BENCH_PG (a postgres:// URL: serve a copy of that data from PostgreSQL),
 #      BENCH_DURATION (wrk seconds per case, default 20), BENCH_CONNECTIONS (default 25),
 #      BENCH_MAX_LOAD (wait until the 1-minute load is below it, default 1.5),
 #      BENCH_MAX_WAIT (give up waiting after this many seconds and run anyway, default 900).
@@ -49,6 +50,21 @@ else
   python3 scripts/bench_portal_data.py "$db" >&2   # idempotent: adds the results if missing
 fi
 log "database: $db"
+
+# PORTAL_BENCH_PG=postgres://…: the same data, copied once into that PostgreSQL database
+# (`shuangsui copy-db`), is what the server reads.
+serve_url="sqlite://$db"
+if [ -n "${PORTAL_BENCH_PG:-}" ]; then
+  if "$bin" copy-db --from "sqlite://$db" --to "$PORTAL_BENCH_PG" >"$out/copy.out" 2>"$out/copy.err"; then
+    log "copied into PostgreSQL: $(tail -n 1 "$out/copy.out")"
+  elif grep -q "empty database" "$out/copy.err"; then
+    log "using the earlier copy in PostgreSQL"
+  else
+    cat "$out/copy.err" >&2
+    exit 1
+  fi
+  serve_url=$PORTAL_BENCH_PG
+fi
 
 # --- The query terms, read from the data (so they stay right if the demo changes) ------------
 # A name fragment matching a few results: region, trade name and kind of one published
@@ -183,11 +199,11 @@ run_case "search by name fragment, compressed" "$(search "$name_q")" "/public/re
   -H "Accept-Encoding: gzip, deflate, br"
 
 echo
-echo "Portal, release build, wrk -t2 -c$conns -d${duration}s --latency on loopback, $enterprises enterprises, $results published results"
+echo "Portal, release build, ${serve_url%%:*} database, wrk -t2 -c$conns -d${duration}s --latency on loopback, $enterprises enterprises, $results published results"
 echo "($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'); load = 1/5/15-min load average just before each run; goal: search p99 ≤ 20 ms and ≥ 2,000 requests/s):"
 echo
 echo "| case | request | results found | requests/s | p50 ms | p90 ms | p99 ms | timeouts (10 s) | server CPU ms/request | load |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "name fragment: $name_q; code prefix: $code_q; database: $db"
+echo "name fragment: $name_q; code prefix: $code_q; database: ${serve_url%%\?*}"

@@ -2,8 +2,9 @@
 # Installs every tool the build and the tests need, skipping what is already
 # present at the right version, so a second run costs seconds.
 #   scripts/setup.sh            everything (run + test), except PostgreSQL
-#   scripts/setup.sh test       what `make test` needs (no cargo-leptos; PostgreSQL for
-#                               the schema parity test)
+#   scripts/setup.sh test       what `make test` needs (no cargo-leptos; PostgreSQL, installed
+#                               and started when its cluster is not running, for the
+#                               integration suite's second run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want=${1:-all}
@@ -44,12 +45,12 @@ if ! dpkg -s chromium fonts-wqy-microhei brotli >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-wqy-microhei brotli >/dev/null
 fi
 
-# The schema parity test (tests/api/schema.rs) applies the PostgreSQL migrations to a
-# throwaway database: Debian's server, its cluster running, and a role that may create
-# databases. The application itself runs on SQLite only.
+# The integration suite's second run (SHUANGSUI_TEST_DB=postgres: each test on a database
+# of its own) and the schema parity test need a PostgreSQL server: Debian's, its cluster
+# running, and a role that may create databases.
 if [ "$want" = test ]; then
   if ! dpkg -s postgresql >/dev/null 2>&1; then
-    say "installing Debian's postgresql (the schema parity test)"
+    say "installing Debian's postgresql (the integration suite's PostgreSQL run)"
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
   fi

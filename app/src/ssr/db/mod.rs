@@ -131,13 +131,16 @@ fn sqlite_url(url: &str) -> Result<String, sqlx::Error> {
             std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
         }
     }
-    Ok(if url.contains("mode=") || url.contains(":memory:") {
+    Ok(if url.contains(":memory:") { url.to_owned() } else { with_param(url, "mode", "rwc") })
+}
+
+/// `url` with `key=value` added to its query, unless it sets `key` already.
+fn with_param(url: &str, key: &str, value: &str) -> String {
+    if url.contains(&format!("{key}=")) {
         url.to_owned()
-    } else if url.contains('?') {
-        format!("{url}&mode=rwc")
     } else {
-        format!("{url}?mode=rwc")
-    })
+        format!("{url}{}{key}={value}", if url.contains('?') { '&' } else { '?' })
+    }
 }
 
 /// `url` without sqlx's cache of prepared statements (unless it sets one). The cache keys
@@ -145,13 +148,7 @@ fn sqlite_url(url: &str) -> Result<String, sqlx::Error> {
 /// `Any` driver a query bound once with a 32-bit and once with a 64-bit integer then
 /// fails ("incorrect binary data format"). Unnamed statements take each use's types.
 fn postgres_url(url: &str) -> String {
-    if url.contains("statement-cache-capacity=") {
-        url.to_owned()
-    } else if url.contains('?') {
-        format!("{url}&statement-cache-capacity=0")
-    } else {
-        format!("{url}?statement-cache-capacity=0")
-    }
+    with_param(url, "statement-cache-capacity", "0")
 }
 
 /// The advisory lock every PostgreSQL write transaction takes first (an arbitrary key).
