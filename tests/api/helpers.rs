@@ -95,6 +95,15 @@ pub fn test_backend_is_postgres() -> bool {
 /// A new, empty PostgreSQL database on the server `SHUANGSUI_TEST_PG` names (UTF-8, code
 /// point order, as SQLite compares text); databases earlier runs left are dropped first.
 pub async fn fresh_postgres_database() -> String {
+    postgres_database(true).await
+}
+
+/// The URL of a PostgreSQL database that does not exist yet (for what creates one).
+pub async fn unused_postgres_database() -> String {
+    postgres_database(false).await
+}
+
+async fn postgres_database(create: bool) -> String {
     use sqlx::Connection;
     static N: AtomicU32 = AtomicU32::new(0);
     let admin = std::env::var("SHUANGSUI_TEST_PG")
@@ -105,10 +114,12 @@ pub async fn fresh_postgres_database() -> String {
     drop_old_test_databases(&mut conn).await;
     let name = format!("shuangsui_t_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
     sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    if create {
+        sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
     let (server, _) = admin.rsplit_once('/').expect("SHUANGSUI_TEST_PG ends in /<database>");
     format!("{server}/{name}")
 }

@@ -216,7 +216,8 @@ async fn a_change_through_one_server_reaches_another_processs_portal() {
     }
 }
 
-/// `shuangsui copy-db` moves a bureau's SQLite file into a new PostgreSQL database: every
+/// `shuangsui copy-db` moves a bureau's SQLite file into a new PostgreSQL database (which it
+/// creates): every
 /// row, ids that keep counting after the copied ones, the same audit head, a server that
 /// serves it; a second copy into the now full database is refused and changes nothing.
 #[tokio::test]
@@ -227,7 +228,8 @@ async fn copy_db_moves_a_sqlite_file_into_postgresql() {
     }
     let file = crate::helpers::spawn_sqlite_app().await;
     file.sign_in("jingban").await;
-    let target = crate::helpers::fresh_postgres_database().await;
+    // A database that does not exist yet: the copy creates it.
+    let target = crate::helpers::unused_postgres_database().await;
     let (code, out, err) = crate::helpers::run(&["copy-db", "--from", &file.db_url, "--to", &target]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("audit chain whole"), "{out}");

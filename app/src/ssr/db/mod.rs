@@ -111,11 +111,16 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
             pool
         }
         Backend::Postgres => {
-            if !sqlx::Any::database_exists(url).await? {
-                sqlx::Any::create_database(url).await?;
-            }
-            let url = postgres_url(url);
-            let pool = AnyPoolOptions::new().max_connections(16).connect(&url).await?;
+            let options = AnyPoolOptions::new().max_connections(16);
+            let pool = match options.clone().connect(&postgres_url(url)).await {
+                // 3D000: no such database. Create it (the role needs CREATEDB) and retry;
+                // an existing one is used without asking the server's other databases.
+                Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("3D000") => {
+                    sqlx::Any::create_database(url).await?;
+                    options.connect(&postgres_url(url)).await?
+                }
+                other => other?,
+            };
             POSTGRES_MIGRATOR.run(&pool).await?;
             pool
         }
