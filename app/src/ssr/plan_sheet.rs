@@ -776,7 +776,7 @@ async fn plan_import<'a>(
     categories.sort_by_key(|c| std::cmp::Reverse(c.chars().count()));
     let plan: Option<(i64, String, String)> =
         sqlx::query_as("SELECT id, title, remarks FROM annual_plans WHERE year = $1")
-            .bind(year)
+            .bind(i64::from(year))
             .fetch_optional(&mut *conn)
             .await?;
 
@@ -922,7 +922,7 @@ async fn write_import(
             let id = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO annual_plans (year, title, remarks) VALUES ($1, $2, $3) RETURNING id",
             )
-            .bind(year)
+            .bind(i64::from(year))
             .bind(&title)
             .bind(sheet.remarks.as_deref().unwrap_or(""))
             .fetch_one(&mut *conn)
@@ -961,7 +961,7 @@ async fn write_import(
                 .bind(&p.filed_before)
                 .bind(&p.initiating_id)
                 .bind(&p.joint_id)
-                .bind(r.window.year)
+                .bind(i64::from(r.window.year))
                 .bind(i64::from(r.window.start_month))
                 .bind(i64::from(r.window.end_month))
                 .bind(position)
@@ -990,7 +990,7 @@ async fn write_import(
                 .bind(&p.filed_before)
                 .bind(&p.initiating_id)
                 .bind(&p.joint_id)
-                .bind(r.window.year)
+                .bind(i64::from(r.window.year))
                 .bind(i64::from(r.window.start_month))
                 .bind(i64::from(r.window.end_month))
                 .bind(id)

@@ -112,12 +112,16 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         }
         Backend::Postgres => {
             let options = AnyPoolOptions::new().max_connections(16);
-            let pool = match options.clone().connect(&postgres_url(url)).await {
+            // Every integer is bound as i64: sqlx caches each statement with the parameter
+            // types of its first use, and an i32 bound later to an i64 slot (or the other
+            // way round) is refused as "incorrect binary data format". (Checked by building
+            // against an sqlx-core without `Encode<Any>` for i16, i32 and bool.)
+            let pool = match options.clone().connect(url).await {
                 // 3D000: no such database. Create it (the role needs CREATEDB) and retry;
                 // an existing one is used without asking the server's other databases.
                 Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("3D000") => {
                     sqlx::Any::create_database(url).await?;
-                    options.connect(&postgres_url(url)).await?
+                    options.connect(url).await?
                 }
                 other => other?,
             };
@@ -146,14 +150,6 @@ fn with_param(url: &str, key: &str, value: &str) -> String {
     } else {
         format!("{url}{}{key}={value}", if url.contains('?') { '&' } else { '?' })
     }
-}
-
-/// `url` without sqlx's cache of prepared statements (unless it sets one). The cache keys
-/// a statement by its text and keeps the parameter types of its first use; through the
-/// `Any` driver a query bound once with a 32-bit and once with a 64-bit integer then
-/// fails ("incorrect binary data format"). Unnamed statements take each use's types.
-fn postgres_url(url: &str) -> String {
-    with_param(url, "statement-cache-capacity", "0")
 }
 
 /// The advisory lock every PostgreSQL write transaction takes first (an arbitrary key).

@@ -65,7 +65,7 @@ const TASK_SELECT: &str = "SELECT t.id, t.plan_no, t.plan_name, t.task_no, t.tas
 pub async fn plan_of_year(db: &AnyPool, year: i32) -> Result<Option<AnnualPlan>, sqlx::Error> {
     let plan: Option<(i64, i64, String, String)> =
         sqlx::query_as("SELECT id, year, title, remarks FROM annual_plans WHERE year = $1")
-            .bind(year)
+            .bind(i64::from(year))
             .fetch_optional(db)
             .await?;
     let Some((id, year, title, remarks)) = plan else { return Ok(None) };
@@ -116,7 +116,7 @@ pub async fn save_plan(
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let before: Option<(i64, String, String)> =
         sqlx::query_as("SELECT id, title, remarks FROM annual_plans WHERE year = $1")
-            .bind(year)
+            .bind(i64::from(year))
             .fetch_optional(&mut *tx)
             .await?;
     let id = match &before {
@@ -133,7 +133,7 @@ pub async fn save_plan(
             sqlx::query_scalar::<_, i64>(
                 "INSERT INTO annual_plans (year, title, remarks) VALUES ($1, $2, $3) RETURNING id",
             )
-            .bind(year)
+            .bind(i64::from(year))
             .bind(title.trim())
             .bind(remarks.trim())
             .fetch_one(&mut *tx)

@@ -189,7 +189,7 @@ pub async fn save(db: &AnyPool, d: &TaskDraft, user: &SessionUser) -> Result<i64
         }
     }
     let plan_id: i64 = match sqlx::query_scalar("SELECT id FROM annual_plans WHERE year = $1")
-        .bind(d.year)
+        .bind(i64::from(d.year))
         .fetch_optional(&mut *tx)
         .await?
     {
@@ -198,7 +198,7 @@ pub async fn save(db: &AnyPool, d: &TaskDraft, user: &SessionUser) -> Result<i64
             sqlx::query_scalar::<_, i64>(
                 "INSERT INTO annual_plans (year, title) VALUES ($1, $2) RETURNING id",
             )
-            .bind(d.year)
+            .bind(i64::from(d.year))
             .bind(format!("{} 年度随机抽查工作计划", d.year))
             .fetch_one(&mut *tx)
             .await?
@@ -237,7 +237,7 @@ pub async fn save(db: &AnyPool, d: &TaskDraft, user: &SessionUser) -> Result<i64
         .bind(classes)
         .bind(&d.initiating_department_id)
         .bind(&d.joint_department_id)
-        .bind(d.year)
+        .bind(i64::from(d.year))
         .bind(i64::from(d.start_month))
         .bind(i64::from(d.end_month))
         .bind(i64::from(d.team_size))
