@@ -284,3 +284,56 @@ async fn copy_db_moves_a_sqlite_file_into_postgresql() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("empty database"), "{err}");
 }
+
+/// POSTs a form to server function `endpoint` of the server at `base`, as `cookie`.
+async fn post_to(base: &str, cookie: &str, endpoint: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let body = form
+        .iter()
+        .map(|(k, v)| format!("{}={}", crate::helpers::urlencode(k), crate::helpers::urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let resp = reqwest::Client::new()
+        .post(format!("{base}/api/{endpoint}"))
+        .header("origin", base)
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+/// Two real `shuangsui serve` processes on one database, asked through HTTP at the same
+/// moment to freeze and then to draw the same task: one does it, the other answers 409 and
+/// its attempt is recorded; one draw; the audit chain stays whole.
+#[tokio::test]
+async fn two_server_processes_racing_over_http_draw_a_task_once() {
+    let app = spawn_app().await;
+    let (p, q) = (OtherProcess::start(&app), OtherProcess::start(&app));
+    let cookie = app.sign_in("jingban.sctx").await;
+    let task = [("task_id", "3")];
+    let (a, b) =
+        tokio::join!(post_to(&p.1, &cookie, "freeze", &task), post_to(&q.1, &cookie, "freeze", &task));
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "exactly one freeze: {a:?} / {b:?}");
+    let (a, b) = tokio::join!(
+        post_to(&p.1, &cookie, "draw", &[("task_id", "3"), ("public_entropy", "1 2 3 4 5 6")]),
+        post_to(&q.1, &cookie, "draw", &[("task_id", "3"), ("public_entropy", "6 5 4 3 2 1")])
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "exactly one draw: {a:?} / {b:?}");
+    let refused = if a.0 == 409 { &a.1 } else { &b.1 };
+    assert!(refused.contains("只能抽取一次"), "{refused}");
+    assert_eq!(outcomes(&app.db, 3, "freeze").await, ["done", "refused"]);
+    assert_eq!(outcomes(&app.db, 3, "draw").await, ["done", "refused"]);
+    let draws: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM draws WHERE task_id = 3 AND manifest IS NOT NULL")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(draws, 1);
+    assert!(matches!(audit::verify_chain(&app.db).await.unwrap(), ChainReport::Whole { .. }));
+}
