@@ -1,5 +1,6 @@
-//! Integration tests: the real app booted on port 0 with a fresh SQLite file, and the
-//! real `shuangsui` binary for the command line. One binary for all of them.
+//! Integration tests: the real app booted on port 0 with a fresh SQLite file (or, with
+//! SHUANGSUI_TEST_DB=postgres, a fresh PostgreSQL database), and the real `shuangsui`
+//! binary for the command line. One binary for all of them.
 
 mod auth;
 mod ceremony;

@@ -1,7 +1,9 @@
-//! Several servers on one database: each `shuangsui serve` process has its own connection
-//! pool, so two pools on one SQLite file race exactly as two processes do (SQLite's locks
-//! are on the file). A task is frozen and drawn once, the loser's attempt is refused and
-//! recorded (not a database error), and the audit chain stays one unbroken chain.
+//! Several servers on one database (a SQLite file, or with SHUANGSUI_TEST_DB=postgres a
+//! PostgreSQL database): each `shuangsui serve` process has its own connection pool, so
+//! two pools race exactly as two processes do (the write lock is the database's), and two
+//! real processes are raced too. A task is frozen and drawn once, the loser's attempt is
+//! refused and recorded (not a database error), and the audit chain stays one unbroken
+//! chain. Also: sessions across servers, backups, and `copy-db` into PostgreSQL.
 
 use crate::helpers::{spawn_app, TestApp};
 use app::ssr::audit::{self, ChainReport, Change};

@@ -1,5 +1,5 @@
 //! The published results, held in memory for the portal: the results search, the home
-//! page's newest results and a task's results read this snapshot instead of SQLite.
+//! page's newest results and a task's results read this snapshot instead of the database.
 //!
 //! A search by name fragment over 20,000 results joined to a million enterprises costs
 //! SQLite tens of milliseconds; here it reads the rows holding the query's rarest pair of
