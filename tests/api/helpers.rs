@@ -206,14 +206,9 @@ impl TestApp {
         endpoint: &str,
         form: &[(&str, &str)],
     ) -> reqwest::Response {
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
         self.request(cookie, endpoint)
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
+            .body(form_body(form))
             .send()
             .await
             .unwrap()
@@ -278,6 +273,11 @@ impl TestApp {
             self.client.get(format!("{}{path}", self.base)).header("cookie", cookie).send().await.unwrap();
         (resp.status().as_u16(), resp.text().await.unwrap())
     }
+}
+
+/// `form` as an `application/x-www-form-urlencoded` body.
+pub fn form_body(form: &[(&str, &str)]) -> String {
+    form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&")
 }
 
 /// Percent-encodes a form value (UTF-8 bytes; unreserved characters kept).

@@ -49,13 +49,19 @@ async fn two_servers_racing_on_one_task_freeze_and_draw_it_once() {
     assert_eq!(refused.status(), 409, "refused, not failed: {refused}");
     assert!(refused.to_string().contains("只能抽取一次"), "{refused}");
     assert_eq!(outcomes(&app.db, 3, "draw").await, ["done", "refused"]);
+    assert_drawn_once_and_chain_whole(&app.db, 3).await;
+}
+
+/// Task `task` has exactly one drawn draw, and the audit chain is whole.
+async fn assert_drawn_once_and_chain_whole(db: &sqlx::AnyPool, task: i64) {
     let draws: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM draws WHERE task_id = 3 AND manifest IS NOT NULL")
-            .fetch_one(&app.db)
+        sqlx::query_scalar("SELECT count(*) FROM draws WHERE task_id = $1 AND manifest IS NOT NULL")
+            .bind(task)
+            .fetch_one(db)
             .await
             .unwrap();
     assert_eq!(draws, 1);
-    assert!(matches!(audit::verify_chain(&app.db).await.unwrap(), ChainReport::Whole { .. }));
+    assert!(matches!(audit::verify_chain(db).await.unwrap(), ChainReport::Whole { .. }));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -289,17 +295,12 @@ async fn copy_db_moves_a_sqlite_file_into_postgresql() {
 
 /// POSTs a form to server function `endpoint` of the server at `base`, as `cookie`.
 async fn post_to(base: &str, cookie: &str, endpoint: &str, form: &[(&str, &str)]) -> (u16, String) {
-    let body = form
-        .iter()
-        .map(|(k, v)| format!("{}={}", crate::helpers::urlencode(k), crate::helpers::urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
     let resp = reqwest::Client::new()
         .post(format!("{base}/api/{endpoint}"))
         .header("origin", base)
         .header("cookie", cookie)
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
+        .body(crate::helpers::form_body(form))
         .send()
         .await
         .unwrap();
@@ -331,11 +332,5 @@ async fn two_server_processes_racing_over_http_draw_a_task_once() {
     assert!(refused.contains("只能抽取一次"), "{refused}");
     assert_eq!(outcomes(&app.db, 3, "freeze").await, ["done", "refused"]);
     assert_eq!(outcomes(&app.db, 3, "draw").await, ["done", "refused"]);
-    let draws: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM draws WHERE task_id = 3 AND manifest IS NOT NULL")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
-    assert_eq!(draws, 1);
-    assert!(matches!(audit::verify_chain(&app.db).await.unwrap(), ChainReport::Whole { .. }));
+    assert_drawn_once_and_chain_whole(&app.db, 3).await;
 }
