@@ -26,6 +26,13 @@ pub enum AppError {
     /// 429: too many failed attempts; try again later.
     #[error("{0}")]
     Throttled(String),
+    /// 503: the server is busy with work of this kind (e.g. password checks); try again soon.
+    #[error("{0}")]
+    Unavailable(String),
+    /// 400: the request itself could not be read (a field of the wrong type, one missing,
+    /// a malformed body); the parser's words are logged, not sent.
+    #[error("请求格式不正确，无法处理")]
+    Malformed,
     /// 500: something failed on the server; the detail was logged, the user sees a plain sentence.
     #[error("系统内部错误，请稍后重试；如持续出现请联系管理员。")]
     Internal,
@@ -44,6 +51,8 @@ impl AppError {
             Self::Unauthorized(_) => 401,
             Self::Forbidden(_) => 403,
             Self::Throttled(_) => 429,
+            Self::Unavailable(_) => 503,
+            Self::Malformed => 400,
             Self::Internal | Self::Transport(_) => 500,
         }
     }
@@ -82,7 +91,16 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Transport(value.to_string())
+        match value {
+            // On the server: the request's arguments could not be read. The parser's
+            // message names Rust types and fields; it goes to the log only.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) if cfg!(feature = "ssr") => {
+                #[cfg(feature = "ssr")]
+                tracing::info!("malformed server function request: {value}");
+                Self::Malformed
+            }
+            other => Self::Transport(other.to_string()),
+        }
     }
 }
 

@@ -17,8 +17,18 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode, StaticSegment};
 
-/// The HTML document around the app, rendered on the server.
+/// The HTML document around the app, rendered on the server. Its response carries a
+/// Content-Security-Policy with this render's nonce (the hydration script and the
+/// streamed resource data are the only inline scripts, and carry it).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&ssr::headers::csp(Some(&nonce), &[])) {
+            response.insert_header(ssr::headers::CSP, v);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -37,13 +47,78 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Every page's `<title>`: the page's own title, then the app's name. Every `<Title>` of
+/// the app passes through this one formatter (no other is set anywhere; a unit test
+/// checks), and on the server it escapes the text: leptos_meta writes the title into the
+/// head as it is, so a name holding `</title><script>` would otherwise become markup. In
+/// the browser the same text is set as `document.title`, which is plain text already.
+pub fn page_title(t: String) -> String {
+    let full =
+        if t.is_empty() { labels::APP_NAME.to_string() } else { format!("{t} · {}", labels::APP_NAME) };
+    if cfg!(feature = "ssr") {
+        escape_html(&full)
+    } else {
+        full
+    }
+}
+
+/// `&`, `<`, `>`, `"` and `'` as character references.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod title_tests {
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn titles_are_escaped_on_the_server() {
+        let t = super::page_title("</title><img src=x onerror=\"alert(1)\">".into());
+        assert!(!t.contains('<') && !t.contains('"'), "{t}");
+        assert!(t.starts_with("&lt;/title&gt;&lt;img src=x onerror=&quot;alert(1)&quot;&gt; · "), "{t}");
+    }
+
+    /// The escaping formatter is the only one: a second `formatter=` deeper in the tree
+    /// would replace it for its pages.
+    #[test]
+    fn no_other_title_formatter_exists() {
+        fn walk(dir: &std::path::Path, hits: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, hits);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    if text.contains("<Title formatter") || text.contains("TitleProps") {
+                        hits.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+        let mut hits = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut hits);
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert!(hits[0].ends_with("src/lib.rs"), "{hits:?}");
+    }
+}
+
 /// The application: layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="leptos" href="/pkg/shuangsui.css"/>
-        <Title formatter=|t: String| if t.is_empty() { labels::APP_NAME.to_string() } else { format!("{t} · {}", labels::APP_NAME) }/>
+        <Title formatter=page_title/>
         <Router>
             <components::layout::Header/>
             <main id="main">

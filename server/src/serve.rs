@@ -39,19 +39,26 @@ async fn start(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     // Tests and scripts read this line to find the port.
     println!("listening on http://{addr}");
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    crate::http::serve(listener, app, limits(&args), shutdown_signal()).await?;
     Ok(())
+}
+
+/// The connection limits `args` ask for.
+pub fn limits(args: &ServeArgs) -> crate::http::Limits {
+    crate::http::Limits {
+        max_connections: args.max_connections,
+        header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+        ..Default::default()
+    }
 }
 
 /// Opens and migrates the database, loads the demo data into an empty one, and binds.
 pub async fn prepare(args: &ServeArgs) -> Result<Prepared, Box<dyn std::error::Error>> {
-    let db = app::ssr::db::connect(&args.db)
-        .await
-        .map_err(|e| format!("cannot open database {}: {e}", args.db))?;
+    let shown = app::ssr::db::redacted(&args.db);
+    let db =
+        app::ssr::db::connect(&args.db).await.map_err(|e| format!("cannot open database {shown}: {e}"))?;
     if !args.no_demo && app::ssr::demo::seed_if_empty(&db).await? {
-        tracing::info!("loaded the demo data into {}", args.db);
+        tracing::info!("loaded the demo data into {shown}");
     }
     let listener = tokio::net::TcpListener::bind(&args.addr)
         .await
@@ -63,7 +70,14 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, Box<dyn std::error::E
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let state = AppState { leptos_options, db, live: Default::default(), results: Default::default() };
+    let settings = app::ssr::settings::Settings::new(&args.site_url, &args.trusted_proxies, addr)?;
+    let state = AppState {
+        leptos_options,
+        db,
+        live: Default::default(),
+        results: Default::default(),
+        settings: std::sync::Arc::new(settings),
+    };
     Ok(Prepared { listener, addr, app: router(state.clone()), state })
 }
 
@@ -104,10 +118,14 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .layer(axum::middleware::from_fn(app::portal::front_door))
         // Sessions and the cross-site check for everything but the static assets.
-        .layer(axum::middleware::from_fn_with_state(state.db.clone(), app::ssr::auth::session_layer))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), app::ssr::auth::session_layer))
         .layer(axum::middleware::from_fn(error_status))
+        .layer(axum::middleware::from_fn(body_limit))
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .merge(assets)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), app::ssr::headers::security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -189,6 +207,61 @@ async fn registry_export(
 /// For a staff-only download: the 401 answer when nobody is signed in.
 fn unless_signed_in(user: &app::ssr::auth::CurrentUser) -> Option<Response> {
     user.0.is_none().then(|| (StatusCode::UNAUTHORIZED, "请先登录").into_response())
+}
+
+/// A request body that stops arriving for this long is cut off (a slow-body attack holds
+/// a connection as long as a half header would).
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The largest request body each address takes: the registry import its upload limit (and
+/// the multipart framing), the plan import a 512 KB sheet sent as a JSON array of bytes,
+/// everything else a form or a JSON object.
+fn body_limit_of(path: &str) -> usize {
+    match path {
+        // Twice the upload limit: the import reads up to its limit and refuses a larger file
+        // with its own message (naming the size); the body limit only stops the absurd.
+        "/api/registry/import" => 2 * app::domain::registry::WEB_IMPORT_MAX_BYTES,
+        "/api/import_plan" => 4 * app::api::plans::MAX_SHEET_BYTES + (64 << 10),
+        _ => 1 << 20,
+    }
+}
+
+/// Refuses a body larger than [`body_limit_of`] its address with 413: at once when its
+/// `Content-Length` says so, or as soon as a chunked body passes the limit.
+async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let limit = body_limit_of(req.uri().path());
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let too_large = || {
+        (StatusCode::PAYLOAD_TOO_LARGE, format!("请求内容过大：此处最多接收 {} KB", limit / 1024))
+            .into_response()
+    };
+    if declared.is_some_and(|n| n > limit as u64) {
+        return too_large();
+    }
+    let exceeded = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = exceeded.clone();
+    let req = req.map(move |body| {
+        use futures_util::StreamExt as _;
+        let mut seen = 0usize;
+        axum::body::Body::from_stream(body.into_data_stream().map(move |chunk| {
+            let chunk = chunk?;
+            seen += chunk.len();
+            if seen > limit {
+                flag.store(true, std::sync::atomic::Ordering::Relaxed);
+                return Err(axum::Error::new("body over the limit"));
+            }
+            Ok(chunk)
+        }))
+    });
+    let resp = next.run(req).await;
+    if exceeded.load(std::sync::atomic::Ordering::Relaxed) {
+        return too_large();
+    }
+    resp
 }
 
 /// Server functions answer every error with 500; this gives an [`app::error::AppError`]

@@ -1,7 +1,7 @@
 //! Sign-in, sessions, throttling, the cross-site check, and that every role is refused
 //! by the server (not just hidden) what it may not do.
 
-use crate::helpers::{spawn_app, TestApp, PASSWORD};
+use crate::helpers::{spawn_app, spawn_app_with, TestApp, PASSWORD};
 use app::ssr::auth::{ABSOLUTE_SECS, IDLE_SECS};
 use app::ssr::demo::DEMO_ACCOUNTS;
 
@@ -22,18 +22,22 @@ async fn every_demo_account_signs_in_with_a_safe_fresh_cookie() {
         assert_eq!(me["username"], username);
         assert_eq!(me["role"], serde_json::to_value(role).unwrap());
     }
-    // The cookie's attributes; Secure when the site is reached over HTTPS.
-    let resp = app
-        .client
-        .post(format!("{}/api/sign_in", app.base))
-        .header("origin", &app.base)
-        .header("x-forwarded-proto", "https")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("username=jingban&password={PASSWORD}"))
-        .send()
-        .await
-        .unwrap();
-    let set = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    // The cookie's attributes; Secure when the site is reached over HTTPS, as a trusted
+    // proxy says (an untrusted X-Forwarded-Proto is ignored).
+    let https_sign_in = |app: &TestApp| {
+        app.client
+            .post(format!("{}/api/sign_in", app.base))
+            .header("origin", &app.base)
+            .header("x-forwarded-proto", "https")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("username=jingban&password={PASSWORD}"))
+            .send()
+    };
+    let set_cookie = |resp: &reqwest::Response| resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    let set = set_cookie(&https_sign_in(&app).await.unwrap());
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && !set.contains("Secure"), "{set}");
+    let proxied = spawn_app_with(|a| a.trusted_proxies = "127.0.0.1".into()).await;
+    let set = set_cookie(&https_sign_in(&proxied).await.unwrap());
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Secure"), "{set}");
     let plain = app.post_form(None, "sign_in", &[("username", "jingban"), ("password", PASSWORD)]).await;
     assert!(!plain.headers()["set-cookie"].to_str().unwrap().contains("Secure"));

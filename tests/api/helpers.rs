@@ -49,11 +49,18 @@ impl Drop for TempDir {
 /// `SHUANGSUI_TEST_DB=postgres` a PostgreSQL database of its own (`make test` runs the
 /// suite both ways).
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with some of `serve`'s options changed (a trusted proxy, a site address).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     if test_backend_is_postgres() {
         let url = fresh_postgres_database().await;
-        spawn_app_on(url, TempDir::new("app")).await
+        spawn_app_on(url, TempDir::new("app"), configure).await
     } else {
-        spawn_sqlite_app().await
+        let dir = TempDir::new("app");
+        let url = format!("sqlite://{}", dir.join("test.db").display());
+        spawn_app_on(url, dir, configure).await
     }
 }
 
@@ -62,16 +69,18 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_sqlite_app() -> TestApp {
     let dir = TempDir::new("app");
     let url = format!("sqlite://{}", dir.join("test.db").display());
-    spawn_app_on(url, dir).await
+    spawn_app_on(url, dir, |_| {}).await
 }
 
-async fn spawn_app_on(db: String, dir: TempDir) -> TestApp {
-    let args = ServeArgs {
+async fn spawn_app_on(db: String, dir: TempDir, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+    let mut args = ServeArgs {
         addr: "127.0.0.1:0".into(),
         db,
         site_root: repo().join("target/site").display().to_string(),
         no_demo: false,
+        ..ServeArgs::defaults()
     };
+    configure(&mut args);
     // Redirects are not followed, so a sign-in's Set-Cookie can be read. A request that
     // has not finished after two minutes fails its test, naming its address, instead of
     // holding the whole run until CI's limit.
@@ -151,8 +160,8 @@ async fn serve(args: &ServeArgs, dir: TempDir, client: reqwest::Client) -> TestA
     let prepared = server::serve::prepare(args).await.expect("server starts");
     let base = format!("http://{}", prepared.addr);
     let (db, state) = (prepared.state.db.clone(), prepared.state.clone());
-    let app = prepared.app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(prepared.listener, app).await.unwrap() });
+    let limits = server::serve::limits(args);
+    tokio::spawn(server::http::serve(prepared.listener, prepared.app, limits, std::future::pending()));
     TestApp { base, db_url: args.db.clone(), db, state, dir, client }
 }
 
@@ -165,6 +174,7 @@ impl TestApp {
             db: self.db_url.clone(),
             site_root: repo().join("target/site").display().to_string(),
             no_demo: true,
+            ..ServeArgs::defaults()
         };
         serve(&args, TempDir::new("second"), self.client.clone()).await
     }

@@ -278,11 +278,12 @@ async fn copy_db_moves_a_sqlite_file_into_postgresql() {
         db: target.clone(),
         site_root: crate::helpers::repo().join("target/site").display().to_string(),
         no_demo: true,
+        ..server::cli::ServeArgs::defaults()
     };
     let prepared = server::serve::prepare(&args).await.expect("server starts on the copy");
     let base = format!("http://{}", prepared.addr);
-    let app = prepared.app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(prepared.listener, app).await.unwrap() });
+    let limits = server::serve::limits(&args);
+    tokio::spawn(server::http::serve(prepared.listener, prepared.app, limits, std::future::pending()));
     for path in ["/public", "/public/results"] {
         let copy = reqwest::get(format!("{base}{path}")).await.unwrap().text().await.unwrap();
         let original = reqwest::get(format!("{}{path}", file.base)).await.unwrap().text().await.unwrap();

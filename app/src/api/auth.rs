@@ -64,10 +64,48 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
-/// A redirect target that stays on this site: a path starting with one `/`.
+/// A redirect target that stays on this site: a path starting with exactly one `/`, with
+/// no backslash and no control character or space anywhere (browsers drop tabs and line
+/// breaks from a `Location`, so `/\t/evil.example` would become `//evil.example`); anything
+/// else is the start page.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && p.len() <= 2048
+                && !p.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace()) =>
+        {
+            p.to_string()
+        }
         _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_site_paths_are_followed() {
+        for good in ["/", "/tasks/1", "/registry/enterprises?q=%E6%B2%B9&page=2", "/a//b"] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example",
+            "evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/ /evil.example",
+            "/\u{7f}",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

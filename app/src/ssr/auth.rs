@@ -27,12 +27,26 @@ pub const COOKIE: &str = "ss_session";
 pub const IDLE_SECS: i64 = 30 * 60;
 /// A session ends this long after sign-in, however busy.
 pub const ABSOLUTE_SECS: i64 = 12 * 60 * 60;
-/// Failed sign-ins are counted over this window…
+/// Failed sign-ins are counted over this window.
 pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
-/// …and refused beyond this many per account…
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// …or this many per address.
+/// Failures of one account from one address before each further try has to wait…
+pub const FREE_FAILURES_PER_PAIR: i64 = 5;
+/// …first this long, doubling with every further failure…
+pub const BACKOFF_BASE_SECS: i64 = 30;
+/// …up to this.
+pub const MAX_BACKOFF_SECS: i64 = THROTTLE_WINDOW_SECS;
+/// Failures from one address (over any names) in the window before it waits.
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// Failures of one account from all addresses together in the window before every
+/// address waits (guessing spread over many addresses); an administrator can clear them.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 50;
+/// Password checks running at once: each holds 19 MiB, so this bounds the memory that
+/// sign-ins can take whatever arrives.
+pub const CONCURRENT_PASSWORD_CHECKS: usize = 4;
+/// How long a sign-in waits for a free check before it is told to try again (503).
+const PASSWORD_CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Longest user name and password a sign-in reads.
+const MAX_SIGN_IN_CHARS: usize = 256;
 /// `last_seen_at` is written at most this often per session (one write per request would
 /// serialise every page view on the database's single writer).
 const TOUCH_EVERY_SECS: i64 = 60;
@@ -73,24 +87,36 @@ pub struct CurrentUser(pub Option<SessionUser>);
 #[derive(Clone, Debug)]
 pub struct SessionToken(pub String);
 
-/// The client's address as the socket saw it.
+/// The client's address: the socket's peer, or what a trusted proxy says it is.
 #[derive(Clone, Debug)]
 pub struct ClientAddress(pub String);
 
-/// Resolves the session cookie into [`CurrentUser`], and refuses state-changing requests
-/// whose `Origin` (or, without one, `Referer`) is not this site (cross-site request forgery).
-pub async fn session_layer(State(db): State<AnyPool>, mut req: Request, next: Next) -> Response {
-    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(req.headers()) {
+/// Whether the request reached the site over HTTPS (the configured site address is
+/// HTTPS, or a trusted proxy says so).
+#[derive(Clone, Copy, Debug)]
+pub struct OverHttps(pub bool);
+
+/// Resolves the session cookie into [`CurrentUser`], works out the client's address, and
+/// refuses state-changing requests whose `Origin` (or, without one, `Referer`) is not
+/// this site's configured address (cross-site request forgery, DNS rebinding).
+pub async fn session_layer(State(state): State<super::AppState>, mut req: Request, next: Next) -> Response {
+    let settings = &state.settings;
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && !same_origin(settings, req.headers())
+    {
         return (StatusCode::FORBIDDEN, "请求来源与本站不一致，已拒绝（跨站请求）").into_response();
     }
-    let address = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let address = match peer {
+        Some(peer) => settings.client_ip(peer, forwarded).to_string(),
+        None => "unknown".into(),
+    };
+    let proxied_https = peer.is_some_and(|p| settings.trusts(p)) && is_https(req.headers());
+    let over_https = settings.is_https() || proxied_https;
     let mut user = None;
     if let Some(token) = cookie(req.headers(), COOKIE) {
-        match resolve(&db, &token).await {
+        match resolve(&state.db, &token).await {
             Ok(Some(u)) => {
                 user = Some(u);
                 req.extensions_mut().insert(SessionToken(token));
@@ -101,17 +127,16 @@ pub async fn session_layer(State(db): State<AnyPool>, mut req: Request, next: Ne
     }
     req.extensions_mut().insert(CurrentUser(user));
     req.extensions_mut().insert(ClientAddress(address));
+    req.extensions_mut().insert(OverHttps(over_https));
     next.run(req).await
 }
 
-/// Whether the request's `Origin` (or `Referer`) names the host it was sent to.
-pub fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return false };
+/// Whether the request's `Origin` (or `Referer`) is one of the site's configured origins.
+/// `Host` is not consulted: a page on a rebound domain sends a `Host` and an `Origin`
+/// that agree with each other, but not with the configured address.
+pub fn same_origin(settings: &super::settings::Settings, headers: &HeaderMap) -> bool {
     let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER));
-    let Some(source) = source.and_then(|v| v.to_str().ok()) else { return false };
-    let Some((scheme, rest)) = source.split_once("://") else { return false };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    matches!(scheme, "http" | "https") && authority.eq_ignore_ascii_case(host)
+    source.and_then(|v| v.to_str().ok()).is_some_and(|s| settings.is_site_origin(s))
 }
 
 /// The value of cookie `name` in the request's `Cookie` headers.
@@ -140,8 +165,8 @@ pub fn cleared_cookie(secure: bool) -> String {
     format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}", if secure { "; Secure" } else { "" })
 }
 
-/// Whether the request reached us over HTTPS (directly or through a proxy that says so).
-pub fn is_https(headers: &HeaderMap) -> bool {
+/// Whether a proxy's `X-Forwarded-Proto` says HTTPS (believed only from trusted proxies).
+fn is_https(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
 }
 
@@ -204,9 +229,48 @@ pub async fn resolve(db: &AnyPool, token: &str) -> Result<Option<SessionUser>, s
     Ok(user.and_then(UserRow::into_user))
 }
 
-/// Checks the password, throttling failures per account and per address; on success
-/// opens a new session and returns the user and the session token. Every attempt is
-/// recorded; a success also in the audit log.
+/// How long a sign-in must wait, in seconds, given the failures in the window: of this
+/// account from this address (`pair`), from this address (`address`) and of this account
+/// from anywhere (`account`), each as (count, Unix time of the newest). `None`: it may go on.
+///
+/// One address guessing one account gets [`FREE_FAILURES_PER_PAIR`] tries, then waits
+/// [`BACKOFF_BASE_SECS`], doubling with each failure, up to [`MAX_BACKOFF_SECS`]: the owner
+/// signing in from another address is not locked out by it. An address failing over many
+/// names, and an account failing from many addresses, wait a whole window.
+pub fn throttle_wait(pair: (i64, i64), address: (i64, i64), account: (i64, i64), now: i64) -> Option<i64> {
+    let mut wait = 0;
+    if pair.0 >= FREE_FAILURES_PER_PAIR {
+        let doublings = u32::try_from(pair.0 - FREE_FAILURES_PER_PAIR).unwrap_or(u32::MAX).min(20);
+        let backoff = BACKOFF_BASE_SECS.saturating_mul(1 << doublings).min(MAX_BACKOFF_SECS);
+        wait = wait.max(pair.1 + backoff - now);
+    }
+    if address.0 >= MAX_FAILURES_PER_ADDRESS {
+        wait = wait.max(address.1 + THROTTLE_WINDOW_SECS - now);
+    }
+    if account.0 >= MAX_FAILURES_PER_ACCOUNT {
+        wait = wait.max(account.1 + THROTTLE_WINDOW_SECS - now);
+    }
+    (wait > 0).then_some(wait)
+}
+
+/// "请 N 秒后再试" / "请 N 分钟后再试".
+fn wait_words(secs: i64) -> String {
+    if secs < 120 {
+        format!("{secs} 秒")
+    } else {
+        format!("{} 分钟", (secs + 59) / 60)
+    }
+}
+
+/// Password checks in progress (see [`CONCURRENT_PASSWORD_CHECKS`]).
+static PASSWORD_CHECKS: tokio::sync::Semaphore =
+    tokio::sync::Semaphore::const_new(CONCURRENT_PASSWORD_CHECKS);
+
+/// Checks the password, throttling failures per account and address (see
+/// [`throttle_wait`]); on success opens a new session and returns the user and the
+/// session token. Every attempt is recorded, as a failure, *before* its password is
+/// checked, under the database's write lock: however many arrive at once, each sees the
+/// ones before it, and a success then marks its own row. A success is also audited.
 pub async fn sign_in(
     db: &AnyPool,
     username: &str,
@@ -214,50 +278,87 @@ pub async fn sign_in(
     address: &str,
 ) -> Result<(SessionUser, String), AppError> {
     let username = username.trim();
-    if username.is_empty() || password.is_empty() {
-        return Err(AppError::invalid("username", "请输入用户名和密码"));
+    if username.is_empty() {
+        return Err(AppError::invalid("username", "请输入用户名"));
+    }
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "请输入密码"));
+    }
+    if username.chars().count() > MAX_SIGN_IN_CHARS || password.chars().count() > MAX_SIGN_IN_CHARS {
+        return Err(AppError::invalid("password", "用户名或密码不正确，或账号已停用"));
     }
     let now = now_unix();
     let since = now - THROTTLE_WINDOW_SECS;
-    let (by_account, by_address): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM sign_in_attempts WHERE username = $1 AND ok = 0 AND at > $3), \
-                (SELECT count(*) FROM sign_in_attempts WHERE address = $2 AND ok = 0 AND at > $3)",
+
+    let mut tx = crate::ssr::db::begin_write(db).await?;
+    let counts: (i64, Option<i64>, i64, Option<i64>, i64, Option<i64>) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM sign_in_attempts WHERE username = $1 AND address = $2 AND ok = 0 \
+                   AND cleared_at IS NULL AND at > $3), \
+                (SELECT max(at) FROM sign_in_attempts WHERE username = $1 AND address = $2 AND ok = 0 \
+                   AND cleared_at IS NULL AND at > $3), \
+                (SELECT count(*) FROM sign_in_attempts WHERE address = $2 AND ok = 0 AND cleared_at IS NULL AND at > $3), \
+                (SELECT max(at) FROM sign_in_attempts WHERE address = $2 AND ok = 0 AND cleared_at IS NULL AND at > $3), \
+                (SELECT count(*) FROM sign_in_attempts WHERE username = $1 AND ok = 0 AND cleared_at IS NULL AND at > $3), \
+                (SELECT max(at) FROM sign_in_attempts WHERE username = $1 AND ok = 0 AND cleared_at IS NULL AND at > $3)",
     )
     .bind(username)
     .bind(address)
     .bind(since)
-    .fetch_one(db)
+    .fetch_one(&mut *tx)
     .await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        return Err(AppError::Throttled(format!(
-            "登录失败次数过多，请 {} 分钟后再试",
-            THROTTLE_WINDOW_SECS / 60
-        )));
+    let newest = |t: Option<i64>| t.unwrap_or(now);
+    if let Some(wait) = throttle_wait(
+        (counts.0, newest(counts.1)),
+        (counts.2, newest(counts.3)),
+        (counts.4, newest(counts.5)),
+        now,
+    ) {
+        return Err(AppError::Throttled(format!("登录失败次数过多，请 {} 后再试", wait_words(wait))));
     }
+    let attempt: i64 = sqlx::query_scalar(
+        "INSERT INTO sign_in_attempts (username, address, ok, at) VALUES ($1, $2, 0, $3) RETURNING id",
+    )
+    .bind(username)
+    .bind(address)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
     let row: Option<(String, crate::ssr::db::Flag)> =
         sqlx::query_as("SELECT password_hash, active FROM users WHERE username = $1")
             .bind(username)
-            .fetch_optional(db)
+            .fetch_optional(&mut *tx)
             .await?;
-    let stored = row.as_ref().map(|(h, _)| h.clone()).unwrap_or_else(|| decoy_hash().to_owned());
-    let pw = password.to_owned();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&stored, &pw))
-        .await
-        .map_err(AppError::internal)?;
-    let ok = matches && row.as_ref().is_some_and(|(_, active)| active.0);
+    tx.commit().await?;
 
-    let mut tx = crate::ssr::db::begin_write(db).await?;
-    sqlx::query("INSERT INTO sign_in_attempts (username, address, ok, at) VALUES ($1, $2, $3, $4)")
-        .bind(username)
-        .bind(address)
-        .bind(i64::from(ok))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    if !ok {
-        tx.commit().await?;
+    let stored = row.as_ref().map(|(h, _)| h.clone()).unwrap_or_else(|| decoy_hash().to_owned());
+    let matches = {
+        let Ok(Ok(_permit)) = tokio::time::timeout(PASSWORD_CHECK_WAIT, PASSWORD_CHECKS.acquire()).await
+        else {
+            // Not checked: the attempt does not count against anyone.
+            sqlx::query("DELETE FROM sign_in_attempts WHERE id = $1").bind(attempt).execute(db).await?;
+            return Err(AppError::Unavailable("登录请求过多，请稍后再试".into()));
+        };
+        let pw = password.to_owned();
+        tokio::task::spawn_blocking(move || verify_password(&stored, &pw))
+            .await
+            .map_err(AppError::internal)?
+    };
+    if !(matches && row.as_ref().is_some_and(|(_, active)| active.0)) {
         return Err(AppError::invalid("password", "用户名或密码不正确，或账号已停用"));
     }
+
+    let mut tx = crate::ssr::db::begin_write(db).await?;
+    sqlx::query("UPDATE sign_in_attempts SET ok = 1 WHERE id = $1").bind(attempt).execute(&mut *tx).await?;
+    // The owner is in: this address's earlier failures for the account stop counting.
+    sqlx::query(
+        "UPDATE sign_in_attempts SET cleared_at = $1 WHERE username = $2 AND address = $3 AND ok = 0 \
+         AND cleared_at IS NULL",
+    )
+    .bind(now)
+    .bind(username)
+    .bind(address)
+    .execute(&mut *tx)
+    .await?;
     let user: UserRow = sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.username = $1"
     ))
@@ -293,6 +394,40 @@ pub async fn sign_in(
     .await?;
     tx.commit().await?;
     Ok((user, token))
+}
+
+/// An administrator clears an account's failed sign-ins (解除登录限制); they stay on record
+/// with the time they were cleared. Returns how many were cleared.
+pub async fn clear_failures(db: &AnyPool, username: &str, actor: Actor<'_>) -> Result<i64, AppError> {
+    let mut tx = crate::ssr::db::begin_write(db).await?;
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let id = id.ok_or_else(|| AppError::NotFound(format!("没有账号“{username}”")))?;
+    let cleared = sqlx::query(
+        "UPDATE sign_in_attempts SET cleared_at = $1 WHERE username = $2 AND ok = 0 AND cleared_at IS NULL",
+    )
+    .bind(now_unix())
+    .bind(username)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected() as i64;
+    super::audit::append(
+        &mut tx,
+        super::audit::Change {
+            actor: actor.name,
+            role: actor.role,
+            action: "auth.unlock",
+            entity_type: "user",
+            entity_id: &id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "username": username, "cleared_failures": cleared })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(cleared)
 }
 
 /// Ends one session.
@@ -345,7 +480,7 @@ pub fn client_address() -> String {
 
 /// Whether the current request came over HTTPS.
 pub fn request_is_https() -> bool {
-    parts().is_some_and(|p| is_https(&p.headers))
+    parts().and_then(|p| p.extensions.get::<OverHttps>().copied()).is_some_and(|h| h.0)
 }
 
 impl SessionUser {
@@ -369,20 +504,28 @@ mod tests {
     }
 
     #[test]
-    fn origin_must_name_this_host() {
+    fn origin_must_name_the_configured_site() {
+        let local = crate::ssr::settings::Settings::new("", "", "127.0.0.1:3000".parse().unwrap()).unwrap();
         let ok = headers(&[(header::HOST, "127.0.0.1:3000"), (header::ORIGIN, "http://127.0.0.1:3000")]);
-        assert!(same_origin(&ok));
+        assert!(same_origin(&local, &ok));
+        let site =
+            crate::ssr::settings::Settings::new("https://a.example", "", "127.0.0.1:3000".parse().unwrap())
+                .unwrap();
         let referer = headers(&[(header::HOST, "a.example"), (header::REFERER, "https://a.example/tasks/1")]);
-        assert!(same_origin(&referer));
+        assert!(same_origin(&site, &referer));
         for bad in
             ["http://evil.example", "null", "http://127.0.0.1:3001", "http://127.0.0.1:3000.evil.example"]
         {
             assert!(
-                !same_origin(&headers(&[(header::HOST, "127.0.0.1:3000"), (header::ORIGIN, bad)])),
+                !same_origin(&local, &headers(&[(header::HOST, "127.0.0.1:3000"), (header::ORIGIN, bad)])),
                 "{bad}"
             );
         }
-        assert!(!same_origin(&headers(&[(header::HOST, "127.0.0.1:3000")])), "no Origin, no Referer");
+        // A rebound name: Host and Origin agree with each other, not with the site.
+        let rebound =
+            headers(&[(header::HOST, "evil.example:3000"), (header::ORIGIN, "http://evil.example:3000")]);
+        assert!(!same_origin(&local, &rebound));
+        assert!(!same_origin(&local, &headers(&[(header::HOST, "127.0.0.1:3000")])), "no Origin, no Referer");
     }
 
     #[test]
@@ -395,6 +538,24 @@ mod tests {
         assert!(session_cookie(&token, true).contains("HttpOnly; SameSite=Strict"));
         assert!(session_cookie(&token, true).ends_with("; Secure"));
         assert!(!session_cookie(&token, false).contains("Secure"));
+    }
+
+    #[test]
+    fn failures_back_off_per_account_and_address_instead_of_locking_the_account() {
+        let now = 1_000_000;
+        let none = (0, now);
+        assert_eq!(throttle_wait((4, now), none, (4, now), now), None, "four failures cost nothing");
+        assert_eq!(throttle_wait((5, now), none, (5, now), now), Some(30));
+        assert_eq!(throttle_wait((5, now - 30), none, (5, now - 30), now), None, "waited long enough");
+        assert_eq!(throttle_wait((7, now), none, (7, now), now), Some(120), "doubling");
+        assert_eq!(throttle_wait((40, now), none, (40, now), now), Some(MAX_BACKOFF_SECS), "capped");
+        // The same account from another address is not held back by those failures…
+        assert_eq!(throttle_wait(none, none, (40, now), now), None);
+        // …until the whole account has failed from many addresses.
+        assert_eq!(throttle_wait(none, none, (50, now - 60), now), Some(THROTTLE_WINDOW_SECS - 60));
+        assert_eq!(throttle_wait(none, (20, now), none, now), Some(THROTTLE_WINDOW_SECS));
+        assert_eq!(wait_words(30), "30 秒");
+        assert_eq!(wait_words(900), "15 分钟");
     }
 
     #[test]

@@ -6,10 +6,12 @@ pub mod db;
 pub mod demo;
 pub mod demo_2022;
 pub mod demo_scale;
+pub mod headers;
 pub mod live;
 pub mod plan_sheet;
 pub mod registry_edit;
 pub mod registry_import;
+pub mod settings;
 pub mod table_file;
 
 use leptos::prelude::LeptosOptions;
@@ -24,12 +26,21 @@ pub struct AppState {
     pub live: live::Hub,
     /// The published results the portal searches, held in memory.
     pub results: crate::portal::search::ResultsCache,
+    /// The site's configured address and trusted proxies.
+    pub settings: std::sync::Arc<settings::Settings>,
 }
 
 /// The live hub of the current request's server.
 pub fn hub() -> Result<live::Hub, crate::error::AppError> {
     leptos::prelude::use_context::<AppState>()
         .map(|s| s.live)
+        .ok_or_else(|| crate::error::AppError::internal("AppState missing from context"))
+}
+
+/// The network settings of the current request's server.
+pub fn settings() -> Result<std::sync::Arc<settings::Settings>, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>()
+        .map(|s| s.settings)
         .ok_or_else(|| crate::error::AppError::internal("AppState missing from context"))
 }
 

@@ -93,6 +93,49 @@ impl Backend {
     }
 }
 
+/// `url` as it may be printed or logged: a password in it replaced by `***`
+/// (`postgres://user:***@host/db`).
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (authority, tail) = match rest.find(['/', '?', '#']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let tail: Vec<String> = tail
+        .split('&')
+        .map(|part| match part.split_once("password=") {
+            Some((before, _)) if before.is_empty() || before.ends_with('?') => {
+                format!("{before}password=***")
+            }
+            _ => part.to_string(),
+        })
+        .collect();
+    let tail = tail.join("&");
+    let out = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            let hidden = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{tail}")
+        }
+        None => format!("{scheme}://{authority}{tail}"),
+    };
+    out.replace(|c: char| c.is_control(), "")
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    #[test]
+    fn passwords_never_reach_a_message() {
+        assert_eq!(super::redacted("postgres://ss:s3cr%40t@db:5432/ss"), "postgres://ss:***@db:5432/ss");
+        assert_eq!(
+            super::redacted("postgres://ss@db/ss?password=x&sslmode=y"),
+            "postgres://ss@db/ss?password=***&sslmode=y"
+        );
+        assert_eq!(super::redacted("sqlite://data/shuangsui.db"), "sqlite://data/shuangsui.db");
+        assert_eq!(super::redacted("postgres://a:b:c@h/d"), "postgres://a:***@h/d");
+    }
+}
+
 /// Opens the database at `url` — a SQLite file (created if missing) or a PostgreSQL
 /// database (created if missing and the role may) — and runs that backend's migrations.
 pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
