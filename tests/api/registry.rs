@@ -363,14 +363,24 @@ async fn the_filtered_table_exports_and_the_pages_render() {
     let resp = app.client.get(&url).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     let text = resp.text().await.unwrap();
-    let rows = app::ssr::table_file::read_rows(text.as_bytes(), &["行政区划代码", "信用风险分类"]).unwrap();
+    let rows = app::ssr::table_file::read_rows(
+        text.as_bytes(),
+        &["行政区划代码", "信用风险分类"],
+        &app::ssr::xlsx_read::Limits::WEB_REGISTRY,
+    )
+    .unwrap();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|(_, c)| c[0] == "130402" && c[1] == "D"));
     let xlsx = format!("{}/registry/export/inspectors.xlsx", app.base);
     let resp = app.client.get(&xlsx).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     let bytes = resp.bytes().await.unwrap();
-    assert_eq!(app::ssr::table_file::read_rows(&bytes, &["执法证号"]).unwrap().len(), 40);
+    assert_eq!(
+        app::ssr::table_file::read_rows(&bytes, &["执法证号"], &app::ssr::xlsx_read::Limits::WEB_REGISTRY)
+            .unwrap()
+            .len(),
+        40
+    );
 
     let (status, html) =
         app.page(&cookie, "/registry/enterprises?q=%E6%BC%94%E7%A4%BA12%EF%BC%89&region=").await;

@@ -60,12 +60,19 @@ pub fn verifier_url(site_root: &str) -> &'static str {
     })
 }
 
-/// An HTML page with the portal's cache policy.
+/// An HTML page with the portal's cache policy and a Content-Security-Policy that lets
+/// only the portal's own inline scripts run.
 pub fn html(body: String) -> Response {
+    static CSP: OnceLock<HeaderValue> = OnceLock::new();
+    let csp = CSP.get_or_init(|| {
+        HeaderValue::from_str(&crate::ssr::headers::csp(None, views::script_hashes()))
+            .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+    });
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
             (header::CACHE_CONTROL, HeaderValue::from_static(PAGE_MAX_AGE)),
+            (header::CONTENT_SECURITY_POLICY, csp.clone()),
         ],
         body,
     )

@@ -11,6 +11,14 @@ const CSS: &str = include_str!("../../../style/portal.css");
 const VERIFY_JS: &str = include_str!("verify.js");
 const LIVE_JS: &str = include_str!("live.js");
 
+/// The CSP sources of the portal's inline scripts (their SHA-256), so that these and
+/// nothing else inline may run on its pages.
+pub fn script_hashes() -> &'static [String] {
+    static HASHES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    HASHES
+        .get_or_init(|| [VERIFY_JS, LIVE_JS].iter().map(|js| crate::ssr::headers::script_hash(js)).collect())
+}
+
 /// The site name on every portal page.
 pub const PORTAL_NAME: &str = "双随机、一公开 · 公示平台";
 

@@ -13,6 +13,7 @@ pub mod registry_edit;
 pub mod registry_import;
 pub mod settings;
 pub mod table_file;
+pub mod xlsx_read;
 
 use leptos::prelude::LeptosOptions;
 use sqlx::AnyPool;

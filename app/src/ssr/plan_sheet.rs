@@ -9,13 +9,12 @@ use crate::domain::import::{ImportReport, RowError};
 use crate::domain::plan::{ratio_label, AnnualPlan, TaskKind, TaskRow, TaskStatus, Window};
 use crate::error::AppError;
 use crate::labels::{PLAN_COLUMNS, REMARKS};
-use calamine::{Data, Reader, Xlsx};
+use calamine::Data;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, IgnoreError, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Cursor;
 
 /// Column positions, in [`PLAN_COLUMNS`] order.
 const PLAN_NO: usize = 0;
@@ -148,6 +147,8 @@ pub enum SheetError {
     HeaderNotFound { missing: Vec<String> },
     /// The header row is there but no task row follows it.
     NoTasks,
+    /// The workbook passes a bound on what is read (see `xlsx_read`); the sentence says which.
+    OverLimit(String),
 }
 
 impl fmt::Display for SheetError {
@@ -170,6 +171,7 @@ impl fmt::Display for SheetError {
                 )
             }
             Self::NoTasks => write!(f, "表头行下面没有任何抽查任务行。"),
+            Self::OverLimit(why) => write!(f, "{why}"),
         }
     }
 }
@@ -252,15 +254,18 @@ fn read_sheet(bytes: &[u8]) -> Result<SheetContents, SheetError> {
     if bytes.is_empty() {
         return Err(SheetError::EmptyFile);
     }
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetError::NotXlsx)?;
-    let names = wb.sheet_names();
-    if names.is_empty() {
+    let sheets =
+        super::xlsx_read::read_sheets(bytes, &super::xlsx_read::Limits::PLAN).map_err(|e| match e {
+            super::xlsx_read::XlsxError::NotXlsx => SheetError::NotXlsx,
+            other => SheetError::OverLimit(other.to_string()),
+        })?;
+    if sheets.is_empty() {
         return Err(SheetError::NoSheet);
     }
     let mut any_cells = false;
     let mut closest: Option<Vec<String>> = None;
-    for name in names {
-        let range = wb.worksheet_range(&name).map_err(|_| SheetError::NotXlsx)?;
+    for (name, rows) in sheets {
+        let range = super::xlsx_read::to_range(&rows);
         let Some((first_row, _)) = range.start() else { continue };
         any_cells = true;
         let grid: Vec<Vec<&Data>> = range.rows().map(|r| r.iter().collect()).collect();
@@ -694,12 +699,18 @@ struct ImportPlan<'a> {
 /// Imports a plan table into the annual plan of `year` (created if missing): each row
 /// adds a task or updates the one with the same plan and task number. With
 /// `apply == false`, or when any row is rejected, nothing is written.
+///
+/// Each row is held to the rules of the task form (`db::tasks::save`): with
+/// `only_department` (a departmental account's), a row adds a task only for that
+/// department and changes only that department's tasks. A row breaking that is refused
+/// by row and column like any other bad cell.
 pub async fn import_plan(
     db: &AnyPool,
     year: i32,
     bytes: &[u8],
     apply: bool,
     actor: Actor<'_>,
+    only_department: Option<&str>,
 ) -> Result<ImportReport, AppError> {
     if !(2000..=2100).contains(&year) {
         return Err(AppError::invalid("年度", "年度须在 2000–2100 之间"));
@@ -714,12 +725,12 @@ pub async fn import_plan(
     };
     if !apply {
         let mut conn = db.acquire().await?;
-        let plan = plan_import(&mut conn, year, &sheet, &parsed).await?;
+        let plan = plan_import(&mut conn, year, &sheet, &parsed, only_department).await?;
         return Ok(report(&plan, false));
     }
     // Checked again inside the transaction, so nothing can change between check and write.
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let plan = plan_import(&mut tx, year, &sheet, &parsed).await?;
+    let plan = plan_import(&mut tx, year, &sheet, &parsed, only_department).await?;
     if !plan.rejected.is_empty() {
         return Ok(report(&plan, false)); // dropping `tx` rolls back (nothing was written)
     }
@@ -759,6 +770,7 @@ async fn plan_import<'a>(
     year: i32,
     sheet: &SheetContents,
     parsed: &'a [Result<PlanRowInput, Vec<RowError>>],
+    only_department: Option<&str>,
 ) -> Result<ImportPlan<'a>, sqlx::Error> {
     let departments: Vec<(String, String, String)> =
         sqlx::query_as("SELECT id, name, short_name FROM departments ORDER BY id")
@@ -782,6 +794,17 @@ async fn plan_import<'a>(
 
     let task_json_sql = task_json_sql(Backend::of(conn));
     let short_names: Vec<&str> = departments.iter().map(|d| d.2.as_str()).collect();
+    let department_name = |id: &str| -> String {
+        departments.iter().find(|d| d.0 == id).map_or_else(|| id.to_string(), |d| d.2.clone())
+    };
+    // The department a task belongs to now, from the JSON of the task as stored.
+    let before_department = |before: &str| -> Option<String> {
+        serde_json::from_str::<serde_json::Value>(before)
+            .ok()?
+            .get("initiating_department_id")?
+            .as_str()
+            .map(str::to_string)
+    };
     let department = |text: &str| -> Option<String> {
         let t = squeeze(text);
         departments
@@ -818,6 +841,7 @@ async fn plan_import<'a>(
         };
         let initiating_id = resolve(INITIATING);
         let joint_id = resolve(JOINT);
+
         let mut item_ids = Vec::new();
         let mut unknown = Vec::new();
         for name in split_items(&raw.cells[ITEMS]) {
@@ -840,6 +864,8 @@ async fn plan_import<'a>(
         }
 
         let mut existing = None;
+        // An existing task of another department (refused once, on its task number).
+        let mut foreign = false;
         if let Ok(input) = result {
             if input.window.year != year {
                 err(
@@ -864,6 +890,18 @@ async fn plan_import<'a>(
                             input.plan_no, input.task_no
                         ),
                     );
+                } else if let Some(owner) =
+                    before_department(&before).filter(|d| only_department.is_some_and(|own| own != d))
+                {
+                    foreign = true;
+                    err(
+                        TASK_NO,
+                        format!(
+                            "抽查任务“{}”属于{}，只能由该部门的经办人修改；请删除此行",
+                            input.task_no,
+                            department_name(&owner)
+                        ),
+                    );
                 } else {
                     match TaskStatus::parse(&status) {
                         Some(s) if s.editable() => {
@@ -879,6 +917,17 @@ async fn plan_import<'a>(
                         ),
                     }
                 }
+            }
+            match (only_department, initiating_id.as_deref()) {
+                (Some(own), Some(id)) if id != own && !foreign => err(
+                    INITIATING,
+                    format!(
+                        "发起部门为“{}”；经办人只能导入本部门（{}）发起的任务",
+                        department_name(id),
+                        department_name(own)
+                    ),
+                ),
+                _ => {}
             }
             if errors.is_empty() {
                 out.rows.push(Planned {
@@ -1061,6 +1110,8 @@ async fn write_import(
 mod tests {
     use super::*;
     use crate::ssr::{db, demo};
+    use calamine::{Reader, Xlsx};
+    use std::io::Cursor;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     const CLERK: Actor<'static> = Actor { name: "jingban", role: "clerk" };
@@ -1210,12 +1261,12 @@ mod tests {
         let (demo_plan, bytes) = demo_export().await;
         let (pool, dir) = reference_db().await;
 
-        let dry = import_plan(&pool, 2023, &bytes, false, CLERK).await.unwrap();
+        let dry = import_plan(&pool, 2023, &bytes, false, CLERK, None).await.unwrap();
         assert_eq!(dry, ImportReport { added: 3, updated: 0, rejected: vec![], applied: false });
         assert_eq!(count(&pool, "annual_plans").await, 0);
         assert_eq!(count(&pool, "tasks").await, 0);
 
-        let done = import_plan(&pool, 2023, &bytes, true, CLERK).await.unwrap();
+        let done = import_plan(&pool, 2023, &bytes, true, CLERK, None).await.unwrap();
         assert_eq!(done, ImportReport { added: 3, updated: 0, rejected: vec![], applied: true });
         let plan = db::plans::plan_of_year(&pool, 2023).await.unwrap().unwrap();
         assert_eq!(plan.title, demo_plan.title);
@@ -1245,7 +1296,7 @@ mod tests {
             sqlx::query_as("SELECT actor, role, action FROM audit_log").fetch_all(&pool).await.unwrap();
         assert_eq!(audit, [("jingban".to_owned(), "clerk".to_owned(), "plan.import".to_owned())]);
 
-        let again = import_plan(&pool, 2023, &bytes, true, CLERK).await.unwrap();
+        let again = import_plan(&pool, 2023, &bytes, true, CLERK, None).await.unwrap();
         assert_eq!(again, ImportReport { added: 0, updated: 3, rejected: vec![], applied: true });
         assert_eq!(count(&pool, "tasks").await, 3);
         assert_eq!(count(&pool, "task_items").await, 6);
@@ -1258,7 +1309,7 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        let refused = import_plan(&pool, 2023, &bytes, true, CLERK).await.unwrap();
+        let refused = import_plan(&pool, 2023, &bytes, true, CLERK, None).await.unwrap();
         assert!(!refused.applied);
         assert_eq!(refused.rejected.len(), 1);
         let e = &refused.rejected[0];
@@ -1275,13 +1326,13 @@ mod tests {
         let (pool, dir) = demo_db().await;
         let plan = db::plans::plan_of_year(&pool, 2023).await.unwrap().unwrap();
         let bytes = export_xlsx(&plan).unwrap();
-        let report = import_plan(&pool, 2023, &bytes, false, CLERK).await.unwrap();
+        let report = import_plan(&pool, 2023, &bytes, false, CLERK, None).await.unwrap();
         // Submitted, filed and drawn: none of the demo tasks is a draft any more.
         assert_eq!((report.added, report.updated, report.applied), (0, 0, false));
         assert_eq!(report.rejected.len(), 3);
         assert!(report.rejected.iter().all(|r| r.column == "抽查任务编号"));
         // The same numbers cannot be reused for another year either.
-        let other = import_plan(&pool, 2024, &bytes, false, CLERK).await.unwrap();
+        let other = import_plan(&pool, 2024, &bytes, false, CLERK, None).await.unwrap();
         assert_eq!(other.rejected.iter().filter(|e| e.column == "抽查时间").count(), 3);
         assert_eq!(other.rejected.iter().filter(|e| e.message.contains("已用于 2023 年度计划")).count(), 3);
         pool.close().await;
@@ -1335,7 +1386,7 @@ mod tests {
         );
 
         let (pool, dir) = reference_db().await;
-        let report = import_plan(&pool, 2023, &bytes, true, CLERK).await.unwrap();
+        let report = import_plan(&pool, 2023, &bytes, true, CLERK, None).await.unwrap();
         assert!(!report.applied);
         assert_eq!(
             at(&report.rejected),
@@ -1385,7 +1436,7 @@ mod tests {
         assert_eq!(e, SheetError::NoTasks);
 
         let (pool, dir) = reference_db().await;
-        let err = import_plan(&pool, 2023, b"garbage", true, CLERK).await.unwrap_err();
+        let err = import_plan(&pool, 2023, b"garbage", true, CLERK, None).await.unwrap_err();
         assert!(
             matches!(&err, AppError::Invalid { field, message } if field == "文件" && message.contains(".xlsx"))
         );

@@ -148,7 +148,12 @@ pub async fn import(
     if bytes.len() > max_bytes {
         return Err(FileError::TooLarge { bytes: bytes.len(), max: max_bytes }.into());
     }
-    let file_rows = read_rows(bytes, kind.columns())?;
+    let limits = if max_bytes <= crate::domain::registry::WEB_IMPORT_MAX_BYTES {
+        super::xlsx_read::Limits::WEB_REGISTRY
+    } else {
+        super::xlsx_read::Limits::CLI_REGISTRY
+    };
+    let file_rows = read_rows(bytes, kind.columns(), &limits)?;
     let mut conn = db.acquire().await?;
     // A large import touches index pages all over a big database; a page cache of up to
     // 1 GB (the default is 2 MB) keeps them in memory instead of spilling and re-reading

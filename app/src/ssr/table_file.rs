@@ -1,10 +1,10 @@
 //! Spreadsheet files of a registry: read an .xlsx or .csv (UTF-8 with or without BOM, or
 //! GBK as Chinese Excel writes it) into rows under known headers, and write either format.
 
-use calamine::{Data, Reader, Xlsx};
+use super::xlsx_read::{self, read_sheets, Limits};
+use calamine::Data;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::fmt;
-use std::io::Cursor;
 
 /// A whole-file problem: nothing in the file can be imported.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,6 +25,9 @@ pub enum FileError {
     HeaderNotFound { missing: Vec<String>, expected: Vec<String> },
     /// The header row is there but nothing follows it.
     NoRows,
+    /// The workbook passes a bound on what is read (unpacked size, cells, columns, rows,
+    /// text): the sentence names which.
+    OverLimit(String),
 }
 
 impl fmt::Display for FileError {
@@ -53,6 +56,7 @@ impl fmt::Display for FileError {
                 )
             }
             Self::NoRows => write!(f, "表头行下面没有任何数据行。"),
+            Self::OverLimit(why) => write!(f, "{why}"),
         }
     }
 }
@@ -74,13 +78,13 @@ const HEADER_SEARCH_ROWS: usize = 10;
 
 /// Reads `bytes` (an .xlsx workbook or CSV text, told apart by content) and returns the rows
 /// under the header row that holds every one of `columns`, in `columns` order. Blank rows
-/// are skipped; columns not asked for are ignored.
-pub fn read_rows(bytes: &[u8], columns: &[&str]) -> Result<Rows, FileError> {
+/// are skipped; columns not asked for are ignored. A workbook is read within `limits`.
+pub fn read_rows(bytes: &[u8], columns: &[&str], limits: &Limits) -> Result<Rows, FileError> {
     if bytes.is_empty() {
         return Err(FileError::Empty);
     }
     let grids = if bytes.starts_with(b"PK\x03\x04") {
-        xlsx_grids(bytes)?
+        xlsx_grids(bytes, limits)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(FileError::OldXls);
     } else {
@@ -151,22 +155,22 @@ fn find_header(grid: &Rows, columns: &[&str]) -> Result<(usize, Vec<usize>), Vec
     Err(closest)
 }
 
-/// Every worksheet as rows of cell texts.
-fn xlsx_grids(bytes: &[u8]) -> Result<Vec<Rows>, FileError> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| FileError::NotXlsx)?;
-    let mut grids = Vec::new();
-    for name in wb.sheet_names() {
-        let range = wb.worksheet_range(&name).map_err(|_| FileError::NotXlsx)?;
-        let Some((first_row, _)) = range.start() else { continue };
-        grids.push(
-            range
-                .rows()
-                .enumerate()
-                .map(|(i, r)| (first_row as usize + i + 1, r.iter().map(cell_text).collect()))
-                .collect(),
-        );
-    }
-    Ok(grids)
+/// Every worksheet with cells as rows of cell texts (row numbers as a spreadsheet shows
+/// them), read within `limits`.
+fn xlsx_grids(bytes: &[u8], limits: &Limits) -> Result<Vec<Rows>, FileError> {
+    let sheets = read_sheets(bytes, limits).map_err(|e| match e {
+        xlsx_read::XlsxError::NotXlsx => FileError::NotXlsx,
+        other => FileError::OverLimit(other.to_string()),
+    })?;
+    Ok(sheets
+        .into_iter()
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(_, rows)| {
+            rows.into_iter()
+                .map(|(r, cells)| (r as usize + 1, cells.iter().map(cell_text).collect()))
+                .collect()
+        })
+        .collect())
 }
 
 /// Text of a cell: whole numbers without `.0`, dates as `YYYY-MM-DD`.
@@ -372,7 +376,7 @@ mod tests {
             vec!["".into(), "多行\n文本".into(), "z".into()],
         ];
         let bytes = write_csv(&["甲", "乙", "丙"], rows.clone());
-        let read = read_rows(&bytes, &["丙", "甲", "乙"]).unwrap();
+        let read = read_rows(&bytes, &["丙", "甲", "乙"], &Limits::PLAN).unwrap();
         assert_eq!(read[0], (2, vec![" x".to_string(), "a,b".into(), "\"q\"".into()]));
         assert_eq!(read[1].1[2], "多行\n文本");
     }
@@ -386,14 +390,15 @@ mod tests {
         let csv = write_csv(&headers, rows.clone());
         let text = String::from_utf8(csv.clone()).unwrap();
         assert_eq!(text.lines().nth(1).unwrap(), "'=1+1,'+86 310,'-5,'@SUM(A1),'\tx,''=x,'',''abc,a=b,'''=x");
-        assert_eq!(read_rows(&csv, &headers).unwrap(), vec![(2, rows[0].clone())]);
+        assert_eq!(read_rows(&csv, &headers, &Limits::PLAN).unwrap(), vec![(2, rows[0].clone())]);
         // A workbook keeps the values as they are (calamine trims the tab's cell).
-        let read = read_rows(&write_xlsx("表", &headers, rows.clone()).unwrap(), &headers).unwrap();
+        let read =
+            read_rows(&write_xlsx("表", &headers, rows.clone()).unwrap(), &headers, &Limits::PLAN).unwrap();
         assert_eq!((read[0].1[0].as_str(), read[0].1[5].as_str()), ("=1+1", "'=x"));
         // A `'` a clerk typed before ordinary text is theirs; before a formula it is Excel's.
         let typed = "名称\r\n'0123\r\n'=x\r\n".as_bytes();
         assert_eq!(
-            read_rows(typed, &["名称"]).unwrap(),
+            read_rows(typed, &["名称"], &Limits::PLAN).unwrap(),
             vec![(2, vec!["'0123".to_string()]), (3, vec!["=x".into()])]
         );
     }
@@ -401,17 +406,20 @@ mod tests {
     #[test]
     fn gbk_text_is_decoded() {
         let (bytes, _, _) = encoding_rs::GBK.encode("名称,代码\r\n甲公司,1\r\n");
-        assert_eq!(read_rows(&bytes, &["名称"]).unwrap(), vec![(2, vec!["甲公司".to_string()])]);
+        assert_eq!(
+            read_rows(&bytes, &["名称"], &Limits::PLAN).unwrap(),
+            vec![(2, vec!["甲公司".to_string()])]
+        );
     }
 
     #[test]
     fn whole_file_problems_are_named() {
-        assert_eq!(read_rows(b"", &["a"]), Err(FileError::Empty));
-        assert_eq!(read_rows(b"\x00\x01\x02junk", &["a"]), Err(FileError::NotSpreadsheet));
-        assert_eq!(read_rows(b"PK\x03\x04junk", &["a"]), Err(FileError::NotXlsx));
-        assert_eq!(read_rows(b"a,b\n", &["a"]), Err(FileError::NoRows));
+        assert_eq!(read_rows(b"", &["a"], &Limits::PLAN), Err(FileError::Empty));
+        assert_eq!(read_rows(b"\x00\x01\x02junk", &["a"], &Limits::PLAN), Err(FileError::NotSpreadsheet));
+        assert_eq!(read_rows(b"PK\x03\x04junk", &["a"], &Limits::PLAN), Err(FileError::NotXlsx));
+        assert_eq!(read_rows(b"a,b\n", &["a"], &Limits::PLAN), Err(FileError::NoRows));
         assert!(matches!(
-            read_rows("x,y\n1,2\n".as_bytes(), &["x", "名称"]),
+            read_rows("x,y\n1,2\n".as_bytes(), &["x", "名称"], &Limits::PLAN),
             Err(FileError::HeaderNotFound { missing, .. }) if missing == ["名称"]
         ));
     }
@@ -421,7 +429,7 @@ mod tests {
         let bytes =
             write_xlsx("表", &["代码", "日期"], vec![vec!["001".to_string(), "2023-01-31".into()]]).unwrap();
         assert_eq!(
-            read_rows(&bytes, &["代码", "日期"]).unwrap(),
+            read_rows(&bytes, &["代码", "日期"], &Limits::PLAN).unwrap(),
             vec![(2, vec!["001".to_string(), "2023-01-31".into()])]
         );
     }
