@@ -8,6 +8,11 @@
 //! be selected; the stratum digests let an observer holding the manifest show that it
 //! is the one summarised. None of this changes DR1's arithmetic: every value is one
 //! the manifest already implies.
+//!
+//! A stratum digest is *salted* (`H(salt + "\n" + lines)`, a fresh 32-byte salt per
+//! stratum kept with the draw): unsalted, anyone could test a guess at a small
+//! stratum's members — the selected codes are public — against its digest, and so learn
+//! enterprises' risk classes. Only those who may read the manifest see the salts.
 
 use crate::{normalize_entropy, quota, sha256_hex, Check, InputError, Manifest, PoolEntry, PROTOCOL};
 use serde::{Deserialize, Serialize};
@@ -48,8 +53,12 @@ pub struct StratumSummary {
     /// Members in the pool.
     pub count: u64,
     /// SHA-256 of `code + "\t" + stratum + "\n"` for the stratum's members sorted by
-    /// code: the pool digest's lines, restricted to the stratum.
+    /// code (the pool digest's lines, restricted to the stratum); when `salted`, of the
+    /// stratum's salt, a line feed, then those lines.
     pub digest: String,
+    /// Whether `digest` is salted (see the module documentation).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub salted: bool,
 }
 
 /// A selected enterprise as the public sees it.
@@ -68,6 +77,16 @@ pub fn single_stratum(pool: &[PoolEntry]) -> bool {
 
 /// Count and digest of every stratum of a pool, by stratum.
 pub fn stratum_summaries(pool: &[PoolEntry]) -> Vec<StratumSummary> {
+    summaries(pool, None)
+}
+
+/// Count and salted digest of every stratum of a pool, by stratum; `salts` holds a salt
+/// (64 lowercase hex characters) for every stratum of the pool.
+pub fn salted_stratum_summaries(pool: &[PoolEntry], salts: &BTreeMap<String, String>) -> Vec<StratumSummary> {
+    summaries(pool, Some(salts))
+}
+
+fn summaries(pool: &[PoolEntry], salts: Option<&BTreeMap<String, String>>) -> Vec<StratumSummary> {
     let mut by_stratum: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for e in pool {
         by_stratum.entry(e.stratum.as_str()).or_default().push(e.code.as_str());
@@ -76,7 +95,13 @@ pub fn stratum_summaries(pool: &[PoolEntry]) -> Vec<StratumSummary> {
         .into_iter()
         .map(|(stratum, mut codes)| {
             codes.sort_unstable();
-            let mut text = String::with_capacity(codes.len() * (codes.first().map_or(0, |c| c.len()) + 4));
+            let mut text =
+                String::with_capacity(codes.len() * (codes.first().map_or(0, |c| c.len()) + 4) + 65);
+            let salt = salts.and_then(|s| s.get(stratum));
+            if let Some(salt) = salt {
+                text.push_str(salt);
+                text.push('\n');
+            }
             for code in &codes {
                 text.push_str(code);
                 text.push('\t');
@@ -87,12 +112,19 @@ pub fn stratum_summaries(pool: &[PoolEntry]) -> Vec<StratumSummary> {
                 stratum: stratum.to_string(),
                 count: codes.len() as u64,
                 digest: sha256_hex(text.as_bytes()),
+                salted: salt.is_some(),
             }
         })
         .collect()
 }
 
 impl PublicDraw {
+    /// The summary of a manifest with the stratum digests salted by `salts` (one per
+    /// stratum): what the portal publishes for a draw with several strata.
+    pub fn of_salted(manifest: &Manifest, salts: &BTreeMap<String, String>) -> Self {
+        PublicDraw { strata: salted_stratum_summaries(&manifest.input.pool, salts), ..Self::of(manifest) }
+    }
+
     /// The summary of a manifest: everything but the strata of individual enterprises,
     /// the inspectors and the conflicts.
     pub fn of(manifest: &Manifest) -> Self {
@@ -210,6 +242,38 @@ mod tests {
         two[0].stratum = "D".into();
         assert!(!single_stratum(&two));
         assert_eq!(stratum_summaries(&two).len(), 2);
+    }
+
+    #[test]
+    fn salted_digests_cannot_be_tested_against_a_guess() {
+        let m = manifest();
+        let mut strata: Vec<&str> = m.input.pool.iter().map(|e| e.stratum.as_str()).collect();
+        strata.sort_unstable();
+        strata.dedup();
+        let salts: BTreeMap<String, String> =
+            strata.iter().enumerate().map(|(i, s)| (s.to_string(), format!("{i:02x}").repeat(32))).collect();
+        let salted = PublicDraw::of_salted(&m, &salts);
+        let plain = PublicDraw::of(&m);
+        for (s, p) in salted.strata.iter().zip(&plain.strata) {
+            assert!(s.salted && !p.salted);
+            assert_eq!(s.count, p.count);
+            // A guess of the right members, hashed as the unsalted rule says, no longer matches…
+            assert_ne!(s.digest, p.digest);
+            // …while whoever holds the salt and the manifest recomputes it.
+            let mut text = format!("{}\n", salts[&s.stratum]);
+            let mut codes: Vec<&str> =
+                m.input.pool.iter().filter(|e| e.stratum == s.stratum).map(|e| e.code.as_str()).collect();
+            codes.sort_unstable();
+            for c in codes {
+                text.push_str(&format!("{c}\t{}\n", s.stratum));
+            }
+            assert_eq!(s.digest, sha256_hex(text.as_bytes()));
+        }
+        // Everything the public checks still checks.
+        let checks = verify_public(&serde_json::to_string(&salted).unwrap()).unwrap();
+        assert!(checks.iter().all(|c| c.ok), "{checks:?}");
+        assert!(serde_json::to_string(&salted).unwrap().contains("\"salted\":true"));
+        assert!(!serde_json::to_string(&plain).unwrap().contains("salted"));
     }
 
     #[test]

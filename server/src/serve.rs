@@ -60,6 +60,10 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, Box<dyn std::error::E
     if !args.no_demo && app::ssr::demo::seed_if_empty(&db).await? {
         tracing::info!("loaded the demo data into {shown}");
     }
+    let salted = app::ssr::db::draws::fill_missing_salts(&db).await?;
+    if salted > 0 {
+        tracing::info!("gave {salted} earlier stratified draws their stratum salts");
+    }
     let listener = tokio::net::TcpListener::bind(&args.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
@@ -174,7 +178,8 @@ async fn plan_export(
 }
 
 /// A registry table as the page filters it (`?q=…&region=…`), as `enterprises.xlsx`,
-/// `inspectors.csv`, …; for signed-in staff only (risk classes are not public).
+/// `inspectors.csv`, …; for signed-in staff whose role sees risk classes (the file is the
+/// import's template and carries them; `domain::access`).
 async fn registry_export(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -185,6 +190,9 @@ async fn registry_export(
     use app::ssr::registry_import::{export, FileFormat};
     if let Some(refused) = unless_signed_in(&user) {
         return refused;
+    }
+    if user.0.as_ref().is_some_and(|u| !app::domain::access::sees_risk_classes(u.role)) {
+        return (StatusCode::FORBIDDEN, "名录导出含信用风险分类，执法人员账号不能导出").into_response();
     }
     let (name, _) = file.rsplit_once('.').unwrap_or((&file, ""));
     let (Some(kind), Some(format)) = (RegistryKind::parse(name), FileFormat::from_name(&file)) else {

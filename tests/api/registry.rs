@@ -216,7 +216,7 @@ fn withdraw_buttons(html: &str) -> Vec<i64> {
 }
 
 #[tokio::test]
-async fn an_inspector_declares_and_withdraws_own_conflicts_only_and_clerks_any() {
+async fn an_inspector_declares_and_withdraws_own_conflicts_only_and_clerks_their_departments() {
     let app = spawn_app().await;
     let zhifa = app.sign_in("zhifa").await;
     let own: i64 = sqlx::query_scalar("SELECT inspector_id FROM users WHERE username = 'zhifa'")
@@ -268,18 +268,38 @@ async fn an_inspector_declares_and_withdraws_own_conflicts_only_and_clerks_any()
     assert!(own_open.contains(&mine));
     assert!(!others.is_empty(), "the demo declares conflicts of other inspectors");
 
-    // The page offers the inspector their own declarations only; a clerk, every open one.
+    // The page shows the inspector their own declarations only (another's reason, e.g.
+    // 近亲属, is not theirs to read); a clerk, those of their department's inspectors.
     let (status, html) = app.page(&zhifa, "/registry/conflicts").await;
     assert_eq!(status, 200);
     assert_eq!(withdraw_buttons(&html), own_open);
     for id in &others {
-        assert!(html.contains(&format!("<td>{id}</td>")), "conflict {id} is listed");
+        assert!(!html.contains(&format!("<td>{id}</td>")), "conflict {id} is not listed");
     }
     let clerk = app.sign_in("jingban").await;
     let (_, html) = app.page(&clerk, "/registry/conflicts").await;
+    let department = |dept: &'static str| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT c.id FROM conflicts c JOIN inspectors i ON i.id = c.inspector_id \
+                 WHERE c.withdrawn_at IS NULL AND (i.department_id = $1) = $2 ORDER BY c.id",
+            )
+            .bind("swj-zfzd")
+            .bind(dept == "same")
+            .fetch_all(&db)
+            .await
+            .unwrap()
+        }
+    };
+    let (same, elsewhere) = (department("same").await, department("other").await);
+    assert!(!same.is_empty() && !elsewhere.is_empty(), "{same:?} {elsewhere:?}");
+    assert_eq!(withdraw_buttons(&html), same);
+    let others: Vec<i64> = others.into_iter().filter(|id| same.contains(id)).collect();
     let mut every = [own_open, others.clone()].concat();
     every.sort_unstable();
-    assert_eq!(withdraw_buttons(&html), every);
+    every.extend(elsewhere.iter().copied());
+    every.sort_unstable();
 
     // The server refuses what the page does not offer, and takes what it does.
     let withdraw = |cookie: &str, id: i64| {
@@ -293,6 +313,7 @@ async fn an_inspector_declares_and_withdraws_own_conflicts_only_and_clerks_any()
     };
     assert_eq!(withdraw(&zhifa, others[0]).await, 403);
     assert_eq!(withdraw(&zhifa, mine).await, 200);
+    assert_eq!(withdraw(&clerk, elsewhere[0]).await, 403, "another department's inspector");
     assert_eq!(withdraw(&clerk, others[0]).await, 200);
     // Kept on record, withdrawn; the rest stay open.
     let still_open =

@@ -56,6 +56,15 @@ pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
     crate::ssr::db::accounts::reset_password(&db, id, &password, &user).await
 }
 
+/// Clears an account's failed sign-ins (解除登录限制): it may sign in again at once from
+/// any address. The failures stay on record; the clearing is audited.
+#[server(prefix = "/api", endpoint = "unlock_sign_in")]
+pub async fn unlock_sign_in(username: String) -> Result<i64, AppError> {
+    let user = admin()?;
+    let db = crate::ssr::db()?;
+    crate::ssr::auth::clear_failures(&db, &username, user.actor()).await
+}
+
 /// Adds or renames a department.
 #[server(prefix = "/api", endpoint = "save_department")]
 pub async fn save_department(id: String, name: String, short_name: String) -> Result<(), AppError> {

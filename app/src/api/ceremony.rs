@@ -4,18 +4,11 @@ use crate::domain::ceremony::{CeremonyView, LiveState};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// This site's address as the browser reached it, for the QR codes.
+/// This site's public address, as configured (`--site-url`), for the QR codes: never the
+/// request's `Host`, which whoever sends the request chooses.
 #[cfg(feature = "ssr")]
 fn origin() -> String {
-    let parts = use_context::<axum::http::request::Parts>();
-    let host = parts
-        .as_ref()
-        .and_then(|p| p.headers.get(axum::http::header::HOST))
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:3000")
-        .to_string();
-    let scheme = if crate::ssr::auth::request_is_https() { "https" } else { "http" };
-    format!("{scheme}://{host}")
+    crate::ssr::settings().map(|s| s.public_base().to_string()).unwrap_or_default()
 }
 
 /// The ceremony screen of a task (staff).

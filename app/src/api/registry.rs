@@ -35,10 +35,19 @@ pub struct EnterprisePage {
 /// One page of the enterprise registry, filtered and sorted.
 #[server(prefix = "/api", endpoint = "registry/enterprises", input = server_fn::codec::Json)]
 pub async fn list_enterprises(query: EnterpriseQuery) -> Result<EnterprisePage, AppError> {
+    let mut query = query;
     let user = crate::ssr::auth::user()?;
     let db = crate::ssr::db()?;
     let mut conn = db.acquire().await?;
-    let (rows, total, cap) = crate::ssr::db::enterprises::page(&mut conn, &query).await?;
+    let hide_risk = !crate::domain::access::sees_risk_classes(user.role);
+    if hide_risk {
+        // Not even as a filter: counting a class would tell it.
+        query.risk.clear();
+    }
+    let (mut rows, total, cap) = crate::ssr::db::enterprises::page(&mut conn, &query).await?;
+    if hide_risk {
+        rows.iter_mut().for_each(|r| r.record.risk_class.clear());
+    }
     let lookups = crate::ssr::registry_import::lookups(&mut conn).await?;
     Ok(EnterprisePage {
         rows,
@@ -68,9 +77,12 @@ pub async fn get_enterprise(id: i64) -> Result<EnterpriseDetail, AppError> {
     let user = crate::ssr::auth::user()?;
     let db = crate::ssr::db()?;
     let mut conn = db.acquire().await?;
-    let row = crate::ssr::db::enterprises::get(&mut conn, id)
+    let mut row = crate::ssr::db::enterprises::get(&mut conn, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("名录库中没有编号为 {id} 的市场主体")))?;
+    if !crate::domain::access::sees_risk_classes(user.role) {
+        row.record.risk_class.clear();
+    }
     let drawn: i64 = sqlx::query_scalar("SELECT count(*) FROM draw_selections WHERE enterprise_id = $1")
         .bind(id)
         .fetch_one(&mut *conn)
@@ -78,7 +90,7 @@ pub async fn get_enterprise(id: i64) -> Result<EnterpriseDetail, AppError> {
     let regions = crate::ssr::registry_import::lookups(&mut conn).await?.regions;
     drop(conn);
     let filter = ConflictFilter { enterprise_id: Some(id), include_withdrawn: true, ..Default::default() };
-    let conflicts = list(&db, &filter).await?;
+    let conflicts = list(&db, &filter.visible_to(&user)).await?;
     let region_name = regions
         .iter()
         .find(|(c, _)| *c == row.record.region_code)
@@ -154,7 +166,7 @@ pub async fn get_inspector(id: i64) -> Result<InspectorDetail, AppError> {
         .await?
         .ok_or_else(|| AppError::NotFound(format!("名录库中没有编号为 {id} 的执法人员")))?;
     let filter = ConflictFilter { inspector_id: Some(id), include_withdrawn: true, ..Default::default() };
-    let conflicts = list(&db, &filter).await?;
+    let conflicts = list(&db, &filter.visible_to(&user)).await?;
     Ok(InspectorDetail { row, conflicts, departments: departments(&db).await?, can_edit: can_edit(&user) })
 }
 
@@ -207,10 +219,16 @@ pub async fn list_conflicts(include_withdrawn: bool) -> Result<ConflictsPage, Ap
     use crate::ssr::db::conflicts::{list, ConflictFilter};
     let user = crate::ssr::auth::user()?;
     let db = crate::ssr::db()?;
-    let conflicts = list(&db, &ConflictFilter { include_withdrawn, ..Default::default() }).await?;
+    let filter = ConflictFilter { include_withdrawn, ..Default::default() };
+    let conflicts = list(&db, &filter.visible_to(&user)).await?;
     let own = (user.role == Role::Inspector).then_some(user.inspector_id).flatten();
-    let inspectors: Vec<(i64, String)> = if can_edit(&user) {
+    let inspectors: Vec<(i64, String)> = if user.role == Role::Admin {
         sqlx::query_as("SELECT id, name || '（' || certificate_no || '）' FROM inspectors WHERE active = 1 ORDER BY department_id, certificate_no")
+            .fetch_all(&db)
+            .await?
+    } else if user.role == Role::Clerk {
+        sqlx::query_as("SELECT id, name || '（' || certificate_no || '）' FROM inspectors WHERE active = 1 AND department_id = $1 ORDER BY certificate_no")
+            .bind(user.department_id.clone().unwrap_or_default())
             .fetch_all(&db)
             .await?
     } else if let Some(id) = own {
@@ -235,16 +253,26 @@ pub struct ConflictsPage {
     pub can_edit: bool,
 }
 
-/// The signed-in user, if they may act on `inspector_id`'s conflicts: an editor, or that
-/// inspector themselves.
+/// The signed-in user, if they may act on `inspector_id`'s conflicts: the administrator,
+/// a 经办人 of that inspector's department, or that inspector themselves (the same reach
+/// as reading them, `domain::access::conflicts_reach`).
 #[cfg(feature = "ssr")]
-fn may_act_for(inspector_id: i64) -> Result<crate::domain::auth::SessionUser, AppError> {
+async fn may_act_for(inspector_id: i64) -> Result<crate::domain::auth::SessionUser, AppError> {
     use crate::domain::auth::Role;
     let user = crate::ssr::auth::user()?;
-    if can_edit(&user) || (user.role == Role::Inspector && user.inspector_id == Some(inspector_id)) {
+    let allowed = match user.role {
+        Role::Admin => true,
+        Role::Clerk => {
+            let dept = crate::ssr::db::inspectors::department_of(&crate::ssr::db()?, inspector_id).await?;
+            dept.is_some() && dept == user.department_id
+        }
+        Role::Inspector => user.inspector_id == Some(inspector_id),
+        _ => false,
+    };
+    if allowed {
         Ok(user)
     } else {
-        Err(AppError::Forbidden("回避须由本人（执法人员）或经办人、管理员申报和撤回".into()))
+        Err(AppError::Forbidden("回避须由本人（执法人员）、本部门经办人或管理员申报和撤回".into()))
     }
 }
 
@@ -256,7 +284,7 @@ pub async fn declare_conflict(
     reason: String,
     note: String,
 ) -> Result<i64, AppError> {
-    let user = may_act_for(inspector_id)?;
+    let user = may_act_for(inspector_id).await?;
     let db = crate::ssr::db()?;
     crate::ssr::db::conflicts::declare(&db, inspector_id, &credit_code, &reason, &note, user.actor()).await
 }
@@ -269,6 +297,6 @@ pub async fn withdraw_conflict(id: i64) -> Result<(), AppError> {
     let inspector = crate::ssr::db::conflicts::inspector_of(&db, id)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这条回避申报".into()))?;
-    let user = may_act_for(inspector)?;
+    let user = may_act_for(inspector).await?;
     crate::ssr::db::conflicts::withdraw(&db, id, user.actor()).await
 }

@@ -105,6 +105,8 @@ pub struct Account {
     pub inspector_id: Option<i64>,
     pub active: bool,
     pub sessions: i64,
+    /// Failed sign-ins in the throttling window not yet cleared (解除登录限制 clears them).
+    pub failed_sign_ins: i64,
 }
 
 /// The smallest password length accepted for a new or reset password.

@@ -1,5 +1,6 @@
 //! Pure domain types and rules: no IO, compiled for the server and for the browser.
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod ceremony;

@@ -324,6 +324,10 @@ impl TaskDraft {
             if value.trim().is_empty() {
                 err(field, format!("请填写{label}"));
             }
+            let (n, max) = (value.chars().count(), if field == "scope_text" { 2000 } else { 200 });
+            if n > max {
+                err(field, format!("{label}过长：{n} 个字符，最多 {max} 个"));
+            }
         }
         if !self.plan_no.trim().is_empty()
             && !self.plan_no.trim().bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')

@@ -45,7 +45,27 @@ struct Checker<'a> {
     errors: Vec<RowError>,
 }
 
-impl Checker<'_> {
+/// Longest cell of a short column (names, categories, codes), in characters.
+pub const MAX_SHORT_CELL_CHARS: usize = 100;
+/// Longest cell of a long column (an address, an item's content or legal basis).
+pub const MAX_LONG_CELL_CHARS: usize = 2000;
+
+impl<'a> Checker<'a> {
+    /// A checker for one row whose cells are first held to their lengths: `long` lists the
+    /// columns that may hold [`MAX_LONG_CELL_CHARS`], the rest [`MAX_SHORT_CELL_CHARS`].
+    /// (A 100,000-character name once made the list page 615 KB.)
+    fn new(row: usize, columns: &'a [&'a str], cells: &[String], long: &[usize]) -> Self {
+        let mut c = Checker { row, columns, errors: Vec::new() };
+        for col in 0..columns.len() {
+            let max = if long.contains(&col) { MAX_LONG_CELL_CHARS } else { MAX_SHORT_CELL_CHARS };
+            let n = cell(cells, col).chars().count();
+            if n > max {
+                c.err(col, format!("{}过长：{n} 个字符，最多 {max} 个", columns[col]));
+            }
+        }
+        c
+    }
+
     fn err(&mut self, col: usize, message: String) {
         self.errors.push(RowError { row: self.row, column: self.columns[col].to_owned(), message });
     }
@@ -114,7 +134,7 @@ pub fn enterprise_from_cells(
     cells: &[String],
     lookups: &Lookups,
 ) -> Result<EnterpriseRecord, Vec<RowError>> {
-    let mut c = Checker { row, columns: &ENTERPRISE_COLUMNS, errors: Vec::new() };
+    let mut c = Checker::new(row, &ENTERPRISE_COLUMNS, cells, &[11]);
     let code = c.required(cells, 0);
     let credit_code = if code.is_empty() {
         String::new()
@@ -203,7 +223,7 @@ pub fn inspector_from_cells(
     cells: &[String],
     lookups: &Lookups,
 ) -> Result<InspectorRecord, Vec<RowError>> {
-    let mut c = Checker { row, columns: &INSPECTOR_COLUMNS, errors: Vec::new() };
+    let mut c = Checker::new(row, &INSPECTOR_COLUMNS, cells, &[]);
     let certificate_no = c.required(cells, 0).to_owned();
     if !certificate_no.is_empty()
         && (certificate_no.len() > 64 || !certificate_no.bytes().all(|b| b.is_ascii_graphic()))
@@ -260,7 +280,7 @@ pub fn inspector_cells(i: &InspectorRecord, lookups: &Lookups) -> Vec<String> {
 
 /// Checks one inspection-item row (cells in [`ITEM_COLUMNS`] order).
 pub fn item_from_cells(row: usize, cells: &[String], lookups: &Lookups) -> Result<ItemRecord, Vec<RowError>> {
-    let mut c = Checker { row, columns: &ITEM_COLUMNS, errors: Vec::new() };
+    let mut c = Checker::new(row, &ITEM_COLUMNS, cells, &[1, 2]);
     let name = c.required(cells, 0).to_owned();
     let department_id = department(&mut c, cells, 3, lookups);
     let active = c.active(cells, 5);
@@ -353,6 +373,17 @@ mod tests {
             ]
         );
         assert!(errors.iter().all(|e| e.row == 7));
+    }
+
+    #[test]
+    fn overlong_cells_are_refused_by_column() {
+        let mut row = cells(&["事项", "内容", "", "执法支队", "", ""]);
+        row[0] = "名".repeat(MAX_SHORT_CELL_CHARS + 1);
+        row[1] = "容".repeat(MAX_LONG_CELL_CHARS);
+        let errors = item_from_cells(2, &row, &lookups()).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].column, "事项名称");
+        assert_eq!(errors[0].message, "事项名称过长：101 个字符，最多 100 个");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Every query here names its columns and filters on publication itself, so a page can
 //! only show what these functions return.
 
+use crate::domain::auth::SessionUser;
 use crate::domain::draw::public::PublicDraw;
 use crate::domain::draw::Manifest;
 use crate::domain::plan::{AnnualPlan, TaskRow, TaskStatus};
@@ -122,12 +123,12 @@ pub async fn draw(db: &AnyPool, task_id: i64) -> Result<Option<DrawView>, AppErr
             .bind(r.id)
             .fetch_all(db)
             .await?;
-            Some(Drawn {
-                drawn_at,
-                manifest_public: crate::domain::draw::public::single_stratum(&manifest.input.pool),
-                summary: PublicDraw::of(&manifest),
-                names,
-            })
+            let single = crate::domain::draw::public::single_stratum(&manifest.input.pool);
+            let summary = match crate::ssr::db::draws::stratum_salts(db, r.id).await? {
+                Some(salts) if !single => PublicDraw::of_salted(&manifest, &salts),
+                _ => PublicDraw::of(&manifest),
+            };
+            Some(Drawn { drawn_at, manifest_public: single, summary, names })
         }
         _ => None,
     };
@@ -143,23 +144,32 @@ pub async fn draw(db: &AnyPool, task_id: i64) -> Result<Option<DrawView>, AppErr
     }))
 }
 
-/// A draw's manifest for `signed_in` or anyone: whole when its pool has one stratum,
-/// else only for signed-in staff and observers (the strata are risk classes).
-pub async fn manifest(db: &AnyPool, draw_id: i64, signed_in: bool) -> Result<String, AppError> {
+/// A draw's manifest for `user` (or anyone): whole when its pool has one stratum, else
+/// only for those whose role reaches the task (`domain::access::manifest_reach`: the
+/// strata are the enterprises' risk classes).
+pub async fn manifest(db: &AnyPool, draw_id: i64, user: Option<&SessionUser>) -> Result<String, AppError> {
     let json = crate::ssr::db::draws::manifest(db, draw_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("第 {draw_id} 号抽取尚未完成或不存在")))?;
-    if signed_in {
-        return Ok(json);
-    }
     let manifest: Manifest = serde_json::from_str(&json).map_err(AppError::internal)?;
     if crate::domain::draw::public::single_stratum(&manifest.input.pool) {
-        Ok(json)
-    } else {
-        Err(AppError::Unauthorized(
+        return Ok(json);
+    }
+    let Some(user) = user else {
+        return Err(AppError::Unauthorized(
             "该抽取按信用风险分类分层，完整清单含各企业的风险分类，不对外公开；请登录（纪检监督或本局人员）后查看。\
              公众可在公示页复核承诺值、种子与每个抽中企业的键值。"
                 .into(),
+        ));
+    };
+    let departments = crate::ssr::db::draws::departments_of_draw(db, draw_id).await?;
+    let departments: Vec<&str> = departments.iter().map(String::as_str).collect();
+    let reach = crate::domain::access::manifest_reach(user.role);
+    if crate::domain::access::reaches_task(user, reach, &departments) {
+        Ok(json)
+    } else {
+        Err(AppError::Forbidden(
+            "该抽取按信用风险分类分层，完整清单含各企业的风险分类；只有纪检监督、局领导、秩序处和本任务部门的人员可以查看。".into(),
         ))
     }
 }

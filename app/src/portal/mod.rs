@@ -224,14 +224,14 @@ pub async fn front_door(req: axum::extract::Request, next: axum::middleware::Nex
     next.run(req).await
 }
 
-/// The stored manifest as a file: anyone for a single-stratum draw, signed-in users
-/// otherwise (see [`data::manifest`]).
+/// The stored manifest as a file: anyone for a single-stratum draw, those whose role
+/// reaches the task otherwise (see [`data::manifest`]).
 async fn manifest(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Extension(user): Extension<CurrentUser>,
 ) -> Response {
-    match data::manifest(&state.db, id, user.0.is_some()).await {
+    match data::manifest(&state.db, id, user.0.as_ref()).await {
         Ok(manifest) => (
             [
                 (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),

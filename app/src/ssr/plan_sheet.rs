@@ -422,6 +422,13 @@ fn parse_row(raw: &RawRow) -> Result<PlanRowInput, Vec<RowError>> {
             err(col, format!("未填写{}；{expected}", PLAN_COLUMNS[col]));
         }
     }
+    // The same lengths as the task form's (TaskDraft::validate).
+    for col in 0..COLS {
+        let (n, max) = (cell(col).chars().count(), if col == SCOPE || col == ITEMS { 2000 } else { 200 });
+        if n > max {
+            err(col, format!("{}过长：{n} 个字符，最多 {max} 个", PLAN_COLUMNS[col]));
+        }
+    }
     let plan_no = cell(PLAN_NO);
     if !plan_no.is_empty() && !plan_no.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         err(

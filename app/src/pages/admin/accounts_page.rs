@@ -1,7 +1,8 @@
 //! `/admin/accounts`: accounts (create, disable, enable, reset password) and departments.
 
 use crate::api::admin::{
-    create_account, list_accounts, reset_password, save_department, set_account_active, NewAccount,
+    create_account, list_accounts, reset_password, save_department, set_account_active, unlock_sign_in,
+    NewAccount,
 };
 use crate::components::confirm;
 use crate::components::error_view::ErrorBox;
@@ -40,6 +41,15 @@ fn AccountTable(accounts: Vec<Account>, reload: Callback<()>) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let toggle = Action::new(|(id, active): &(i64, bool)| set_account_active(*id, *active));
     let reset = Action::new(|(id, pw): &(i64, String)| reset_password(*id, pw.clone()));
+    let unlock = Action::new(|name: &String| unlock_sign_in(name.clone()));
+    Effect::new(move |_| match unlock.value().get() {
+        Some(Ok(_)) => {
+            problem.set(None);
+            reload.run(());
+        }
+        Some(Err(e)) => problem.set(Some(e.to_string())),
+        None => {}
+    });
     Effect::new(move |_| match toggle.value().get().or_else(|| reset.value().get()) {
         Some(Ok(())) => {
             problem.set(None);
@@ -54,11 +64,13 @@ fn AccountTable(accounts: Vec<Account>, reload: Callback<()>) -> impl IntoView {
             {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
             <div class="table-wrap">
                 <table data-testid="accounts" class="compact">
-                    <thead><tr><th>"用户名"</th><th>"姓名"</th><th>"角色"</th><th>"部门"</th><th>"状态"</th><th>"在线会话"</th><th>"操作"</th></tr></thead>
+                    <thead><tr><th>"用户名"</th><th>"姓名"</th><th>"角色"</th><th>"部门"</th><th>"状态"</th><th>"在线会话"</th><th>"登录失败"</th><th>"操作"</th></tr></thead>
                     <tbody>
                         {accounts.into_iter().map(|a| {
                             let id = a.id;
                             let active = a.active;
+                            let failed = a.failed_sign_ins;
+                            let username = a.username.clone();
                             let pw = RwSignal::new(String::new());
                             view! {
                                 <tr data-username=a.username.clone()>
@@ -68,6 +80,13 @@ fn AccountTable(accounts: Vec<Account>, reload: Callback<()>) -> impl IntoView {
                                     <td>{a.department_id.clone().unwrap_or_else(|| "—".into())}</td>
                                     <td>{if active { "启用" } else { "已停用" }}</td>
                                     <td>{a.sessions}</td>
+                                    <td data-testid="failed-sign-ins">
+                                        {failed}
+                                        {(failed > 0).then(|| view! {
+                                            " "
+                                            <button type="button" class="link" on:click=move |_| { unlock.dispatch(username.clone()); }>"解除登录限制"</button>
+                                        })}
+                                    </td>
                                     <td>
                                         <button type="button" class="secondary" on:click=move |_| {
                                             let msg = if active { "停用后该账号立即在所有设备上退出登录。确定停用？" } else { "确定启用该账号？" };

@@ -22,11 +22,17 @@ pub async fn list(db: &AnyPool) -> Result<Vec<Account>, AppError> {
         #[sqlx(try_from = "crate::ssr::db::Flag")]
         active: bool,
         sessions: i64,
+        failed_sign_ins: i64,
     }
+    let since = crate::ssr::now_unix() - crate::ssr::auth::THROTTLE_WINDOW_SECS;
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT u.id, u.username, u.display_name, u.role, u.department_id, u.inspector_id, u.active, \
-         (SELECT count(*) FROM sessions s WHERE s.user_id = u.id) AS sessions FROM users u ORDER BY u.id",
+         (SELECT count(*) FROM sessions s WHERE s.user_id = u.id) AS sessions, \
+         (SELECT count(*) FROM sign_in_attempts a WHERE a.username = u.username AND a.ok = 0 \
+            AND a.cleared_at IS NULL AND a.at > $1) AS failed_sign_ins \
+         FROM users u ORDER BY u.id",
     )
+    .bind(since)
     .fetch_all(db)
     .await?;
     Ok(rows
@@ -41,6 +47,7 @@ pub async fn list(db: &AnyPool) -> Result<Vec<Account>, AppError> {
                 inspector_id: r.inspector_id,
                 active: r.active,
                 sessions: r.sessions,
+                failed_sign_ins: r.failed_sign_ins,
             })
         })
         .collect())
@@ -232,6 +239,9 @@ pub async fn save_department(db: &AnyPool, d: &Department, admin: &SessionUser) 
         ));
     }
     let (name, short) = (d.name.trim(), d.short_name.trim());
+    if name.chars().count() > 100 || short.chars().count() > 20 {
+        return Err(AppError::invalid("name", "部门名称最多 100 个字符，简称最多 20 个字符"));
+    }
     if name.is_empty() || short.is_empty() {
         return Err(AppError::invalid("name", "部门全称和简称不能为空"));
     }

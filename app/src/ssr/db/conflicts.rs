@@ -15,10 +15,36 @@ pub struct ConflictFilter {
     pub enterprise_id: Option<i64>,
     /// Withdrawn ones too.
     pub include_withdrawn: bool,
+    /// Only those of this department's inspectors.
+    pub department_id: Option<String>,
+    /// None at all (a role that may read no declarations).
+    pub nothing: bool,
+}
+
+impl ConflictFilter {
+    /// This filter narrowed to what `user` may read (`domain::access::conflicts_reach`):
+    /// a declaration says why an inspector is linked to an enterprise (e.g. 近亲属).
+    pub fn visible_to(&self, user: &crate::domain::auth::SessionUser) -> Self {
+        use crate::domain::access::{conflicts_reach, Reach};
+        let mut f = self.clone();
+        match conflicts_reach(user.role) {
+            Reach::All => {}
+            Reach::Department => f.department_id = Some(user.department_id.clone().unwrap_or_default()),
+            Reach::Own => match user.inspector_id {
+                Some(me) if f.inspector_id.is_none_or(|id| id == me) => f.inspector_id = Some(me),
+                _ => f.nothing = true,
+            },
+            Reach::Nothing => f.nothing = true,
+        }
+        f
+    }
 }
 
 /// Conflicts, newest first.
 pub async fn list(db: &AnyPool, f: &ConflictFilter) -> Result<Vec<Conflict>, sqlx::Error> {
+    if f.nothing {
+        return Ok(Vec::new());
+    }
     let mut b = QueryBuilder::new(
         "SELECT c.id, c.inspector_id, i.name AS inspector_name, c.enterprise_id, e.name AS enterprise_name, \
          e.credit_code, c.reason, c.note, c.declared_at, c.withdrawn_at FROM conflicts c \
@@ -29,6 +55,9 @@ pub async fn list(db: &AnyPool, f: &ConflictFilter) -> Result<Vec<Conflict>, sql
     }
     if let Some(id) = f.enterprise_id {
         b.push(" AND c.enterprise_id = ").push_bind(id);
+    }
+    if let Some(dept) = &f.department_id {
+        b.push(" AND i.department_id = ").push_bind(dept.clone());
     }
     if !f.include_withdrawn {
         b.push(" AND c.withdrawn_at IS NULL");
@@ -49,6 +78,9 @@ pub async fn declare(
 ) -> Result<i64, AppError> {
     if !CONFLICT_REASONS.contains(&reason) {
         return Err(AppError::invalid("reason", format!("回避事由应为{}之一", CONFLICT_REASONS.join("、"))));
+    }
+    if note.chars().count() > 500 {
+        return Err(AppError::invalid("note", "说明过长：最多 500 个字符"));
     }
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let inspector: Option<String> = sqlx::query_scalar("SELECT name FROM inspectors WHERE id = $1")

@@ -156,6 +156,14 @@ async fn frozen_input(
     Ok((input, t, enterprise_ids))
 }
 
+/// Refused attempts one account may make in [`BURST_SECS`] that are each recorded with
+/// their own row and audit entry; further ones within the burst are counted on the last
+/// recorded row (`repeats`, `last_at`), so a script repeating a refused call cannot
+/// flood the audit trail, and still leaves a record of how often it tried.
+pub const RECORDED_REFUSALS_PER_BURST: i64 = 5;
+/// The length of a burst of refused attempts.
+pub const BURST_SECS: i64 = 60;
+
 /// Records an attempt to freeze or draw, with its audit entry, in its own transaction.
 pub(crate) async fn record_attempt(
     db: &AnyPool,
@@ -165,6 +173,27 @@ pub(crate) async fn record_attempt(
     actor: Actor<'_>,
 ) -> Result<(), AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
+    if refusal.is_some() {
+        let since = crate::ssr::format_utc(crate::ssr::now_unix() - BURST_SECS);
+        let recent: (i64, Option<i64>) = sqlx::query_as(
+            "SELECT count(*), max(id) FROM draw_attempts WHERE actor = $1 AND outcome = 'refused' AND at > $2",
+        )
+        .bind(actor.name)
+        .bind(&since)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let (n, Some(last)) = recent {
+            if n >= RECORDED_REFUSALS_PER_BURST {
+                sqlx::query("UPDATE draw_attempts SET repeats = repeats + 1, last_at = $1 WHERE id = $2")
+                    .bind(now_utc())
+                    .bind(last)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                return Ok(());
+            }
+        }
+    }
     record_attempt_in(&mut tx, task_id, action, refusal, actor).await?;
     tx.commit().await?;
     Ok(())
@@ -280,12 +309,13 @@ async fn freeze_tx(
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(AppError::internal)?;
     input.commitment = draw::commitment_of(&secret);
+    let salts = new_salts(&input.pool)?;
     let pool_digest = draw::pool_digest(&input.pool);
     let frozen_at = now_utc();
     let frozen_json = serde_json::to_string(&input).map_err(AppError::internal)?;
     let draw_id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO draws (task_id, dr1_task_id, pool_count, pool_digest, commitment, secret, frozen_input, \
-         frozen_at, frozen_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         frozen_at, frozen_by, stratum_salts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(task_id)
     .bind(&input.task_id)
@@ -296,6 +326,7 @@ async fn freeze_tx(
     .bind(&frozen_json)
     .bind(&frozen_at)
     .bind(actor.name)
+    .bind(&salts)
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| match e {
@@ -455,6 +486,73 @@ async fn draw_tx(
     record_attempt_in(&mut tx, task_id, "draw", None, actor).await?;
     tx.commit().await?;
     Ok(draw_id)
+}
+
+/// A fresh random salt for every stratum of a pool with several strata, as the JSON the
+/// `stratum_salts` column holds; `None` for a single stratum (its manifest is public).
+fn new_salts(pool: &[PoolEntry]) -> Result<Option<String>, AppError> {
+    if draw::public::single_stratum(pool) {
+        return Ok(None);
+    }
+    let mut salts = BTreeMap::new();
+    for e in pool {
+        if !salts.contains_key(&e.stratum) {
+            let mut salt = [0u8; 32];
+            getrandom::fill(&mut salt).map_err(AppError::internal)?;
+            salts.insert(e.stratum.clone(), hex::encode(salt));
+        }
+    }
+    serde_json::to_string(&salts).map(Some).map_err(AppError::internal)
+}
+
+/// The stratum salts of a draw (only those who may read its manifest may see them).
+pub async fn stratum_salts(db: &AnyPool, draw_id: i64) -> Result<Option<BTreeMap<String, String>>, AppError> {
+    let json: Option<Option<String>> = sqlx::query_scalar("SELECT stratum_salts FROM draws WHERE id = $1")
+        .bind(draw_id)
+        .fetch_optional(db)
+        .await?;
+    json.flatten().map(|j| serde_json::from_str(&j).map_err(AppError::internal)).transpose()
+}
+
+/// Gives every draw with several strata that was frozen before salts existed its salts
+/// (run at start, after the migrations; a no-op once done).
+pub async fn fill_missing_salts(db: &AnyPool) -> Result<usize, AppError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT d.id FROM draws d WHERE d.stratum_salts IS NULL \
+         AND (SELECT count(DISTINCT p.stratum) FROM draw_pool p WHERE p.draw_id = d.id) > 1",
+    )
+    .fetch_all(db)
+    .await?;
+    for &id in &ids {
+        let strata: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT stratum FROM draw_pool WHERE draw_id = $1 ORDER BY stratum")
+                .bind(id)
+                .fetch_all(db)
+                .await?;
+        let pool: Vec<PoolEntry> =
+            strata.into_iter().map(|stratum| PoolEntry { code: String::new(), stratum }).collect();
+        let mut tx = crate::ssr::db::begin_write(db).await?;
+        sqlx::query("UPDATE draws SET stratum_salts = $1 WHERE id = $2 AND stratum_salts IS NULL")
+            .bind(new_salts(&pool)?)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(ids.len())
+}
+
+/// The departments of a draw's task: the initiating one, then the joint one.
+pub async fn departments_of_draw(db: &AnyPool, draw_id: i64) -> Result<Vec<String>, AppError> {
+    let row: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT t.initiating_department_id, t.joint_department_id FROM draws d JOIN tasks t ON t.id = d.task_id \
+         WHERE d.id = $1",
+    )
+    .bind(draw_id)
+    .fetch_optional(db)
+    .await?;
+    let (initiating, joint) = row.ok_or_else(|| AppError::NotFound(format!("第 {draw_id} 号抽取不存在")))?;
+    Ok(std::iter::once(initiating).chain(joint).collect())
 }
 
 /// The stored manifest of a completed draw.

@@ -109,3 +109,8 @@ pub async fn write(
     }
     q.fetch_optional(conn).await?.ok_or(sqlx::Error::RowNotFound)
 }
+
+/// The department of inspector `id`, if there is one.
+pub async fn department_of(db: &sqlx::AnyPool, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT department_id FROM inspectors WHERE id = $1").bind(id).fetch_optional(db).await
+}

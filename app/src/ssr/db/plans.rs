@@ -113,6 +113,12 @@ pub async fn save_plan(
     if title.trim().is_empty() {
         return Err(AppError::invalid("title", "请填写计划名称"));
     }
+    if title.chars().count() > 200 {
+        return Err(AppError::invalid("title", "计划名称过长：最多 200 个字符"));
+    }
+    if remarks.chars().count() > 5000 {
+        return Err(AppError::invalid("remarks", "备注过长：最多 5000 个字符"));
+    }
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let before: Option<(i64, String, String)> =
         sqlx::query_as("SELECT id, title, remarks FROM annual_plans WHERE year = $1")

@@ -28,6 +28,9 @@ pub async fn declare(
     if !REASONS.contains(&reason) {
         return Err(AppError::invalid("reason", format!("回避理由须为：{}", REASONS.join("、"))));
     }
+    if note.chars().count() > 500 {
+        return Err(AppError::invalid("note", "说明过长：最多 500 个字符"));
+    }
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let (status, dept) = task_state(&mut tx, task_id).await?;
     match user.role {

@@ -2,6 +2,7 @@
 
 use super::draws::set_status;
 use super::workflow::task_state;
+use crate::domain::access::{reaches_task, results_reach, Reach};
 use crate::domain::auth::{Role, SessionUser};
 use crate::domain::plan::TaskStatus;
 use crate::domain::result::{
@@ -113,7 +114,7 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
     .await?;
     let mut stored: std::collections::HashMap<String, EnteredResult> =
         stored.into_iter().map(|s| (s.code.clone(), s.into_result(task_id))).collect();
-    let rows = selections
+    let rows: Vec<ResultRow> = selections
         .into_iter()
         .map(|(position, code, name)| {
             let team: Vec<(i64, String, String)> = members
@@ -138,6 +139,30 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
             ResultRow { position, code, name, team, result, can_enter, may_recuse }
         })
         .collect();
+    // Who reads what (domain::access): an inspector only the enterprises they were sent
+    // to (and the recusals there), a department's staff only their department's tasks.
+    let joint: Option<String> = sqlx::query_scalar("SELECT joint_department_id FROM tasks WHERE id = $1")
+        .bind(task_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let departments: Vec<&str> = std::iter::once(dept.as_str()).chain(joint.as_deref()).collect();
+    let mut recusals = super::recusals::list(db, task_id).await?;
+    let rows: Vec<ResultRow> = match results_reach(user.role) {
+        Reach::Own => {
+            let mine: Vec<ResultRow> = rows
+                .into_iter()
+                .filter(|r: &ResultRow| r.team.iter().any(|m| Some(m.0) == user.inspector_id))
+                .collect();
+            if mine.is_empty() {
+                return Err(AppError::Forbidden("您不在该任务的检查组中，不能查看其检查结果".into()));
+            }
+            let codes: std::collections::HashSet<&str> = mine.iter().map(|r| r.code.as_str()).collect();
+            recusals.retain(|r| codes.contains(r.code.as_str()));
+            mine
+        }
+        reach if reaches_task(user, reach, &departments) => rows,
+        _ => return Err(AppError::Forbidden("只能查看本部门发起或参与的任务的检查结果".into())),
+    };
     let cal = calendar(&mut *conn).await?;
     Ok(TaskResults {
         task_id,
@@ -151,7 +176,7 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
         can_approve_recusals: matches!(status, TaskStatus::Drawn | TaskStatus::Inspecting)
             && user.role == Role::OfficeHead
             && user.serves(&dept),
-        recusals: super::recusals::list(db, task_id).await?,
+        recusals,
         deadline: deadline(&cal, year, end_month as u32),
     })
 }
@@ -287,6 +312,9 @@ pub async fn review(
     }
     if status != TaskStatus::ResultsEntered {
         return Err(AppError::Conflict(format!("任务当前为“{}”，不在审核阶段", status.label())));
+    }
+    if comment.chars().count() > 500 {
+        return Err(AppError::invalid("comment", "审核意见过长：最多 500 个字符"));
     }
     if !pass && comment.is_empty() {
         return Err(AppError::invalid("comment", "退回须填写理由"));
