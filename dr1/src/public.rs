@@ -9,7 +9,8 @@
 //! is the one summarised. None of this changes DR1's arithmetic: every value is one
 //! the manifest already implies.
 
-use crate::{normalize_entropy, quota, sha256_hex, Check, InputError, Manifest, PoolEntry, PROTOCOL};
+use crate::keys::sha256_hex;
+use crate::{normalize_entropy, quota, Check, InputError, Manifest, PoolEntry, PROTOCOL};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
