@@ -14,7 +14,8 @@
 //! stratum's members — the selected codes are public — against its digest, and so learn
 //! enterprises' risk classes. Only those who may read the manifest see the salts.
 
-use crate::{normalize_entropy, quota, sha256_hex, Check, InputError, Manifest, PoolEntry, PROTOCOL};
+use crate::keys::sha256_hex;
+use crate::{normalize_entropy, quota, Check, InputError, Manifest, PoolEntry, PROTOCOL};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

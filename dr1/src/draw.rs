@@ -1,0 +1,116 @@
+//! The draw itself: every check, then the derived fields in the spec's order,
+//! assembled into a [`Manifest`].
+
+use crate::check::{check_entropy, check_secret, prepare, Prepared};
+use crate::keys::{seed, words_hex, Keyer};
+use crate::par::par_chunks;
+use crate::pool::digest_sorted;
+use crate::refusal::{PostRecusalFault, Refusal, TeamFault};
+use crate::select::{rank_all, select};
+use crate::teams::{Board, Walker};
+use crate::types::{Derived, DrawInput, Manifest, RecusalRecord, Selected, Stage};
+use std::collections::BTreeMap;
+
+/// Runs every check (refusals 1–7 in that order) and derives the manifest.
+///
+/// Clones the input into the manifest; [`draw_owned`] avoids the copy and
+/// [`derive()`] returns only the derived fields.
+pub fn draw(input: &DrawInput) -> Result<Manifest, Refusal> {
+    let derived = derive(input)?;
+    Ok(Manifest::new(input.clone(), derived))
+}
+
+/// [`draw`] taking the input by value, so a large pool is not copied.
+pub fn draw_owned(input: DrawInput) -> Result<Manifest, Refusal> {
+    let derived = derive(&input)?;
+    Ok(Manifest::new(input, derived))
+}
+
+/// Runs every check (refusals 1–7) and computes the derived fields only.
+pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
+    let frozen = input.frozen();
+    let prep = prepare(&frozen)?;
+    check_secret(&input.secret, &input.commitment)?;
+    let entropy = check_entropy(&input.public_entropy)?;
+    prep.check_teams()?;
+
+    let pool = &input.pool;
+    let recs = &prep.pool.recs;
+    let digest_hex = hex::encode(digest_sorted(pool, recs, &prep.pool.strata));
+    let seed_hex = seed(&input.task_id, &digest_hex, &input.secret, &entropy);
+    let keyer = Keyer::new(&seed_hex);
+
+    let chosen = select(&prep, input, &keyer);
+    let ids: Vec<&str> = input.inspectors.iter().map(|p| p.id.as_str()).collect();
+    let rankings = rank_all(&keyer, pool, &chosen, &ids);
+
+    let walker = Walker {
+        team_size: input.team_size as usize,
+        departments: input.departments.len(),
+        cap: input.max_per_inspector,
+        insp_dept: &prep.insp_dept,
+        conflicts: &prep.conflicts,
+    };
+    let (mut board, met) =
+        Board::assign(&walker, &chosen, &rankings).map_err(|entity| team_fault(&prep, entity))?;
+    let mut recusals: Vec<RecusalRecord> = met
+        .into_iter()
+        .map(|(k, j)| RecusalRecord {
+            entity: pool[chosen[k].1 as usize].code.clone(),
+            inspector: ids[j as usize].to_string(),
+            stage: Stage::Pre,
+        })
+        .collect();
+
+    // Selection positions by code, only needed (and only built) for post recusals.
+    let position: BTreeMap<&str, usize> = match input.post_recusals.is_empty() {
+        true => BTreeMap::new(),
+        false => chosen.iter().enumerate().map(|(k, &(_, e))| (pool[e as usize].code.as_str(), k)).collect(),
+    };
+    for (index, pr) in input.post_recusals.iter().enumerate() {
+        let (entity, inspector) = (pr.entity.clone(), pr.inspector.clone());
+        let Some(&k) = position.get(pr.entity.as_str()) else {
+            return Err(Refusal::PostRecusal(PostRecusalFault::NotSelected { index, entity }));
+        };
+        let on_team = prep.insp_index.get(pr.inspector.as_str());
+        let Some(slot) = on_team.and_then(|j| board.teams[k].iter().position(|m| m == j)) else {
+            return Err(Refusal::PostRecusal(PostRecusalFault::NotOnTeam { index, entity, inspector }));
+        };
+        let ranking = &rankings[k * ids.len()..][..ids.len()];
+        if !board.recuse(&walker, k, chosen[k].1, ranking, slot) {
+            return Err(Refusal::PostRecusal(PostRecusalFault::CannotRefill { index, entity, inspector }));
+        }
+        recusals.push(RecusalRecord { entity, inspector, stage: Stage::Post });
+    }
+
+    // Five strings per selected entity: built in parallel chunks, in order.
+    let names = |v: &[u32]| v.iter().map(|&j| ids[j as usize].to_string()).collect();
+    let selected = par_chunks(chosen.len(), 1 << 12, |r| {
+        r.map(|k| {
+            let (key, e) = chosen[k];
+            Selected {
+                code: pool[e as usize].code.clone(),
+                stratum: pool[e as usize].stratum.clone(),
+                key: words_hex(&key),
+                inspectors: names(&board.teams[k]),
+                cap_lifted: board.lifted[k],
+                recused: names(&board.recused[k]),
+            }
+        })
+        .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    Ok(Derived { pool_digest: digest_hex, seed: seed_hex, selected, recusals })
+}
+
+/// Refusal 6 for one entity (only reached if the feasibility check and the walk disagree).
+fn team_fault(prep: &Prepared<'_>, e: u32) -> Refusal {
+    Refusal::Team(TeamFault {
+        entity: prep.f.pool[e as usize].code.clone(),
+        available: prep.f.inspectors.len() - prep.conflict_range(e).len(),
+        team_size: prep.f.team_size,
+        uncovered: None,
+    })
+}

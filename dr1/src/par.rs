@@ -1,0 +1,61 @@
+//! Parallelism: scoped threads on native targets; in wasm (no threads in
+//! the browser) the same chunks run in turn, so results are the same.
+//!
+//! A leaf, generic over the work.
+
+use std::ops::Range;
+
+/// Applies `f` to every item, one scoped thread per item, results in item order.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
+    use std::sync::Mutex;
+    if items.len() <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    // Each item waits in a cell, so this thread can still take it if its worker never starts.
+    let cells: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    let take = |c: &Mutex<Option<T>>| c.lock().ok().and_then(|mut slot| slot.take());
+    let f = &f;
+    std::thread::scope(|s| {
+        let workers: Vec<_> = cells[1..]
+            .iter()
+            .map(|c| std::thread::Builder::new().spawn_scoped(s, move || take(c).map(f)).ok())
+            .collect();
+        let mut out = vec![take(&cells[0]).map(f)];
+        for w in workers {
+            out.push(w.and_then(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))));
+        }
+        out.into_iter()
+            .zip(&cells)
+            .map(|(done, c)| match done.or_else(|| take(c).map(f)) {
+                Some(u) => u,
+                None => unreachable!("every item is taken exactly once"),
+            })
+            .collect()
+    })
+}
+
+/// Applies `f` to every item in turn (no threads in the browser).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
+    items.into_iter().map(f).collect()
+}
+
+/// Runs `f` over consecutive chunks of `0..n` (one per core, each at least
+/// `min_chunk` long) and returns the results in chunk order.
+///
+/// Results never depend on the chunking: callers merge them into a total order.
+pub(crate) fn par_chunks<U: Send>(
+    n: usize,
+    min_chunk: usize,
+    f: impl Fn(Range<usize>) -> U + Sync,
+) -> Vec<U> {
+    #[cfg(not(target_arch = "wasm32"))]
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+    #[cfg(target_arch = "wasm32")]
+    let threads = 1;
+    let chunks = threads.min(n / min_chunk.max(1)).max(1);
+    let size = n.div_ceil(chunks);
+    let ranges = (0..chunks).map(|c| (c * size).min(n)..((c + 1) * size).min(n)).collect();
+    par_map(ranges, f)
+}

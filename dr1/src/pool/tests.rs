@@ -1,0 +1,60 @@
+//! The code order of the pool: byte order on records, and the digest of any
+//! strings (NULs, long codes and strata, repeats) by the public helper.
+
+use super::*;
+use crate::keys::sha256_hex;
+
+#[test]
+fn byte_order() {
+    let pool: Vec<PoolEntry> = ["a1", "_x", "B1", "10", "-x"]
+        .iter()
+        .map(|c| PoolEntry { code: c.to_string(), stratum: "S".to_string() })
+        .collect();
+    let order: Vec<&str> =
+        index_pool(&pool, true).unwrap().recs.iter().map(|r| pool[r.idx as usize].code.as_str()).collect();
+    assert_eq!(order, ["-x", "10", "B1", "_x", "a1"]);
+    assert_eq!(pool_digest(&pool), sha256_hex(b"-x\tS\n10\tS\nB1\tS\n_x\tS\na1\tS\n"));
+    // Codes around the 16-byte prefix used by the sort.
+    let p16 = "AAAAAAAAAAAAAAAA";
+    let codes = [
+        format!("{p16}x"),
+        p16.to_string(),
+        format!("{p16}-"),
+        "AAAAAAAAAAAAAAA~".to_string(),
+        "AAAAAAAAAAAAAAA".to_string(),
+        format!("{p16}-!"),
+        "A".to_string(),
+        "~".to_string(),
+        "!".to_string(),
+    ];
+    let pool: Vec<PoolEntry> =
+        codes.iter().map(|c| PoolEntry { code: c.clone(), stratum: "S".to_string() }).collect();
+    let got: Vec<&str> =
+        index_pool(&pool, false).unwrap().recs.iter().map(|r| pool[r.idx as usize].code.as_str()).collect();
+    let mut want: Vec<&str> = codes.iter().map(String::as_str).collect();
+    want.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    assert_eq!(got, want);
+
+    // The public digest takes any strings: NULs, long codes and strata, repeats.
+    let (x30, x24, x23, long) = ("x".repeat(30), "x".repeat(24), "x".repeat(23), "long stratum ".repeat(9));
+    let odd = [
+        ("a\0", "S"),
+        ("a", "S"),
+        ("", "S"),
+        ("a\0\0", "T"),
+        (&x30, "S"),
+        (&x24, "S"),
+        (&x23, &long),
+        ("dup", "B"),
+        ("dup", "A"),
+        ("é", "S"),
+    ];
+    let pool: Vec<PoolEntry> =
+        odd.iter().map(|(c, s)| PoolEntry { code: c.to_string(), stratum: s.to_string() }).collect();
+    let mut lines: Vec<(Vec<u8>, Vec<u8>)> =
+        pool.iter().map(|p| (p.code.clone().into_bytes(), p.stratum.clone().into_bytes())).collect();
+    lines.sort();
+    let text: Vec<u8> =
+        lines.iter().flat_map(|(c, s)| [c.as_slice(), b"\t", s.as_slice(), b"\n"].concat()).collect();
+    assert_eq!(pool_digest(&pool), sha256_hex(&text));
+}

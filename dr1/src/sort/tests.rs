@@ -1,0 +1,45 @@
+//! The radix sort orders records exactly as the comparison does.
+
+use super::*;
+
+/// A tiny deterministic generator (no rand crate), as in `tests/draw/reference.rs`.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn id(&mut self, len: usize) -> String {
+        const ALPHABET: &[u8] = b"-.019ABXZ_abxz~";
+        (0..len).map(|_| ALPHABET[self.below(ALPHABET.len())] as char).collect()
+    }
+}
+
+#[test]
+fn radix_sort_orders_like_the_comparison() {
+    let mut rng = Lcg(11);
+    for case in 0..200 {
+        // Shared prefixes, codes past 24 bytes, NUL bytes (unvalidated
+        // pools), bytes above 0x7F and repeated codes: every path of the key.
+        let stems = ["", "9113", "aaaaaaaaaaaaaaaaaaaaaaaa", "\0x", "\u{e9}"];
+        let n = 1 + rng.below(300);
+        let pool: Vec<PoolEntry> = (0..n)
+            .map(|_| {
+                let len = rng.below(if case % 3 == 0 { 40 } else { 10 });
+                let code = format!("{}{}", stems[rng.below(stems.len())], rng.id(len));
+                PoolEntry { code, stratum: ["A", "B"][rng.below(2)].to_string() }
+            })
+            .collect();
+        let mut recs: Vec<SortRec> =
+            pool.iter().enumerate().map(|(i, p)| SortRec::new(&p.code, i, 0, false)).collect();
+        let mut expected = recs.clone();
+        expected.sort_by(|a, b| cmp_rec(&pool, a, b));
+        RadixKey::new(&recs).sort(&mut recs, |a, b| cmp_rec(&pool, a, b));
+        let codes = |r: &[SortRec]| r.iter().map(|r| pool[r.idx as usize].code.clone()).collect::<Vec<_>>();
+        assert_eq!(codes(&recs), codes(&expected), "case {case}");
+    }
+}
