@@ -47,6 +47,7 @@ test-browser:
 	node tests/browser/ceremony.mjs
 	node tests/browser/registry.mjs
 	node tests/browser/portal.mjs
+	node tests/browser/security.mjs
 
 lint:
 	cargo fmt --all -- --check

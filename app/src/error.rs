@@ -30,9 +30,10 @@ pub enum AppError {
     #[error("{0}")]
     Unavailable(String),
     /// 400: the request itself could not be read (a field of the wrong type, one missing,
-    /// a malformed body); the parser's words are logged, not sent.
-    #[error("请求格式不正确，无法处理")]
-    Malformed,
+    /// a malformed body); the parser's words are logged, not sent, and the sentence is
+    /// always [`MALFORMED`].
+    #[error("{0}")]
+    Malformed(String),
     /// 500: something failed on the server; the detail was logged, the user sees a plain sentence.
     #[error("系统内部错误，请稍后重试；如持续出现请联系管理员。")]
     Internal,
@@ -40,6 +41,9 @@ pub enum AppError {
     #[error("请求未能完成：{0}")]
     Transport(String),
 }
+
+/// What a request that cannot be read is told.
+pub const MALFORMED: &str = "请求格式不正确，无法处理";
 
 impl AppError {
     /// The HTTP status this error maps to.
@@ -52,7 +56,7 @@ impl AppError {
             Self::Forbidden(_) => 403,
             Self::Throttled(_) => 429,
             Self::Unavailable(_) => 503,
-            Self::Malformed => 400,
+            Self::Malformed(_) => 400,
             Self::Internal | Self::Transport(_) => 500,
         }
     }
@@ -94,10 +98,14 @@ impl FromServerFnError for AppError {
         match value {
             // On the server: the request's arguments could not be read. The parser's
             // message names Rust types and fields; it goes to the log only.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) if cfg!(feature = "ssr") => {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+                if cfg!(feature = "ssr") =>
+            {
                 #[cfg(feature = "ssr")]
                 tracing::info!("malformed server function request: {value}");
-                Self::Malformed
+                Self::Malformed(MALFORMED.into())
             }
             other => Self::Transport(other.to_string()),
         }

@@ -359,3 +359,67 @@ pub fn swap_first_inspector(manifest: &mut serde_json::Value) {
         .unwrap();
     manifest["selected"][0]["inspectors"][0] = other;
 }
+
+/// A real `shuangsui serve` process on database `db`, with `args` added after it; killed
+/// when dropped. For what only a separate process shows: its memory, its sockets, its
+/// command line.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    pub fn start(db: &str, args: &[&str]) -> Self {
+        use std::io::BufRead;
+        let site = repo().join("target/site");
+        let mut child = std::process::Command::new(binary())
+            .args(["serve", "--addr", "127.0.0.1:0", "--db", db])
+            .arg("--site-root")
+            .arg(site)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        let base = loop {
+            line.clear();
+            assert!(out.read_line(&mut line).unwrap() > 0, "the server process exited before listening");
+            if let Some(base) = line.trim().strip_prefix("listening on ") {
+                break base.to_string();
+            }
+        };
+        // Whatever it prints later is read and dropped, so it never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        ServerProcess { child, base }
+    }
+
+    /// A line of the process's `/proc/<pid>/status`, in KiB (`VmHWM`: peak resident memory).
+    pub fn status_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix(field)?.trim_start_matches(':').trim().strip_suffix(" kB")?.parse().ok()
+            })
+            .unwrap_or_else(|| panic!("{field} in /proc/<pid>/status"))
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A database URL for a server process of its own: a file in `dir`, or a fresh
+/// PostgreSQL database when the run uses PostgreSQL.
+pub async fn fresh_database_url(dir: &TempDir) -> String {
+    if test_backend_is_postgres() {
+        fresh_postgres_database().await
+    } else {
+        format!("sqlite://{}", dir.join("process.db").display())
+    }
+}

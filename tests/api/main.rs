@@ -12,6 +12,7 @@ mod portal;
 mod registry;
 mod registry_files;
 mod schema;
+mod security;
 mod servers;
 mod tasks;
 mod workflow;

@@ -5,7 +5,7 @@
 //! refused and recorded (not a database error), and the audit chain stays one unbroken
 //! chain. Also: sessions across servers, backups, and `copy-db` into PostgreSQL.
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, ServerProcess, TestApp};
 use app::ssr::audit::{self, ChainReport, Change};
 use app::ssr::db::draws::{freeze, run_draw, Actor};
 
@@ -151,50 +151,13 @@ async fn a_backup_of_a_running_server_is_whole_and_never_overwrites() {
     assert_eq!(std::fs::metadata(&file).unwrap().len(), size, "the first backup is left as it was");
 }
 
-/// A `shuangsui serve` process on `app`'s database file; killed when dropped.
-struct OtherProcess(std::process::Child, String);
-
-impl OtherProcess {
-    fn start(app: &TestApp) -> Self {
-        use std::io::BufRead;
-        let db = &app.db_url;
-        let site = crate::helpers::repo().join("target/site");
-        let mut child = std::process::Command::new(crate::helpers::binary())
-            .args(["serve", "--addr", "127.0.0.1:0", "--no-demo", "--db", db])
-            .arg("--site-root")
-            .arg(site)
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        let base = loop {
-            line.clear();
-            assert!(out.read_line(&mut line).unwrap() > 0, "the second server exited before listening");
-            if let Some(base) = line.trim().strip_prefix("listening on ") {
-                break base.to_string();
-            }
-        };
-        // Whatever it prints later is read and dropped, so it never blocks on a full pipe.
-        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        OtherProcess(child, base)
-    }
-}
-
-impl Drop for OtherProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// The public portal of another server process shows a change made through this one
 /// within a second or so (each process keeps the published results in memory and asks
 /// the database again at least every second; see portal::search).
 #[tokio::test]
 async fn a_change_through_one_server_reaches_another_processs_portal() {
     let a = spawn_app().await;
-    let other = OtherProcess::start(&a);
+    let other = ServerProcess::start(&a.db_url, &["--no-demo"]);
     // An enterprise with a published result (the demo's 2022 task).
     let (id, _, code) = crate::helpers::published_enterprise(&a.db).await;
     let search = |base: &str| {
@@ -202,7 +165,7 @@ async fn a_change_through_one_server_reaches_another_processs_portal() {
         let client = a.client.clone();
         async move { client.get(url).send().await.unwrap().text().await.unwrap() }
     };
-    let before = search(&other.1).await;
+    let before = search(&other.base).await;
     assert!(before.contains(&code) && !before.contains("改名后的企业"), "the other has read its snapshot");
 
     let mut conn = a.db.acquire().await.unwrap();
@@ -218,7 +181,7 @@ async fn a_change_through_one_server_reaches_another_processs_portal() {
 
     assert!(search(&a.base).await.contains("改名后的企业"), "at once on the server that made it");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while !search(&other.1).await.contains("改名后的企业") {
+    while !search(&other.base).await.contains("改名后的企业") {
         assert!(std::time::Instant::now() < deadline, "the other process shows the old name after 5 s");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
@@ -314,17 +277,20 @@ async fn post_to(base: &str, cookie: &str, endpoint: &str, form: &[(&str, &str)]
 #[tokio::test]
 async fn two_server_processes_racing_over_http_draw_a_task_once() {
     let app = spawn_app().await;
-    let (p, q) = (OtherProcess::start(&app), OtherProcess::start(&app));
+    let (p, q) = (
+        ServerProcess::start(&app.db_url, &["--no-demo"]),
+        ServerProcess::start(&app.db_url, &["--no-demo"]),
+    );
     let cookie = app.sign_in("jingban.sctx").await;
     let task = [("task_id", "3")];
     let (a, b) =
-        tokio::join!(post_to(&p.1, &cookie, "freeze", &task), post_to(&q.1, &cookie, "freeze", &task));
+        tokio::join!(post_to(&p.base, &cookie, "freeze", &task), post_to(&q.base, &cookie, "freeze", &task));
     let mut statuses = [a.0, b.0];
     statuses.sort();
     assert_eq!(statuses, [200, 409], "exactly one freeze: {a:?} / {b:?}");
     let (a, b) = tokio::join!(
-        post_to(&p.1, &cookie, "draw", &[("task_id", "3"), ("public_entropy", "1 2 3 4 5 6")]),
-        post_to(&q.1, &cookie, "draw", &[("task_id", "3"), ("public_entropy", "6 5 4 3 2 1")])
+        post_to(&p.base, &cookie, "draw", &[("task_id", "3"), ("public_entropy", "1 2 3 4 5 6")]),
+        post_to(&q.base, &cookie, "draw", &[("task_id", "3"), ("public_entropy", "6 5 4 3 2 1")])
     );
     let mut statuses = [a.0, b.0];
     statuses.sort();

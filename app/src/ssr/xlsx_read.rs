@@ -217,10 +217,10 @@ pub fn to_range(rows: &[(u32, Vec<Data>)]) -> Range<Data> {
     Range::from_sparse(cells)
 }
 
-#[cfg(test)]
-pub mod tests {
-    use super::*;
-    use std::io::Write;
+/// Workbooks no spreadsheet program would write (a zip bomb, a far cell, one long shared
+/// string used everywhere), built directly with `zip`, for tests of the bounds above.
+pub mod fixtures {
+    use std::io::{Cursor, Write};
 
     /// A minimal .xlsx whose one sheet is `sheet_xml` (and whose shared strings are
     /// `strings_xml`), written with the `zip` crate directly so tests can build files no
@@ -279,6 +279,12 @@ pub mod tests {
         xml.extend(tail);
         workbook(&xml, None)
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{bomb, sheet, workbook};
+    use super::*;
 
     #[test]
     fn a_normal_workbook_reads() {
