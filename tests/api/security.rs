@@ -485,7 +485,8 @@ async fn reads_follow_the_permission_table() {
     let draw = draw.to_string();
     let accounts = ["admin", "jijian", "lingdao", "zhixu", "jingban", "chuzhang", "jingban.smfw", "zhifa"];
     // (endpoint, form, expected status per account above)
-    let cases: [(&str, Vec<(&str, &str)>, [u16; 8]); 3] = [
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, [u16; 8]);
+    let cases: [Case; 3] = [
         ("results", vec![("task_id", "1")], [200, 200, 200, 200, 200, 200, 403, 200]),
         ("manifest", vec![("draw_id", &draw)], [200, 200, 200, 200, 200, 200, 403, 403]),
         ("stratum_salts", vec![("draw_id", &draw)], [200, 200, 200, 200, 200, 200, 403, 403]),
@@ -598,7 +599,7 @@ async fn a_burst_of_refused_draws_leaves_a_count_not_a_flood() {
     let statuses = set.join_all().await;
     assert!(statuses.iter().all(|&s| s == 409), "task 3 is not frozen: every draw is refused");
     let (rows, attempts): (i64, i64) = sqlx::query_as(
-        "SELECT count(*), sum(repeats) FROM draw_attempts WHERE actor = 'jingban.sctx' AND outcome = 'refused'",
+        "SELECT count(*), CAST(sum(repeats) AS BIGINT) FROM draw_attempts WHERE actor = 'jingban.sctx' AND outcome = 'refused'",
     )
     .fetch_one(&app.db)
     .await

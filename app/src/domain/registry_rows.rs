@@ -56,11 +56,11 @@ impl<'a> Checker<'a> {
     /// (A 100,000-character name once made the list page 615 KB.)
     fn new(row: usize, columns: &'a [&'a str], cells: &[String], long: &[usize]) -> Self {
         let mut c = Checker { row, columns, errors: Vec::new() };
-        for col in 0..columns.len() {
+        for (col, name) in columns.iter().enumerate() {
             let max = if long.contains(&col) { MAX_LONG_CELL_CHARS } else { MAX_SHORT_CELL_CHARS };
             let n = cell(cells, col).chars().count();
             if n > max {
-                c.err(col, format!("{}过长：{n} 个字符，最多 {max} 个", columns[col]));
+                c.err(col, format!("{name}过长：{n} 个字符，最多 {max} 个"));
             }
         }
         c

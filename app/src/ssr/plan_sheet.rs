@@ -423,10 +423,10 @@ fn parse_row(raw: &RawRow) -> Result<PlanRowInput, Vec<RowError>> {
         }
     }
     // The same lengths as the task form's (TaskDraft::validate).
-    for col in 0..COLS {
+    for (col, name) in PLAN_COLUMNS.iter().enumerate() {
         let (n, max) = (cell(col).chars().count(), if col == SCOPE || col == ITEMS { 2000 } else { 200 });
         if n > max {
-            err(col, format!("{}过长：{n} 个字符，最多 {max} 个", PLAN_COLUMNS[col]));
+            err(col, format!("{name}过长：{n} 个字符，最多 {max} 个"));
         }
     }
     let plan_no = cell(PLAN_NO);

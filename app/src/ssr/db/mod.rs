@@ -122,20 +122,6 @@ pub fn redacted(url: &str) -> String {
     out.replace(|c: char| c.is_control(), "")
 }
 
-#[cfg(test)]
-mod redaction_tests {
-    #[test]
-    fn passwords_never_reach_a_message() {
-        assert_eq!(super::redacted("postgres://ss:s3cr%40t@db:5432/ss"), "postgres://ss:***@db:5432/ss");
-        assert_eq!(
-            super::redacted("postgres://ss@db/ss?password=x&sslmode=y"),
-            "postgres://ss@db/ss?password=***&sslmode=y"
-        );
-        assert_eq!(super::redacted("sqlite://data/shuangsui.db"), "sqlite://data/shuangsui.db");
-        assert_eq!(super::redacted("postgres://a:b:c@h/d"), "postgres://a:***@h/d");
-    }
-}
-
 /// Opens the database at `url` — a SQLite file (created if missing) or a PostgreSQL
 /// database (created if missing and the role may) — and runs that backend's migrations.
 pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
@@ -282,4 +268,18 @@ pub(crate) fn page_of<T>(all: Vec<T>, page: u32, size: u32) -> (Vec<T>, i64) {
     let total = all.len() as i64;
     let start = (page.max(1) as usize - 1) * size as usize;
     (all.into_iter().skip(start).take(size as usize).collect(), total)
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    #[test]
+    fn passwords_never_reach_a_message() {
+        assert_eq!(super::redacted("postgres://ss:s3cr%40t@db:5432/ss"), "postgres://ss:***@db:5432/ss");
+        assert_eq!(
+            super::redacted("postgres://ss@db/ss?password=x&sslmode=y"),
+            "postgres://ss@db/ss?password=***&sslmode=y"
+        );
+        assert_eq!(super::redacted("sqlite://data/shuangsui.db"), "sqlite://data/shuangsui.db");
+        assert_eq!(super::redacted("postgres://a:b:c@h/d"), "postgres://a:***@h/d");
+    }
 }
