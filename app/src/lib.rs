@@ -25,8 +25,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     if let (Some(nonce), Some(response)) =
         (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
     {
-        if let Ok(v) = axum::http::HeaderValue::from_str(&ssr::headers::csp(Some(&nonce), &[])) {
-            response.insert_header(ssr::headers::CSP, v);
+        if let Ok(v) = axum::http::HeaderValue::from_str(&ssr::net::headers::csp(Some(&nonce), &[])) {
+            response.insert_header(ssr::net::headers::CSP, v);
         }
     }
     view! {

@@ -201,7 +201,7 @@ pub(crate) async fn open_db(url: &str) -> Result<sqlx::AnyPool, ExitCode> {
 }
 
 async fn audit_verify_cmd(url: &str) -> ExitCode {
-    use app::ssr::audit::{verify_chain, ChainReport};
+    use app::ssr::db::audit::{verify_chain, ChainReport};
     let db = match open_db(url).await {
         Ok(db) => db,
         Err(code) => return code,
@@ -223,7 +223,7 @@ async fn audit_verify_cmd(url: &str) -> ExitCode {
 }
 
 async fn copy_db_cmd(from: &str, to: &str) -> ExitCode {
-    use app::ssr::audit::{verify_chain, ChainReport};
+    use app::ssr::db::audit::{verify_chain, ChainReport};
     let (source, target) = match (open_db(from).await, open_db(to).await) {
         (Ok(s), Ok(t)) => (s, t),
         (Err(code), _) | (_, Err(code)) => return code,
@@ -259,7 +259,7 @@ async fn copy_db_cmd(from: &str, to: &str) -> ExitCode {
 }
 
 async fn backup_cmd(url: &str, file: &std::path::Path) -> ExitCode {
-    use app::ssr::audit::{verify_chain, ChainReport};
+    use app::ssr::db::audit::{verify_chain, ChainReport};
     if matches!(app::ssr::db::Backend::of_url(url), Ok(app::ssr::db::Backend::Postgres)) {
         eprintln!(
             "error: backup copies a SQLite file; back up PostgreSQL with pg_dump, e.g. \

@@ -2,11 +2,11 @@
 //! a 100,000-row import, timed against a database (fill one with `shuangsui demo`).
 //! Prints a markdown table of medians on stdout.
 
+use app::domain::audit::Actor;
 use app::domain::plan::Scope;
 use app::domain::registry::{EnterpriseQuery, EnterpriseRecord};
 use app::domain::registry_rows::enterprise_cells;
-use app::ssr::registry_import::{self, CLI_MAX_BYTES};
-use app::ssr::Actor;
+use app::ssr::registry::import::{self as registry_import, CLI_MAX_BYTES};
 use sqlx::AnyPool;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -162,10 +162,10 @@ async fn bench_import(db: &AnyPool, url: &str, rows: u64) -> Result<(f64, f64), 
     let copy = dir.join("copy.db");
     eprintln!("bench: copying {url} to {} for the import", copy.display());
     sqlx::query("VACUUM INTO $1").bind(copy.display().to_string()).execute(db).await?;
-    let mut rng = app::ssr::demo::SplitMix64::new(42);
+    let mut rng = app::ssr::seed::demo::SplitMix64::new(42);
     let records: Vec<EnterpriseRecord> =
-        (0..rows).map(|i| app::ssr::demo_scale::bulk_enterprise(&mut rng, 900_000_000 + i)).collect();
-    let csv = app::ssr::table_file::write_csv(
+        (0..rows).map(|i| app::ssr::seed::demo_scale::bulk_enterprise(&mut rng, 900_000_000 + i)).collect();
+    let csv = app::ssr::files::table_file::write_csv(
         &app::domain::registry::ENTERPRISE_COLUMNS,
         records.iter().map(enterprise_cells),
     );

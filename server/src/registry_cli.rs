@@ -1,8 +1,8 @@
 //! `shuangsui import`, `export` and `demo`: the registries from the command line.
 
+use app::domain::audit::Actor;
 use app::domain::registry::RegistryKind;
-use app::ssr::registry_import::{self, FileFormat, CLI_MAX_BYTES};
-use app::ssr::Actor;
+use app::ssr::registry::import::{self as registry_import, FileFormat, CLI_MAX_BYTES};
 use sqlx::AnyPool;
 use std::path::Path;
 use std::process::ExitCode;
@@ -24,7 +24,7 @@ async fn open(url: &str) -> Result<AnyPool, ExitCode> {
         let mut conn = db.acquire().await?;
         let regions: i64 = sqlx::query_scalar("SELECT count(*) FROM regions").fetch_one(&mut *conn).await?;
         if regions == 0 {
-            app::ssr::demo::seed_reference_data(&mut conn).await?;
+            app::ssr::seed::demo::seed_reference_data(&mut conn).await?;
         }
         Ok::<_, sqlx::Error>(())
     };
@@ -122,8 +122,8 @@ pub async fn demo(enterprises: u64, url: &str) -> ExitCode {
     };
     let started = std::time::Instant::now();
     let result = async {
-        app::ssr::demo::seed_if_empty(&db).await?;
-        app::ssr::demo_scale::add_enterprises(&db, enterprises).await
+        app::ssr::seed::demo::seed_if_empty(&db).await?;
+        app::ssr::seed::demo_scale::add_enterprises(&db, enterprises).await
     };
     match result.await {
         Ok(total) => {

@@ -1,7 +1,7 @@
 //! `shuangsui serve`: startup and the HTTP router.
 
 use crate::cli::ServeArgs;
-use app::ssr::AppState;
+use app::ssr::state::AppState;
 use app::{shell, App};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -57,7 +57,7 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, Box<dyn std::error::E
     let shown = app::ssr::db::redacted(&args.db);
     let db =
         app::ssr::db::connect(&args.db).await.map_err(|e| format!("cannot open database {shown}: {e}"))?;
-    if !args.no_demo && app::ssr::demo::seed_if_empty(&db).await? {
+    if !args.no_demo && app::ssr::seed::demo::seed_if_empty(&db).await? {
         tracing::info!("loaded the demo data into {shown}");
     }
     let salted = app::ssr::db::draws::fill_missing_salts(&db).await?;
@@ -74,7 +74,7 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, Box<dyn std::error::E
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let settings = app::ssr::settings::Settings::new(&args.site_url, &args.trusted_proxies, addr)?;
+    let settings = app::ssr::net::settings::Settings::new(&args.site_url, &args.trusted_proxies, addr)?;
     let state = AppState {
         leptos_options,
         db,
@@ -129,7 +129,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), app::ssr::headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), app::ssr::net::headers::security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -187,7 +187,7 @@ async fn registry_export(
     axum::Extension(user): axum::Extension<app::ssr::auth::CurrentUser>,
 ) -> Response {
     use app::domain::registry::RegistryKind;
-    use app::ssr::registry_import::{export, FileFormat};
+    use app::ssr::registry::import::{export, FileFormat};
     if let Some(refused) = unless_signed_in(&user) {
         return refused;
     }

@@ -3,7 +3,7 @@
 
 use crate::helpers::{spawn_app, spawn_app_with, TestApp, PASSWORD};
 use app::ssr::auth::{ABSOLUTE_SECS, IDLE_SECS};
-use app::ssr::demo::DEMO_ACCOUNTS;
+use app::ssr::seed::demo::DEMO_ACCOUNTS;
 
 async fn whoami(app: &TestApp, cookie: Option<&str>) -> serde_json::Value {
     app.post_form(cookie, "whoami", &[]).await.json().await.unwrap()
@@ -136,7 +136,7 @@ async fn sessions_end_when_idle_and_after_the_absolute_limit() {
     let app = spawn_app().await;
     let idle = app.sign_in("jijian").await;
     let busy = app.sign_in("jijian").await;
-    let now = app::ssr::now_unix();
+    let now = app::ssr::clock::now_unix();
     let hash = |c: &str| {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(c.trim_start_matches("ss_session=").as_bytes()))

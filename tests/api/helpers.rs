@@ -12,7 +12,7 @@ pub struct TestApp {
     pub db_url: String,
     pub db: AnyPool,
     /// The server's state (for building another router on the same database).
-    pub state: app::ssr::AppState,
+    pub state: app::ssr::state::AppState,
     pub dir: TempDir,
     pub client: reqwest::Client,
 }
@@ -192,7 +192,7 @@ pub async fn published_enterprise(db: &AnyPool) -> (i64, String, String) {
 }
 
 /// The demo password (every demo account has it).
-pub const PASSWORD: &str = app::ssr::demo::DEMO_PASSWORD;
+pub const PASSWORD: &str = app::ssr::seed::demo::DEMO_PASSWORD;
 
 impl TestApp {
     /// Signs in through the real endpoint; returns the `Cookie` header value to send.

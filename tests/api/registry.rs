@@ -384,10 +384,10 @@ async fn the_filtered_table_exports_and_the_pages_render() {
     let resp = app.client.get(&url).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     let text = resp.text().await.unwrap();
-    let rows = app::ssr::table_file::read_rows(
+    let rows = app::ssr::files::table_file::read_rows(
         text.as_bytes(),
         &["行政区划代码", "信用风险分类"],
-        &app::ssr::xlsx_read::Limits::WEB_REGISTRY,
+        &app::ssr::files::xlsx_read::Limits::WEB_REGISTRY,
     )
     .unwrap();
     assert!(!rows.is_empty());
@@ -397,9 +397,13 @@ async fn the_filtered_table_exports_and_the_pages_render() {
     assert_eq!(resp.status(), 200);
     let bytes = resp.bytes().await.unwrap();
     assert_eq!(
-        app::ssr::table_file::read_rows(&bytes, &["执法证号"], &app::ssr::xlsx_read::Limits::WEB_REGISTRY)
-            .unwrap()
-            .len(),
+        app::ssr::files::table_file::read_rows(
+            &bytes,
+            &["执法证号"],
+            &app::ssr::files::xlsx_read::Limits::WEB_REGISTRY
+        )
+        .unwrap()
+        .len(),
         40
     );
 

@@ -4,7 +4,7 @@
 use crate::helpers::{run, TempDir};
 use app::domain::credit_code::CreditCode;
 use app::domain::registry::ENTERPRISE_COLUMNS;
-use app::ssr::table_file::{write_csv, write_xlsx};
+use app::ssr::files::table_file::{write_csv, write_xlsx};
 
 fn url(dir: &TempDir, name: &str) -> String {
     format!("sqlite://{}", dir.join(name).display())

@@ -83,13 +83,13 @@ async fn demo_data_is_loaded_once_and_is_valid() {
         assert!(name.contains("演示"), "demo names are clearly fictional: {name}");
     }
     // A second start on the same file does not load the demo again.
-    assert!(!app::ssr::demo::seed_if_empty(&app.db).await.unwrap());
+    assert!(!app::ssr::seed::demo::seed_if_empty(&app.db).await.unwrap());
     assert_eq!(count("SELECT count(*) FROM enterprises").await, enterprises);
 }
 
 #[tokio::test]
 async fn the_demo_registry_is_reproducible() {
-    use app::ssr::demo::{synthetic_enterprise, SplitMix64};
+    use app::ssr::seed::demo::{synthetic_enterprise, SplitMix64};
     let gen = || {
         let mut rng = SplitMix64::new(7);
         (1..=50).map(|i| synthetic_enterprise(&mut rng, (i % 3) as usize, i).credit_code).collect::<Vec<_>>()
@@ -111,7 +111,7 @@ async fn the_audit_log_refuses_updates_and_deletes() {
         .fetch_all(&app.db)
         .await
         .unwrap();
-    assert_eq!(rows[0].0, app::ssr::audit::GENESIS);
+    assert_eq!(rows[0].0, app::ssr::db::audit::GENESIS);
     for w in rows.windows(2) {
         assert_eq!(w[1].0, w[0].1);
     }

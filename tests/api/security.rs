@@ -81,7 +81,8 @@ async fn task_cells(app: &TestApp, task_no: &str) -> Vec<String> {
 }
 
 async fn import_plan(app: &TestApp, cookie: &str, rows: Vec<Vec<String>>, apply: bool) -> Value {
-    let sheet = app::ssr::table_file::write_xlsx("2023年度计划", &app::labels::PLAN_COLUMNS, rows).unwrap();
+    let sheet =
+        app::ssr::files::table_file::write_xlsx("2023年度计划", &app::labels::PLAN_COLUMNS, rows).unwrap();
     let resp = app
         .post_json(Some(cookie), "import_plan", json!({ "year": 2023, "file": sheet, "apply": apply }))
         .await;
@@ -326,7 +327,7 @@ async fn import_file(app: &TestApp, cookie: &str, kind: &str, file: Vec<u8>) -> 
 
 #[tokio::test]
 async fn zip_bombs_and_far_cells_are_refused_before_they_are_unpacked() {
-    use app::ssr::xlsx_read::fixtures::{bomb, sheet, workbook};
+    use app::ssr::files::xlsx_read::fixtures::{bomb, sheet, workbook};
     let app = spawn_app().await;
     let cookie = app.sign_in("jingban").await;
     let count = || async {

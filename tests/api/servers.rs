@@ -6,7 +6,7 @@
 //! chain. Also: sessions across servers, backups, and `copy-db` into PostgreSQL.
 
 use crate::helpers::{spawn_app, ServerProcess, TestApp};
-use app::ssr::audit::{self, ChainReport, Change};
+use app::ssr::db::audit::{self, ChainReport, Change};
 use app::ssr::db::draws::{freeze, run_draw, Actor};
 
 const STAFF: Actor<'static> = Actor { name: "测试经办人", role: "clerk" };

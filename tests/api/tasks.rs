@@ -1,11 +1,11 @@
 //! Tasks: saving drafts, validation, the frozen-task rule, and the live pool estimate.
 
 use crate::helpers::spawn_app;
+use app::domain::audit::Actor;
 use app::domain::auth::{Role, SessionUser};
 use app::domain::enterprise::RiskClass;
 use app::domain::plan::{Scope, TaskDraft, TaskKind};
 use app::ssr::db::tasks;
-use app::ssr::Actor;
 
 const CLERK: Actor<'static> = Actor { name: "jingban", role: "clerk" };
 
@@ -166,7 +166,7 @@ async fn the_pool_estimate_matches_the_filters() {
         &app.db,
         3,
         "2023-07-05",
-        app::ssr::Actor { name: "测试", role: "clerk" },
+        app::domain::audit::Actor { name: "测试", role: "clerk" },
     )
     .await
     .unwrap();

@@ -108,7 +108,7 @@ async fn teams(app: &TestApp) -> Vec<(String, Vec<i64>)> {
 /// inspection is dated today.
 fn result(code: &str, team: &[i64], categories: &[&str]) -> serde_json::Value {
     serde_json::json!({ "draft": {
-        "task_id": 1, "code": code, "inspected_on": app::ssr::today(), "method": "现场检查",
+        "task_id": 1, "code": code, "inspected_on": app::ssr::clock::today(), "method": "现场检查",
         "attended": team, "categories": categories,
         "problems": if categories.contains(&"未发现问题") { "" } else { "未公示年度报告" },
         "handling": if categories.contains(&"发现问题已责令改正") { vec!["责令改正"] } else { vec![] },

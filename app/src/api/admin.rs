@@ -28,7 +28,7 @@ fn admin() -> Result<crate::domain::auth::SessionUser, AppError> {
 #[server(prefix = "/api", endpoint = "accounts")]
 pub async fn list_accounts() -> Result<(Vec<Account>, Vec<Department>), AppError> {
     admin()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     Ok((crate::ssr::db::accounts::list(&db).await?, crate::ssr::db::accounts::departments(&db).await?))
 }
 
@@ -36,7 +36,7 @@ pub async fn list_accounts() -> Result<(Vec<Account>, Vec<Department>), AppError
 #[server(prefix = "/api", endpoint = "create_account", input = server_fn::codec::Json)]
 pub async fn create_account(account: NewAccount) -> Result<i64, AppError> {
     let user = admin()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::accounts::create(&db, &account, &user).await
 }
 
@@ -44,7 +44,7 @@ pub async fn create_account(account: NewAccount) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "account_active")]
 pub async fn set_account_active(id: i64, active: bool) -> Result<(), AppError> {
     let user = admin()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::accounts::set_active(&db, id, active, &user).await
 }
 
@@ -52,7 +52,7 @@ pub async fn set_account_active(id: i64, active: bool) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "account_password")]
 pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
     let user = admin()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::accounts::reset_password(&db, id, &password, &user).await
 }
 
@@ -61,7 +61,7 @@ pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "unlock_sign_in")]
 pub async fn unlock_sign_in(username: String) -> Result<i64, AppError> {
     let user = admin()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::auth::clear_failures(&db, &username, user.actor()).await
 }
 
@@ -69,7 +69,7 @@ pub async fn unlock_sign_in(username: String) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "save_department")]
 pub async fn save_department(id: String, name: String, short_name: String) -> Result<(), AppError> {
     let user = admin()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::accounts::save_department(&db, &Department { id, name, short_name }, &user).await
 }
 
@@ -77,7 +77,7 @@ pub async fn save_department(id: String, name: String, short_name: String) -> Re
 #[server(prefix = "/api", endpoint = "calendar_days")]
 pub async fn get_calendar(year: i32) -> Result<Vec<CalendarDay>, AppError> {
     crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::accounts::calendar_days(&db, year).await
 }
 
@@ -92,6 +92,6 @@ pub async fn set_calendar_day(day: String, kind: String, name: String) -> Result
             DayKind::parse(k).ok_or_else(|| AppError::invalid("kind", "请选择放假、调休上班或恢复常规"))?,
         ),
     };
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::accounts::set_calendar_day(&db, day.trim(), kind, &name, &user).await
 }

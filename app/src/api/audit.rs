@@ -12,14 +12,14 @@ pub const AUDIT_PAGE_ROWS: i64 = 200;
 pub async fn search_audit(filter: AuditFilter) -> Result<(Vec<AuditEntry>, i64), AppError> {
     use crate::domain::auth::Role;
     crate::ssr::auth::require(&[Role::Observer, Role::Admin])?;
-    let db = crate::ssr::db()?;
-    Ok(crate::ssr::audit::search(&db, &filter, AUDIT_PAGE_ROWS).await?)
+    let db = crate::ssr::state::db()?;
+    Ok(crate::ssr::db::audit::search(&db, &filter, AUDIT_PAGE_ROWS).await?)
 }
 
 /// The chain head: the newest entry's number and hash. Public: anyone can note it and
 /// later check that the trail was only ever appended to.
 #[server(prefix = "/api", endpoint = "audit_head")]
 pub async fn audit_head() -> Result<(i64, String), AppError> {
-    let db = crate::ssr::db()?;
-    Ok(crate::ssr::audit::head(&db).await?)
+    let db = crate::ssr::state::db()?;
+    Ok(crate::ssr::db::audit::head(&db).await?)
 }

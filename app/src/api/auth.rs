@@ -15,7 +15,7 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(username: String, password: String, next: Option<String>) -> Result<String, AppError> {
     use crate::ssr::auth;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     // A sign-in always replaces the session the browser had (no session fixation).
     if let Some(old) = auth::session_token() {
         auth::sign_out(&db, &old).await?;
@@ -50,7 +50,7 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::ssr::auth;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     if let Some(token) = auth::session_token() {
         auth::sign_out(&db, &token).await?;
     }

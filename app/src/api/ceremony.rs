@@ -8,14 +8,14 @@ use leptos::prelude::*;
 /// request's `Host`, which whoever sends the request chooses.
 #[cfg(feature = "ssr")]
 fn origin() -> String {
-    crate::ssr::settings().map(|s| s.public_base().to_string()).unwrap_or_default()
+    crate::ssr::state::settings().map(|s| s.public_base().to_string()).unwrap_or_default()
 }
 
 /// The ceremony screen of a task (staff).
 #[server(prefix = "/api", endpoint = "ceremony")]
 pub async fn get_ceremony(task_id: i64) -> Result<CeremonyView, AppError> {
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::ceremony::view(&db, task_id, &user, &origin()).await
 }
 
@@ -29,7 +29,7 @@ pub async fn ceremony_step(
     entropy: String,
 ) -> Result<LiveState, AppError> {
     let user = crate::ssr::auth::user()?;
-    let (db, hub) = (crate::ssr::db()?, crate::ssr::hub()?);
+    let (db, hub) = (crate::ssr::state::db()?, crate::ssr::state::hub()?);
     crate::ssr::db::ceremony::advance(&db, &hub, task_id, to, &place, &entropy, &user).await
 }
 
@@ -37,6 +37,6 @@ pub async fn ceremony_step(
 #[server(prefix = "/api", endpoint = "ceremony_entropy")]
 pub async fn ceremony_entropy(task_id: i64, text: String) -> Result<LiveState, AppError> {
     let user = crate::ssr::auth::user()?;
-    let (db, hub) = (crate::ssr::db()?, crate::ssr::hub()?);
+    let (db, hub) = (crate::ssr::state::db()?, crate::ssr::state::hub()?);
     crate::ssr::db::ceremony::type_entropy(&db, &hub, task_id, &text, &user).await
 }

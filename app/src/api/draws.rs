@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// (the strata are the enterprises' risk classes; see `domain::access`).
 #[server(prefix = "/api", endpoint = "manifest")]
 pub async fn get_manifest(draw_id: i64) -> Result<String, AppError> {
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let user = crate::ssr::auth::current_user();
     crate::portal::data::manifest(&db, draw_id, user.as_ref()).await
 }
@@ -19,7 +19,7 @@ pub async fn get_manifest(draw_id: i64) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "stratum_salts")]
 pub async fn get_stratum_salts(draw_id: i64) -> Result<std::collections::BTreeMap<String, String>, AppError> {
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     // The same rule as the manifest's: refused unless the user may read the manifest.
     crate::portal::data::manifest(&db, draw_id, Some(&user)).await?;
     Ok(crate::ssr::db::draws::stratum_salts(&db, draw_id).await?.unwrap_or_default())

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub async fn get_plan(year: Option<i32>) -> Result<PlanPage, AppError> {
     use crate::ssr::db::plans;
     crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let years = plans::plan_years(&db).await?;
     let Some(year) = year.or_else(|| years.first().copied()) else {
         return Ok(PlanPage { years, plan: None });
@@ -46,7 +46,7 @@ pub async fn import_plan_sheet(
             format!("文件过大（{} KB），计划表不应超过 512 KB", file.len() / 1024),
         ));
     }
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     // A departmental account without a department (never made so) may change nothing.
     let only_department = user.role.is_departmental().then(|| user.department_id.as_deref().unwrap_or(""));
     crate::ssr::plan_sheet::import_plan(&db, year, &file, apply, user.actor(), only_department).await
@@ -56,7 +56,7 @@ pub async fn import_plan_sheet(
 #[server(prefix = "/api", endpoint = "save_plan")]
 pub async fn save_plan(year: i32, title: String, remarks: String) -> Result<i64, AppError> {
     let user = crate::ssr::auth::require(&[crate::domain::auth::Role::Clerk])?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::plans::save_plan(&db, year, &title, &remarks, user.actor()).await
 }
 
@@ -64,7 +64,7 @@ pub async fn save_plan(year: i32, title: String, remarks: String) -> Result<i64,
 #[server(prefix = "/api", endpoint = "pool_page")]
 pub async fn get_pool_page(task_id: i64, page: u32) -> Result<PoolPage, AppError> {
     crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let (rows, total) = crate::ssr::db::plans::pool_page(&db, task_id, page.max(1), POOL_PAGE_SIZE).await?;
     Ok(PoolPage { rows, total, page: page.max(1) })
 }

@@ -37,7 +37,7 @@ pub struct EnterprisePage {
 pub async fn list_enterprises(query: EnterpriseQuery) -> Result<EnterprisePage, AppError> {
     let mut query = query;
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let mut conn = db.acquire().await?;
     let hide_risk = !crate::domain::access::sees_risk_classes(user.role);
     if hide_risk {
@@ -48,7 +48,7 @@ pub async fn list_enterprises(query: EnterpriseQuery) -> Result<EnterprisePage, 
     if hide_risk {
         rows.iter_mut().for_each(|r| r.record.risk_class.clear());
     }
-    let lookups = crate::ssr::registry_import::lookups(&mut conn).await?;
+    let lookups = crate::ssr::registry::import::lookups(&mut conn).await?;
     Ok(EnterprisePage {
         rows,
         total: total.min(cap),
@@ -75,7 +75,7 @@ pub struct EnterpriseDetail {
 pub async fn get_enterprise(id: i64) -> Result<EnterpriseDetail, AppError> {
     use crate::ssr::db::conflicts::{list, ConflictFilter};
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let mut conn = db.acquire().await?;
     let mut row = crate::ssr::db::enterprises::get(&mut conn, id)
         .await?
@@ -87,7 +87,7 @@ pub async fn get_enterprise(id: i64) -> Result<EnterpriseDetail, AppError> {
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
-    let regions = crate::ssr::registry_import::lookups(&mut conn).await?.regions;
+    let regions = crate::ssr::registry::import::lookups(&mut conn).await?.regions;
     drop(conn);
     let filter = ConflictFilter { enterprise_id: Some(id), include_withdrawn: true, ..Default::default() };
     let conflicts = list(&db, &filter.visible_to(&user)).await?;
@@ -105,8 +105,8 @@ pub async fn get_enterprise(id: i64) -> Result<EnterpriseDetail, AppError> {
 pub async fn save_record(kind: String, id: Option<i64>, cells: Vec<String>) -> Result<i64, AppError> {
     let user = crate::ssr::auth::require(&EDITORS)?;
     let kind = kind_of(&kind)?;
-    let db = crate::ssr::db()?;
-    crate::ssr::registry_edit::save(&db, kind, id, &cells, user.actor()).await
+    let db = crate::ssr::state::db()?;
+    crate::ssr::registry::edit::save(&db, kind, id, &cells, user.actor()).await
 }
 
 /// Takes a record out of use (enterprise: 注销; inspector or item: 停用) or back in.
@@ -114,8 +114,8 @@ pub async fn save_record(kind: String, id: Option<i64>, cells: Vec<String>) -> R
 pub async fn set_record_active(kind: String, id: i64, active: bool) -> Result<(), AppError> {
     let user = crate::ssr::auth::require(&EDITORS)?;
     let kind = kind_of(&kind)?;
-    let db = crate::ssr::db()?;
-    crate::ssr::registry_edit::set_active(&db, kind, id, active, user.actor()).await
+    let db = crate::ssr::state::db()?;
+    crate::ssr::registry::edit::set_active(&db, kind, id, active, user.actor()).await
 }
 
 #[cfg(feature = "ssr")]
@@ -142,7 +142,7 @@ async fn departments(db: &sqlx::AnyPool) -> Result<Vec<Department>, AppError> {
 #[server(prefix = "/api", endpoint = "registry/inspectors", input = server_fn::codec::Json)]
 pub async fn list_inspectors(query: ListQuery) -> Result<ListPage<InspectorRow>, AppError> {
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let (rows, total) = crate::ssr::db::inspectors::page(&mut *db.acquire().await?, &query).await?;
     Ok(ListPage { rows, total, departments: departments(&db).await?, can_edit: can_edit(&user) })
 }
@@ -161,7 +161,7 @@ pub struct InspectorDetail {
 pub async fn get_inspector(id: i64) -> Result<InspectorDetail, AppError> {
     use crate::ssr::db::conflicts::{list, ConflictFilter};
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let row = crate::ssr::db::inspectors::get(&mut *db.acquire().await?, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("名录库中没有编号为 {id} 的执法人员")))?;
@@ -174,7 +174,7 @@ pub async fn get_inspector(id: i64) -> Result<InspectorDetail, AppError> {
 #[server(prefix = "/api", endpoint = "registry/items", input = server_fn::codec::Json)]
 pub async fn list_items(query: ListQuery) -> Result<ListPage<ItemRow>, AppError> {
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let (rows, total) = crate::ssr::db::items::page(&mut *db.acquire().await?, &query).await?;
     Ok(ListPage { rows, total, departments: departments(&db).await?, can_edit: can_edit(&user) })
 }
@@ -183,7 +183,7 @@ pub async fn list_items(query: ListQuery) -> Result<ListPage<ItemRow>, AppError>
 #[server(prefix = "/api", endpoint = "registry/item")]
 pub async fn get_item(id: i64) -> Result<(ItemRow, Vec<Department>, bool), AppError> {
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let row = crate::ssr::db::items::get(&mut *db.acquire().await?, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的抽查事项")))?;
@@ -199,7 +199,7 @@ pub async fn import_registry(
     form: server_fn::codec::MultipartData,
 ) -> Result<RegistryImportReport, AppError> {
     use crate::domain::registry::WEB_IMPORT_MAX_BYTES;
-    use crate::ssr::registry_import::{import, read_upload};
+    use crate::ssr::registry::import::{import, read_upload};
     // Who may import is settled before a byte of the file is read.
     let user = crate::ssr::auth::require(&EDITORS)?;
     let declared = use_context::<axum::http::request::Parts>()
@@ -207,7 +207,7 @@ pub async fn import_registry(
     let form = form.into_inner().ok_or_else(|| AppError::internal("multipart form without a body"))?;
     let upload = read_upload(form, declared, WEB_IMPORT_MAX_BYTES).await?;
     let kind = kind_of(&upload.kind)?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     import(&db, kind, &upload.file, WEB_IMPORT_MAX_BYTES, upload.apply, user.actor()).await
 }
 
@@ -218,7 +218,7 @@ pub async fn list_conflicts(include_withdrawn: bool) -> Result<ConflictsPage, Ap
     use crate::domain::auth::Role;
     use crate::ssr::db::conflicts::{list, ConflictFilter};
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let filter = ConflictFilter { include_withdrawn, ..Default::default() };
     let conflicts = list(&db, &filter.visible_to(&user)).await?;
     let own = (user.role == Role::Inspector).then_some(user.inspector_id).flatten();
@@ -263,7 +263,8 @@ async fn may_act_for(inspector_id: i64) -> Result<crate::domain::auth::SessionUs
     let allowed = match user.role {
         Role::Admin => true,
         Role::Clerk => {
-            let dept = crate::ssr::db::inspectors::department_of(&crate::ssr::db()?, inspector_id).await?;
+            let dept =
+                crate::ssr::db::inspectors::department_of(&crate::ssr::state::db()?, inspector_id).await?;
             dept.is_some() && dept == user.department_id
         }
         Role::Inspector => user.inspector_id == Some(inspector_id),
@@ -285,7 +286,7 @@ pub async fn declare_conflict(
     note: String,
 ) -> Result<i64, AppError> {
     let user = may_act_for(inspector_id).await?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::conflicts::declare(&db, inspector_id, &credit_code, &reason, &note, user.actor()).await
 }
 
@@ -293,7 +294,7 @@ pub async fn declare_conflict(
 #[server(prefix = "/api", endpoint = "registry/withdraw_conflict")]
 pub async fn withdraw_conflict(id: i64) -> Result<(), AppError> {
     crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let inspector = crate::ssr::db::conflicts::inspector_of(&db, id)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这条回避申报".into()))?;

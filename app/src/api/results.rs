@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "results")]
 pub async fn get_results(task_id: i64) -> Result<TaskResults, AppError> {
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::results::task_results(&db, task_id, &user).await
 }
 
@@ -16,7 +16,7 @@ pub async fn get_results(task_id: i64) -> Result<TaskResults, AppError> {
 #[server(prefix = "/api", endpoint = "save_result", input = server_fn::codec::Json)]
 pub async fn save_result(draft: ResultDraft) -> Result<(), AppError> {
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::results::save(&db, &draft, &user).await
 }
 
@@ -24,7 +24,7 @@ pub async fn save_result(draft: ResultDraft) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "review_result")]
 pub async fn review_result(task_id: i64, code: String, pass: bool, comment: String) -> Result<(), AppError> {
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::results::review(&db, task_id, &code, pass, &comment, &user).await
 }
 
@@ -35,7 +35,7 @@ pub use crate::domain::result::{Assignment, DeadlineRow};
 #[server(prefix = "/api", endpoint = "deadlines")]
 pub async fn get_deadlines() -> Result<Vec<DeadlineRow>, AppError> {
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let dept = if user.role.is_departmental() { user.department_id.as_deref() } else { None };
     crate::ssr::db::results::deadlines(&db, dept).await
 }
@@ -47,7 +47,7 @@ pub async fn my_assignments() -> Result<Vec<Assignment>, AppError> {
     let user = crate::ssr::auth::require(&[Role::Inspector])?;
     let inspector =
         user.inspector_id.ok_or_else(|| AppError::Forbidden("该账号未关联执法人员名录".into()))?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::results::assignments(&db, inspector).await
 }
 
@@ -61,7 +61,7 @@ pub async fn declare_recusal(
     note: String,
 ) -> Result<i64, AppError> {
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::recusals::declare(&db, task_id, &code, inspector_id, &reason, &note, &user).await
 }
 
@@ -69,6 +69,6 @@ pub async fn declare_recusal(
 #[server(prefix = "/api", endpoint = "approve_recusal")]
 pub async fn approve_recusal(recusal_id: i64) -> Result<i64, AppError> {
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::recusals::approve(&db, recusal_id, &user).await
 }

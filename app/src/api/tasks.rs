@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 #[server(prefix = "/api", endpoint = "task")]
 pub async fn get_task(id: i64) -> Result<TaskDetail, AppError> {
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let mut detail = crate::ssr::db::tasks::detail(&db, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("任务 {id} 不存在")))?;
@@ -25,7 +25,7 @@ pub async fn get_task(id: i64) -> Result<TaskDetail, AppError> {
 #[server(prefix = "/api", endpoint = "task_form")]
 pub async fn get_task_form(id: Option<i64>) -> Result<(Option<TaskDraft>, TaskFormOptions), AppError> {
     crate::ssr::auth::require(&[crate::domain::auth::Role::Clerk])?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     let options = crate::ssr::db::tasks::form_options(&db).await?;
     let draft = match id {
         Some(id) => Some(
@@ -46,7 +46,7 @@ pub async fn estimate_pool(
     risk_ratios_bp: BTreeMap<String, u32>,
 ) -> Result<PoolEstimate, AppError> {
     crate::ssr::auth::require(&[crate::domain::auth::Role::Clerk])?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::tasks::estimate(&db, &scope, ratio_bp, &risk_ratios_bp).await
 }
 
@@ -54,6 +54,6 @@ pub async fn estimate_pool(
 #[server(prefix = "/api", endpoint = "save_task", input = server_fn::codec::Json)]
 pub async fn save_task(draft: TaskDraft) -> Result<i64, AppError> {
     let user = crate::ssr::auth::require(&[crate::domain::auth::Role::Clerk])?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::tasks::save(&db, &draft, &user).await
 }

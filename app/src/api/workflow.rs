@@ -10,7 +10,7 @@ pub async fn take_step(task_id: i64, to: String, comment: String) -> Result<(), 
     let user = crate::ssr::auth::user()?;
     let to =
         TaskStatus::parse(&to).ok_or_else(|| AppError::invalid("to", format!("未知的任务状态“{to}”")))?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     crate::ssr::db::workflow::advance(&db, task_id, to, &comment, &user).await
 }
 
@@ -20,9 +20,10 @@ pub async fn take_step(task_id: i64, to: String, comment: String) -> Result<(), 
 pub async fn freeze_task(task_id: i64) -> Result<i64, AppError> {
     use crate::domain::plan::TaskStatus;
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     guard_draw_step(&db, task_id, TaskStatus::Frozen, "freeze", &user).await?;
-    let frozen = crate::ssr::db::draws::freeze(&db, task_id, &crate::ssr::today(), user.actor()).await?;
+    let frozen =
+        crate::ssr::db::draws::freeze(&db, task_id, &crate::ssr::clock::today(), user.actor()).await?;
     Ok(frozen.draw_id)
 }
 
@@ -32,7 +33,7 @@ pub async fn freeze_task(task_id: i64) -> Result<i64, AppError> {
 pub async fn draw_task(task_id: i64, public_entropy: String) -> Result<i64, AppError> {
     use crate::domain::plan::TaskStatus;
     let user = crate::ssr::auth::user()?;
-    let db = crate::ssr::db()?;
+    let db = crate::ssr::state::db()?;
     guard_draw_step(&db, task_id, TaskStatus::Drawn, "draw", &user).await?;
     crate::ssr::db::draws::run_draw(&db, task_id, &public_entropy, user.actor()).await
 }

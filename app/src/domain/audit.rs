@@ -2,6 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Who made a change: account name and role code, as the audit log and the workflow's
+/// events record them.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor<'a> {
+    pub name: &'a str,
+    pub role: &'a str,
+}
+
 /// One entry of the audit log, as the audit page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

@@ -83,6 +83,11 @@ pub struct SessionUser {
 }
 
 impl SessionUser {
+    /// This user as the author of a change.
+    pub fn actor(&self) -> super::audit::Actor<'_> {
+        super::audit::Actor { name: &self.username, role: self.role.code() }
+    }
+
     /// How the account appears in trails and on pages: `name（role）`.
     pub fn signature(&self) -> String {
         format!("{}（{}）", self.display_name, self.role.label())

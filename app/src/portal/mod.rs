@@ -12,7 +12,7 @@ pub mod views;
 
 use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::AppState;
+use crate::ssr::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -65,7 +65,7 @@ pub fn verifier_url(site_root: &str) -> &'static str {
 pub fn html(body: String) -> Response {
     static CSP: OnceLock<HeaderValue> = OnceLock::new();
     let csp = CSP.get_or_init(|| {
-        HeaderValue::from_str(&crate::ssr::headers::csp(None, views::script_hashes()))
+        HeaderValue::from_str(&crate::ssr::net::headers::csp(None, views::script_hashes()))
             .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
     });
     (

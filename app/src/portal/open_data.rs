@@ -3,8 +3,8 @@
 
 use super::data::{self, ResultRow};
 use crate::error::AppError;
-use crate::ssr::table_file::write_csv;
-use crate::ssr::AppState;
+use crate::ssr::files::table_file::write_csv;
+use crate::ssr::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};

@@ -9,15 +9,15 @@
 //! transaction as the rows: every change that can alter what is published (a result
 //! published, a task's status, an enterprise renamed) appends to the audit log in its own
 //! transaction. A request compares that `seq` with the database when this process has
-//! appended to the audit log since the last comparison ([`changed`]), and otherwise at
-//! most every [`RECHECK`]; a change made by another server process is seen within it.
+//! appended to the audit log since the last comparison (`db::audit::appends`, the log's
+//! change signal), and otherwise at most every [`RECHECK`]; a change made by another
+//! server process is seen within it.
 //! A rebuild reads only what [`super::data`] lets the public see.
 
 use super::data::{self, ResultRow};
 use crate::error::AppError;
 use sqlx::AnyPool;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -28,17 +28,6 @@ pub const RECHECK: Duration = Duration::from_secs(1);
 /// conflicts. Any other entry may (a result, a task's status, an enterprise, a department,
 /// the work calendar behind 按时公示).
 const UNRELATED: [&str; 2] = ["user", "conflict"];
-
-/// Audit appends made by this process that may change what the portal shows.
-static GENERATION: AtomicU64 = AtomicU64::new(0);
-
-/// Tells every snapshot in this process to ask the database again before its next use;
-/// the audit log calls it with the entity type of each entry it appends.
-pub fn changed(entity_type: &str) {
-    if !UNRELATED.contains(&entity_type) {
-        GENERATION.fetch_add(1, Ordering::Release);
-    }
-}
 
 /// The published results of one database, shared by the requests of one server.
 #[derive(Clone, Default)]
@@ -54,7 +43,7 @@ struct Inner {
 #[derive(Clone)]
 struct Current {
     snapshot: Arc<Snapshot>,
-    /// When the snapshot was last found current, and [`GENERATION`] just before.
+    /// When the snapshot was last found current, and the audit log's appends just before.
     checked_at: Instant,
     generation: u64,
 }
@@ -63,7 +52,7 @@ impl ResultsCache {
     /// The current snapshot: as of the database's last audit entry, or (while another
     /// request is comparing it with the database after [`RECHECK`]) at most a moment older.
     pub async fn snapshot(&self, db: &AnyPool) -> Result<Arc<Snapshot>, AppError> {
-        let generation = GENERATION.load(Ordering::Acquire);
+        let generation = crate::ssr::db::audit::appends();
         let known = self.0.current.read().unwrap_or_else(|e| e.into_inner()).clone();
         let mut waited = None;
         if let Some(c) = &known {

@@ -15,8 +15,9 @@ const LIVE_JS: &str = include_str!("live.js");
 /// nothing else inline may run on its pages.
 pub fn script_hashes() -> &'static [String] {
     static HASHES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    HASHES
-        .get_or_init(|| [VERIFY_JS, LIVE_JS].iter().map(|js| crate::ssr::headers::script_hash(js)).collect())
+    HASHES.get_or_init(|| {
+        [VERIFY_JS, LIVE_JS].iter().map(|js| crate::ssr::net::headers::script_hash(js)).collect()
+    })
 }
 
 /// The site name on every portal page.

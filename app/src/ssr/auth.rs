@@ -8,9 +8,10 @@
 //! session of an inactive account is never honoured). Sign-in always makes a new token, so
 //! a token planted before sign-in is worthless.
 
-use super::{now_unix, Actor};
+use crate::domain::audit::Actor;
 use crate::domain::auth::{Role, SessionUser};
 use crate::error::AppError;
+use crate::ssr::clock::now_unix;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::{ConnectInfo, Request, State};
@@ -153,7 +154,11 @@ pub struct OverHttps(pub bool);
 /// Resolves the session cookie into [`CurrentUser`], works out the client's address, and
 /// refuses state-changing requests whose `Origin` (or, without one, `Referer`) is not
 /// this site's configured address (cross-site request forgery, DNS rebinding).
-pub async fn session_layer(State(state): State<super::AppState>, mut req: Request, next: Next) -> Response {
+pub async fn session_layer(
+    State(state): State<crate::ssr::state::AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let settings = &state.settings;
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         && !same_origin(settings, req.headers())
@@ -188,7 +193,7 @@ pub async fn session_layer(State(state): State<super::AppState>, mut req: Reques
 /// Whether the request's `Origin` (or `Referer`) is one of the site's configured origins.
 /// `Host` is not consulted: a page on a rebound domain sends a `Host` and an `Origin`
 /// that agree with each other, but not with the configured address.
-pub fn same_origin(settings: &super::settings::Settings, headers: &HeaderMap) -> bool {
+pub fn same_origin(settings: &crate::ssr::net::settings::Settings, headers: &HeaderMap) -> bool {
     let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER));
     source.and_then(|v| v.to_str().ok()).is_some_and(|s| settings.is_site_origin(s))
 }
@@ -426,9 +431,9 @@ pub async fn sign_in(
     .bind(address)
     .execute(&mut *tx)
     .await?;
-    super::audit::append(
+    crate::ssr::db::audit::append(
         &mut tx,
-        super::audit::Change {
+        crate::ssr::db::audit::Change {
             actor: &user.username,
             role: user.role.code(),
             action: "auth.sign_in",
@@ -460,9 +465,9 @@ pub async fn clear_failures(db: &AnyPool, username: &str, actor: Actor<'_>) -> R
     .execute(&mut *tx)
     .await?
     .rows_affected() as i64;
-    super::audit::append(
+    crate::ssr::db::audit::append(
         &mut tx,
-        super::audit::Change {
+        crate::ssr::db::audit::Change {
             actor: actor.name,
             role: actor.role,
             action: "auth.unlock",
@@ -530,13 +535,6 @@ pub fn request_is_https() -> bool {
     parts().and_then(|p| p.extensions.get::<OverHttps>().copied()).is_some_and(|h| h.0)
 }
 
-impl SessionUser {
-    /// This user as the author of a change.
-    pub fn actor(&self) -> Actor<'_> {
-        Actor { name: &self.username, role: self.role.code() }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -552,12 +550,16 @@ mod tests {
 
     #[test]
     fn origin_must_name_the_configured_site() {
-        let local = crate::ssr::settings::Settings::new("", "", "127.0.0.1:3000".parse().unwrap()).unwrap();
+        let local =
+            crate::ssr::net::settings::Settings::new("", "", "127.0.0.1:3000".parse().unwrap()).unwrap();
         let ok = headers(&[(header::HOST, "127.0.0.1:3000"), (header::ORIGIN, "http://127.0.0.1:3000")]);
         assert!(same_origin(&local, &ok));
-        let site =
-            crate::ssr::settings::Settings::new("https://a.example", "", "127.0.0.1:3000".parse().unwrap())
-                .unwrap();
+        let site = crate::ssr::net::settings::Settings::new(
+            "https://a.example",
+            "",
+            "127.0.0.1:3000".parse().unwrap(),
+        )
+        .unwrap();
         let referer = headers(&[(header::HOST, "a.example"), (header::REFERER, "https://a.example/tasks/1")]);
         assert!(same_origin(&site, &referer));
         for bad in

@@ -34,11 +34,11 @@ impl Hub {
 /// `event: state` with the [`LiveState`] as JSON; without inspectors' names unless the
 /// follower is signed in.
 pub async fn events(
-    State(state): State<super::AppState>,
+    State(state): State<crate::ssr::state::AppState>,
     Path(task_id): Path<i64>,
-    axum::Extension(user): axum::Extension<super::auth::CurrentUser>,
+    axum::Extension(user): axum::Extension<crate::ssr::auth::CurrentUser>,
 ) -> Response {
-    let first = match super::db::ceremony::live_state(&state.db, task_id).await {
+    let first = match crate::ssr::db::ceremony::live_state(&state.db, task_id).await {
         Ok(Some(s)) => s,
         Ok(None) => {
             return (axum::http::StatusCode::NOT_FOUND, "该任务尚未冻结名单，没有抽取现场").into_response()

@@ -2,13 +2,13 @@
 //! out its table, and import such a sheet back — parsed and checked first, then applied
 //! in one transaction, or not at all.
 
-use super::audit::{self, Change};
-use super::db::Backend;
-use super::Actor;
+use crate::domain::audit::Actor;
 use crate::domain::import::{ImportReport, RowError};
 use crate::domain::plan::{ratio_label, AnnualPlan, TaskKind, TaskRow, TaskStatus, Window};
 use crate::error::AppError;
 use crate::labels::{PLAN_COLUMNS, REMARKS};
+use crate::ssr::db::audit::{self, Change};
+use crate::ssr::db::Backend;
 use calamine::Data;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, IgnoreError, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
@@ -255,17 +255,18 @@ fn read_sheet(bytes: &[u8]) -> Result<SheetContents, SheetError> {
         return Err(SheetError::EmptyFile);
     }
     let sheets =
-        super::xlsx_read::read_sheets(bytes, &super::xlsx_read::Limits::PLAN).map_err(|e| match e {
-            super::xlsx_read::XlsxError::NotXlsx => SheetError::NotXlsx,
-            other => SheetError::OverLimit(other.to_string()),
-        })?;
+        crate::ssr::files::xlsx_read::read_sheets(bytes, &crate::ssr::files::xlsx_read::Limits::PLAN)
+            .map_err(|e| match e {
+                crate::ssr::files::xlsx_read::XlsxError::NotXlsx => SheetError::NotXlsx,
+                other => SheetError::OverLimit(other.to_string()),
+            })?;
     if sheets.is_empty() {
         return Err(SheetError::NoSheet);
     }
     let mut any_cells = false;
     let mut closest: Option<Vec<String>> = None;
     for (name, rows) in sheets {
-        let range = super::xlsx_read::to_range(&rows);
+        let range = crate::ssr::files::xlsx_read::to_range(&rows);
         let Some((first_row, _)) = range.start() else { continue };
         any_cells = true;
         let grid: Vec<Vec<&Data>> = range.rows().map(|r| r.iter().collect()).collect();
@@ -1116,7 +1117,7 @@ async fn write_import(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssr::{db, demo};
+    use crate::ssr::{db, seed::demo};
     use calamine::{Reader, Xlsx};
     use std::io::Cursor;
     use std::sync::atomic::{AtomicUsize, Ordering};

@@ -120,7 +120,7 @@ pub fn InspectorsPage() -> impl IntoView {
 fn js_today() -> i64 {
     #[cfg(feature = "ssr")]
     {
-        crate::domain::workday::day_number(&crate::ssr::today()).unwrap_or(0)
+        crate::domain::workday::day_number(&crate::ssr::clock::today()).unwrap_or(0)
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -5,8 +5,8 @@ use crate::domain::auth::{password_problem, username_problem, Account, Role, Ses
 use crate::domain::inspector::Department;
 use crate::domain::workday::{day_number, CalendarDay, DayKind};
 use crate::error::AppError;
-use crate::ssr::audit::{self, Change};
 use crate::ssr::auth::hash_password;
+use crate::ssr::db::audit::{self, Change};
 use sqlx::AnyPool;
 
 /// Every account with its number of live sessions.
@@ -24,7 +24,7 @@ pub async fn list(db: &AnyPool) -> Result<Vec<Account>, AppError> {
         sessions: i64,
         failed_sign_ins: i64,
     }
-    let since = crate::ssr::now_unix() - crate::ssr::auth::THROTTLE_WINDOW_SECS;
+    let since = crate::ssr::clock::now_unix() - crate::ssr::auth::THROTTLE_WINDOW_SECS;
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT u.id, u.username, u.display_name, u.role, u.department_id, u.inspector_id, u.active, \
          (SELECT count(*) FROM sessions s WHERE s.user_id = u.id) AS sessions, \

@@ -1,11 +1,11 @@
 //! 回避 — declared conflicts of interest: list, declare, withdraw. Open ones feed every
 //! draw frozen afterwards (see `draws::freeze`); a withdrawn one stays on record.
 
+use crate::domain::audit::Actor;
 use crate::domain::registry::{Conflict, CONFLICT_REASONS};
 use crate::error::AppError;
-use crate::ssr::audit::{self, Change};
+use crate::ssr::db::audit::{self, Change};
 use crate::ssr::db::QueryBuilder;
-use crate::ssr::Actor;
 use sqlx::AnyPool;
 
 /// Which conflicts to list.
@@ -117,7 +117,7 @@ pub async fn declare(
         .bind(enterprise_id)
         .bind(reason)
         .bind(note.trim())
-        .bind(crate::ssr::now_utc())
+        .bind(crate::ssr::clock::now_utc())
         .fetch_one(&mut *tx)
         .await?;
     audit::append(
@@ -148,7 +148,7 @@ pub async fn inspector_of(db: &AnyPool, id: i64) -> Result<Option<i64>, sqlx::Er
 pub async fn withdraw(db: &AnyPool, id: i64, actor: Actor<'_>) -> Result<(), AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let done = sqlx::query("UPDATE conflicts SET withdrawn_at = $1 WHERE id = $2 AND withdrawn_at IS NULL")
-        .bind(crate::ssr::now_utc())
+        .bind(crate::ssr::clock::now_utc())
         .bind(id)
         .execute(&mut *tx)
         .await?;

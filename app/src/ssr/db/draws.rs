@@ -5,12 +5,12 @@ use crate::domain::draw::{self, ConflictPair, DrawInput, InspectorEntry, PoolEnt
 use crate::domain::enterprise::RiskClass;
 use crate::domain::plan::{Scope, TaskStatus};
 use crate::error::AppError;
-use crate::ssr::audit::{self, Change};
-use crate::ssr::now_utc;
+use crate::ssr::clock::now_utc;
+use crate::ssr::db::audit::{self, Change};
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::{BTreeMap, HashMap};
 
-pub use crate::ssr::Actor;
+pub use crate::domain::audit::Actor;
 
 /// What freezing published: the public facts of a frozen pool.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -174,7 +174,7 @@ pub(crate) async fn record_attempt(
 ) -> Result<(), AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
     if refusal.is_some() {
-        let since = crate::ssr::format_utc(crate::ssr::now_unix() - BURST_SECS);
+        let since = crate::ssr::clock::format_utc(crate::ssr::clock::now_unix() - BURST_SECS);
         let recent: (i64, Option<i64>) = sqlx::query_as(
             "SELECT count(*), max(id) FROM draw_attempts WHERE actor = $1 AND outcome = 'refused' AND at > $2",
         )

@@ -6,6 +6,7 @@
 //! the few places where the SQL dialects differ ask [`Backend`] for their fragment.
 
 pub mod accounts;
+pub mod audit;
 pub mod ceremony;
 pub mod conflicts;
 pub mod copy;

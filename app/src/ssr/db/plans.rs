@@ -104,7 +104,7 @@ pub async fn save_plan(
     year: i32,
     title: &str,
     remarks: &str,
-    actor: crate::ssr::Actor<'_>,
+    actor: crate::domain::audit::Actor<'_>,
 ) -> Result<i64, crate::error::AppError> {
     use crate::error::AppError;
     if !(2000..=2100).contains(&year) {
@@ -146,9 +146,9 @@ pub async fn save_plan(
             .await?
         }
     };
-    crate::ssr::audit::append(
+    crate::ssr::db::audit::append(
         &mut tx,
-        crate::ssr::audit::Change {
+        crate::ssr::db::audit::Change {
             actor: actor.name,
             role: actor.role,
             action: if before.is_some() { "plan.update" } else { "plan.create" },

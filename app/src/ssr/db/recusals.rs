@@ -9,8 +9,8 @@ use crate::domain::auth::{Role, SessionUser};
 use crate::domain::draw::{self, Manifest, PostRecusal};
 use crate::domain::plan::TaskStatus;
 use crate::error::AppError;
-use crate::ssr::audit::{self, Change};
-use crate::ssr::now_utc;
+use crate::ssr::clock::now_utc;
+use crate::ssr::db::audit::{self, Change};
 use sqlx::AnyPool;
 
 pub use crate::domain::result::{PendingRecusal, RECUSAL_REASONS as REASONS};

@@ -10,8 +10,8 @@ use crate::domain::result::{
 };
 use crate::domain::workday::{last_day_of_month, WorkCalendar};
 use crate::error::AppError;
-use crate::ssr::audit::{self, Change};
-use crate::ssr::{now_utc, today};
+use crate::ssr::clock::{now_utc, today};
+use crate::ssr::db::audit::{self, Change};
 use sqlx::{AnyConnection, AnyPool};
 
 #[derive(sqlx::FromRow)]

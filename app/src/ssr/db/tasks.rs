@@ -8,7 +8,7 @@ use crate::domain::plan::{
     TaskKind, TaskStatus,
 };
 use crate::error::AppError;
-use crate::ssr::audit::{self, Change};
+use crate::ssr::db::audit::{self, Change};
 use sqlx::AnyPool;
 use std::collections::BTreeMap;
 

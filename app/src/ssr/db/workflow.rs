@@ -6,8 +6,8 @@ use crate::domain::auth::SessionUser;
 use crate::domain::plan::TaskStatus;
 use crate::domain::workflow::{self, StepRefusal};
 use crate::error::AppError;
-use crate::ssr::audit::{self, Change};
-use crate::ssr::now_utc;
+use crate::ssr::clock::now_utc;
+use crate::ssr::db::audit::{self, Change};
 use sqlx::{AnyConnection, AnyPool};
 
 /// A task's status and initiating department, read inside a transaction.

@@ -48,7 +48,7 @@ pub async fn append(conn: &mut AnyConnection, change: Change<'_>) -> Result<i64,
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_owned()),
     };
-    let at = super::now_utc();
+    let at = crate::ssr::clock::now_utc();
     let hash = entry_hash(&prev, seq, &at, &change);
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, \
@@ -67,10 +67,20 @@ pub async fn append(conn: &mut AnyConnection, change: Change<'_>) -> Result<i64,
     .bind(&hash)
     .execute(&mut *conn)
     .await?;
-    // The portal's snapshot of published results asks the database again (after this
-    // transaction commits, the audit `seq` it compares has moved).
-    crate::portal::search::changed(change.entity_type);
+    // Whoever keeps something derived from the database in memory (the portal's
+    // published results) asks again before its next use.
+    APPENDS.fetch_add(1, std::sync::atomic::Ordering::Release);
     Ok(seq)
+}
+
+/// Entries this process has appended (a change signal: the log is the only writer of it).
+static APPENDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many entries this process has appended so far. A cache of anything the audit log
+/// records (every change does) is current while this has not moved and nothing else
+/// wrote to the database; another server process's changes show in the log's `seq`.
+pub fn appends() -> u64 {
+    APPENDS.load(std::sync::atomic::Ordering::Acquire)
 }
 
 /// What walking the chain found.

@@ -1,9 +1,9 @@
 //! A registry of a million: synthetic enterprises in bulk, for measuring the registry's
 //! queries and imports at the size of a prefecture's 名录库.
 
-use super::demo::{synthetic_enterprise, SplitMix64};
 use crate::domain::registry::EnterpriseRecord;
 use crate::ssr::db::Backend;
+use crate::ssr::seed::demo::{synthetic_enterprise, SplitMix64};
 use sqlx::AnyPool;
 
 /// Other 市场主体类别 of a realistic registry: most market entities are not what the demo
@@ -72,7 +72,7 @@ pub async fn add_enterprises(db: &AnyPool, count: u64) -> Result<i64, sqlx::Erro
             })
             .collect();
         let refs: Vec<&EnterpriseRecord> = batch.iter().collect();
-        super::db::enterprises::upsert(&mut tx, &refs).await?;
+        crate::ssr::db::enterprises::upsert(&mut tx, &refs).await?;
         left -= n;
     }
     let total = sqlx::query_scalar("SELECT count(*) FROM enterprises").fetch_one(&mut *tx).await?;

@@ -1,14 +1,14 @@
 //! 一单两库 import and export: a file is read and every row checked first (a dry run
 //! stops there), then applied in one transaction with its audit entry, or not at all.
 
-use super::audit::{self, Change};
-use super::db::{enterprises, inspectors, items, Backend};
-use super::table_file::{read_rows, write_csv, write_xlsx, FileError, Rows, XLSX_MAX_ROWS};
-use super::Actor;
+use crate::domain::audit::Actor;
 use crate::domain::import::{ImportReport, RowError};
 use crate::domain::registry::{EnterpriseQuery, ListQuery, RegistryImportReport, RegistryKind};
 use crate::domain::registry_rows::{self as rows, Lookups};
 use crate::error::AppError;
+use crate::ssr::db::audit::{self, Change};
+use crate::ssr::db::{enterprises, inspectors, items, Backend};
+use crate::ssr::files::table_file::{read_rows, write_csv, write_xlsx, FileError, Rows, XLSX_MAX_ROWS};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
@@ -149,9 +149,9 @@ pub async fn import(
         return Err(FileError::TooLarge { bytes: bytes.len(), max: max_bytes }.into());
     }
     let limits = if max_bytes <= crate::domain::registry::WEB_IMPORT_MAX_BYTES {
-        super::xlsx_read::Limits::WEB_REGISTRY
+        crate::ssr::files::xlsx_read::Limits::WEB_REGISTRY
     } else {
-        super::xlsx_read::Limits::CLI_REGISTRY
+        crate::ssr::files::xlsx_read::Limits::CLI_REGISTRY
     };
     let file_rows = read_rows(bytes, kind.columns(), &limits)?;
     let mut conn = db.acquire().await?;
@@ -194,7 +194,7 @@ async fn import_on(
     actor: Actor<'_>,
 ) -> Result<RegistryImportReport, AppError> {
     let key_column = kind.columns()[0];
-    let mut tx = super::db::begin_write_on(conn).await?;
+    let mut tx = crate::ssr::db::begin_write_on(conn).await?;
     let lookups = lookups(&mut tx).await?;
     let (mut errors, added, updated, unchanged);
     match kind {

@@ -1,7 +1,7 @@
 //! Spreadsheet files of a registry: read an .xlsx or .csv (UTF-8 with or without BOM, or
 //! GBK as Chinese Excel writes it) into rows under known headers, and write either format.
 
-use super::xlsx_read::{self, read_sheets, Limits};
+use crate::ssr::files::xlsx_read::{self, read_sheets, Limits};
 use calamine::Data;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::fmt;

@@ -39,10 +39,14 @@ pub fn script_hash(text: &str) -> String {
 /// Adds the security headers to every response that does not set its own, and
 /// `Cache-Control: no-store` to everything that is not public (staff pages, `/api`), so
 /// no shared cache or back button keeps a staff page after sign-out.
-pub async fn security_headers(State(state): State<super::AppState>, req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<crate::ssr::state::AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_owned();
     let https = state.settings.is_https()
-        || req.extensions().get::<super::auth::OverHttps>().is_some_and(|h| h.0)
+        || req.extensions().get::<crate::ssr::auth::OverHttps>().is_some_and(|h| h.0)
         || forwarded_https(&state.settings, &req);
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
@@ -68,7 +72,7 @@ fn is_public_path(path: &str) -> bool {
         || matches!(path, "/favicon.svg" | "/favicon.ico" | "/robots.txt")
 }
 
-fn forwarded_https(settings: &super::settings::Settings, req: &Request) -> bool {
+fn forwarded_https(settings: &crate::ssr::net::settings::Settings, req: &Request) -> bool {
     let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
     peer.is_some_and(|p| settings.trusts(p))
         && req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")

@@ -1,13 +1,13 @@
 //! Demo data: the 2023 plan of the founding document and a deterministic, clearly
 //! fictional registry (every name ends in （演示）), loaded once into an empty database.
 
-use super::audit::{self, Change};
-use super::Actor;
+use crate::domain::audit::Actor;
 use crate::domain::auth::Role;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::inspector::DEPARTMENTS;
 use crate::domain::plan::TaskStatus;
 use crate::domain::region::HANDAN_REGIONS;
+use crate::ssr::db::audit::{self, Change};
 use sqlx::{AnyConnection, AnyPool};
 
 /// SplitMix64: a tiny PRNG whose output never changes between releases, so the demo
@@ -216,7 +216,7 @@ pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
     }
 
     seed_plan_2023(&mut tx).await?;
-    let task_2022 = super::demo_2022::seed_plan(&mut tx).await?;
+    let task_2022 = crate::ssr::seed::demo_2022::seed_plan(&mut tx).await?;
     seed_accounts(&mut tx).await?;
     seed_steps(&mut tx).await?;
     audit::append(
@@ -237,14 +237,14 @@ pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
     // The first task is drawn as it would have been in March 2023, so a finished draw
     // can be opened and verified at once. Its secret comes from the OS like any other.
     let clerk = Actor { name: "jingban", role: Role::Clerk.code() };
-    let frozen = super::db::draws::freeze(db, 1, DEMO_DRAW_DATE, clerk).await.map_err(demo_error)?;
-    super::db::draws::run_draw(db, 1, DEMO_ENTROPY, clerk).await.map_err(demo_error)?;
+    let frozen = crate::ssr::db::draws::freeze(db, 1, DEMO_DRAW_DATE, clerk).await.map_err(demo_error)?;
+    crate::ssr::db::draws::run_draw(db, 1, DEMO_ENTROPY, clerk).await.map_err(demo_error)?;
     tracing::info!(draw = frozen.draw_id, pool = frozen.pool_count, "demo draw of task 1 done");
 
     // Inspection has begun, and the demo 执法人员 account is the first inspector of the
     // first team (the draw is random, so which inspector that is differs per database).
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    super::db::draws::set_status(&mut tx, 1, TaskStatus::Drawn, TaskStatus::Inspecting, clerk, "")
+    crate::ssr::db::draws::set_status(&mut tx, 1, TaskStatus::Drawn, TaskStatus::Inspecting, clerk, "")
         .await
         .map_err(demo_error)?;
     sqlx::query(
@@ -264,7 +264,7 @@ pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
     tx.commit().await?;
 
     // A finished 2022 task, published, for the public portal.
-    super::demo_2022::draw_and_publish(db, task_2022).await?;
+    crate::ssr::seed::demo_2022::draw_and_publish(db, task_2022).await?;
     Ok(true)
 }
 
@@ -287,7 +287,7 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>); 9] = [
 /// Creates the demo accounts (argon2id hashes, each with its own salt).
 async fn seed_accounts(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     for (username, name, role, dept) in DEMO_ACCOUNTS {
-        let hash = super::auth::hash_password(DEMO_PASSWORD).map_err(demo_error)?;
+        let hash = crate::ssr::auth::hash_password(DEMO_PASSWORD).map_err(demo_error)?;
         sqlx::query(
             "INSERT INTO users (username, display_name, password_hash, role, department_id) VALUES ($1, $2, $3, $4, $5)",
         )

@@ -2,14 +2,14 @@
 //! imported row would be, and written in one transaction with its audit entry. Nothing is
 //! ever deleted: draws, results and conflicts keep pointing at what they used.
 
-use super::audit::{self, Change};
-use super::db::{enterprises, inspectors, items};
-use super::registry_import::lookups;
-use super::Actor;
+use crate::domain::audit::Actor;
 use crate::domain::import::RowError;
 use crate::domain::registry::RegistryKind;
 use crate::domain::registry_rows as rows;
 use crate::error::AppError;
+use crate::ssr::db::audit::{self, Change};
+use crate::ssr::db::{enterprises, inspectors, items};
+use crate::ssr::registry::import::lookups;
 use sqlx::AnyPool;
 
 /// The row errors of a form, as one error naming the first field.

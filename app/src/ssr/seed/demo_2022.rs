@@ -2,10 +2,10 @@
 //! to published results, so the public portal has draws and results to show. Dated as
 //! it would have happened in 2022; clearly marked as demo data like the rest.
 
-use super::demo::{demo_error, insert_event};
-use super::Actor;
+use crate::domain::audit::Actor;
 use crate::domain::auth::Role;
 use crate::domain::plan::TaskStatus;
+use crate::ssr::seed::demo::{demo_error, insert_event};
 use sqlx::{AnyConnection, AnyPool};
 
 /// The demo's 2022 task.
@@ -70,8 +70,8 @@ const FINDINGS: [(&[&str], &str, &[&str], &str); 4] = [
 /// review and publication with 2022 dates.
 pub async fn draw_and_publish(db: &AnyPool, task_id: i64) -> Result<(), sqlx::Error> {
     let clerk = Actor { name: "jingban", role: Role::Clerk.code() };
-    let frozen = super::db::draws::freeze(db, task_id, DRAW_DATE, clerk).await.map_err(demo_error)?;
-    super::db::draws::run_draw(db, task_id, ENTROPY, clerk).await.map_err(demo_error)?;
+    let frozen = crate::ssr::db::draws::freeze(db, task_id, DRAW_DATE, clerk).await.map_err(demo_error)?;
+    crate::ssr::db::draws::run_draw(db, task_id, ENTROPY, clerk).await.map_err(demo_error)?;
     let draw_id = frozen.draw_id;
 
     let mut tx = crate::ssr::db::begin_write(db).await?;
@@ -153,9 +153,9 @@ pub async fn draw_and_publish(db: &AnyPool, task_id: i64) -> Result<(), sqlx::Er
         .bind(task_id)
         .execute(&mut *tx)
         .await?;
-    super::audit::append(
+    crate::ssr::db::audit::append(
         &mut tx,
-        super::audit::Change {
+        crate::ssr::db::audit::Change {
             actor: "system",
             role: "system",
             action: "demo.history",
