@@ -67,7 +67,7 @@ impl AppError {
     }
 
     /// The first of a form's field errors names the field; the message lists them all.
-    pub fn from_fields(errors: &[crate::domain::plan::FieldError]) -> Self {
+    pub fn from_fields(errors: &[crate::domain::task::FieldError]) -> Self {
         let message = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；");
         Self::invalid(errors.first().map(|e| e.field.clone()).unwrap_or_default(), message)
     }

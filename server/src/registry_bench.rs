@@ -3,9 +3,9 @@
 //! Prints a markdown table of medians on stdout.
 
 use app::domain::audit::Actor;
-use app::domain::plan::Scope;
 use app::domain::registry::{EnterpriseQuery, EnterpriseRecord};
 use app::domain::registry_rows::enterprise_cells;
+use app::domain::task::Scope;
 use app::ssr::registry::import::{self as registry_import, CLI_MAX_BYTES};
 use sqlx::AnyPool;
 use std::process::ExitCode;

@@ -4,7 +4,8 @@ use crate::helpers::spawn_app;
 use app::domain::audit::Actor;
 use app::domain::auth::{Role, SessionUser};
 use app::domain::enterprise::RiskClass;
-use app::domain::plan::{Scope, TaskDraft, TaskKind};
+use app::domain::plan::TaskKind;
+use app::domain::task::{Scope, TaskDraft};
 use app::ssr::db::tasks;
 
 const CLERK: Actor<'static> = Actor { name: "jingban", role: "clerk" };

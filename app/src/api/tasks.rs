@@ -1,6 +1,7 @@
 //! Server functions for tasks: the task page, the form, the live pool estimate, saving.
 
-use crate::domain::plan::{PoolEstimate, Scope, TaskDetail, TaskDraft, TaskFormOptions};
+use crate::domain::task::{PoolEstimate, Scope, TaskDraft};
+use crate::domain::task_view::{TaskDetail, TaskFormOptions};
 use crate::error::AppError;
 use leptos::prelude::*;
 use std::collections::BTreeMap;

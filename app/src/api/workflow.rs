@@ -6,7 +6,7 @@ use leptos::prelude::*;
 /// Takes one workflow step (e.g. approve, file, send back with a reason).
 #[server(prefix = "/api", endpoint = "task_step")]
 pub async fn take_step(task_id: i64, to: String, comment: String) -> Result<(), AppError> {
-    use crate::domain::plan::TaskStatus;
+    use crate::domain::workflow::TaskStatus;
     let user = crate::ssr::auth::user()?;
     let to =
         TaskStatus::parse(&to).ok_or_else(|| AppError::invalid("to", format!("未知的任务状态“{to}”")))?;
@@ -18,7 +18,7 @@ pub async fn take_step(task_id: i64, to: String, comment: String) -> Result<(), 
 /// attempts are recorded.
 #[server(prefix = "/api", endpoint = "freeze")]
 pub async fn freeze_task(task_id: i64) -> Result<i64, AppError> {
-    use crate::domain::plan::TaskStatus;
+    use crate::domain::workflow::TaskStatus;
     let user = crate::ssr::auth::user()?;
     let db = crate::ssr::state::db()?;
     guard_draw_step(&db, task_id, TaskStatus::Frozen, "freeze", &user).await?;
@@ -31,7 +31,7 @@ pub async fn freeze_task(task_id: i64) -> Result<i64, AppError> {
 /// (a second draw among them) are recorded.
 #[server(prefix = "/api", endpoint = "draw")]
 pub async fn draw_task(task_id: i64, public_entropy: String) -> Result<i64, AppError> {
-    use crate::domain::plan::TaskStatus;
+    use crate::domain::workflow::TaskStatus;
     let user = crate::ssr::auth::user()?;
     let db = crate::ssr::state::db()?;
     guard_draw_step(&db, task_id, TaskStatus::Drawn, "draw", &user).await?;
@@ -43,7 +43,7 @@ pub async fn draw_task(task_id: i64, public_entropy: String) -> Result<i64, AppE
 async fn guard_draw_step(
     db: &sqlx::AnyPool,
     task_id: i64,
-    to: crate::domain::plan::TaskStatus,
+    to: crate::domain::workflow::TaskStatus,
     action: &str,
     user: &crate::domain::auth::SessionUser,
 ) -> Result<(), AppError> {

@@ -14,6 +14,8 @@ pub mod region;
 pub mod registry;
 pub mod registry_rows;
 pub mod result;
+pub mod task;
+pub mod task_view;
 pub mod workday;
 pub mod workflow;
 

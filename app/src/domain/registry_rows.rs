@@ -4,11 +4,11 @@
 use super::credit_code::CreditCode;
 use super::enterprise::RiskClass;
 use super::import::RowError;
-use super::plan::is_iso_date;
 use super::registry::{
     active_label, status_code, status_label, EnterpriseRecord, InspectorRecord, ItemRecord,
     ENTERPRISE_COLUMNS, INSPECTOR_COLUMNS, ITEM_COLUMNS,
 };
+use super::task::is_iso_date;
 
 /// Reference data a row is checked against: departments (id, name, short name) and
 /// regions (code, name).

@@ -1,6 +1,6 @@
 //! 抽查结果 — what an inspection found, in the standard categories, and how it was handled.
 
-use super::plan::{is_iso_date, FieldError};
+use super::task::{is_iso_date, FieldError};
 use serde::{Deserialize, Serialize};
 
 /// 检查方式.
@@ -182,7 +182,7 @@ pub struct EnteredResult {
 pub struct TaskResults {
     pub task_id: i64,
     pub task_name: String,
-    pub status: super::plan::TaskStatus,
+    pub status: super::workflow::TaskStatus,
     pub drawn_on: String,
     pub rows: Vec<ResultRow>,
     /// Whether the signed-in user may review (通过 / 退回) results now.
@@ -202,7 +202,7 @@ pub struct DeadlineRow {
     pub task_no: String,
     pub task_name: String,
     pub department: String,
-    pub status: super::plan::TaskStatus,
+    pub status: super::workflow::TaskStatus,
     pub window_end: String,
     pub due: String,
     pub published_on: Option<String>,
@@ -215,7 +215,7 @@ pub struct DeadlineRow {
 pub struct Assignment {
     pub task_id: i64,
     pub task_name: String,
-    pub status: super::plan::TaskStatus,
+    pub status: super::workflow::TaskStatus,
     pub code: String,
     pub name: String,
     pub drawn_on: String,

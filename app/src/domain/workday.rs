@@ -95,7 +95,7 @@ impl WorkCalendar {
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (`None` if it is not a real date).
 pub fn day_number(s: &str) -> Option<i64> {
-    if !super::plan::is_iso_date(s) {
+    if !super::task::is_iso_date(s) {
         return None;
     }
     let y: i64 = s[0..4].parse().ok()?;

@@ -2,7 +2,6 @@
 //! checks every step shares. The server applies these; pages only show what they allow.
 
 use super::auth::{Role, SessionUser};
-use super::plan::TaskStatus;
 use serde::{Deserialize, Serialize};
 
 /// One permitted move of a task.
@@ -32,6 +31,84 @@ const fn own(from: TaskStatus, to: TaskStatus, role: Role, verb: &'static str) -
 }
 
 use TaskStatus as S;
+
+/// 任务状态 — where a task stands in its workflow; it only moves forward.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TaskStatus {
+    Draft,
+    Submitted,
+    Approved,
+    Filed,
+    Frozen,
+    Drawn,
+    Inspecting,
+    ResultsEntered,
+    Reviewed,
+    Published,
+    Closed,
+}
+
+impl TaskStatus {
+    /// Every status in workflow order.
+    pub const ALL: [TaskStatus; 11] = [
+        Self::Draft,
+        Self::Submitted,
+        Self::Approved,
+        Self::Filed,
+        Self::Frozen,
+        Self::Drawn,
+        Self::Inspecting,
+        Self::ResultsEntered,
+        Self::Reviewed,
+        Self::Published,
+        Self::Closed,
+    ];
+
+    /// Database spelling.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Approved => "approved",
+            Self::Filed => "filed",
+            Self::Frozen => "frozen",
+            Self::Drawn => "drawn",
+            Self::Inspecting => "inspecting",
+            Self::ResultsEntered => "results_entered",
+            Self::Reviewed => "reviewed",
+            Self::Published => "published",
+            Self::Closed => "closed",
+        }
+    }
+
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "草稿",
+            Self::Submitted => "待审批",
+            Self::Approved => "已审批",
+            Self::Filed => "已备案",
+            Self::Frozen => "名单已冻结",
+            Self::Drawn => "已抽取",
+            Self::Inspecting => "检查中",
+            Self::ResultsEntered => "结果已录入",
+            Self::Reviewed => "已审核",
+            Self::Published => "已公示",
+            Self::Closed => "已办结",
+        }
+    }
+
+    /// Parses the database spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.code() == s)
+    }
+
+    /// Whether the task's columns and scope may still be edited: only as a draft (after
+    /// submission it is what the leader approved; a send-back makes it a draft again).
+    pub fn editable(self) -> bool {
+        self == Self::Draft
+    }
+}
 
 /// Every move: draft → submitted → approved (局领导) → filed (秩序处) → frozen → drawn →
 /// inspecting → results entered → reviewed → published → closed, and the send-backs.

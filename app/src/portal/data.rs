@@ -7,8 +7,9 @@
 use crate::domain::auth::SessionUser;
 use crate::domain::draw::public::PublicDraw;
 use crate::domain::draw::Manifest;
-use crate::domain::plan::{AnnualPlan, TaskRow, TaskStatus};
+use crate::domain::plan::{AnnualPlan, TaskRow};
 use crate::domain::result::PublicResult;
+use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use serde::Serialize;
 use sqlx::AnyPool;

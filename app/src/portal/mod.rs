@@ -156,7 +156,7 @@ async fn task_results(State(state): State<AppState>, Path(id): Path<i64>) -> Res
             let task = data::task(&state.db, id).await?;
             if !matches!(
                 task.status,
-                crate::domain::plan::TaskStatus::Published | crate::domain::plan::TaskStatus::Closed
+                crate::domain::workflow::TaskStatus::Published | crate::domain::workflow::TaskStatus::Closed
             ) {
                 return Err(AppError::NotFound(format!("任务“{}”的抽查结果尚未公示", task.task_name)));
             }

@@ -99,7 +99,7 @@ async fn index(State(state): State<AppState>) -> Response {
             for y in &years {
                 if let Some(plan) = data::plan(&state.db, *y).await? {
                     for t in plan.tasks {
-                        use crate::domain::plan::TaskStatus::*;
+                        use crate::domain::workflow::TaskStatus::*;
                         let drawn = !matches!(t.status, Filed | Frozen);
                         let published = matches!(t.status, Published | Closed);
                         tasks.push((t.id, t.task_name, drawn, published));
@@ -242,7 +242,7 @@ async fn task_file(State(state): State<AppState>, Path((id, file)): Path<(i64, S
                     Ok(Table { headers: POOL_COLUMNS, rows, extra: head }.respond(format, &file))
                 }
                 "results" => {
-                    use crate::domain::plan::TaskStatus::*;
+                    use crate::domain::workflow::TaskStatus::*;
                     if !matches!(task.status, Published | Closed) {
                         return Err(AppError::NotFound(format!(
                             "任务“{}”的抽查结果尚未公示",

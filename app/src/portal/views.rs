@@ -146,7 +146,7 @@ fn plan_table(plan: &AnnualPlan) -> impl IntoView {
 
 /// A task's stage and its links (draw, results) as far as they exist.
 fn task_links(t: &TaskRow) -> impl IntoView {
-    use crate::domain::plan::TaskStatus::*;
+    use crate::domain::workflow::TaskStatus::*;
     let id = t.id;
     let draw =
         (!matches!(t.status, Filed)).then(|| view! { <a href=format!("/public/tasks/{id}/draw")>"抽取"</a> });

@@ -4,7 +4,8 @@
 
 use crate::domain::audit::Actor;
 use crate::domain::import::{ImportReport, RowError};
-use crate::domain::plan::{ratio_label, AnnualPlan, TaskKind, TaskRow, TaskStatus, Window};
+use crate::domain::plan::{ratio_label, AnnualPlan, TaskKind, TaskRow, Window};
+use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::labels::{PLAN_COLUMNS, REMARKS};
 use crate::ssr::db::audit::{self, Change};

@@ -3,7 +3,8 @@
 
 use crate::api::plans::{get_plan, PlanPage as PlanData};
 use crate::components::error_view::ErrorBox;
-use crate::domain::plan::{ratio_label, AnnualPlan, TaskRow, TaskStatus};
+use crate::domain::plan::{ratio_label, AnnualPlan, TaskRow};
+use crate::domain::workflow::TaskStatus;
 use crate::labels;
 use leptos::prelude::*;
 use leptos_meta::Title;

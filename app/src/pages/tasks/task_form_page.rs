@@ -4,7 +4,9 @@
 use crate::api::tasks::{estimate_pool, get_task_form, save_task};
 use crate::components::error_view::ErrorBox;
 use crate::domain::enterprise::RiskClass;
-use crate::domain::plan::{ratio_label, FieldError, Scope, TaskDraft, TaskFormOptions, TaskKind};
+use crate::domain::plan::{ratio_label, TaskKind};
+use crate::domain::task::{FieldError, Scope, TaskDraft};
+use crate::domain::task_view::TaskFormOptions;
 use crate::error::AppError;
 use crate::labels;
 use leptos::prelude::*;

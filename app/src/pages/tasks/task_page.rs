@@ -4,9 +4,10 @@ use crate::api::tasks::get_task;
 use crate::api::workflow::{draw_task, freeze_task, take_step};
 use crate::components::confirm;
 use crate::components::error_view::ErrorBox;
-use crate::domain::plan::TaskStatus;
-use crate::domain::plan::{ratio_label, DrawSummary, TaskDetail};
+use crate::domain::plan::ratio_label;
+use crate::domain::task_view::{DrawSummary, TaskDetail};
 use crate::domain::workflow::StepOffer;
+use crate::domain::workflow::TaskStatus;
 use crate::labels;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -157,7 +158,7 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn EstimateTable(estimate: crate::domain::plan::PoolEstimate) -> impl IntoView {
+fn EstimateTable(estimate: crate::domain::task::PoolEstimate) -> impl IntoView {
     view! {
         <table class="compact">
             <thead><tr><th>"信用风险分类"</th><th>"户数"</th><th>"比例"</th><th>"应抽取"</th></tr></thead>

@@ -7,7 +7,8 @@ use crate::domain::ceremony::{
     entropy_status, to_ascii, CeremonyView, DrawnEnterprise, LiveState, LAST_STEP,
 };
 use crate::domain::draw::{self, Manifest, Stage};
-use crate::domain::plan::{ratio_label, TaskStatus};
+use crate::domain::plan::ratio_label;
+use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::live::{qr_svg, Hub};
 use sqlx::AnyPool;

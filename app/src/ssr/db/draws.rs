@@ -3,7 +3,8 @@
 
 use crate::domain::draw::{self, ConflictPair, DrawInput, InspectorEntry, PoolEntry};
 use crate::domain::enterprise::RiskClass;
-use crate::domain::plan::{Scope, TaskStatus};
+use crate::domain::task::Scope;
+use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::clock::now_utc;
 use crate::ssr::db::audit::{self, Change};

@@ -1,6 +1,7 @@
 //! Annual plans and their tasks.
 
-use crate::domain::plan::{AnnualPlan, TaskKind, TaskRow, TaskStatus, Window};
+use crate::domain::plan::{AnnualPlan, TaskKind, TaskRow, Window};
+use crate::domain::workflow::TaskStatus;
 use sqlx::AnyPool;
 
 #[derive(sqlx::FromRow)]

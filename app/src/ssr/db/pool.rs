@@ -1,6 +1,6 @@
 //! 抽查对象名单 — the enterprises a task's scope gives.
 
-use crate::domain::plan::Scope;
+use crate::domain::task::Scope;
 use crate::ssr::db::QueryBuilder;
 use sqlx::AnyConnection;
 

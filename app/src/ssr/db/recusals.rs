@@ -7,7 +7,7 @@
 use super::workflow::task_state;
 use crate::domain::auth::{Role, SessionUser};
 use crate::domain::draw::{self, Manifest, PostRecusal};
-use crate::domain::plan::TaskStatus;
+use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::clock::now_utc;
 use crate::ssr::db::audit::{self, Change};

@@ -4,11 +4,11 @@ use super::draws::set_status;
 use super::workflow::task_state;
 use crate::domain::access::{reaches_task, results_reach, Reach};
 use crate::domain::auth::{Role, SessionUser};
-use crate::domain::plan::TaskStatus;
 use crate::domain::result::{
     Assignment, DeadlineRow, EnteredResult, ResultDraft, ResultRow, ReviewStatus, TaskResults,
 };
 use crate::domain::workday::{last_day_of_month, WorkCalendar};
+use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::clock::{now_utc, today};
 use crate::ssr::db::audit::{self, Change};

@@ -3,10 +3,10 @@
 use super::draws::scope_from_columns;
 use crate::domain::auth::SessionUser;
 use crate::domain::draw;
-use crate::domain::plan::{
-    DrawSummary, PoolEstimate, Scope, SelectionView, TaskDetail, TaskDraft, TaskEvent, TaskFormOptions,
-    TaskKind, TaskStatus,
-};
+use crate::domain::plan::TaskKind;
+use crate::domain::task::{PoolEstimate, Scope, TaskDraft};
+use crate::domain::task_view::{DrawSummary, SelectionView, TaskDetail, TaskEvent, TaskFormOptions};
+use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::db::audit::{self, Change};
 use sqlx::AnyPool;

@@ -3,7 +3,7 @@
 
 use super::draws::set_status;
 use crate::domain::auth::SessionUser;
-use crate::domain::plan::TaskStatus;
+use crate::domain::workflow::TaskStatus;
 use crate::domain::workflow::{self, StepRefusal};
 use crate::error::AppError;
 use crate::ssr::clock::now_utc;

@@ -5,8 +5,8 @@ use crate::domain::audit::Actor;
 use crate::domain::auth::Role;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::inspector::DEPARTMENTS;
-use crate::domain::plan::TaskStatus;
 use crate::domain::region::HANDAN_REGIONS;
+use crate::domain::workflow::TaskStatus;
 use crate::ssr::db::audit::{self, Change};
 use sqlx::{AnyConnection, AnyPool};
 

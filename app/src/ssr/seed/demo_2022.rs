@@ -4,7 +4,7 @@
 
 use crate::domain::audit::Actor;
 use crate::domain::auth::Role;
-use crate::domain::plan::TaskStatus;
+use crate::domain::workflow::TaskStatus;
 use crate::ssr::seed::demo::{demo_error, insert_event};
 use sqlx::{AnyConnection, AnyPool};
 
