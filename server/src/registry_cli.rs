@@ -24,7 +24,7 @@ async fn open(url: &str) -> Result<AnyPool, ExitCode> {
         let mut conn = db.acquire().await?;
         let regions: i64 = sqlx::query_scalar("SELECT count(*) FROM regions").fetch_one(&mut *conn).await?;
         if regions == 0 {
-            app::ssr::seed::demo::seed_reference_data(&mut conn).await?;
+            app::ssr::db::seed::insert_reference_data(&mut conn).await?;
         }
         Ok::<_, sqlx::Error>(())
     };

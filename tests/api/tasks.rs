@@ -263,7 +263,7 @@ async fn plans_are_created_and_edited_and_pools_are_listed() {
         .fetch_one(&app.db)
         .await
         .unwrap();
-    let (rows, total) = app::ssr::db::plans::pool_page(&app.db, 1, 2, 50).await.unwrap();
+    let (rows, total) = app::ssr::db::pool::pool_page(&app.db, 1, 2, 50).await.unwrap();
     assert_eq!(total, frozen);
     assert_eq!(rows.len() as i64, (frozen - 50).min(50));
     let cookie = app.sign_in("jijian").await;

@@ -6,18 +6,7 @@ use crate::domain::workday::CalendarDay;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// A new account as the form sends it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct NewAccount {
-    pub username: String,
-    pub display_name: String,
-    /// A role code, e.g. `clerk`.
-    pub role: String,
-    pub department_id: String,
-    /// For 执法人员: the inspector's certificate number.
-    pub certificate_no: String,
-    pub password: String,
-}
+use crate::domain::auth::NewAccount;
 
 #[cfg(feature = "ssr")]
 fn admin() -> Result<crate::domain::auth::SessionUser, AppError> {

@@ -65,7 +65,7 @@ pub async fn save_plan(year: i32, title: String, remarks: String) -> Result<i64,
 pub async fn get_pool_page(task_id: i64, page: u32) -> Result<PoolPage, AppError> {
     crate::ssr::auth::user()?;
     let db = crate::ssr::state::db()?;
-    let (rows, total) = crate::ssr::db::plans::pool_page(&db, task_id, page.max(1), POOL_PAGE_SIZE).await?;
+    let (rows, total) = crate::ssr::db::pool::pool_page(&db, task_id, page.max(1), POOL_PAGE_SIZE).await?;
     Ok(PoolPage { rows, total, page: page.max(1) })
 }
 

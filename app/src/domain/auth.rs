@@ -114,6 +114,19 @@ pub struct Account {
     pub failed_sign_ins: i64,
 }
 
+/// A new account as the form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    /// A role code, e.g. `clerk`.
+    pub role: String,
+    pub department_id: String,
+    /// For 执法人员: the inspector's certificate number.
+    pub certificate_no: String,
+    pub password: String,
+}
+
 /// The smallest password length accepted for a new or reset password.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 

@@ -1149,7 +1149,7 @@ mod tests {
     async fn reference_db() -> (AnyPool, std::path::PathBuf) {
         let (pool, dir) = fresh_db().await;
         let mut conn = pool.acquire().await.unwrap();
-        demo::seed_reference_data(&mut conn).await.unwrap();
+        db::seed::insert_reference_data(&mut conn).await.unwrap();
         for (name, dept) in [
             ("成品油零售企业年度检查情况", "swj-zfzd"),
             ("依法依规经营情况", "swj-zfzd"),

@@ -2,8 +2,8 @@
 
 use crate::api::admin::{
     create_account, list_accounts, reset_password, save_department, set_account_active, unlock_sign_in,
-    NewAccount,
 };
+use crate::domain::auth::NewAccount;
 use crate::components::confirm;
 use crate::components::error_view::ErrorBox;
 use crate::domain::auth::{Account, Role};

@@ -1,6 +1,7 @@
 //! The administrator's tables: accounts, departments and the working-day calendar.
 //! Every change is one transaction with its audit entry.
 
+use crate::domain::auth::NewAccount;
 use crate::domain::auth::{password_problem, username_problem, Account, Role, SessionUser};
 use crate::domain::inspector::Department;
 use crate::domain::workday::{day_number, CalendarDay, DayKind};
@@ -53,7 +54,6 @@ pub async fn list(db: &AnyPool) -> Result<Vec<Account>, AppError> {
         .collect())
 }
 
-pub use crate::api::admin::NewAccount;
 
 /// Creates an account; returns its id.
 pub async fn create(db: &AnyPool, a: &NewAccount, admin: &SessionUser) -> Result<i64, AppError> {

@@ -19,6 +19,7 @@ pub mod pool;
 pub mod query;
 pub mod recusals;
 pub mod results;
+pub mod seed;
 pub mod tasks;
 pub mod workflow;
 

@@ -2,7 +2,7 @@
 
 use crate::domain::task::Scope;
 use crate::ssr::db::QueryBuilder;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, AnyPool};
 
 /// `SELECT <columns> FROM enterprises WHERE <scope>`: active enterprises only.
 fn scoped<'a>(columns: &str, scope: &'a Scope) -> QueryBuilder<'a> {
@@ -50,4 +50,52 @@ pub async fn count_by_class(
     let mut q = scoped("risk_class, count(*)", scope);
     q.push(" GROUP BY risk_class ORDER BY risk_class");
     q.build_query_as().fetch_all(conn).await
+}
+
+/// One page of a task's pool: the frozen list once frozen, else what its scope gives now.
+/// Returns (rows of (credit code, name, region, filed on), total).
+pub async fn pool_page(
+    db: &AnyPool,
+    task_id: i64,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<(String, String, String, String)>, i64), crate::error::AppError> {
+    let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
+    let draw_id: Option<i64> = sqlx::query_scalar("SELECT id FROM draws WHERE task_id = $1")
+        .bind(task_id)
+        .fetch_optional(db)
+        .await?;
+    if let Some(draw_id) = draw_id {
+        let total: i64 = sqlx::query_scalar("SELECT count(*) FROM draw_pool WHERE draw_id = $1")
+            .bind(draw_id)
+            .fetch_one(db)
+            .await?;
+        let rows = sqlx::query_as(
+            "SELECT p.code, e.name, r.name, e.filed_on FROM draw_pool p JOIN enterprises e ON e.id = p.enterprise_id \
+             JOIN regions r ON r.code = e.region_code WHERE p.draw_id = $1 ORDER BY p.code LIMIT $2 OFFSET $3",
+        )
+        .bind(draw_id)
+        .bind(i64::from(per_page))
+        .bind(offset)
+        .fetch_all(db)
+        .await?;
+        return Ok((rows, total));
+    }
+    let draft = super::tasks::draft(db, task_id)
+        .await?
+        .ok_or_else(|| crate::error::AppError::NotFound(format!("任务 {task_id} 不存在")))?;
+    let mut conn = db.acquire().await?;
+    let members = members(&mut *conn, &draft.scope).await?;
+    let total = members.len() as i64;
+    let mut rows = Vec::new();
+    for (id, code, _) in members.into_iter().skip(offset as usize).take(per_page as usize) {
+        let (name, region, filed): (String, String, String) = sqlx::query_as(
+            "SELECT e.name, r.name, e.filed_on FROM enterprises e JOIN regions r ON r.code = e.region_code WHERE e.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+        rows.push((code, name, region, filed));
+    }
+    Ok((rows, total))
 }

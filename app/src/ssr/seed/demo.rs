@@ -4,10 +4,10 @@
 use crate::domain::audit::Actor;
 use crate::domain::auth::Role;
 use crate::domain::credit_code::CreditCode;
-use crate::domain::inspector::DEPARTMENTS;
 use crate::domain::region::HANDAN_REGIONS;
 use crate::domain::workflow::TaskStatus;
 use crate::ssr::db::audit::{self, Change};
+use crate::ssr::db::seed::{self, SyntheticEnterprise};
 use sqlx::{AnyConnection, AnyPool};
 
 /// SplitMix64: a tiny PRNG whose output never changes between releases, so the demo
@@ -54,20 +54,6 @@ const GIVEN: [&str; 24] = [
     "霞", "平", "刚", "建华", "志强", "海燕", "晓东",
 ];
 
-/// One synthetic enterprise row.
-pub struct SyntheticEnterprise {
-    pub credit_code: String,
-    pub name: String,
-    pub category: &'static str,
-    pub industry: &'static str,
-    pub nature: &'static str,
-    pub scale: &'static str,
-    pub region_code: &'static str,
-    pub filed_on: String,
-    pub status: &'static str,
-    pub risk_class: &'static str,
-    pub complaint_count: i64,
-}
 
 /// (category, industry, name suffix, share of draws out of 100).
 const KINDS: [(&str, &str, &str); 3] = [
@@ -124,27 +110,6 @@ pub fn synthetic_enterprise(rng: &mut SplitMix64, kind: usize, serial: u64) -> S
     }
 }
 
-/// Inserts one synthetic enterprise.
-pub async fn insert_enterprise(conn: &mut AnyConnection, e: &SyntheticEnterprise) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO enterprises (credit_code, name, category, industry, nature, scale, region_code, \
-         filed_on, status, risk_class, complaint_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(&e.credit_code)
-    .bind(&e.name)
-    .bind(e.category)
-    .bind(e.industry)
-    .bind(e.nature)
-    .bind(e.scale)
-    .bind(e.region_code)
-    .bind(&e.filed_on)
-    .bind(e.status)
-    .bind(e.risk_class)
-    .bind(e.complaint_count)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
 
 /// How many enterprises of each demo category the demo registry holds.
 pub const DEMO_COUNTS: [usize; 3] = [320, 48, 280];
@@ -156,18 +121,17 @@ const INSPECTOR_SPREAD: [(&str, usize, usize); 5] =
 /// Loads the demo data if the database has no plan yet. Returns whether it loaded anything.
 pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let plans: i64 = sqlx::query_scalar("SELECT count(*) FROM annual_plans").fetch_one(&mut *tx).await?;
-    if plans > 0 {
+    if seed::plans(&mut tx).await? > 0 {
         return Ok(false);
     }
-    seed_reference_data(&mut tx).await?;
+    seed::insert_reference_data(&mut tx).await?;
 
     let mut rng = SplitMix64::new(2023_0206);
     let mut serial = 0;
     for (kind, count) in DEMO_COUNTS.iter().enumerate() {
         for _ in 0..*count {
             serial += 1;
-            insert_enterprise(&mut tx, &synthetic_enterprise(&mut rng, kind, serial)).await?;
+            seed::insert_enterprise(&mut tx, &synthetic_enterprise(&mut rng, kind, serial)).await?;
         }
     }
 
@@ -188,31 +152,21 @@ pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
             } else {
                 (format!("20{:02}-01-15", 18 + rng.below(4)), format!("20{:02}-12-31", 26 + rng.below(4)))
             };
-            sqlx::query(
-                "INSERT INTO inspectors (name, department_id, certificate_no, valid_from, valid_to, active) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(format!("{name}（演示）"))
-            .bind(dept)
-            .bind(format!("13040023{cert:04}"))
-            .bind(from)
-            .bind(to)
-            .bind(i64::from(i + 1 != count || dept != "scjgj")) // one inactive market-regulation inspector
-            .execute(&mut *tx)
-            .await?;
+            let inspector = seed::SeedInspector {
+                name: format!("{name}（演示）"),
+                department_id: dept,
+                certificate_no: format!("13040023{cert:04}"),
+                valid_from: from,
+                valid_to: to,
+                active: i + 1 != count || dept != "scjgj", // one inactive market-regulation inspector
+            };
+            seed::insert_inspector(&mut tx, &inspector).await?;
         }
     }
 
     // A few declared conflicts: inspector n with the n·37-th enterprise of each category.
     for n in 1..=6i64 {
-        sqlx::query(
-            "INSERT INTO conflicts (inspector_id, enterprise_id, reason, note) VALUES ($1, $2, $3, '演示数据')",
-        )
-        .bind(n * 5)
-        .bind(n * 97)
-        .bind(["近亲属", "曾任职", "经济往来"][(n % 3) as usize])
-        .execute(&mut *tx)
-        .await?;
+        seed::insert_conflict(&mut tx, n * 5, n * 97, ["近亲属", "曾任职", "经济往来"][(n % 3) as usize]).await?;
     }
 
     seed_plan_2023(&mut tx).await?;
@@ -237,8 +191,8 @@ pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
     // The first task is drawn as it would have been in March 2023, so a finished draw
     // can be opened and verified at once. Its secret comes from the OS like any other.
     let clerk = Actor { name: "jingban", role: Role::Clerk.code() };
-    let frozen = crate::ssr::db::draws::freeze(db, 1, DEMO_DRAW_DATE, clerk).await.map_err(demo_error)?;
-    crate::ssr::db::draws::run_draw(db, 1, DEMO_ENTROPY, clerk).await.map_err(demo_error)?;
+    let frozen = crate::ssr::db::draws::freeze(db, 1, DEMO_DRAW_DATE, clerk).await.map_err(seed::failed)?;
+    crate::ssr::db::draws::run_draw(db, 1, DEMO_ENTROPY, clerk).await.map_err(seed::failed)?;
     tracing::info!(draw = frozen.draw_id, pool = frozen.pool_count, "demo draw of task 1 done");
 
     // Inspection has begun, and the demo 执法人员 account is the first inspector of the
@@ -246,21 +200,8 @@ pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
     crate::ssr::db::draws::set_status(&mut tx, 1, TaskStatus::Drawn, TaskStatus::Inspecting, clerk, "")
         .await
-        .map_err(demo_error)?;
-    sqlx::query(
-        "UPDATE users SET inspector_id = (SELECT m.inspector_id FROM draw_team_members m \
-         WHERE m.draw_id = $1 AND m.position = 0 ORDER BY m.seq LIMIT 1), \
-         department_id = (SELECT i.department_id FROM draw_team_members m JOIN inspectors i ON i.id = m.inspector_id \
-         WHERE m.draw_id = $2 AND m.position = 0 ORDER BY m.seq LIMIT 1), \
-         display_name = (SELECT replace(i.name, '（演示）', '') || '（演示执法人员）' FROM draw_team_members m \
-         JOIN inspectors i ON i.id = m.inspector_id WHERE m.draw_id = $3 AND m.position = 0 ORDER BY m.seq LIMIT 1) \
-         WHERE username = 'zhifa'",
-    )
-    .bind(frozen.draw_id)
-    .bind(frozen.draw_id)
-    .bind(frozen.draw_id)
-    .execute(&mut *tx)
-    .await?;
+        .map_err(seed::failed)?;
+    seed::link_account_to_first_inspector(&mut tx, "zhifa", frozen.draw_id).await?;
     tx.commit().await?;
 
     // A finished 2022 task, published, for the public portal.
@@ -287,17 +228,8 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>); 9] = [
 /// Creates the demo accounts (argon2id hashes, each with its own salt).
 async fn seed_accounts(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     for (username, name, role, dept) in DEMO_ACCOUNTS {
-        let hash = crate::ssr::auth::hash_password(DEMO_PASSWORD).map_err(demo_error)?;
-        sqlx::query(
-            "INSERT INTO users (username, display_name, password_hash, role, department_id) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(username)
-        .bind(name)
-        .bind(hash)
-        .bind(role.code())
-        .bind(dept)
-        .execute(&mut *conn)
-        .await?;
+        let hash = crate::ssr::auth::hash_password(DEMO_PASSWORD).map_err(seed::failed)?;
+        seed::insert_account(conn, username, name, &hash, role.code(), dept).await?;
     }
     Ok(())
 }
@@ -334,65 +266,18 @@ const DEMO_STEPS: [(i64, TaskStatus, TaskStatus, &str, Role, &str, &str); 9] = [
 
 async fn seed_steps(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     for (task, from, to, actor, role, comment, at) in DEMO_STEPS {
-        insert_event(conn, task, (from, to), (actor, role), comment, at).await?;
+        seed::insert_event(conn, task, (from, to), (actor, role), comment, at).await?;
     }
     Ok(())
 }
 
-/// A step a demo task went through, dated as given.
-pub(super) async fn insert_event(
-    conn: &mut AnyConnection,
-    task_id: i64,
-    (from, to): (TaskStatus, TaskStatus),
-    (actor, role): (&str, Role),
-    comment: &str,
-    at: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO task_events (task_id, from_status, to_status, actor, role, comment, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(task_id)
-    .bind(from.code())
-    .bind(to.code())
-    .bind(actor)
-    .bind(role.code())
-    .bind(comment)
-    .bind(at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
 
 /// The date the demo draw is taken on (certificates are checked against it).
 pub const DEMO_DRAW_DATE: &str = "2023-03-10";
 /// The public entropy of the demo draw: twenty dice rolls.
 pub const DEMO_ENTROPY: &str = "3 1 4 1 5 6 2 6 5 3 5 2 6 1 4 3 2 3 5 4";
 
-pub(super) fn demo_error(e: impl std::fmt::Debug) -> sqlx::Error {
-    sqlx::Error::Protocol(format!("demo draw failed: {e:?}"))
-}
 
-/// Departments and regions: reference data every database needs.
-pub async fn seed_reference_data(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    for (id, name, short) in DEPARTMENTS {
-        sqlx::query(
-            "INSERT INTO departments (id, name, short_name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(name)
-        .bind(short)
-        .execute(&mut *conn)
-        .await?;
-    }
-    for (code, name) in HANDAN_REGIONS {
-        sqlx::query("INSERT INTO regions (code, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(code)
-            .bind(name)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
 
 /// 邯郸市商务局 2023 年度随机抽查工作计划, exactly as 附件2 of the founding document.
 async fn seed_plan_2023(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
@@ -403,22 +288,22 @@ async fn seed_plan_2023(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         ("二手车备案登记情况", "swj-sctx"),
     ];
     for (name, dept) in items {
-        sqlx::query(
-            "INSERT INTO inspection_items (name, content, legal_basis, department_id, frequency) \
-             VALUES ($1, $2, $3, $4, '每年不少于一次')",
+        seed::insert_item(
+            conn,
+            name,
+            &format!("检查{name}"),
+            "《河北省人民政府关于在市场监管领域全面推行部门联合“双随机、一公开”监管的实施意见》",
+            dept,
+            "每年不少于一次",
         )
-        .bind(name)
-        .bind(format!("检查{name}"))
-        .bind("《河北省人民政府关于在市场监管领域全面推行部门联合“双随机、一公开”监管的实施意见》")
-        .bind(dept)
-        .execute(&mut *conn)
         .await?;
     }
-    let plan_id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO annual_plans (year, title, remarks) VALUES (2023, '邯郸市商务局 2023 年度随机抽查工作计划', \
-         '1、无特殊情况，严格按计划执行； 2、专项检查不计入本计划。') RETURNING id",
+    let plan_id = seed::insert_plan(
+        conn,
+        2023,
+        "邯郸市商务局 2023 年度随机抽查工作计划",
+        "1、无特殊情况，严格按计划执行； 2、专项检查不计入本计划。",
     )
-    .fetch_one(&mut *conn)
     .await?;
 
     // (plan no, plan name, task no, task name, category, items, initiating, joint, months, status)
@@ -463,35 +348,23 @@ async fn seed_plan_2023(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     for (pos, (plan_no, plan_name, task_no, task_name, category, item_ids, init, joint, (m1, m2), status)) in
         tasks.into_iter().enumerate()
     {
-        let task_id = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, \
-             scope_text, scope_category, scope_filed_before, initiating_department_id, joint_department_id, \
-             window_year, window_start_month, window_end_month, status, position) \
-             VALUES ($1, $2, $3, $4, $5, 'targeted', 200, '2023 年 1 月 31 前登记备案的市场主体', $6, '2023-01-31', \
-             $7, $8, 2023, $9, $10, $11, $12) RETURNING id",
-        )
-        .bind(plan_id)
-        .bind(plan_no)
-        .bind(plan_name)
-        .bind(task_no)
-        .bind(task_name)
-        .bind(category)
-        .bind(init)
-        .bind(joint)
-        .bind(m1)
-        .bind(m2)
-        .bind(status)
-        .bind(pos as i64)
-        .fetch_one(&mut *conn)
-        .await?;
-        for (i, item) in item_ids.into_iter().enumerate() {
-            sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES ($1, $2, $3)")
-                .bind(task_id)
-                .bind(item)
-                .bind(i as i64)
-                .execute(&mut *conn)
-                .await?;
-        }
+        let task = seed::SeedTask {
+            plan_id,
+            plan_no,
+            plan_name,
+            task_no,
+            task_name,
+            scope_text: "2023 年 1 月 31 前登记备案的市场主体",
+            category,
+            filed_before: "2023-01-31",
+            initiating: init,
+            joint,
+            window: (2023, m1, m2),
+            status,
+            position: pos as i64,
+            items: &item_ids,
+        };
+        seed::insert_task(conn, &task).await?;
     }
     Ok(())
 }

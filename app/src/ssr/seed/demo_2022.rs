@@ -5,7 +5,7 @@
 use crate::domain::audit::Actor;
 use crate::domain::auth::Role;
 use crate::domain::workflow::TaskStatus;
-use crate::ssr::seed::demo::{demo_error, insert_event};
+use crate::ssr::db::seed::{self, insert_event, PastResult, SeedTask};
 use sqlx::{AnyConnection, AnyPool};
 
 /// The demo's 2022 task.
@@ -15,31 +15,24 @@ const ENTROPY: &str = "6 2 5 1 3 3 4 6 1 2 5 5 3 6 2 4 1 1 6 4";
 
 /// Inserts the 2022 plan and its task (filed), with the approval steps; returns the task id.
 pub async fn seed_plan(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
-    let plan_id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO annual_plans (year, title, remarks) VALUES (2022, '邯郸市商务局 2022 年度随机抽查工作计划（演示）', '') RETURNING id",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let task_id = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, scope_text, \
-         scope_category, scope_filed_before, initiating_department_id, joint_department_id, window_year, \
-         window_start_month, window_end_month, status, position) \
-         VALUES ($1, '2022001', '2022 年邯郸市商务局第一次内部联合随机抽查 001', '001 号', $2, 'targeted', 200, \
-         '2022 年 1 月 31 前登记备案的市场主体', '成品油零售企业', '2022-01-31', 'swj-zfzd', 'swj-zfzd', 2022, 3, 4, \
-         'filed', 0) RETURNING id",
-    )
-    .bind(plan_id)
-    .bind(TASK_NAME)
-    .fetch_one(&mut *conn)
-    .await?;
-    for (i, item) in [1i64, 2].into_iter().enumerate() {
-        sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES ($1, $2, $3)")
-            .bind(task_id)
-            .bind(item)
-            .bind(i as i64)
-            .execute(&mut *conn)
-            .await?;
-    }
+    let plan_id = seed::insert_plan(conn, 2022, "邯郸市商务局 2022 年度随机抽查工作计划（演示）", "").await?;
+    let task = SeedTask {
+        plan_id,
+        plan_no: "2022001",
+        plan_name: "2022 年邯郸市商务局第一次内部联合随机抽查 001",
+        task_no: "001 号",
+        task_name: TASK_NAME,
+        scope_text: "2022 年 1 月 31 前登记备案的市场主体",
+        category: "成品油零售企业",
+        filed_before: "2022-01-31",
+        initiating: "swj-zfzd",
+        joint: "swj-zfzd",
+        window: (2022, 3, 4),
+        status: "filed",
+        position: 0,
+        items: &[1, 2],
+    };
+    let task_id = seed::insert_task(conn, &task).await?;
     let steps = [
         (TaskStatus::Draft, TaskStatus::Submitted, "jingban", Role::Clerk, "", "2022-02-21T01:30:00Z"),
         (
@@ -70,53 +63,33 @@ const FINDINGS: [(&[&str], &str, &[&str], &str); 4] = [
 /// review and publication with 2022 dates.
 pub async fn draw_and_publish(db: &AnyPool, task_id: i64) -> Result<(), sqlx::Error> {
     let clerk = Actor { name: "jingban", role: Role::Clerk.code() };
-    let frozen = crate::ssr::db::draws::freeze(db, task_id, DRAW_DATE, clerk).await.map_err(demo_error)?;
-    crate::ssr::db::draws::run_draw(db, task_id, ENTROPY, clerk).await.map_err(demo_error)?;
+    let frozen = crate::ssr::db::draws::freeze(db, task_id, DRAW_DATE, clerk).await.map_err(seed::failed)?;
+    crate::ssr::db::draws::run_draw(db, task_id, ENTROPY, clerk).await.map_err(seed::failed)?;
     let draw_id = frozen.draw_id;
 
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    sqlx::query("UPDATE draws SET frozen_at = '2022-03-04T02:00:00Z', drawn_at = '2022-03-08T02:30:00Z', place = '市商务局三楼会议室' WHERE id = $1")
-        .bind(draw_id)
-        .execute(&mut *tx)
+    seed::backdate_draw(&mut tx, draw_id, task_id, "2022-03-04T02:00:00Z", "2022-03-08T02:30:00Z", "市商务局三楼会议室")
         .await?;
-    sqlx::query("UPDATE task_events SET at = CASE to_status WHEN 'frozen' THEN '2022-03-04T02:00:00Z' ELSE '2022-03-08T02:30:00Z' END WHERE task_id = $1 AND to_status IN ('frozen', 'drawn')")
-        .bind(task_id)
-        .execute(&mut *tx)
-        .await?;
-    let selected: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT position, enterprise_id FROM draw_selections WHERE draw_id = $1 ORDER BY position",
-    )
-    .bind(draw_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    for (position, enterprise_id) in selected {
-        let team: Vec<i64> = sqlx::query_scalar(
-            "SELECT inspector_id FROM draw_team_members WHERE draw_id = $1 AND position = $2 ORDER BY seq",
-        )
-        .bind(draw_id)
-        .bind(position)
-        .fetch_all(&mut *tx)
-        .await?;
+    for (position, enterprise_id, team) in seed::selections_with_teams(&mut tx, draw_id).await? {
         let (categories, problems, handling, referral) = FINDINGS[position as usize % FINDINGS.len()];
         let day = 10 + position % 18;
-        sqlx::query(
-            "INSERT INTO inspection_results (draw_id, enterprise_id, inspected_on, method, attended, categories, \
-             problems, handling, referral_department, entered_by, entered_at, updated_at, review_status, \
-             review_comment, reviewed_by, reviewed_at, published_at) \
-             VALUES ($1, $2, $3, '现场检查', $4, $5, $6, $7, $8, 'jingban', $9, $10, 'passed', '', 'chuzhang', \
-             '2022-05-09T02:00:00Z', '2022-05-12T02:00:00Z')",
+        let (inspected_on, entered_at) = (format!("2022-04-{day:02}"), format!("2022-04-{day:02}T08:00:00Z"));
+            seed::insert_past_result(
+            &mut tx,
+            &PastResult {
+                draw_id,
+                enterprise_id,
+                inspected_on: &inspected_on,
+                attended: &serde_json::to_string(&team).map_err(seed::failed)?,
+                categories: &serde_json::to_string(categories).map_err(seed::failed)?,
+                handling: &serde_json::to_string(handling).map_err(seed::failed)?,
+                problems,
+                referral_department: referral,
+                entered_at: &entered_at,
+                reviewed_at: "2022-05-09T02:00:00Z",
+                published_at: "2022-05-12T02:00:00Z",
+            },
         )
-        .bind(draw_id)
-        .bind(enterprise_id)
-        .bind(format!("2022-04-{day:02}"))
-        .bind(serde_json::to_string(&team).map_err(demo_error)?)
-        .bind(serde_json::to_string(categories).map_err(demo_error)?)
-        .bind(problems)
-        .bind(serde_json::to_string(handling).map_err(demo_error)?)
-        .bind(referral)
-        .bind(format!("2022-04-{day:02}T08:00:00Z"))
-        .bind(format!("2022-04-{day:02}T08:00:00Z"))
-        .execute(&mut *tx)
         .await?;
     }
     let steps = [
@@ -149,10 +122,7 @@ pub async fn draw_and_publish(db: &AnyPool, task_id: i64) -> Result<(), sqlx::Er
     for (from, to, actor, role, comment, at) in steps {
         insert_event(&mut tx, task_id, (from, to), (actor, role), comment, at).await?;
     }
-    sqlx::query("UPDATE tasks SET status = 'published' WHERE id = $1 AND status = 'drawn'")
-        .bind(task_id)
-        .execute(&mut *tx)
-        .await?;
+    seed::set_task_status(&mut tx, task_id, "drawn", "published").await?;
     crate::ssr::db::audit::append(
         &mut tx,
         crate::ssr::db::audit::Change {

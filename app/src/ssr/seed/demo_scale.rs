@@ -2,7 +2,7 @@
 //! queries and imports at the size of a prefecture's 名录库.
 
 use crate::domain::registry::EnterpriseRecord;
-use crate::ssr::db::Backend;
+use crate::ssr::db::seed;
 use crate::ssr::seed::demo::{synthetic_enterprise, SplitMix64};
 use sqlx::AnyPool;
 
@@ -53,12 +53,9 @@ pub fn bulk_enterprise(rng: &mut SplitMix64, serial: u64) -> EnterpriseRecord {
 /// Adds `count` synthetic enterprises in one transaction of multi-row inserts; returns
 /// the number in the registry afterwards.
 pub async fn add_enterprises(db: &AnyPool, count: u64) -> Result<i64, sqlx::Error> {
-    let postgres = Backend::of_pool(db).is_postgres();
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    if !postgres {
-        sqlx::query("PRAGMA cache_size = -65536").execute(&mut *tx).await?;
-    }
-    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM enterprises").fetch_one(&mut *tx).await?;
+    seed::bulk_cache(&mut tx).await?;
+    let existing = seed::enterprises(&mut tx).await?;
     // Continue after earlier bulk runs, so every credit code stays unique.
     let mut serial = FIRST_SERIAL + existing as u64;
     let mut rng = SplitMix64::new(serial);
@@ -75,13 +72,8 @@ pub async fn add_enterprises(db: &AnyPool, count: u64) -> Result<i64, sqlx::Erro
         crate::ssr::db::enterprises::upsert(&mut tx, &refs).await?;
         left -= n;
     }
-    let total = sqlx::query_scalar("SELECT count(*) FROM enterprises").fetch_one(&mut *tx).await?;
+    let total = seed::enterprises(&mut tx).await?;
     tx.commit().await?;
-    // Statistics, so SQLite knows which filter index narrows a million rows most.
-    let mut conn = db.acquire().await?;
-    if !postgres {
-        sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
-    }
-    sqlx::query("ANALYZE").execute(&mut *conn).await?;
+    seed::analyze(db).await?;
     Ok(total)
 }
