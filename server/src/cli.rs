@@ -1,7 +1,9 @@
-//! Command-line interface: `serve` (default), `draw`, `verify`, `audit verify`, `backup`,
+//! Command-line interface: the subcommands and their options, dispatched to `serve` and
+//! to `commands` — `serve` (default), `draw`, `verify`, `audit verify`, `backup`,
 //! `copy-db`, and the registries' `import`, `export`, `demo` and `bench-registry`.
 
-use app::domain::draw;
+use crate::commands;
+use crate::config::ServeArgs;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -127,279 +129,25 @@ enum AuditCommand {
     },
 }
 
-/// Options of `serve`.
-#[derive(clap::Args, Debug)]
-pub struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port; the chosen address is printed).
-    #[arg(long, default_value = "127.0.0.1:3000")]
-    pub addr: String,
-    /// Database URL.
-    #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
-    pub db: String,
-    /// Directory of the built site (WASM, JS, CSS).
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
-    pub site_root: String,
-    /// Do not load the demo data into an empty database.
-    #[arg(long)]
-    pub no_demo: bool,
-    /// The address the public and staff reach the site at (e.g.
-    /// https://shuangsui.example.gov.cn; several, comma-separated). State-changing requests
-    /// must come from it, and QR codes and printed links use the first. Default: the
-    /// listening address (and localhost for a loopback one).
-    #[arg(long, env = "SHUANGSUI_SITE_URL", default_value = "")]
-    pub site_url: String,
-    /// Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed
-    /// (comma-separated IPs or CIDR blocks, e.g. 127.0.0.1,10.0.0.0/8). Default: none.
-    #[arg(long, env = "SHUANGSUI_TRUSTED_PROXIES", default_value = "")]
-    pub trusted_proxies: String,
-    /// Connections open at once; beyond it new ones wait in the kernel's backlog.
-    #[arg(long, env = "SHUANGSUI_MAX_CONNECTIONS", default_value_t = 2048)]
-    pub max_connections: usize,
-    /// Seconds a connection has to send a whole request header before it is closed.
-    #[arg(long, env = "SHUANGSUI_HEADER_TIMEOUT", default_value_t = 10)]
-    pub header_timeout: u64,
-}
-
-impl ServeArgs {
-    /// The options of a plain `shuangsui serve`: the defaults above, with the environment
-    /// variables they name.
-    pub fn defaults() -> Self {
-        use clap::{Args, FromArgMatches};
-        let matches = Self::augment_args(clap::Command::new("serve")).get_matches_from(["serve"]);
-        Self::from_arg_matches(&matches).expect("the defaults parse")
-    }
-}
-
 /// Runs the chosen subcommand and returns the process exit code.
 pub async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         None => crate::serve::run(ServeArgs::defaults()).await,
         Some(Command::Serve(args)) => crate::serve::run(args).await,
-        Some(Command::Draw { input, bench }) => draw_cmd(&input, bench),
-        Some(Command::Verify { file }) => verify_cmd(&file),
-        Some(Command::Audit { command: AuditCommand::Verify { db } }) => audit_verify_cmd(&db).await,
+        Some(Command::Draw { input, bench }) => commands::draw::draw(&input, bench),
+        Some(Command::Verify { file }) => commands::draw::verify(&file),
+        Some(Command::Audit { command: AuditCommand::Verify { db } }) => {
+            commands::database::audit_verify(&db).await
+        }
         Some(Command::Import { kind, file, apply, db }) => {
-            crate::registry_cli::import(&kind, &file, apply, &db).await
+            commands::registry::import(&kind, &file, apply, &db).await
         }
-        Some(Command::Export { kind, file, db }) => crate::registry_cli::export(&kind, &file, &db).await,
-        Some(Command::Backup { file, db }) => backup_cmd(&db, &file).await,
-        Some(Command::CopyDb { from, to }) => copy_db_cmd(&from, &to).await,
-        Some(Command::Demo { enterprises, db }) => crate::registry_cli::demo(enterprises, &db).await,
+        Some(Command::Export { kind, file, db }) => commands::registry::export(&kind, &file, &db).await,
+        Some(Command::Backup { file, db }) => commands::database::backup(&db, &file).await,
+        Some(Command::CopyDb { from, to }) => commands::database::copy_db(&from, &to).await,
+        Some(Command::Demo { enterprises, db }) => commands::registry::demo(enterprises, &db).await,
         Some(Command::BenchRegistry { db, runs, import_rows }) => {
-            crate::registry_bench::run(&db, runs, import_rows).await
+            commands::bench::run(&db, runs, import_rows).await
         }
-    }
-}
-
-/// Opens (creating and migrating) the database at `url`; on failure says so and gives the
-/// exit code 2.
-pub(crate) async fn open_db(url: &str) -> Result<sqlx::AnyPool, ExitCode> {
-    app::ssr::db::connect(url).await.map_err(|e| {
-        eprintln!("error: cannot open database {url}: {e}");
-        ExitCode::from(2)
-    })
-}
-
-async fn audit_verify_cmd(url: &str) -> ExitCode {
-    use app::ssr::db::audit::{verify_chain, ChainReport};
-    let db = match open_db(url).await {
-        Ok(db) => db,
-        Err(code) => return code,
-    };
-    match verify_chain(&db).await {
-        Ok(ChainReport::Whole { entries, head }) => {
-            println!("audit chain whole: {entries} entries, head {head}");
-            ExitCode::SUCCESS
-        }
-        Ok(ChainReport::Broken { seq, reason }) => {
-            println!("audit chain broken at entry {seq}: {reason}");
-            ExitCode::from(1)
-        }
-        Err(e) => {
-            eprintln!("error: reading the audit log: {e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-async fn copy_db_cmd(from: &str, to: &str) -> ExitCode {
-    use app::ssr::db::audit::{verify_chain, ChainReport};
-    let (source, target) = match (open_db(from).await, open_db(to).await) {
-        (Ok(s), Ok(t)) => (s, t),
-        (Err(code), _) | (_, Err(code)) => return code,
-    };
-    let started = std::time::Instant::now();
-    let copied = match app::ssr::db::copy::sqlite_to_postgres(&source, &target).await {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    for c in &copied {
-        println!("{:<28} {:>10} rows", c.table, c.rows);
-    }
-    let chains = (verify_chain(&source).await, verify_chain(&target).await);
-    match chains {
-        (Ok(ChainReport::Whole { head: a, entries: n }), Ok(ChainReport::Whole { head: b, .. }))
-            if a == b =>
-        {
-            println!(
-                "copied {} tables in {:.1} s; audit chain whole, {n} entries, head {b}",
-                copied.len(),
-                started.elapsed().as_secs_f64()
-            );
-            ExitCode::SUCCESS
-        }
-        (source, target) => {
-            println!("the copy's audit chain does not match the file's: {source:?} / {target:?}");
-            ExitCode::from(1)
-        }
-    }
-}
-
-async fn backup_cmd(url: &str, file: &std::path::Path) -> ExitCode {
-    use app::ssr::db::audit::{verify_chain, ChainReport};
-    if matches!(app::ssr::db::Backend::of_url(url), Ok(app::ssr::db::Backend::Postgres)) {
-        eprintln!(
-            "error: backup copies a SQLite file; back up PostgreSQL with pg_dump, e.g. \
-             pg_dump --format=custom --file={} '<database URL>'",
-            file.display()
-        );
-        return ExitCode::from(2);
-    }
-    if file.exists() {
-        eprintln!("error: {} exists; a backup is written to a new file", file.display());
-        return ExitCode::from(2);
-    }
-    let db = match open_db(url).await {
-        Ok(db) => db,
-        Err(code) => return code,
-    };
-    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("error: cannot create {}: {e}", dir.display());
-            return ExitCode::from(2);
-        }
-    }
-    // VACUUM INTO reads one consistent moment of the database, however busy it is.
-    if let Err(e) = sqlx::query("VACUUM INTO $1").bind(file.display().to_string()).execute(&db).await {
-        eprintln!("error: copying {url} to {}: {e}", file.display());
-        return ExitCode::from(2);
-    }
-    let copy = match app::ssr::db::connect(&format!("sqlite://{}", file.display())).await {
-        Ok(copy) => copy,
-        Err(e) => {
-            eprintln!("error: the copy {} does not open: {e}", file.display());
-            return ExitCode::from(1);
-        }
-    };
-    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-    let (entries, head) = match verify_chain(&copy).await {
-        Ok(ChainReport::Whole { entries, head }) => (entries, head),
-        Ok(ChainReport::Broken { seq, reason }) => {
-            println!("backup {}: its audit chain is broken at entry {seq}: {reason}", file.display());
-            return ExitCode::from(1);
-        }
-        Err(e) => {
-            eprintln!("error: reading the copy's audit log: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    // The copy's last entry is the database's entry of that number (later ones may follow).
-    let original: Option<String> = match sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
-        .bind(entries)
-        .fetch_optional(&db)
-        .await
-    {
-        Ok(h) => h,
-        Err(e) => {
-            eprintln!("error: reading the audit log of {url}: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    if entries > 0 && original.as_deref() != Some(head.as_str()) {
-        println!("backup {}: its audit head {head} is not the database's entry {entries}", file.display());
-        return ExitCode::from(1);
-    }
-    println!("backup {}: {bytes} bytes, audit chain whole, {entries} entries, head {head}", file.display());
-    ExitCode::SUCCESS
-}
-
-fn read(path: &PathBuf) -> Result<String, ExitCode> {
-    std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read {}: {e}", path.display());
-        ExitCode::from(2)
-    })
-}
-
-fn draw_cmd(path: &PathBuf, bench: Option<u32>) -> ExitCode {
-    let text = match read(path) {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
-    let input = match draw::parse_input(&text) {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("refused: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    match bench {
-        None => match draw::draw(&input) {
-            Ok(manifest) => {
-                println!("{}", serde_json::to_string_pretty(&manifest).expect("manifest serialises"));
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("refused: {e}");
-                ExitCode::from(2)
-            }
-        },
-        Some(n) => {
-            let mut times = Vec::with_capacity(n.max(1) as usize);
-            for i in 0..n.max(1) {
-                // Times the derivation itself; `draw` would also copy the input into the manifest.
-                let start = std::time::Instant::now();
-                if let Err(e) = draw::derive(&input) {
-                    eprintln!("refused: {e}");
-                    return ExitCode::from(2);
-                }
-                let ms = start.elapsed().as_secs_f64() * 1000.0;
-                println!("run {:>3}: {ms:.3} ms", i + 1);
-                times.push(ms);
-            }
-            times.sort_by(f64::total_cmp);
-            let median = if times.len() % 2 == 1 {
-                times[times.len() / 2]
-            } else {
-                (times[times.len() / 2 - 1] + times[times.len() / 2]) / 2.0
-            };
-            println!("draw_ms_median={median:.3} pool={}", input.pool.len());
-            ExitCode::SUCCESS
-        }
-    }
-}
-
-fn verify_cmd(path: &PathBuf) -> ExitCode {
-    let text = match read(path) {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
-    match draw::verify_manifest(&text) {
-        Err(e) => {
-            eprintln!("refused: {e}");
-            ExitCode::from(2)
-        }
-        Ok(checks) => match draw::first_failure(&checks) {
-            None => {
-                println!("valid");
-                ExitCode::SUCCESS
-            }
-            Some(c) => {
-                println!("invalid: {} differs (expected {}, manifest has {})", c.name, c.expected, c.found);
-                ExitCode::from(1)
-            }
-        },
     }
 }

@@ -1,7 +1,9 @@
-//! The `shuangsui` binary's parts, as a library so integration tests can boot the real app.
+//! The `shuangsui` binary's parts, as a library so integration tests can boot the real app:
+//! the command line ([`cli`], which only dispatches), `serve`'s options ([`config`]) and
+//! startup ([`serve`], [`http`]), and the other subcommands ([`commands`]).
 
 pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod http;
-pub mod registry_bench;
-pub mod registry_cli;
 pub mod serve;

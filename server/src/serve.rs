@@ -1,6 +1,6 @@
 //! `shuangsui serve`: startup and the HTTP router.
 
-use crate::cli::ServeArgs;
+use crate::config::ServeArgs;
 use app::ssr::state::AppState;
 use app::{shell, App};
 use axum::extract::{Path, State};

@@ -2,8 +2,9 @@
 //! `verify` accepts; a task is drawn at most once; every attempt is recorded.
 
 use crate::helpers::{run, spawn_app};
+use app::domain::audit::Actor;
 use app::domain::draw;
-use app::ssr::db::draws::{freeze, run_draw, Actor};
+use app::ssr::db::draws::{freeze, run_draw};
 
 const STAFF: Actor<'static> = Actor { name: "测试经办人", role: "clerk" };
 

@@ -1,6 +1,6 @@
 //! Booting the app, temporary databases, and finding the built binary.
 
-use server::cli::ServeArgs;
+use server::config::ServeArgs;
 use sqlx::AnyPool;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};

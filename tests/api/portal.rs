@@ -2,7 +2,8 @@
 //! things that must never be public planted first, and the pages' own behaviour.
 
 use crate::helpers::{spawn_app, TestApp};
-use app::ssr::db::draws::{freeze, Actor};
+use app::domain::audit::Actor;
+use app::ssr::db::draws::freeze;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 

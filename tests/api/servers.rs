@@ -6,8 +6,9 @@
 //! chain. Also: sessions across servers, backups, and `copy-db` into PostgreSQL.
 
 use crate::helpers::{spawn_app, ServerProcess, TestApp};
+use app::domain::audit::Actor;
 use app::ssr::db::audit::{self, ChainReport, Change};
-use app::ssr::db::draws::{freeze, run_draw, Actor};
+use app::ssr::db::draws::{freeze, run_draw};
 
 const STAFF: Actor<'static> = Actor { name: "测试经办人", role: "clerk" };
 
@@ -236,12 +237,12 @@ async fn copy_db_moves_a_sqlite_file_into_postgresql() {
             .unwrap();
     assert_eq!(id, max + 1);
     // A server on the copy serves the same plan and results to the public.
-    let args = server::cli::ServeArgs {
+    let args = server::config::ServeArgs {
         addr: "127.0.0.1:0".into(),
         db: target.clone(),
         site_root: crate::helpers::repo().join("target/site").display().to_string(),
         no_demo: true,
-        ..server::cli::ServeArgs::defaults()
+        ..server::config::ServeArgs::defaults()
     };
     let prepared = server::serve::prepare(&args).await.expect("server starts on the copy");
     let base = format!("http://{}", prepared.addr);

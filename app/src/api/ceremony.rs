@@ -16,7 +16,10 @@ fn origin() -> String {
 pub async fn get_ceremony(task_id: i64) -> Result<CeremonyView, AppError> {
     let user = crate::ssr::auth::user()?;
     let db = crate::ssr::state::db()?;
-    crate::ssr::db::ceremony::view(&db, task_id, &user, &origin()).await
+    let mut view = crate::ssr::db::ceremony::view(&db, task_id, &user, &origin()).await?;
+    view.live_qr = crate::ssr::files::qr::svg(&view.live_url);
+    view.verify_qr = view.verify_url.as_deref().map(crate::ssr::files::qr::svg);
+    Ok(view)
 }
 
 /// Moves the ceremony one step forward. Step 3 draws with `entropy`, the text as the
@@ -30,7 +33,9 @@ pub async fn ceremony_step(
 ) -> Result<LiveState, AppError> {
     let user = crate::ssr::auth::user()?;
     let (db, hub) = (crate::ssr::state::db()?, crate::ssr::state::hub()?);
-    crate::ssr::db::ceremony::advance(&db, &hub, task_id, to, &place, &entropy, &user).await
+    let state = crate::ssr::db::ceremony::advance(&db, task_id, to, &place, &entropy, &user).await?;
+    hub.publish(state.clone());
+    Ok(state)
 }
 
 /// The entropy as typed so far.
@@ -38,5 +43,7 @@ pub async fn ceremony_step(
 pub async fn ceremony_entropy(task_id: i64, text: String) -> Result<LiveState, AppError> {
     let user = crate::ssr::auth::user()?;
     let (db, hub) = (crate::ssr::state::db()?, crate::ssr::state::hub()?);
-    crate::ssr::db::ceremony::type_entropy(&db, &hub, task_id, &text, &user).await
+    let state = crate::ssr::db::ceremony::type_entropy(&db, task_id, &text, &user).await?;
+    hub.publish(state.clone());
+    Ok(state)
 }

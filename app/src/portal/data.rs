@@ -256,13 +256,13 @@ pub async fn all_results(conn: &mut sqlx::AnyConnection) -> Result<Vec<ResultRow
          ORDER BY r.published_at DESC, t.id DESC, e.credit_code"
     );
     let records = sqlx::query_as::<_, ResultRecord>(&sql).fetch_all(&mut *conn).await?;
-    let cal = crate::ssr::db::results::calendar(&mut *conn).await?;
+    let cal = crate::ssr::db::calendar::calendar(&mut *conn).await?;
     let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
     Ok(records
         .into_iter()
         .map(|r| {
             let due =
-                crate::ssr::db::results::deadline(&cal, r.window_year as i32, r.window_end_month as u32);
+                crate::ssr::db::calendar::deadline(&cal, r.window_year as i32, r.window_end_month as u32);
             let published_on = r.published_at.get(..10).unwrap_or(&r.published_at).to_string();
             ResultRow {
                 task_id: r.task_id,

@@ -161,8 +161,8 @@ async fn task_results(State(state): State<AppState>, Path(id): Path<i64>) -> Res
                 return Err(AppError::NotFound(format!("任务“{}”的抽查结果尚未公示", task.task_name)));
             }
             let results = state.results.snapshot(&state.db).await?.of_task(id);
-            let cal = crate::ssr::db::results::calendar(&state.db).await?;
-            let due = crate::ssr::db::results::deadline(&cal, task.window.year, task.window.end_month);
+            let cal = crate::ssr::db::calendar::calendar(&state.db).await?;
+            let due = crate::ssr::db::calendar::deadline(&cal, task.window.year, task.window.end_month);
             Ok(views::task_results_page(&task, &results, due.as_deref()))
         }
         .await,

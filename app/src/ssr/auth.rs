@@ -155,11 +155,12 @@ pub struct OverHttps(pub bool);
 /// refuses state-changing requests whose `Origin` (or, without one, `Referer`) is not
 /// this site's configured address (cross-site request forgery, DNS rebinding).
 pub async fn session_layer(
-    State(state): State<crate::ssr::state::AppState>,
+    State(db): State<AnyPool>,
+    State(settings): State<std::sync::Arc<crate::ssr::net::settings::Settings>>,
     mut req: Request,
     next: Next,
 ) -> Response {
-    let settings = &state.settings;
+    let settings = &*settings;
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         && !same_origin(settings, req.headers())
     {
@@ -175,7 +176,7 @@ pub async fn session_layer(
     let over_https = settings.is_https() || proxied_https;
     let mut user = None;
     if let Some(token) = cookie(req.headers(), COOKIE) {
-        match resolve(&state.db, &token).await {
+        match resolve(&db, &token).await {
             Ok(Some(u)) => {
                 user = Some(u);
                 req.extensions_mut().insert(SessionToken(token));

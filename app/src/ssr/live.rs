@@ -34,18 +34,19 @@ impl Hub {
 /// `event: state` with the [`LiveState`] as JSON; without inspectors' names unless the
 /// follower is signed in.
 pub async fn events(
-    State(state): State<crate::ssr::state::AppState>,
+    State(db): State<sqlx::AnyPool>,
+    State(hub): State<Hub>,
     Path(task_id): Path<i64>,
     axum::Extension(user): axum::Extension<crate::ssr::auth::CurrentUser>,
 ) -> Response {
-    let first = match crate::ssr::db::ceremony::live_state(&state.db, task_id).await {
+    let first = match crate::ssr::db::ceremony::live_state(&db, task_id).await {
         Ok(Some(s)) => s,
         Ok(None) => {
             return (axum::http::StatusCode::NOT_FOUND, "该任务尚未冻结名单，没有抽取现场").into_response()
         }
         Err(e) => return e.into_status_response(),
     };
-    let rx = state.live.0.subscribe();
+    let rx = hub.0.subscribe();
     Sse::new(stream_of(first, rx, task_id, user.0.is_some()))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
@@ -74,14 +75,4 @@ fn stream_of(
 
 fn event(s: &LiveState) -> Event {
     Event::default().event("state").data(serde_json::to_string(s).expect("plain data serialises"))
-}
-
-/// An SVG QR code of `text`, drawn on the server.
-pub fn qr_svg(text: &str) -> String {
-    match qrcode::QrCode::new(text.as_bytes()) {
-        Ok(code) => {
-            code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).quiet_zone(true).build()
-        }
-        Err(_) => String::new(),
-    }
 }

@@ -3,9 +3,9 @@
 use crate::api::admin::{
     create_account, list_accounts, reset_password, save_department, set_account_active, unlock_sign_in,
 };
-use crate::domain::auth::NewAccount;
 use crate::components::confirm;
 use crate::components::error_view::ErrorBox;
+use crate::domain::auth::NewAccount;
 use crate::domain::auth::{Account, Role};
 use crate::domain::inspector::Department;
 use crate::labels;

@@ -54,7 +54,6 @@ pub async fn list(db: &AnyPool) -> Result<Vec<Account>, AppError> {
         .collect())
 }
 
-
 /// Creates an account; returns its id.
 pub async fn create(db: &AnyPool, a: &NewAccount, admin: &SessionUser) -> Result<i64, AppError> {
     let username = a.username.trim();

@@ -83,6 +83,11 @@ pub fn appends() -> u64 {
     APPENDS.load(std::sync::atomic::Ordering::Acquire)
 }
 
+/// The hash of entry `seq`, if there is one.
+pub async fn hash_of(db: &sqlx::AnyPool, seq: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1").bind(seq).fetch_optional(db).await
+}
+
 /// What walking the chain found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChainReport {

@@ -10,7 +10,6 @@ use crate::domain::draw::{self, Manifest, Stage};
 use crate::domain::plan::ratio_label;
 use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
-use crate::ssr::live::{qr_svg, Hub};
 use sqlx::AnyPool;
 use std::collections::{BTreeMap, HashMap};
 
@@ -183,8 +182,9 @@ pub async fn view(
     let live_url = format!("{origin}/live/{task_id}");
     let verify_url = live.drawn().then(|| format!("{origin}/verify/{draw_id}"));
     Ok(CeremonyView {
-        live_qr: qr_svg(&live_url),
-        verify_qr: verify_url.as_deref().map(qr_svg),
+        // Drawn by the caller (`files::qr`): the database layer only says what they encode.
+        live_qr: String::new(),
+        verify_qr: None,
         live_url,
         verify_url,
         pool_names,
@@ -207,7 +207,6 @@ fn check_runner(user: &SessionUser, department: &str) -> Result<(), AppError> {
 /// Step 3 draws, with the entropy typed in the room, unless the task is drawn already.
 pub async fn advance(
     db: &AnyPool,
-    hub: &Hub,
     task_id: i64,
     to: u8,
     place: &str,
@@ -245,15 +244,12 @@ pub async fn advance(
     .bind(r.draw_id)
     .execute(db)
     .await?;
-    let state = live_state(db, task_id).await?.ok_or_else(|| AppError::internal("draw vanished"))?;
-    hub.publish(state.clone());
-    Ok(state)
+    live_state(db, task_id).await?.ok_or_else(|| AppError::internal("draw vanished"))
 }
 
 /// Stores the entropy as it is typed (converted to ASCII) and shows it to observers.
 pub async fn type_entropy(
     db: &AnyPool,
-    hub: &Hub,
     task_id: i64,
     text: &str,
     user: &SessionUser,
@@ -272,7 +268,5 @@ pub async fn type_entropy(
         .bind(r.draw_id)
         .execute(db)
         .await?;
-    let state = live_state(db, task_id).await?.ok_or_else(|| AppError::internal("draw vanished"))?;
-    hub.publish(state.clone());
-    Ok(state)
+    live_state(db, task_id).await?.ok_or_else(|| AppError::internal("draw vanished"))
 }

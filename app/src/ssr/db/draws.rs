@@ -1,8 +1,9 @@
 //! Freezing a task's pool and running its draw (DR1), stored so that the manifest
 //! served later is byte-for-byte what `shuangsui verify` accepts.
 
+use super::pool::scope_from_columns;
+use super::workflow::set_status;
 use crate::domain::draw::{self, ConflictPair, DrawInput, InspectorEntry, PoolEntry};
-use crate::domain::enterprise::RiskClass;
 use crate::domain::task::Scope;
 use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
@@ -11,7 +12,7 @@ use crate::ssr::db::audit::{self, Change};
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::{BTreeMap, HashMap};
 
-pub use crate::domain::audit::Actor;
+use crate::domain::audit::Actor;
 
 /// What freezing published: the public facts of a frozen pool.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -50,32 +51,6 @@ impl TaskScope {
             &self.scope_risk_classes,
         )
     }
-}
-
-/// Builds a [`Scope`] from the task's scope columns (JSON lists for regions and classes).
-pub fn scope_from_columns(
-    category: &Option<String>,
-    filed_before: &Option<String>,
-    regions: &Option<String>,
-    risk_classes: &Option<String>,
-) -> Result<Scope, AppError> {
-    let list = |text: &Option<String>| -> Result<Vec<String>, AppError> {
-        Ok(text
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(AppError::internal)?
-            .unwrap_or_default())
-    };
-    Ok(Scope {
-        category: category.clone(),
-        filed_before: filed_before.clone(),
-        regions: list(regions)?,
-        risk_classes: list(risk_classes)?
-            .iter()
-            .map(|c| RiskClass::parse(c).ok_or_else(|| AppError::internal(format!("bad risk class {c}"))))
-            .collect::<Result<_, _>>()?,
-    })
 }
 
 /// The DR1 inputs of a task as they stand now, less secret and entropy, plus the
@@ -234,42 +209,6 @@ async fn record_attempt_in(
         )
         .await?;
     }
-    Ok(())
-}
-
-/// Moves a task from `from` to `to` (refused with 409 if it is no longer in `from`) and
-/// records the step with its author and comment, inside the caller's transaction.
-pub(crate) async fn set_status(
-    conn: &mut AnyConnection,
-    task_id: i64,
-    from: TaskStatus,
-    to: TaskStatus,
-    actor: Actor<'_>,
-    comment: &str,
-) -> Result<(), AppError> {
-    let changed = sqlx::query("UPDATE tasks SET status = $1 WHERE id = $2 AND status = $3")
-        .bind(to.code())
-        .bind(task_id)
-        .bind(from.code())
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    if changed != 1 {
-        return Err(AppError::Conflict(format!("任务状态已变化，不再是“{}”", from.label())));
-    }
-    sqlx::query(
-        "INSERT INTO task_events (task_id, from_status, to_status, actor, role, comment, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(task_id)
-    .bind(from.code())
-    .bind(to.code())
-    .bind(actor.name)
-    .bind(actor.role)
-    .bind(comment)
-    .bind(now_utc())
-    .execute(&mut *conn)
-    .await?;
     Ok(())
 }
 

@@ -7,6 +7,8 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
+pub mod calendar;
 pub mod ceremony;
 pub mod conflicts;
 pub mod copy;

@@ -165,4 +165,3 @@ pub async fn save_plan(
     tx.commit().await?;
     Ok(id)
 }
-

@@ -1,6 +1,8 @@
 //! 抽查对象名单 — the enterprises a task's scope gives.
 
+use crate::domain::enterprise::RiskClass;
 use crate::domain::task::Scope;
+use crate::error::AppError;
 use crate::ssr::db::QueryBuilder;
 use sqlx::{AnyConnection, AnyPool};
 
@@ -81,11 +83,9 @@ pub async fn pool_page(
         .await?;
         return Ok((rows, total));
     }
-    let draft = super::tasks::draft(db, task_id)
-        .await?
-        .ok_or_else(|| crate::error::AppError::NotFound(format!("任务 {task_id} 不存在")))?;
     let mut conn = db.acquire().await?;
-    let members = members(&mut *conn, &draft.scope).await?;
+    let scope = scope_of_task(&mut conn, task_id).await?;
+    let members = members(&mut *conn, &scope).await?;
     let total = members.len() as i64;
     let mut rows = Vec::new();
     for (id, code, _) in members.into_iter().skip(offset as usize).take(per_page as usize) {
@@ -98,4 +98,44 @@ pub async fn pool_page(
         rows.push((code, name, region, filed));
     }
     Ok((rows, total))
+}
+
+/// Builds a [`Scope`] from the task's scope columns (JSON lists for regions and classes).
+pub fn scope_from_columns(
+    category: &Option<String>,
+    filed_before: &Option<String>,
+    regions: &Option<String>,
+    risk_classes: &Option<String>,
+) -> Result<Scope, AppError> {
+    let list = |text: &Option<String>| -> Result<Vec<String>, AppError> {
+        Ok(text
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(AppError::internal)?
+            .unwrap_or_default())
+    };
+    Ok(Scope {
+        category: category.clone(),
+        filed_before: filed_before.clone(),
+        regions: list(regions)?,
+        risk_classes: list(risk_classes)?
+            .iter()
+            .map(|c| RiskClass::parse(c).ok_or_else(|| AppError::internal(format!("bad risk class {c}"))))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// The scope filters stored on task `task_id`.
+pub async fn scope_of_task(conn: &mut AnyConnection, task_id: i64) -> Result<Scope, crate::error::AppError> {
+    type Columns = (Option<String>, Option<String>, Option<String>, Option<String>);
+    let row: Option<Columns> = sqlx::query_as(
+        "SELECT scope_category, scope_filed_before, scope_regions, scope_risk_classes FROM tasks WHERE id = $1",
+    )
+    .bind(task_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (category, filed_before, regions, classes) =
+        row.ok_or_else(|| crate::error::AppError::NotFound(format!("任务 {task_id} 不存在")))?;
+    scope_from_columns(&category, &filed_before, &regions, &classes)
 }

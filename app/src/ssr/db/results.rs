@@ -1,13 +1,13 @@
 //! 抽查结果: entering a result for each selected enterprise, and the office head's review.
 
-use super::draws::set_status;
+use super::workflow::set_status;
 use super::workflow::task_state;
 use crate::domain::access::{reaches_task, results_reach, Reach};
 use crate::domain::auth::{Role, SessionUser};
 use crate::domain::result::{
     Assignment, DeadlineRow, EnteredResult, ResultDraft, ResultRow, ReviewStatus, TaskResults,
 };
-use crate::domain::workday::{last_day_of_month, WorkCalendar};
+use crate::domain::workday::last_day_of_month;
 use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::clock::{now_utc, today};
@@ -59,20 +59,6 @@ impl Stored {
 
 const STORED_COLUMNS: &str = "s.code, r.inspected_on, r.method, r.attended, r.categories, r.problems, r.handling, \
     r.referral_department, r.entered_by, r.entered_at, r.review_status, r.review_comment, r.reviewed_by, r.published_at";
-
-/// The working-day calendar table.
-pub async fn calendar(db: impl sqlx::Executor<'_, Database = sqlx::Any>) -> Result<WorkCalendar, AppError> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT day, kind FROM calendar_days").fetch_all(db).await?;
-    Ok(WorkCalendar::new(
-        rows.iter().filter_map(|(d, k)| Some((d.as_str(), crate::domain::workday::DayKind::parse(k)?))),
-    ))
-}
-
-/// The publication deadline of a task whose window ends in `year`-`end_month`.
-pub fn deadline(cal: &WorkCalendar, year: i32, end_month: u32) -> Option<String> {
-    cal.publish_deadline(&last_day_of_month(year, end_month))
-}
 
 /// A drawn task's selected enterprises, teams and results, with what `user` may do.
 pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Result<TaskResults, AppError> {
@@ -163,7 +149,7 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
         reach if reaches_task(user, reach, &departments) => rows,
         _ => return Err(AppError::Forbidden("只能查看本部门发起或参与的任务的检查结果".into())),
     };
-    let cal = calendar(&mut *conn).await?;
+    let cal = super::calendar::calendar(&mut *conn).await?;
     Ok(TaskResults {
         task_id,
         task_name,
@@ -177,7 +163,7 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
             && user.role == Role::OfficeHead
             && user.serves(&dept),
         recusals,
-        deadline: deadline(&cal, year, end_month as u32),
+        deadline: super::calendar::deadline(&cal, year, end_month as u32),
     })
 }
 
@@ -369,7 +355,7 @@ pub async fn review(
 /// Every drawn task with its deadline, the most urgent first.
 pub async fn deadlines(db: &AnyPool, department: Option<&str>) -> Result<Vec<DeadlineRow>, AppError> {
     use crate::domain::workday::day_number;
-    let cal = calendar(db).await?;
+    let cal = super::calendar::calendar(db).await?;
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,

@@ -110,12 +110,14 @@ pub async fn insert_conflict(
     enterprise_id: i64,
     reason: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO conflicts (inspector_id, enterprise_id, reason, note) VALUES ($1, $2, $3, '演示数据')")
-        .bind(inspector_id)
-        .bind(enterprise_id)
-        .bind(reason)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO conflicts (inspector_id, enterprise_id, reason, note) VALUES ($1, $2, $3, '演示数据')",
+    )
+    .bind(inspector_id)
+    .bind(enterprise_id)
+    .bind(reason)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -142,7 +144,12 @@ pub async fn insert_item(
 }
 
 /// Inserts an annual plan; returns its id.
-pub async fn insert_plan(conn: &mut AnyConnection, year: i64, title: &str, remarks: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert_plan(
+    conn: &mut AnyConnection,
+    year: i64,
+    title: &str,
+    remarks: &str,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("INSERT INTO annual_plans (year, title, remarks) VALUES ($1, $2, $3) RETURNING id")
         .bind(year)
         .bind(title)
@@ -313,11 +320,12 @@ pub async fn selections_with_teams(
     conn: &mut AnyConnection,
     draw_id: i64,
 ) -> Result<Vec<(i64, i64, Vec<i64>)>, sqlx::Error> {
-    let selected: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT position, enterprise_id FROM draw_selections WHERE draw_id = $1 ORDER BY position")
-            .bind(draw_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let selected: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT position, enterprise_id FROM draw_selections WHERE draw_id = $1 ORDER BY position",
+    )
+    .bind(draw_id)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut out = Vec::with_capacity(selected.len());
     for (position, enterprise_id) in selected {
         let team: Vec<i64> = sqlx::query_scalar(
@@ -375,7 +383,12 @@ pub async fn insert_past_result(conn: &mut AnyConnection, r: &PastResult<'_>) ->
 }
 
 /// Sets a task's status without a workflow step (the steps are inserted dated, beside).
-pub async fn set_task_status(conn: &mut AnyConnection, task_id: i64, from: &str, to: &str) -> Result<(), sqlx::Error> {
+pub async fn set_task_status(
+    conn: &mut AnyConnection,
+    task_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE tasks SET status = $1 WHERE id = $2 AND status = $3")
         .bind(to)
         .bind(task_id)
@@ -391,6 +404,18 @@ pub async fn bulk_cache(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         sqlx::query("PRAGMA cache_size = -65536").execute(conn).await?;
     }
     Ok(())
+}
+
+/// How many regions the database knows (none: the reference data is still to be written).
+pub async fn regions(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM regions").fetch_one(conn).await
+}
+
+/// The credit code of an enterprise halfway through the registry (a bench's sample).
+pub async fn middle_credit_code(conn: &mut AnyConnection) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT credit_code FROM enterprises WHERE id = (SELECT max(id) / 2 FROM enterprises)")
+        .fetch_optional(conn)
+        .await
 }
 
 /// How many enterprises the registry holds.

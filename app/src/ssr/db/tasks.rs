@@ -1,6 +1,6 @@
 //! Tasks: the form's draft, saving it, its pool estimate and its page.
 
-use super::draws::scope_from_columns;
+use super::pool::scope_from_columns;
 use crate::domain::auth::SessionUser;
 use crate::domain::draw;
 use crate::domain::plan::TaskKind;
@@ -312,8 +312,8 @@ pub async fn detail(db: &AnyPool, id: i64) -> Result<Option<TaskDetail>, AppErro
     .bind(id)
     .fetch_one(db)
     .await?;
-    let cal = super::results::calendar(db).await?;
-    let deadline = super::results::deadline(&cal, row.window.year, row.window.end_month);
+    let cal = super::calendar::calendar(db).await?;
+    let deadline = super::calendar::deadline(&cal, row.window.year, row.window.end_month);
     Ok(Some(TaskDetail {
         row,
         draft,

@@ -1,7 +1,7 @@
 //! Moving a task through its lifecycle: each step by its role and department, in order,
 //! with its preconditions, its event and its audit entry in one transaction.
 
-use super::draws::set_status;
+use crate::domain::audit::Actor;
 use crate::domain::auth::SessionUser;
 use crate::domain::workflow::TaskStatus;
 use crate::domain::workflow::{self, StepRefusal};
@@ -132,4 +132,40 @@ async fn result_counts(conn: &mut AnyConnection, task_id: i64) -> Result<(i64, i
     .bind(task_id)
     .fetch_one(&mut *conn)
     .await?)
+}
+
+/// Moves a task from `from` to `to` (refused with 409 if it is no longer in `from`) and
+/// records the step with its author and comment, inside the caller's transaction.
+pub(crate) async fn set_status(
+    conn: &mut AnyConnection,
+    task_id: i64,
+    from: TaskStatus,
+    to: TaskStatus,
+    actor: Actor<'_>,
+    comment: &str,
+) -> Result<(), AppError> {
+    let changed = sqlx::query("UPDATE tasks SET status = $1 WHERE id = $2 AND status = $3")
+        .bind(to.code())
+        .bind(task_id)
+        .bind(from.code())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if changed != 1 {
+        return Err(AppError::Conflict(format!("任务状态已变化，不再是“{}”", from.label())));
+    }
+    sqlx::query(
+        "INSERT INTO task_events (task_id, from_status, to_status, actor, role, comment, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(task_id)
+    .bind(from.code())
+    .bind(to.code())
+    .bind(actor.name)
+    .bind(actor.role)
+    .bind(comment)
+    .bind(now_utc())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

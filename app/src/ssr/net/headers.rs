@@ -40,14 +40,14 @@ pub fn script_hash(text: &str) -> String {
 /// `Cache-Control: no-store` to everything that is not public (staff pages, `/api`), so
 /// no shared cache or back button keeps a staff page after sign-out.
 pub async fn security_headers(
-    State(state): State<crate::ssr::state::AppState>,
+    State(settings): State<std::sync::Arc<super::settings::Settings>>,
     req: Request,
     next: Next,
 ) -> Response {
     let path = req.uri().path().to_owned();
-    let https = state.settings.is_https()
+    let https = settings.is_https()
         || req.extensions().get::<crate::ssr::auth::OverHttps>().is_some_and(|h| h.0)
-        || forwarded_https(&state.settings, &req);
+        || forwarded_https(&settings, &req);
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {

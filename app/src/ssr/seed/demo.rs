@@ -54,7 +54,6 @@ const GIVEN: [&str; 24] = [
     "霞", "平", "刚", "建华", "志强", "海燕", "晓东",
 ];
 
-
 /// (category, industry, name suffix, share of draws out of 100).
 const KINDS: [(&str, &str, &str); 3] = [
     ("成品油零售企业", "批发和零售业—机动车燃油零售", "石油销售有限公司"),
@@ -109,7 +108,6 @@ pub fn synthetic_enterprise(rng: &mut SplitMix64, kind: usize, serial: u64) -> S
         complaint_count: if risk_class == "D" { rng.below(6) as i64 } else { rng.below(2) as i64 },
     }
 }
-
 
 /// How many enterprises of each demo category the demo registry holds.
 pub const DEMO_COUNTS: [usize; 3] = [320, 48, 280];
@@ -166,7 +164,8 @@ pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
 
     // A few declared conflicts: inspector n with the n·37-th enterprise of each category.
     for n in 1..=6i64 {
-        seed::insert_conflict(&mut tx, n * 5, n * 97, ["近亲属", "曾任职", "经济往来"][(n % 3) as usize]).await?;
+        seed::insert_conflict(&mut tx, n * 5, n * 97, ["近亲属", "曾任职", "经济往来"][(n % 3) as usize])
+            .await?;
     }
 
     seed_plan_2023(&mut tx).await?;
@@ -198,7 +197,7 @@ pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
     // Inspection has begun, and the demo 执法人员 account is the first inspector of the
     // first team (the draw is random, so which inspector that is differs per database).
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    crate::ssr::db::draws::set_status(&mut tx, 1, TaskStatus::Drawn, TaskStatus::Inspecting, clerk, "")
+    crate::ssr::db::workflow::set_status(&mut tx, 1, TaskStatus::Drawn, TaskStatus::Inspecting, clerk, "")
         .await
         .map_err(seed::failed)?;
     seed::link_account_to_first_inspector(&mut tx, "zhifa", frozen.draw_id).await?;
@@ -271,13 +270,10 @@ async fn seed_steps(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-
 /// The date the demo draw is taken on (certificates are checked against it).
 pub const DEMO_DRAW_DATE: &str = "2023-03-10";
 /// The public entropy of the demo draw: twenty dice rolls.
 pub const DEMO_ENTROPY: &str = "3 1 4 1 5 6 2 6 5 3 5 2 6 1 4 3 2 3 5 4";
-
-
 
 /// 邯郸市商务局 2023 年度随机抽查工作计划, exactly as 附件2 of the founding document.
 async fn seed_plan_2023(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {

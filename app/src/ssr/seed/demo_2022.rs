@@ -68,13 +68,20 @@ pub async fn draw_and_publish(db: &AnyPool, task_id: i64) -> Result<(), sqlx::Er
     let draw_id = frozen.draw_id;
 
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    seed::backdate_draw(&mut tx, draw_id, task_id, "2022-03-04T02:00:00Z", "2022-03-08T02:30:00Z", "市商务局三楼会议室")
-        .await?;
+    seed::backdate_draw(
+        &mut tx,
+        draw_id,
+        task_id,
+        "2022-03-04T02:00:00Z",
+        "2022-03-08T02:30:00Z",
+        "市商务局三楼会议室",
+    )
+    .await?;
     for (position, enterprise_id, team) in seed::selections_with_teams(&mut tx, draw_id).await? {
         let (categories, problems, handling, referral) = FINDINGS[position as usize % FINDINGS.len()];
         let day = 10 + position % 18;
         let (inspected_on, entered_at) = (format!("2022-04-{day:02}"), format!("2022-04-{day:02}T08:00:00Z"));
-            seed::insert_past_result(
+        seed::insert_past_result(
             &mut tx,
             &PastResult {
                 draw_id,

@@ -52,13 +52,10 @@ pub async fn run(url: &str, runs: u32, import_rows: u64) -> ExitCode {
 
 async fn bench(url: &str, runs: u32, import_rows: u64) -> Result<(), Box<dyn std::error::Error>> {
     let db = app::ssr::db::connect(url).await?;
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM enterprises").fetch_one(&db).await?;
-    let sample: String = sqlx::query_scalar(
-        "SELECT credit_code FROM enterprises WHERE id = (SELECT max(id) / 2 FROM enterprises)",
-    )
-    .fetch_optional(&db)
-    .await?
-    .unwrap_or_default();
+    let mut conn = db.acquire().await?;
+    let total = app::ssr::db::seed::enterprises(&mut conn).await?;
+    let sample = app::ssr::db::seed::middle_credit_code(&mut conn).await?.unwrap_or_default();
+    drop(conn);
     println!("registry: {total} enterprises; {runs} runs per query after one warm-up\n");
     println!("| query | median ms | min ms | max ms | result | goal |");
     println!("|---|---:|---:|---:|---|---|");
@@ -161,7 +158,7 @@ async fn bench_import(db: &AnyPool, url: &str, rows: u64) -> Result<(f64, f64), 
     std::fs::create_dir_all(&dir)?;
     let copy = dir.join("copy.db");
     eprintln!("bench: copying {url} to {} for the import", copy.display());
-    sqlx::query("VACUUM INTO $1").bind(copy.display().to_string()).execute(db).await?;
+    app::ssr::db::backup::vacuum_into(db, &copy).await?;
     let mut rng = app::ssr::seed::demo::SplitMix64::new(42);
     let records: Vec<EnterpriseRecord> =
         (0..rows).map(|i| app::ssr::seed::demo_scale::bulk_enterprise(&mut rng, 900_000_000 + i)).collect();

@@ -19,11 +19,10 @@ fn kind_of(text: &str) -> Result<RegistryKind, ExitCode> {
 
 /// Opens the database; a fresh one gets the departments and regions rows are checked against.
 async fn open(url: &str) -> Result<AnyPool, ExitCode> {
-    let db = crate::cli::open_db(url).await?;
+    let db = super::database::open_db(url).await?;
     let seeded = async {
         let mut conn = db.acquire().await?;
-        let regions: i64 = sqlx::query_scalar("SELECT count(*) FROM regions").fetch_one(&mut *conn).await?;
-        if regions == 0 {
+        if app::ssr::db::seed::regions(&mut conn).await? == 0 {
             app::ssr::db::seed::insert_reference_data(&mut conn).await?;
         }
         Ok::<_, sqlx::Error>(())

@@ -1,0 +1,18 @@
+//! 工作日历 — the working days, as the deadlines of publication count them.
+
+use crate::domain::workday::{last_day_of_month, WorkCalendar};
+use crate::error::AppError;
+
+/// The working-day calendar table.
+pub async fn calendar(db: impl sqlx::Executor<'_, Database = sqlx::Any>) -> Result<WorkCalendar, AppError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT day, kind FROM calendar_days").fetch_all(db).await?;
+    Ok(WorkCalendar::new(
+        rows.iter().filter_map(|(d, k)| Some((d.as_str(), crate::domain::workday::DayKind::parse(k)?))),
+    ))
+}
+
+/// The publication deadline of a task whose window ends in `year`-`end_month`.
+pub fn deadline(cal: &WorkCalendar, year: i32, end_month: u32) -> Option<String> {
+    cal.publish_deadline(&last_day_of_month(year, end_month))
+}

@@ -1,0 +1,8 @@
+//! The subcommands other than `serve`, one file per group: DR1 from files ([`draw`]), the
+//! database as a whole ([`database`]), the registries ([`registry`]) and their bench
+//! ([`bench`]).
+
+pub mod bench;
+pub mod database;
+pub mod draw;
+pub mod registry;
