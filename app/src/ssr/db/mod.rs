@@ -22,6 +22,7 @@ pub mod query;
 pub mod recusals;
 pub mod results;
 pub mod seed;
+pub mod sessions;
 pub mod tasks;
 pub mod workflow;
 
