@@ -17,6 +17,7 @@ pub mod items;
 pub mod plan_import;
 pub mod plans;
 pub mod pool;
+pub mod portal;
 pub mod query;
 pub mod recusals;
 pub mod results;
