@@ -161,7 +161,7 @@ async fn plan_export(
         Ok(None) => return (StatusCode::NOT_FOUND, format!("没有 {year} 年度的抽查计划")).into_response(),
         Err(e) => return app::error::AppError::internal(e).into_status_response(),
     };
-    match app::ssr::plan_sheet::export_xlsx(&plan) {
+    match app::ssr::files::plan_sheet::export_xlsx(&plan) {
         Ok(bytes) => (
             [
                 (

@@ -8,6 +8,7 @@ mod cli;
 mod draws;
 mod helpers;
 mod pages;
+mod plan_import;
 mod portal;
 mod registry;
 mod registry_files;

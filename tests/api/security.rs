@@ -77,7 +77,7 @@ async fn titles_are_escaped_and_every_page_carries_the_security_headers() {
 async fn task_cells(app: &TestApp, task_no: &str) -> Vec<String> {
     let plan = app::ssr::db::plans::plan_of_year(&app.db, 2023).await.unwrap().unwrap();
     let task = plan.tasks.iter().find(|t| t.task_no == task_no).unwrap();
-    app::ssr::plan_sheet::task_cells(task).to_vec()
+    app::domain::plan_table::task_cells(task).to_vec()
 }
 
 async fn import_plan(app: &TestApp, cookie: &str, rows: Vec<Vec<String>>, apply: bool) -> Value {

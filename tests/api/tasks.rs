@@ -192,7 +192,7 @@ async fn the_plan_exports_to_xlsx_and_imports_back_through_http() {
     assert_eq!(resp.status(), 200);
     assert!(resp.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
     let bytes = resp.bytes().await.unwrap().to_vec();
-    let parsed = app::ssr::plan_sheet::parse_xlsx(&bytes).unwrap();
+    let parsed = app::ssr::files::plan_sheet::parse_xlsx(&bytes).unwrap();
     let plan = app::ssr::db::plans::plan_of_year(&app.db, 2023).await.unwrap().unwrap();
     assert_eq!(parsed.rows.len(), 3);
     for (row, task) in parsed.rows.iter().zip(&plan.tasks) {

@@ -10,6 +10,7 @@ pub mod enterprise;
 pub mod import;
 pub mod inspector;
 pub mod plan;
+pub mod plan_table;
 pub mod region;
 pub mod registry;
 pub mod registry_rows;

@@ -139,7 +139,7 @@ async fn plan(State(state): State<AppState>, Path(file): Path<String>) -> Respon
                 .tasks
                 .iter()
                 .map(|t| {
-                    let mut cells = crate::ssr::plan_sheet::task_cells(t).to_vec();
+                    let mut cells = crate::domain::plan_table::task_cells(t).to_vec();
                     cells.push(data::stage_label(t.status).to_string());
                     cells
                 })

@@ -89,16 +89,9 @@ impl ResultsCache {
     }
 }
 
-/// The `seq` of the newest audit entry that may change a published result (0 if none);
-/// read from the end of the log, so it costs a few rows however long the log is.
+/// The `seq` of the newest audit entry that may change a published result (0 if none).
 async fn last_audit_seq<'c>(db: impl sqlx::Executor<'c, Database = sqlx::Any>) -> Result<i64, sqlx::Error> {
-    let seq: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT seq FROM audit_log WHERE entity_type NOT IN ('{}') ORDER BY seq DESC LIMIT 1",
-        UNRELATED.join("', '")
-    ))
-    .fetch_optional(db)
-    .await?;
-    Ok(seq.unwrap_or(0))
+    crate::ssr::db::portal::last_audit_seq(db, &UNRELATED).await
 }
 
 /// Every published result, newest first, with what the search needs to find them.

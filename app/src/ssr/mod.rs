@@ -5,7 +5,7 @@
 //! - [`auth`]: sign-in, sessions and the request guard;
 //! - [`net`]: the site's address, trusted proxies and the response headers;
 //! - [`db`]: every SQL statement, one module per aggregate (the audit chain among them);
-//! - [`files`]: spreadsheet and CSV formats, read within bounds;
+//! - [`files`]: spreadsheet and CSV formats (the registry tables, the plan table), read within bounds;
 //! - [`registry`]: 一单两库's import and edit rules over `db` and `files`;
 //! - [`seed`]: the demo data;
 //! - [`live`]: the ceremony's live stream to observers' phones.
@@ -19,7 +19,6 @@ pub mod db;
 pub mod files;
 pub mod live;
 pub mod net;
-pub mod plan_sheet;
 pub mod registry;
 pub mod seed;
 pub mod state;

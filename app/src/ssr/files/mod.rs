@@ -1,6 +1,8 @@
-//! File formats: registry tables as .xlsx or .csv ([`table_file`]), and reading an
-//! uploaded workbook within bounds ([`xlsx_read`]).
+//! File formats: registry tables as .xlsx or .csv ([`table_file`]), the annual plan table
+//! as .xlsx ([`plan_sheet`]), reading an uploaded workbook within bounds ([`xlsx_read`]),
+//! and QR codes as SVG ([`qr`]).
 
+pub mod plan_sheet;
 pub mod qr;
 pub mod table_file;
 pub mod xlsx_read;

@@ -1,0 +1,126 @@
+//! One task's draw as the public sees it: the commitment before the reveal; after it the
+//! seed, strata, selected enterprises, downloads and the button that verifies here.
+
+use super::{hex_groups, page, time, VERIFY_JS};
+use crate::domain::plan::{ratio_label, TaskRow};
+use crate::portal::data::DrawView;
+use leptos::prelude::*;
+
+/// The draw page: before the reveal the commitment; after it everything public, and
+/// the button that verifies in this browser.
+pub fn draw_page(task: &TaskRow, d: &DrawView, verifier_url: &str) -> String {
+    let id = task.id;
+    let frozen = view! {
+        <dl class="facts">
+            <div><dt>"抽查任务"</dt><dd>{task.task_name.clone()}</dd></div>
+            <div><dt>"DR1 任务号"</dt><dd><code>{task.draw_task_id()}</code></dd></div>
+            <div><dt>"抽查比例"</dt><dd>{ratio_label(task.ratio_bp)}</dd></div>
+            <div><dt>"名录企业数"</dt><dd>{d.pool_count}</dd></div>
+            <div><dt>"承诺值公布时间"</dt><dd>{time(&d.frozen_at)}</dd></div>
+            {(!d.place.is_empty()).then(|| view! { <div><dt>"抽取地点"</dt><dd>{d.place.clone()}</dd></div> })}
+        </dl>
+        <p class="hash"><span class="lbl">"名录摘要 "</span>{hex_groups(&d.pool_digest)}</p>
+        <p class="hash"><span class="lbl">"承诺值 "</span>{hex_groups(&d.commitment)}</p>
+    };
+    let body = match &d.drawn {
+        None => view! {
+            <h1>{format!("抽取公告：{}", task.task_name)}</h1>
+            {frozen}
+            <p class="notice">"尚未抽取。抽取时当场输入的公开随机文本与上方承诺值对应的密钥共同决定结果；抽取后本页公布全部数据。"</p>
+            <p><a href=format!("/live/{id}")>"观看抽取直播页"</a></p>
+        }
+        .into_any(),
+        Some(drawn) => {
+            let s = &drawn.summary;
+            let strata = s
+                .strata
+                .iter()
+                .map(|st| {
+                    let bp = s.ratios_bp.get(&st.stratum).copied().unwrap_or(0) as u32;
+                    view! {
+                        <tr>
+                            <th scope="row">{st.stratum.clone()}</th>
+                            <td>{st.count}</td>
+                            <td>{ratio_label(bp)}</td>
+                            <td>{crate::domain::draw::quota(st.count, u64::from(bp))}</td>
+                            <td class="hash">{hex_groups(&st.digest)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let selected = s
+                .selected
+                .iter()
+                .zip(&drawn.names)
+                .enumerate()
+                .map(|(i, (sel, name))| {
+                    view! {
+                        <li>
+                            <span class="n">{i + 1}</span>
+                            <a href=format!("/public/enterprises/{}", sel.code)>{name.clone()}</a>
+                            <code>{sel.code.clone()}</code>
+                            <span class="key" title="键值 H(种子 + 企业代码)">{sel.key.get(..16).unwrap_or("").to_string()}"…"</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let (mode, data_url) = if drawn.manifest_public {
+                ("manifest", format!("/api/public/draws/{}/manifest.json", d.draw_id))
+            } else {
+                ("summary", format!("/public/data/tasks/{id}/draw.json"))
+            };
+            let manifest_note = if drawn.manifest_public {
+                view! { <a href=format!("/api/public/draws/{}/manifest.json", d.draw_id)>"完整抽取清单（JSON）"</a> }.into_any()
+            } else {
+                view! {
+                    <span>"完整抽取清单含各企业的信用风险分类，不对外公开（纪检监督人员"
+                        <a href=format!("/verify/{}", d.draw_id)>"登录后"</a>"可下载复核）。"</span>
+                }
+                .into_any()
+            };
+            view! {
+                <h1>{format!("抽取结果：{}", task.task_name)}</h1>
+                {frozen}
+                <dl class="facts">
+                    <div><dt>"抽取时间"</dt><dd>{time(&drawn.drawn_at)}</dd></div>
+                    <div><dt>"现场公开随机文本"</dt><dd><code>{s.public_entropy.clone()}</code></dd></div>
+                </dl>
+                <p class="hash"><span class="lbl">"密钥（抽取时揭示） "</span>{hex_groups(&s.secret)}</p>
+                <p class="hash seed"><span class="lbl">"种子 "</span>{hex_groups(&s.seed)}</p>
+                <h2>"分层（按信用风险分类）"</h2>
+                <div class="scroll" role="region" aria-label="分层统计" tabindex="0">
+                    <table>
+                        <thead><tr><th scope="col">"分层"</th><th scope="col">"企业数"</th><th scope="col">"比例"</th><th scope="col">"应抽"</th><th scope="col">"分层摘要"</th></tr></thead>
+                        <tbody>{strata}</tbody>
+                    </table>
+                </div>
+                <h2>{format!("抽中企业（{} 家，按键值排序）", s.selected.len())}</h2>
+                <ol class="selected">{selected}</ol>
+                <section class="verify" aria-labelledby="vf-h">
+                    <h2 id="vf-h">"在本浏览器中复核"</h2>
+                    <p>{if drawn.manifest_public {
+                        "重新计算名录摘要、种子、每个抽中企业与每个检查组。"
+                    } else {
+                        "重新计算承诺值、种子、每个抽中企业的键值与排序，以及各分层应抽数量之和。"
+                    }}</p>
+                    <button type="button" id="verify" data-mode=mode data-src=data_url data-wasm=verifier_url.to_string()>
+                        "复核本次抽取"
+                    </button>
+                    <div id="verify-out" aria-live="polite"></div>
+                </section>
+                <h2>"下载"</h2>
+                <ul class="plain">
+                    <li>{manifest_note}</li>
+                    <li><a href=format!("/public/data/tasks/{id}/draw.json")>"公开摘要（JSON）"</a>" · "
+                        <a href=format!("/public/data/tasks/{id}/draw.csv")>"抽中企业（CSV）"</a></li>
+                    <li><a href=format!("/public/data/tasks/{id}/pool.csv")>"抽取名录（CSV，不含风险分类）"</a>" · "
+                        <a href=format!("/public/data/tasks/{id}/pool.json")>"JSON"</a></li>
+                    <li><a href="/public/verify">"复核工具（粘贴或上传 JSON）"</a></li>
+                </ul>
+                <script type="module">{VERIFY_JS}</script>
+            }
+            .into_any()
+        }
+    };
+    page(&format!("抽取 · {}", task.task_name), body)
+}
