@@ -10,8 +10,7 @@ use app::domain::plan_table::{task_cells, INITIATING, ITEMS, JOINT, KIND, RATIO,
 use app::domain::workflow::TaskStatus;
 use app::error::AppError;
 use app::labels::PLAN_COLUMNS;
-use app::ssr::db::plan_import::import_plan;
-use app::ssr::files::plan_sheet::{cell_text, export_xlsx, parse_xlsx, SheetError};
+use app::ssr::files::plan_sheet::{cell_text, export_xlsx, parse_xlsx, read_sheet, SheetError};
 use app::ssr::{db, seed::demo};
 use calamine::{Reader, Xlsx};
 use rust_xlsxwriter::Workbook;
@@ -19,6 +18,19 @@ use sqlx::AnyPool;
 use std::io::Cursor;
 
 const CLERK: Actor<'static> = Actor { name: "jingban", role: "clerk" };
+
+/// Reads a plan table from `bytes` and imports it, as the import server function does.
+async fn import_plan(
+    db: &AnyPool,
+    year: i32,
+    bytes: &[u8],
+    apply: bool,
+    actor: Actor<'static>,
+    only_department: Option<&str>,
+) -> Result<ImportReport, AppError> {
+    let sheet = read_sheet(bytes)?;
+    app::ssr::db::plan_import::import_plan(db, year, &sheet, apply, actor, only_department).await
+}
 
 /// A new, empty database: a SQLite file in its own directory, or a PostgreSQL database
 /// of its own (the directory is then unused).

@@ -309,3 +309,38 @@ async fn postgres_migrations_give_the_same_schema_as_sqlite() {
     let differences = schema_differences(&sqlite, &postgres);
     assert!(differences.is_empty(), "the PostgreSQL schema differs:\n{}", differences.join("\n"));
 }
+
+/// One helper tells which unique index a write broke, on both backends: by table and
+/// columns, whatever the order, and nothing else.
+#[tokio::test]
+async fn unique_violations_are_named_by_table_and_columns() {
+    use app::ssr::db::unique::{violates, OnUnique};
+    let app = crate::helpers::spawn_app().await;
+    let dup_task = sqlx::query(
+        "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, scope_text, \
+         initiating_department_id, window_year, window_start_month, window_end_month, status, position) \
+         SELECT annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, scope_text, \
+         initiating_department_id, window_year, window_start_month, window_end_month, 'draft', 99 FROM tasks WHERE id = 1",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap_err();
+    assert!(violates(&dup_task, "tasks", &["plan_no", "task_no"]), "{dup_task:?}");
+    assert!(violates(&dup_task, "tasks", &["task_no", "plan_no"]), "any order");
+    assert!(!violates(&dup_task, "tasks", &["plan_no"]), "not another index");
+    assert!(!violates(&dup_task, "draws", &["plan_no", "task_no"]), "not another table");
+    let dup_user = sqlx::query(
+        "INSERT INTO users (username, display_name, password_hash, role) VALUES ('admin', 'x', 'x', 'admin')",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap_err();
+    assert!(violates(&dup_user, "users", &["username"]), "{dup_user:?}");
+    assert!(!violates(&dup_user, "tasks", &["plan_no", "task_no"]));
+    // Other errors pass through untouched.
+    let other = sqlx::query("SELECT * FROM no_such_table").execute(&app.db).await.unwrap_err();
+    assert!(!violates(&other, "users", &["username"]));
+    let mapped = Err::<(), _>(dup_user)
+        .on_unique("users", &["username"], || app::error::AppError::invalid("username", "用户名已存在"));
+    assert_eq!(mapped.unwrap_err().status(), 400);
+}

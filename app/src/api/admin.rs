@@ -18,7 +18,10 @@ fn admin() -> Result<crate::domain::auth::SessionUser, AppError> {
 pub async fn list_accounts() -> Result<(Vec<Account>, Vec<Department>), AppError> {
     admin()?;
     let db = crate::ssr::state::db()?;
-    Ok((crate::ssr::db::accounts::list(&db).await?, crate::ssr::db::accounts::departments(&db).await?))
+    Ok((
+        crate::ssr::db::accounts::list(&db, crate::ssr::auth::THROTTLE_WINDOW_SECS).await?,
+        crate::ssr::db::accounts::departments(&db).await?,
+    ))
 }
 
 /// Creates an account; returns its id.
@@ -26,7 +29,11 @@ pub async fn list_accounts() -> Result<(Vec<Account>, Vec<Department>), AppError
 pub async fn create_account(account: NewAccount) -> Result<i64, AppError> {
     let user = admin()?;
     let db = crate::ssr::state::db()?;
-    crate::ssr::db::accounts::create(&db, &account, &user).await
+    if let Some(m) = crate::domain::auth::password_problem(&account.password) {
+        return Err(AppError::invalid("password", m));
+    }
+    let hash = crate::ssr::auth::hash_password(&account.password)?;
+    crate::ssr::db::accounts::create(&db, &account, &hash, &user).await
 }
 
 /// Enables or disables an account (disabling ends all its sessions).
@@ -42,7 +49,11 @@ pub async fn set_account_active(id: i64, active: bool) -> Result<(), AppError> {
 pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
     let user = admin()?;
     let db = crate::ssr::state::db()?;
-    crate::ssr::db::accounts::reset_password(&db, id, &password, &user).await
+    if let Some(m) = crate::domain::auth::password_problem(&password) {
+        return Err(AppError::invalid("password", m));
+    }
+    let hash = crate::ssr::auth::hash_password(&password)?;
+    crate::ssr::db::accounts::reset_password(&db, id, &hash, &user).await
 }
 
 /// Clears an account's failed sign-ins (解除登录限制): it may sign in again at once from

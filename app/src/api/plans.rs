@@ -49,7 +49,8 @@ pub async fn import_plan_sheet(
     let db = crate::ssr::state::db()?;
     // A departmental account without a department (never made so) may change nothing.
     let only_department = user.role.is_departmental().then(|| user.department_id.as_deref().unwrap_or(""));
-    crate::ssr::db::plan_import::import_plan(&db, year, &file, apply, user.actor(), only_department).await
+    let sheet = crate::ssr::files::plan_sheet::read_sheet(&file)?;
+    crate::ssr::db::plan_import::import_plan(&db, year, &sheet, apply, user.actor(), only_department).await
 }
 
 /// Creates or edits the annual plan of `year` (title and 备注).

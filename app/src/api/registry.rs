@@ -48,7 +48,7 @@ pub async fn list_enterprises(query: EnterpriseQuery) -> Result<EnterprisePage, 
     if hide_risk {
         rows.iter_mut().for_each(|r| r.record.risk_class.clear());
     }
-    let lookups = crate::ssr::registry::import::lookups(&mut conn).await?;
+    let lookups = crate::ssr::db::registry::lookups(&mut conn).await?;
     Ok(EnterprisePage {
         rows,
         total: total.min(cap),
@@ -83,11 +83,8 @@ pub async fn get_enterprise(id: i64) -> Result<EnterpriseDetail, AppError> {
     if !crate::domain::access::sees_risk_classes(user.role) {
         row.record.risk_class.clear();
     }
-    let drawn: i64 = sqlx::query_scalar("SELECT count(*) FROM draw_selections WHERE enterprise_id = $1")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let regions = crate::ssr::registry::import::lookups(&mut conn).await?.regions;
+    let drawn = crate::ssr::db::registry::times_drawn(&mut conn, id).await?;
+    let regions = crate::ssr::db::registry::lookups(&mut conn).await?.regions;
     drop(conn);
     let filter = ConflictFilter { enterprise_id: Some(id), include_withdrawn: true, ..Default::default() };
     let conflicts = list(&db, &filter.visible_to(&user)).await?;
@@ -222,22 +219,16 @@ pub async fn list_conflicts(include_withdrawn: bool) -> Result<ConflictsPage, Ap
     let filter = ConflictFilter { include_withdrawn, ..Default::default() };
     let conflicts = list(&db, &filter.visible_to(&user)).await?;
     let own = (user.role == Role::Inspector).then_some(user.inspector_id).flatten();
-    let inspectors: Vec<(i64, String)> = if user.role == Role::Admin {
-        sqlx::query_as("SELECT id, name || '（' || certificate_no || '）' FROM inspectors WHERE active = 1 ORDER BY department_id, certificate_no")
-            .fetch_all(&db)
-            .await?
-    } else if user.role == Role::Clerk {
-        sqlx::query_as("SELECT id, name || '（' || certificate_no || '）' FROM inspectors WHERE active = 1 AND department_id = $1 ORDER BY certificate_no")
-            .bind(user.department_id.clone().unwrap_or_default())
-            .fetch_all(&db)
-            .await?
-    } else if let Some(id) = own {
-        sqlx::query_as("SELECT id, name || '（' || certificate_no || '）' FROM inspectors WHERE id = $1")
-            .bind(id)
-            .fetch_all(&db)
-            .await?
-    } else {
-        Vec::new()
+    let inspectors = match user.role {
+        Role::Admin => crate::ssr::db::registry::declarable_inspectors(&db, None, None).await?,
+        Role::Clerk => {
+            let dept = user.department_id.clone().unwrap_or_default();
+            crate::ssr::db::registry::declarable_inspectors(&db, Some(&dept), None).await?
+        }
+        _ => match own {
+            Some(id) => crate::ssr::db::registry::declarable_inspectors(&db, None, Some(id)).await?,
+            None => Vec::new(),
+        },
     };
     Ok(ConflictsPage { conflicts, inspectors, own_inspector: own, can_edit: can_edit(&user) })
 }

@@ -5,6 +5,7 @@ use crate::domain::auth::{Role, SessionUser};
 use crate::error::AppError;
 use crate::ssr::clock::now_unix;
 use crate::ssr::db::sessions;
+pub use crate::ssr::net::settings::{ClientAddress, OverHttps};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
@@ -30,15 +31,6 @@ pub struct CurrentUser(pub Option<SessionUser>);
 /// The request's session token (to sign out), if it carried a valid one.
 #[derive(Clone, Debug)]
 pub struct SessionToken(pub String);
-
-/// The client's address: the socket's peer, or what a trusted proxy says it is.
-#[derive(Clone, Debug)]
-pub struct ClientAddress(pub String);
-
-/// Whether the request reached the site over HTTPS (the configured site address is
-/// HTTPS, or a trusted proxy says so).
-#[derive(Clone, Copy, Debug)]
-pub struct OverHttps(pub bool);
 
 /// Resolves the session cookie into [`CurrentUser`], works out the client's address, and
 /// refuses state-changing requests whose `Origin` (or, without one, `Referer`) is not

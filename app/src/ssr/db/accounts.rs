@@ -1,17 +1,19 @@
 //! The administrator's tables: accounts, departments and the working-day calendar.
 //! Every change is one transaction with its audit entry.
 
+use super::unique::OnUnique;
 use crate::domain::auth::NewAccount;
-use crate::domain::auth::{password_problem, username_problem, Account, Role, SessionUser};
+use crate::domain::auth::{username_problem, Account, Role, SessionUser};
 use crate::domain::inspector::Department;
 use crate::domain::workday::{day_number, CalendarDay, DayKind};
 use crate::error::AppError;
-use crate::ssr::auth::hash_password;
 use crate::ssr::db::audit::{self, Change};
 use sqlx::AnyPool;
 
 /// Every account with its number of live sessions.
-pub async fn list(db: &AnyPool) -> Result<Vec<Account>, AppError> {
+/// Every account, with its failed sign-ins of the last `failures_window_secs` that still
+/// count.
+pub async fn list(db: &AnyPool, failures_window_secs: i64) -> Result<Vec<Account>, AppError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
@@ -25,7 +27,7 @@ pub async fn list(db: &AnyPool) -> Result<Vec<Account>, AppError> {
         sessions: i64,
         failed_sign_ins: i64,
     }
-    let since = crate::ssr::clock::now_unix() - crate::ssr::auth::THROTTLE_WINDOW_SECS;
+    let since = crate::ssr::clock::now_unix() - failures_window_secs;
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT u.id, u.username, u.display_name, u.role, u.department_id, u.inspector_id, u.active, \
          (SELECT count(*) FROM sessions s WHERE s.user_id = u.id) AS sessions, \
@@ -55,7 +57,14 @@ pub async fn list(db: &AnyPool) -> Result<Vec<Account>, AppError> {
 }
 
 /// Creates an account; returns its id.
-pub async fn create(db: &AnyPool, a: &NewAccount, admin: &SessionUser) -> Result<i64, AppError> {
+/// Creates an account whose password hash the caller made (`ssr::auth::hash_password`,
+/// after `domain::auth::password_problem`).
+pub async fn create(
+    db: &AnyPool,
+    a: &NewAccount,
+    password_hash: &str,
+    admin: &SessionUser,
+) -> Result<i64, AppError> {
     let username = a.username.trim();
     if let Some(m) = username_problem(username) {
         return Err(AppError::invalid("username", m));
@@ -65,9 +74,6 @@ pub async fn create(db: &AnyPool, a: &NewAccount, admin: &SessionUser) -> Result
         return Err(AppError::invalid("display_name", "姓名不能为空，且不超过 40 字"));
     }
     let role = Role::parse(&a.role).ok_or_else(|| AppError::invalid("role", "请选择角色"))?;
-    if let Some(m) = password_problem(&a.password) {
-        return Err(AppError::invalid("password", m));
-    }
     let dept = a.department_id.trim();
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let dept = if dept.is_empty() {
@@ -101,7 +107,7 @@ pub async fn create(db: &AnyPool, a: &NewAccount, admin: &SessionUser) -> Result
     } else {
         None
     };
-    let hash = hash_password(&a.password)?;
+    let hash = password_hash;
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO users (username, display_name, password_hash, role, department_id, inspector_id) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -114,11 +120,8 @@ pub async fn create(db: &AnyPool, a: &NewAccount, admin: &SessionUser) -> Result
     .bind(inspector_id)
     .fetch_one(&mut *tx)
     .await
-    .map_err(|e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            AppError::invalid("username", format!("用户名“{username}”已存在"))
-        }
-        e => e.into(),
+    .on_unique("users", &["username"], || {
+        AppError::invalid("username", format!("用户名“{username}”已存在"))
     })?;
     audit::append(
         &mut tx,
@@ -182,16 +185,7 @@ pub async fn set_active(db: &AnyPool, id: i64, active: bool, admin: &SessionUser
 }
 
 /// Sets a new password and ends the account's sessions.
-pub async fn reset_password(
-    db: &AnyPool,
-    id: i64,
-    password: &str,
-    admin: &SessionUser,
-) -> Result<(), AppError> {
-    if let Some(m) = password_problem(password) {
-        return Err(AppError::invalid("password", m));
-    }
-    let hash = hash_password(password)?;
+pub async fn reset_password(db: &AnyPool, id: i64, hash: &str, admin: &SessionUser) -> Result<(), AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let changed = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)

@@ -2,6 +2,7 @@
 //! served later is byte-for-byte what `shuangsui verify` accepts.
 
 use super::pool::scope_from_columns;
+use super::unique::OnUnique;
 use super::workflow::set_status;
 use crate::domain::draw::{self, ConflictPair, DrawInput, InspectorEntry, PoolEntry};
 use crate::domain::task::Scope;
@@ -269,10 +270,7 @@ async fn freeze_tx(
     .bind(&salts)
     .fetch_one(&mut *tx)
     .await
-    .map_err(|e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Conflict("该任务的名单已冻结，不能再次冻结".into()),
-        e => e.into(),
-    })?;
+    .on_unique("draws", &["task_id"], || AppError::Conflict("该任务的名单已冻结，不能再次冻结".into()))?;
     for (entry, enterprise_id) in input.pool.iter().zip(&enterprise_ids) {
         sqlx::query("INSERT INTO draw_pool (draw_id, enterprise_id, code, stratum) VALUES ($1, $2, $3, $4)")
             .bind(draw_id)

@@ -22,10 +22,12 @@ pub mod pool;
 pub mod portal;
 pub mod query;
 pub mod recusals;
+pub mod registry;
 pub mod results;
 pub mod seed;
 pub mod sessions;
 pub mod tasks;
+pub mod unique;
 pub mod workflow;
 
 pub use query::{Flag, QueryBuilder};

@@ -12,8 +12,6 @@ use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::db::audit::{self, Change};
 use crate::ssr::db::Backend;
-// The import starts from the uploaded bytes, so this one module of `db` reads a file format.
-use crate::ssr::files::plan_sheet::read_sheet;
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
 
@@ -47,7 +45,7 @@ struct ImportPlan<'a> {
 pub async fn import_plan(
     db: &AnyPool,
     year: i32,
-    bytes: &[u8],
+    sheet: &SheetContents,
     apply: bool,
     actor: Actor<'_>,
     only_department: Option<&str>,
@@ -55,7 +53,6 @@ pub async fn import_plan(
     if !(2000..=2100).contains(&year) {
         return Err(AppError::invalid("年度", "年度须在 2000–2100 之间"));
     }
-    let sheet = read_sheet(bytes)?;
     let parsed = parse_rows(&sheet.rows);
     let report = |plan: &ImportPlan<'_>, applied: bool| ImportReport {
         added: plan.rows.iter().filter(|r| r.existing.is_none()).count(),
@@ -65,16 +62,16 @@ pub async fn import_plan(
     };
     if !apply {
         let mut conn = db.acquire().await?;
-        let plan = plan_import(&mut conn, year, &sheet, &parsed, only_department).await?;
+        let plan = plan_import(&mut conn, year, sheet, &parsed, only_department).await?;
         return Ok(report(&plan, false));
     }
     // Checked again inside the transaction, so nothing can change between check and write.
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let plan = plan_import(&mut tx, year, &sheet, &parsed, only_department).await?;
+    let plan = plan_import(&mut tx, year, sheet, &parsed, only_department).await?;
     if !plan.rejected.is_empty() {
         return Ok(report(&plan, false)); // dropping `tx` rolls back (nothing was written)
     }
-    write_import(&mut tx, year, &sheet, &plan, actor).await?;
+    write_import(&mut tx, year, sheet, &plan, actor).await?;
     tx.commit().await?;
     Ok(report(&plan, true))
 }

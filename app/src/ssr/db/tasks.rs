@@ -1,6 +1,7 @@
 //! Tasks: the form's draft, saving it, its pool estimate and its page.
 
 use super::pool::scope_from_columns;
+use super::unique::OnUnique;
 use crate::domain::auth::SessionUser;
 use crate::domain::draw;
 use crate::domain::plan::TaskKind;
@@ -247,12 +248,11 @@ pub async fn save(db: &AnyPool, d: &TaskDraft, user: &SessionUser) -> Result<i64
         Some(id) => q.bind(id).fetch_optional(&mut *tx).await.map(|_| id),
         None => q.fetch_one(&mut *tx).await,
     };
-    let id = written.map_err(|e| match e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => AppError::invalid(
+    let id = written.on_unique("tasks", &["plan_no", "task_no"], || {
+        AppError::invalid(
             "task_no",
             format!("抽查计划 {} 中已有任务编号“{}”", d.plan_no.trim(), d.task_no.trim()),
-        ),
-        e => e.into(),
+        )
     })?;
     sqlx::query("DELETE FROM task_items WHERE task_id = $1").bind(id).execute(&mut *tx).await?;
     for (position, item) in d.item_ids.iter().enumerate() {

@@ -46,7 +46,7 @@ pub async fn security_headers(
 ) -> Response {
     let path = req.uri().path().to_owned();
     let https = settings.is_https()
-        || req.extensions().get::<crate::ssr::auth::OverHttps>().is_some_and(|h| h.0)
+        || req.extensions().get::<super::settings::OverHttps>().is_some_and(|h| h.0)
         || forwarded_https(&settings, &req);
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();

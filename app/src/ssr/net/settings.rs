@@ -9,6 +9,16 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+/// A request's client address, as the session guard works it out: the socket's peer, or
+/// what a trusted proxy says it is.
+#[derive(Clone, Debug)]
+pub struct ClientAddress(pub String);
+
+/// Whether a request reached the site over HTTPS (the configured site address is HTTPS,
+/// or a trusted proxy says so), as the session guard works it out.
+#[derive(Clone, Copy, Debug)]
+pub struct OverHttps(pub bool);
+
 /// The network settings of one server process.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {

@@ -8,8 +8,9 @@ use crate::domain::registry::RegistryKind;
 use crate::domain::registry_rows as rows;
 use crate::error::AppError;
 use crate::ssr::db::audit::{self, Change};
+use crate::ssr::db::registry::lookups;
+use crate::ssr::db::unique::OnUnique;
 use crate::ssr::db::{enterprises, inspectors, items};
-use crate::ssr::registry::import::lookups;
 use sqlx::AnyPool;
 
 /// The row errors of a form, as one error naming the first field.
@@ -51,7 +52,11 @@ pub async fn save(
                 None => None,
             };
             check_holder(holder.as_ref().map(|h| h.0), id, key_column, &key_of)?;
-            let saved = enterprises::write(&mut tx, id, &r).await.map_err(|e| unique(e, key_column))?;
+            let saved = enterprises::write(&mut tx, id, &r).await.on_unique(
+                "enterprises",
+                &["credit_code"],
+                || taken(key_column),
+            )?;
             (saved, json(&r), before.map(|b| json(&b)))
         }
         RegistryKind::Inspectors => {
@@ -63,7 +68,11 @@ pub async fn save(
                 None => None,
             };
             check_holder(holder.as_ref().map(|h| h.0), id, key_column, &key_of)?;
-            let saved = inspectors::write(&mut tx, id, &r).await.map_err(|e| unique(e, key_column))?;
+            let saved = inspectors::write(&mut tx, id, &r).await.on_unique(
+                "inspectors",
+                &["certificate_no"],
+                || taken(key_column),
+            )?;
             (saved, json(&r), before.map(|b| json(&b)))
         }
         RegistryKind::Items => {
@@ -75,7 +84,10 @@ pub async fn save(
                 None => None,
             };
             check_holder(holder.as_ref().map(|h| h.0), id, key_column, &key_of)?;
-            let saved = items::write(&mut tx, id, &r).await.map_err(|e| unique(e, key_column))?;
+            let saved =
+                items::write(&mut tx, id, &r)
+                    .await
+                    .on_unique("inspection_items", &["name"], || taken(key_column))?;
             (saved, json(&r), before.map(|b| json(&b)))
         }
     };
@@ -115,14 +127,9 @@ fn not_found() -> AppError {
     AppError::NotFound("未找到该记录".into())
 }
 
-/// A unique-index violation on the key as a field error; anything else as it is.
-fn unique(e: sqlx::Error, key_column: &str) -> AppError {
-    match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            AppError::invalid(key_column, format!("{key_column}已被另一条记录使用，不能重复登记"))
-        }
-        _ => e.into(),
-    }
+/// The key column's value is another record's already.
+fn taken(key_column: &str) -> AppError {
+    AppError::invalid(key_column, format!("{key_column}已被另一条记录使用，不能重复登记"))
 }
 
 /// Takes a record out of use (enterprise: 注销; inspector and item: 停用) or back in
@@ -135,22 +142,7 @@ pub async fn set_active(
     actor: Actor<'_>,
 ) -> Result<(), AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let now = crate::ssr::db::Backend::of(&tx).now_sql();
-    let enterprise = format!("UPDATE enterprises SET status = $1, updated_at = {now} WHERE id = $2");
-    let inspector = format!("UPDATE inspectors SET active = $1, updated_at = {now} WHERE id = $2");
-    let done = match kind {
-        RegistryKind::Enterprises => {
-            sqlx::query(&enterprise).bind(if active { "active" } else { "deregistered" })
-        }
-        RegistryKind::Inspectors => sqlx::query(&inspector).bind(i64::from(active)),
-        RegistryKind::Items => {
-            sqlx::query("UPDATE inspection_items SET active = $1 WHERE id = $2").bind(i64::from(active))
-        }
-    }
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    if !crate::ssr::db::registry::set_active(&mut tx, kind, id, active).await? {
         return Err(not_found());
     }
     audit::append(

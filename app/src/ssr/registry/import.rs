@@ -4,10 +4,10 @@
 use crate::domain::audit::Actor;
 use crate::domain::import::{ImportReport, RowError};
 use crate::domain::registry::{EnterpriseQuery, ListQuery, RegistryImportReport, RegistryKind};
-use crate::domain::registry_rows::{self as rows, Lookups};
+use crate::domain::registry_rows as rows;
 use crate::error::AppError;
 use crate::ssr::db::audit::{self, Change};
-use crate::ssr::db::{enterprises, inspectors, items, Backend};
+use crate::ssr::db::{enterprises, inspectors, items};
 use crate::ssr::files::table_file::{read_rows, write_csv, write_xlsx, FileError, Rows, XLSX_MAX_ROWS};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, AnyPool};
@@ -62,14 +62,7 @@ pub async fn read_upload(
 }
 
 /// Departments and regions, to check rows against.
-pub async fn lookups(conn: &mut AnyConnection) -> Result<Lookups, sqlx::Error> {
-    Ok(Lookups {
-        departments: sqlx::query_as("SELECT id, name, short_name FROM departments ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?,
-        regions: sqlx::query_as("SELECT code, name FROM regions ORDER BY code").fetch_all(&mut *conn).await?,
-    })
-}
+use crate::ssr::db::registry::lookups;
 
 /// Checks every row; a row repeating an earlier row's key is an error on the key column.
 fn check<R>(
@@ -164,26 +157,13 @@ pub async fn import(
     // Both are given back below, before the connection returns to the pool; `temp_store`
     // counts only when set before the transaction begins.
     // (PostgreSQL has its own shared buffers and keeps its statistics by autovacuum.)
-    let sqlite = !Backend::of(&conn).is_postgres();
-    if sqlite {
-        sqlx::query(&format!("PRAGMA cache_size = {IMPORT_CACHE_KIB}")).execute(&mut *conn).await?;
-        sqlx::query("PRAGMA temp_store = MEMORY").execute(&mut *conn).await?;
-    }
+    crate::ssr::db::registry::widen_for_import(&mut conn).await?;
     let outcome = import_on(&mut conn, kind, bytes, file_rows, apply, actor).await;
-    if sqlite {
-        sqlx::query("PRAGMA cache_size = -2000").execute(&mut *conn).await?;
-        sqlx::query("PRAGMA temp_store = DEFAULT").execute(&mut *conn).await?;
-    }
-    let outcome = outcome?;
-    // Fresh statistics after a large change keep the registry's query plans right.
-    if sqlite && outcome.report.applied && outcome.report.added + outcome.report.updated > 10_000 {
-        sqlx::query("PRAGMA optimize").execute(&mut *conn).await?;
-    }
-    Ok(outcome)
+    let large =
+        outcome.as_ref().is_ok_and(|o| o.report.applied && o.report.added + o.report.updated > 10_000);
+    crate::ssr::db::registry::narrow_after_import(&mut conn, large).await?;
+    outcome
 }
-
-/// The page cache of an import's connection, in KiB (negative: SQLite's unit for KiB).
-const IMPORT_CACHE_KIB: i64 = -1_048_576;
 
 async fn import_on(
     conn: &mut AnyConnection,
