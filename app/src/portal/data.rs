@@ -160,8 +160,8 @@ pub struct ResultRow {
     pub on_time: Option<bool>,
 }
 
-/// Every published result, newest first (the portal's [`super::search`] snapshot holds
-/// them; pages read that).
+/// Every published result, newest first (the portal's search snapshot holds them; pages
+/// read that).
 pub async fn all_results(conn: &mut sqlx::AnyConnection) -> Result<Vec<ResultRow>, AppError> {
     let records = portal::published_results(&mut *conn).await?;
     let cal = crate::ssr::db::calendar::calendar(&mut *conn).await?;
@@ -204,16 +204,16 @@ pub struct EnterpriseRecord {
     pub results: Vec<ResultRow>,
 }
 
-/// “Was I drawn, and what was found?” for a credit code; `None` when no public draw held it.
+/// “Was I drawn, and what was found?” for a credit code (its published `results` are the
+/// caller's, from the portal's snapshot); `None` when no public draw held it.
 pub async fn enterprise(
     db: &AnyPool,
     code: &str,
-    results: &super::search::Snapshot,
+    results: Vec<ResultRow>,
 ) -> Result<Option<EnterpriseRecord>, AppError> {
     let code = code.trim().to_ascii_uppercase();
     let draws = portal::draws_of_enterprise(db, &code).await?;
     let Some(name) = draws.first().map(|d| d.4.clone()) else { return Ok(None) };
-    let results = results.of_code(&code);
     Ok(Some(EnterpriseRecord {
         code,
         name,

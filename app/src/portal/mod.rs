@@ -189,7 +189,9 @@ async fn search(State(state): State<AppState>, Query(query): Query<SearchQuery>)
 async fn enterprise(State(state): State<AppState>, Path(code): Path<String>) -> Response {
     respond(
         async {
-            let record = data::enterprise(&state.db, &code, &*state.results.snapshot(&state.db).await?)
+            let published =
+                state.results.snapshot(&state.db).await?.of_code(&code.trim().to_ascii_uppercase());
+            let record = data::enterprise(&state.db, &code, published)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("代码为 {code} 的企业没有参与过已公开的抽取。")))?;
             Ok(views::enterprise_page(&record))

@@ -90,12 +90,14 @@ pub async fn declarable_inspectors(
                 .fetch_all(db)
                 .await
         }
-        (Some(dept), None) => sqlx::query_as(&format!(
+        (Some(dept), None) => {
+            sqlx::query_as(&format!(
             "SELECT {label} FROM inspectors WHERE active = 1 AND department_id = $1 ORDER BY certificate_no"
         ))
-        .bind(dept)
-        .fetch_all(db)
-        .await,
+            .bind(dept)
+            .fetch_all(db)
+            .await
+        }
         (None, None) => {
             sqlx::query_as(&format!(
                 "SELECT {label} FROM inspectors WHERE active = 1 ORDER BY department_id, certificate_no"
