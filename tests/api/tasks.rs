@@ -5,6 +5,7 @@ use app::domain::audit::Actor;
 use app::domain::auth::{Role, SessionUser};
 use app::domain::enterprise::RiskClass;
 use app::domain::plan::TaskKind;
+use app::domain::ratio::Ratio;
 use app::domain::task::{Scope, TaskDraft};
 use app::ssr::db::tasks;
 
@@ -32,8 +33,13 @@ fn fourth_task() -> TaskDraft {
         task_no: "004 号".into(),
         task_name: "2023 年商务局成品油销售企业专项随机抽查".into(),
         kind: TaskKind::Targeted,
-        ratio_bp: 300,
-        risk_ratios_bp: [("C".to_string(), 1000), ("D".to_string(), 2000)].into_iter().collect(),
+        ratio_bp: Ratio::from_bp(300).unwrap(),
+        risk_ratios_bp: [
+            ("C".to_string(), Ratio::from_bp(1000).unwrap()),
+            ("D".to_string(), Ratio::from_bp(2000).unwrap()),
+        ]
+        .into_iter()
+        .collect(),
         item_ids: vec![1, 2],
         scope_text: "2023 年 6 月 30 日前登记备案的市场主体".into(),
         scope: Scope {
@@ -151,14 +157,15 @@ async fn the_pool_estimate_matches_the_filters() {
             "D" => 2000,
             _ => 300,
         };
-        assert_eq!(*bp, want_bp);
-        assert_eq!(*quota, app::domain::draw::quota(*n, u64::from(*bp)));
+        assert_eq!(bp.bp(), want_bp);
+        assert_eq!(*quota, app::domain::draw::quota(*n, u64::from(bp.bp())));
         assert!(*quota >= 1, "不低于: at least one from a non-empty class");
     }
     // Narrowing to one risk class leaves only that class.
     let mut scope = d.scope.clone();
     scope.risk_classes = vec![RiskClass::D];
-    let only_d = tasks::estimate(&app.db, &scope, 200, &Default::default()).await.unwrap();
+    let only_d =
+        tasks::estimate(&app.db, &scope, Ratio::from_bp(200).unwrap(), &Default::default()).await.unwrap();
     assert!(only_d.classes.iter().all(|c| c.0 == "D"));
     // The demo task 3's pool, counted the way the draw freezes it.
     let t3 = tasks::draft(&app.db, 3).await.unwrap().unwrap();

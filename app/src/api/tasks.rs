@@ -43,8 +43,8 @@ pub async fn get_task_form(id: Option<i64>) -> Result<(Option<TaskDraft>, TaskFo
 #[server(prefix = "/api", endpoint = "pool_estimate", input = server_fn::codec::Json)]
 pub async fn estimate_pool(
     scope: Scope,
-    ratio_bp: u32,
-    risk_ratios_bp: BTreeMap<String, u32>,
+    ratio_bp: crate::domain::ratio::Ratio,
+    risk_ratios_bp: BTreeMap<String, crate::domain::ratio::Ratio>,
 ) -> Result<PoolEstimate, AppError> {
     crate::ssr::auth::require(&[crate::domain::auth::Role::Clerk])?;
     let db = crate::ssr::state::db()?;

@@ -11,6 +11,7 @@ pub mod import;
 pub mod inspector;
 pub mod plan;
 pub mod plan_table;
+pub mod ratio;
 pub mod region;
 pub mod registry;
 pub mod registry_rows;

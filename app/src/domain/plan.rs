@@ -1,5 +1,6 @@
 //! 年度抽查计划 and 抽查任务 — the annual plan and its tasks.
 
+use super::ratio::Ratio;
 use super::workflow::TaskStatus;
 use serde::{Deserialize, Serialize};
 
@@ -63,16 +64,6 @@ impl Window {
     }
 }
 
-/// Formats a ratio in basis points as the plan table does: 200 → `2%`, 250 → `2.5%`.
-pub fn ratio_label(bp: u32) -> String {
-    if bp.is_multiple_of(100) {
-        format!("{}%", bp / 100)
-    } else {
-        let s = format!("{}.{:02}", bp / 100, bp % 100);
-        format!("{}%", s.trim_end_matches('0'))
-    }
-}
-
 /// 抽查任务 — one row of the plan table, as shown to staff and the public.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskRow {
@@ -87,7 +78,7 @@ pub struct TaskRow {
     pub task_name: String,
     pub kind: TaskKind,
     /// 抽查比例 in basis points.
-    pub ratio_bp: u32,
+    pub ratio_bp: Ratio,
     /// 抽查事项, joined with 、 as in the plan table.
     pub items: String,
     /// 抽查对象范围 as written in the plan.
@@ -151,9 +142,9 @@ mod tests {
 
     #[test]
     fn ratio_labels() {
-        assert_eq!(ratio_label(200), "2%");
-        assert_eq!(ratio_label(250), "2.5%");
-        assert_eq!(ratio_label(5), "0.05%");
+        for (bp, label) in [(200, "2%"), (250, "2.5%"), (5, "0.05%")] {
+            assert_eq!(Ratio::from_bp(bp).unwrap().label(), label);
+        }
     }
 
     #[test]

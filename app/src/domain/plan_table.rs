@@ -4,7 +4,8 @@
 //! `ssr::db::plan_import`.
 
 use super::import::RowError;
-use super::plan::{ratio_label, TaskKind, TaskRow, Window};
+use super::plan::{TaskKind, TaskRow, Window};
+use super::ratio::Ratio;
 use crate::labels::PLAN_COLUMNS;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -54,7 +55,7 @@ pub fn task_cells(t: &TaskRow) -> [String; COLS] {
         t.task_no.clone(),
         t.task_name.clone(),
         t.kind.label().to_owned(),
-        ratio_label(t.ratio_bp),
+        t.ratio_bp.label(),
         t.items.clone(),
         t.scope.clone(),
         t.initiating_department.clone(),
@@ -73,7 +74,7 @@ pub struct PlanRowInput {
     pub task_no: String,
     pub task_name: String,
     pub kind: TaskKind,
-    pub ratio_bp: u32,
+    pub ratio_bp: Ratio,
     pub items: Vec<String>,
     pub scope: String,
     /// 发起部门 as written (short name, full name or id).
@@ -242,7 +243,7 @@ fn parse_row(raw: &RawRow) -> Result<PlanRowInput, Vec<RowError>> {
 
 /// 抽查比例 in basis points: `2%`, `2.5%`, `0.05%` (also `２％`); a number cell is the
 /// fraction Excel stores for a percentage (0.02 for 2%).
-pub fn parse_ratio(text: &str, number: Option<f64>) -> Result<u32, String> {
+pub fn parse_ratio(text: &str, number: Option<f64>) -> Result<Ratio, String> {
     let out_of_range = || format!("抽查比例“{text}”超出 0%–100%；应写成百分数，如“2%”");
     let too_fine = || format!("抽查比例“{text}”的精度超过 0.01%；最多保留两位小数，如“2.5%”");
     if let Some(f) = number {
@@ -253,7 +254,7 @@ pub fn parse_ratio(text: &str, number: Option<f64>) -> Result<u32, String> {
         if (bp - bp.round()).abs() > 1e-6 {
             return Err(too_fine());
         }
-        return Ok(bp.round() as u32);
+        return Ratio::from_bp(bp.round() as u32).ok_or_else(out_of_range);
     }
     let s: String = squeeze(text).chars().map(full_width_to_ascii).collect();
     let not_percent = || format!("抽查比例“{text}”不是百分数；应写成如“2%”“2.5%”");
@@ -269,10 +270,7 @@ pub fn parse_ratio(text: &str, number: Option<f64>) -> Result<u32, String> {
     let int: u32 = if int.is_empty() { 0 } else { int.parse().map_err(|_| out_of_range())? };
     let frac: u32 = format!("{frac:0<2}").parse().unwrap_or(0);
     let bp = int.checked_mul(100).and_then(|v| v.checked_add(frac)).ok_or_else(out_of_range)?;
-    if bp > 10_000 {
-        return Err(out_of_range());
-    }
-    Ok(bp)
+    Ratio::from_bp(bp).ok_or_else(out_of_range)
 }
 
 fn full_width_to_ascii(c: char) -> char {
@@ -442,14 +440,14 @@ mod tests {
 
     #[test]
     fn ratios() {
-        assert_eq!(parse_ratio("2%", None), Ok(200));
-        assert_eq!(parse_ratio("2.5%", None), Ok(250));
-        assert_eq!(parse_ratio("0.5%", None), Ok(50));
-        assert_eq!(parse_ratio(" 0.05 ％", None), Ok(5));
-        assert_eq!(parse_ratio("100%", None), Ok(10_000));
-        assert_eq!(parse_ratio("0%", None), Ok(0));
-        assert_eq!(parse_ratio("2%", Some(0.02)), Ok(200));
-        assert_eq!(parse_ratio("2.5%", Some(0.025)), Ok(250));
+        assert_eq!(parse_ratio("2%", None).map(Ratio::bp), Ok(200));
+        assert_eq!(parse_ratio("2.5%", None).map(Ratio::bp), Ok(250));
+        assert_eq!(parse_ratio("0.5%", None).map(Ratio::bp), Ok(50));
+        assert_eq!(parse_ratio(" 0.05 ％", None).map(Ratio::bp), Ok(5));
+        assert_eq!(parse_ratio("100%", None).map(Ratio::bp), Ok(10_000));
+        assert_eq!(parse_ratio("0%", None).map(Ratio::bp), Ok(0));
+        assert_eq!(parse_ratio("2%", Some(0.02)).map(Ratio::bp), Ok(200));
+        assert_eq!(parse_ratio("2.5%", Some(0.025)).map(Ratio::bp), Ok(250));
         assert!(parse_ratio("2", Some(2.0)).unwrap_err().contains("0%–100%"));
         assert!(parse_ratio("abc", None).unwrap_err().contains("不是百分数"));
         assert!(parse_ratio("2", None).is_err());

@@ -2,6 +2,7 @@
 //! pool a scope gives.
 
 use super::plan::{TaskKind, Window};
+use super::ratio::Ratio;
 use serde::{Deserialize, Serialize};
 
 /// 抽查对象范围 — the filters that give a task's pool. Empty lists mean "all".
@@ -30,10 +31,10 @@ pub struct TaskDraft {
     pub task_name: String,
     pub kind: TaskKind,
     /// The one ratio, in basis points.
-    pub ratio_bp: u32,
+    pub ratio_bp: Ratio,
     /// Per-risk-class ratios (basis points) when risky enterprises get a higher ratio;
     /// empty = `ratio_bp` for every class.
-    pub risk_ratios_bp: std::collections::BTreeMap<String, u32>,
+    pub risk_ratios_bp: std::collections::BTreeMap<String, Ratio>,
     pub item_ids: Vec<i64>,
     /// 抽查对象范围 as written in the plan table.
     pub scope_text: String,
@@ -56,7 +57,7 @@ pub struct FieldError {
 
 impl TaskDraft {
     /// The ratio of each risk class, in basis points.
-    pub fn ratio_of(&self, class: crate::domain::enterprise::RiskClass) -> u32 {
+    pub fn ratio_of(&self, class: crate::domain::enterprise::RiskClass) -> Ratio {
         self.risk_ratios_bp.get(class.code()).copied().unwrap_or(self.ratio_bp)
     }
 
@@ -88,14 +89,10 @@ impl TaskDraft {
         if !self.task_no.is_empty() && !self.task_no.chars().any(|c| c.is_ascii_digit()) {
             err("task_no", "抽查任务编号须含数字，如“004 号”".into());
         }
-        if self.ratio_bp > 10_000 {
-            err("ratio", "抽查比例须在 0%–100% 之间".into());
-        }
-        for (class, bp) in &self.risk_ratios_bp {
+        // A ratio above 100 % cannot be written (`Ratio`); an unknown class can.
+        for class in self.risk_ratios_bp.keys() {
             if crate::domain::enterprise::RiskClass::parse(class).is_none() {
                 err("risk_ratios", format!("未知的信用风险分类“{class}”"));
-            } else if *bp > 10_000 {
-                err("risk_ratios", format!("{class} 类的抽查比例须在 0%–100% 之间"));
             }
         }
         if Window::new(self.year, self.start_month, self.end_month).is_none() {
@@ -141,8 +138,8 @@ pub fn is_iso_date(s: &str) -> bool {
 /// The pool a scope gives now and how many to draw from it, per risk class.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolEstimate {
-    /// (class, members, ratio in basis points, number to draw).
-    pub classes: Vec<(String, u64, u32, u64)>,
+    /// (class, members, ratio, number to draw).
+    pub classes: Vec<(String, u64, Ratio, u64)>,
 }
 
 impl PoolEstimate {
@@ -169,7 +166,7 @@ mod draft_tests {
             task_no: "004 号".into(),
             task_name: "成品油专项".into(),
             kind: TaskKind::Targeted,
-            ratio_bp: 200,
+            ratio_bp: Ratio::from_bp(200).unwrap(),
             risk_ratios_bp: Default::default(),
             item_ids: vec![1],
             scope_text: "全部".into(),
@@ -192,14 +189,14 @@ mod draft_tests {
     fn each_problem_names_its_field() {
         let mut d = draft();
         d.task_name = " ".into();
-        d.ratio_bp = 10_001;
+        d.risk_ratios_bp.insert("E".into(), Ratio::FULL);
         d.start_month = 11;
         d.end_month = 10;
         d.team_size = 1;
         d.scope.category = None;
         d.scope.filed_before = Some("2023-02-30".into());
         let fields: Vec<String> = d.validate().into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["task_name", "ratio", "window", "team_size", "category", "filed_before"]);
+        assert_eq!(fields, ["task_name", "risk_ratios", "window", "team_size", "category", "filed_before"]);
     }
 
     #[test]

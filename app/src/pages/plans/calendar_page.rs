@@ -3,7 +3,7 @@
 
 use crate::api::plans::{get_plan, PlanPage as PlanData};
 use crate::components::error_view::ErrorBox;
-use crate::domain::plan::{ratio_label, AnnualPlan, TaskRow};
+use crate::domain::plan::{AnnualPlan, TaskRow};
 use crate::domain::workflow::TaskStatus;
 use crate::labels;
 use leptos::prelude::*;
@@ -453,7 +453,7 @@ fn TaskDetails(task: TaskRow) -> impl IntoView {
             <dt>{c[9]}</dt>
             <dd>{task.joint_department.clone().unwrap_or_else(|| "—".into())}</dd>
             <dt>{c[5]}</dt>
-            <dd>{ratio_label(task.ratio_bp)}</dd>
+            <dd>{task.ratio_bp.label()}</dd>
             <dt>{c[6]}</dt>
             <dd>{task.items.clone()}</dd>
         </dl>

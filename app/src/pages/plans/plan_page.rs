@@ -2,7 +2,7 @@
 
 use crate::api::plans::{get_plan, PlanPage as PlanData};
 use crate::components::error_view::ErrorBox;
-use crate::domain::plan::{ratio_label, AnnualPlan, TaskRow};
+use crate::domain::plan::{AnnualPlan, TaskRow};
 use crate::labels;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -120,7 +120,7 @@ fn TaskRowView(task: TaskRow) -> impl IntoView {
             <td>{task.task_no.clone()}</td>
             <td class="task-name"><a href=format!("/tasks/{}", task.id)>{task.task_name.clone()}</a></td>
             <td>{task.kind.label()}</td>
-            <td>{ratio_label(task.ratio_bp)}</td>
+            <td>{task.ratio_bp.label()}</td>
             <td>{task.items.clone()}</td>
             <td>{task.scope.clone()}</td>
             <td>{task.initiating_department.clone()}</td>

@@ -4,7 +4,8 @@
 use crate::api::tasks::{estimate_pool, get_task_form, save_task};
 use crate::components::error_view::ErrorBox;
 use crate::domain::enterprise::RiskClass;
-use crate::domain::plan::{ratio_label, TaskKind};
+use crate::domain::plan::TaskKind;
+use crate::domain::ratio::Ratio;
 use crate::domain::task::{FieldError, Scope, TaskDraft};
 use crate::domain::task_view::TaskFormOptions;
 use crate::error::AppError;
@@ -45,7 +46,7 @@ fn new_draft(year: i32) -> TaskDraft {
         task_no: String::new(),
         task_name: String::new(),
         kind: TaskKind::Targeted,
-        ratio_bp: 200,
+        ratio_bp: Ratio::from_bp(200).unwrap_or_default(),
         risk_ratios_bp: Default::default(),
         item_ids: Vec::new(),
         scope_text: String::new(),
@@ -59,24 +60,13 @@ fn new_draft(year: i32) -> TaskDraft {
     }
 }
 
-/// Parses a percentage such as `2`, `2.5` or `2%` into basis points.
-fn percent_to_bp(text: &str) -> Option<u32> {
-    let t = text.trim().trim_end_matches(['%', '％']).trim();
-    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    if whole.is_empty()
-        || frac.len() > 2
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let whole: u32 = whole.parse().ok()?;
-    let frac: u32 = format!("{frac:0<2}").parse().ok()?;
-    whole.checked_mul(100)?.checked_add(frac).filter(|bp| *bp <= 10_000)
+/// The ratio typed in a percentage field (`2`, `2.5`, `2%`, full-width digits too).
+fn percent_to_bp(text: &str) -> Option<Ratio> {
+    Ratio::parse_percent(text).ok()
 }
 
-fn bp_to_percent(bp: u32) -> String {
-    ratio_label(bp).trim_end_matches('%').to_string()
+fn bp_to_percent(ratio: Ratio) -> String {
+    ratio.label().trim_end_matches('%').to_string()
 }
 
 #[component]
@@ -297,7 +287,7 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
                             match estimate.await {
                                 Ok(e) => view! {
                                     <span data-testid="estimate-total">{format!("按当前条件：名单 {} 户，应抽取 {} 户", e.total(), e.to_draw())}</span>
-                                    <span class="hint">{e.classes.iter().map(|(c, n, bp, q)| format!("{c} 类 {n} 户 × {} → {q} 户", ratio_label(*bp))).collect::<Vec<_>>().join("；")}</span>
+                                    <span class="hint">{e.classes.iter().map(|(c, n, bp, q)| format!("{c} 类 {n} 户 × {} → {q} 户", bp.label())).collect::<Vec<_>>().join("；")}</span>
                                 }.into_any(),
                                 Err(error) => view! { <ErrorBox error/> }.into_any(),
                             }
@@ -363,14 +353,15 @@ mod tests {
 
     #[test]
     fn percentages() {
-        assert_eq!(percent_to_bp("2"), Some(200));
-        assert_eq!(percent_to_bp("2.5%"), Some(250));
-        assert_eq!(percent_to_bp(" 0.05 "), Some(5));
-        assert_eq!(percent_to_bp("100"), Some(10_000));
+        let bp = |text: &str| percent_to_bp(text).map(Ratio::bp);
+        assert_eq!(bp("2"), Some(200));
+        assert_eq!(bp("2.5%"), Some(250));
+        assert_eq!(bp(" 0.05 "), Some(5));
+        assert_eq!(bp("100"), Some(10_000));
         assert_eq!(percent_to_bp("100.01"), None);
         assert_eq!(percent_to_bp("2.555"), None);
         assert_eq!(percent_to_bp("abc"), None);
         assert_eq!(percent_to_bp(""), None);
-        assert_eq!(bp_to_percent(250), "2.5");
+        assert_eq!(bp_to_percent(Ratio::from_bp(250).unwrap()), "2.5");
     }
 }

@@ -4,7 +4,6 @@ use crate::api::tasks::get_task;
 use crate::api::workflow::{draw_task, freeze_task, take_step};
 use crate::components::confirm;
 use crate::components::error_view::ErrorBox;
-use crate::domain::plan::ratio_label;
 use crate::domain::task_view::{DrawSummary, TaskDetail};
 use crate::domain::workflow::StepOffer;
 use crate::domain::workflow::TaskStatus;
@@ -37,12 +36,12 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
     let row = d.row.clone();
     let draft = d.draft.clone();
     let ratio = if draft.risk_ratios_bp.is_empty() {
-        ratio_label(row.ratio_bp)
+        row.ratio_bp.label()
     } else {
         draft
             .risk_ratios_bp
             .iter()
-            .map(|(c, bp)| format!("{c} 类 {}", ratio_label(*bp)))
+            .map(|(c, bp)| format!("{c} 类 {}", bp.label()))
             .collect::<Vec<_>>()
             .join("，")
     };
@@ -164,7 +163,7 @@ fn EstimateTable(estimate: crate::domain::task::PoolEstimate) -> impl IntoView {
             <thead><tr><th>"信用风险分类"</th><th>"户数"</th><th>"比例"</th><th>"应抽取"</th></tr></thead>
             <tbody>
                 {estimate.classes.iter().map(|(c, n, bp, q)| view! {
-                    <tr><td>{c.clone()}</td><td>{*n}</td><td>{ratio_label(*bp)}</td><td>{*q}</td></tr>
+                    <tr><td>{c.clone()}</td><td>{*n}</td><td>{bp.label()}</td><td>{*q}</td></tr>
                 }).collect_view()}
             </tbody>
         </table>

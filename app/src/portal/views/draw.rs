@@ -2,7 +2,7 @@
 //! seed, strata, selected enterprises, downloads and the button that verifies here.
 
 use super::{hex_groups, page, time, VERIFY_JS};
-use crate::domain::plan::{ratio_label, TaskRow};
+use crate::domain::plan::TaskRow;
 use crate::portal::data::DrawView;
 use leptos::prelude::*;
 
@@ -14,7 +14,7 @@ pub fn draw_page(task: &TaskRow, d: &DrawView, verifier_url: &str) -> String {
         <dl class="facts">
             <div><dt>"抽查任务"</dt><dd>{task.task_name.clone()}</dd></div>
             <div><dt>"DR1 任务号"</dt><dd><code>{task.draw_task_id()}</code></dd></div>
-            <div><dt>"抽查比例"</dt><dd>{ratio_label(task.ratio_bp)}</dd></div>
+            <div><dt>"抽查比例"</dt><dd>{task.ratio_bp.label()}</dd></div>
             <div><dt>"名录企业数"</dt><dd>{d.pool_count}</dd></div>
             <div><dt>"承诺值公布时间"</dt><dd>{time(&d.frozen_at)}</dd></div>
             {(!d.place.is_empty()).then(|| view! { <div><dt>"抽取地点"</dt><dd>{d.place.clone()}</dd></div> })}
@@ -41,7 +41,7 @@ pub fn draw_page(task: &TaskRow, d: &DrawView, verifier_url: &str) -> String {
                         <tr>
                             <th scope="row">{st.stratum.clone()}</th>
                             <td>{st.count}</td>
-                            <td>{ratio_label(bp)}</td>
+                            <td>{crate::domain::ratio::Ratio::from_bp(bp).map(|r| r.label()).unwrap_or_default()}</td>
                             <td>{crate::domain::draw::quota(st.count, u64::from(bp))}</td>
                             <td class="hash">{hex_groups(&st.digest)}</td>
                         </tr>

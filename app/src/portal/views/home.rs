@@ -4,7 +4,7 @@
 use super::plan::task_links;
 use super::results::{results_list, search_form};
 use super::{date, hex_groups, page, time};
-use crate::domain::plan::{ratio_label, AnnualPlan};
+use crate::domain::plan::AnnualPlan;
 use crate::portal::data::{ResultRow, Upcoming};
 use leptos::prelude::*;
 
@@ -23,7 +23,7 @@ pub fn home(
                     {p.tasks.iter().map(|t| view! {
                         <li class="card">
                             <strong>{t.task_name.clone()}</strong>
-                            <span class="meta">{format!("{} · {} · 比例 {}", t.window.label(), t.initiating_department, ratio_label(t.ratio_bp))}</span>
+                            <span class="meta">{format!("{} · {} · 比例 {}", t.window.label(), t.initiating_department, t.ratio_bp.label())}</span>
                             {task_links(t)}
                         </li>
                     }).collect_view()}

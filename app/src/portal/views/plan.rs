@@ -2,7 +2,7 @@
 //! and its calendar.
 
 use super::page;
-use crate::domain::plan::{ratio_label, AnnualPlan, TaskRow};
+use crate::domain::plan::{AnnualPlan, TaskRow};
 use crate::portal::data::stage_label;
 use leptos::prelude::*;
 
@@ -46,7 +46,7 @@ fn plan_table(plan: &AnnualPlan) -> impl IntoView {
                     <td>{t.task_no.clone()}</td>
                     <th scope="row">{t.task_name.clone()}</th>
                     <td>{t.kind.label()}</td>
-                    <td>{ratio_label(t.ratio_bp)}</td>
+                    <td>{t.ratio_bp.label()}</td>
                     <td>{t.items.clone()}</td>
                     <td>{t.scope.clone()}</td>
                     <td>{t.initiating_department.clone()}</td>

@@ -7,7 +7,7 @@ use crate::domain::ceremony::{
     entropy_status, to_ascii, CeremonyView, DrawnEnterprise, LiveState, LAST_STEP,
 };
 use crate::domain::draw::{self, Manifest, Stage};
-use crate::domain::plan::ratio_label;
+use crate::domain::ratio::Ratio;
 use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use sqlx::AnyPool;
@@ -73,7 +73,7 @@ async fn state_of(db: &AnyPool, r: Row) -> Result<LiveState, AppError> {
     let ratio = if distinct.len() > 1 {
         "按信用风险分类差异化抽取".to_string()
     } else {
-        ratio_label(r.ratio_bp)
+        u32::try_from(r.ratio_bp).ok().and_then(Ratio::from_bp).map(Ratio::label).unwrap_or_default()
     };
 
     let manifest: Option<Manifest> = match &r.manifest {

@@ -1,6 +1,7 @@
 //! Annual plans and their tasks.
 
 use crate::domain::plan::{AnnualPlan, TaskKind, TaskRow, Window};
+use crate::domain::ratio::Ratio;
 use crate::domain::workflow::TaskStatus;
 use sqlx::AnyPool;
 
@@ -37,7 +38,10 @@ impl TaskRecord {
                 self.window_end_month as u32,
             )
             .ok_or_else(|| bad("window"))?,
-            ratio_bp: u32::try_from(self.ratio_bp).map_err(|_| bad("ratio"))?,
+            ratio_bp: u32::try_from(self.ratio_bp)
+                .ok()
+                .and_then(Ratio::from_bp)
+                .ok_or_else(|| bad("ratio"))?,
             id: self.id,
             plan_no: self.plan_no,
             plan_name: self.plan_name,

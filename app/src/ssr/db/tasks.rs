@@ -5,6 +5,7 @@ use super::unique::OnUnique;
 use crate::domain::auth::SessionUser;
 use crate::domain::draw;
 use crate::domain::plan::TaskKind;
+use crate::domain::ratio::Ratio;
 use crate::domain::task::{PoolEstimate, Scope, TaskDraft};
 use crate::domain::task_view::{DrawSummary, SelectionView, TaskDetail, TaskEvent, TaskFormOptions};
 use crate::domain::workflow::TaskStatus;
@@ -70,7 +71,8 @@ pub async fn draft(db: &AnyPool, id: i64) -> Result<Option<TaskDraft>, AppError>
         task_no: r.task_no,
         task_name: r.task_name,
         kind: TaskKind::parse(&r.kind).ok_or_else(|| AppError::internal("bad task kind"))?,
-        ratio_bp: r.ratio_bp as u32,
+        ratio_bp: Ratio::try_from(u32::try_from(r.ratio_bp).unwrap_or(u32::MAX))
+            .map_err(AppError::internal)?,
         risk_ratios_bp: r
             .risk_ratios_bp
             .as_deref()
@@ -94,8 +96,8 @@ pub async fn draft(db: &AnyPool, id: i64) -> Result<Option<TaskDraft>, AppError>
 pub async fn estimate(
     db: &AnyPool,
     scope: &Scope,
-    ratio_bp: u32,
-    risk_ratios_bp: &BTreeMap<String, u32>,
+    ratio_bp: Ratio,
+    risk_ratios_bp: &BTreeMap<String, Ratio>,
 ) -> Result<PoolEstimate, AppError> {
     let mut conn = db.acquire().await?;
     let counts = super::pool::count_by_class(&mut conn, scope).await?;
@@ -104,7 +106,7 @@ pub async fn estimate(
         .map(|(class, n)| {
             let bp = risk_ratios_bp.get(&class).copied().unwrap_or(ratio_bp);
             let n = n as u64;
-            (class, n, bp, draw::quota(n, u64::from(bp)))
+            (class, n, bp, draw::quota(n, u64::from(bp.bp())))
         })
         .collect();
     Ok(PoolEstimate { classes })
