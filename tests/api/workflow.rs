@@ -243,9 +243,10 @@ async fn results_are_entered_reviewed_published_and_closed() {
 async fn the_shipped_calendar_counts_across_the_2023_national_day_holiday() {
     let app = spawn_app().await;
     let cal = app::ssr::db::calendar::calendar(&app.db).await.unwrap();
-    assert_eq!(cal.publish_deadline("2023-09-28").as_deref(), Some("2023-11-01"));
+    let day = |s: &str| app::domain::date::Date::parse(s).unwrap();
+    assert_eq!(cal.publish_deadline(day("2023-09-28")), day("2023-11-01"));
     // 2026 Spring Festival: 15–23 February off, Saturdays 14 and 28 February worked.
-    assert_eq!(cal.publish_deadline("2026-02-13").as_deref(), Some("2026-03-19"));
+    assert_eq!(cal.publish_deadline(day("2026-02-13")), day("2026-03-19"));
 }
 
 #[tokio::test]

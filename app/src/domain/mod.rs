@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod ceremony;
 pub mod credit_code;
+pub mod date;
 pub mod draw;
 pub mod enterprise;
 pub mod import;

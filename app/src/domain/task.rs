@@ -118,21 +118,7 @@ impl TaskDraft {
 
 /// Whether `s` is a real calendar date written YYYY-MM-DD.
 pub fn is_iso_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    let [y, m, d] = parts[..] else { return false };
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else { return false };
-    if y < 1900 || s.len() != 10 {
-        return false;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
+    super::date::Date::parse(s).is_some()
 }
 
 /// The pool a scope gives now and how many to draw from it, per risk class.

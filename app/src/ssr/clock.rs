@@ -26,7 +26,7 @@ pub fn now_utc() -> String {
 pub fn format_utc(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = crate::domain::workday::civil_from_days(days);
+    let (y, m, d) = crate::domain::date::civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 

@@ -67,7 +67,7 @@ pub fn InspectorsPage() -> impl IntoView {
     let query = use_query_map();
     let current = move || query.with(list_query);
     let data = Resource::new(current, list_inspectors);
-    let today = crate::domain::workday::format_day(js_today());
+    let today = crate::domain::date::Date::from_day_number(js_today()).to_string();
     view! {
         <Title text="执法检查人员名录库"/>
         <h1>"执法检查人员名录库"</h1>
@@ -120,7 +120,7 @@ pub fn InspectorsPage() -> impl IntoView {
 fn js_today() -> i64 {
     #[cfg(feature = "ssr")]
     {
-        crate::domain::workday::day_number(&crate::ssr::clock::today()).unwrap_or(0)
+        crate::domain::date::Date::parse(&crate::ssr::clock::today()).map_or(0, |d| d.day_number())
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -5,7 +5,7 @@ use super::unique::OnUnique;
 use crate::domain::auth::NewAccount;
 use crate::domain::auth::{username_problem, Account, Role, SessionUser};
 use crate::domain::inspector::Department;
-use crate::domain::workday::{day_number, CalendarDay, DayKind};
+use crate::domain::workday::{CalendarDay, DayKind};
 use crate::error::AppError;
 use crate::ssr::db::audit::{self, Change};
 use sqlx::AnyPool;
@@ -292,10 +292,10 @@ pub async fn set_calendar_day(
     name: &str,
     admin: &SessionUser,
 ) -> Result<(), AppError> {
-    let Some(n) = day_number(day) else {
+    let Some(n) = crate::domain::date::Date::parse(day) else {
         return Err(AppError::invalid("day", format!("“{day}”不是 YYYY-MM-DD 格式的有效日期")));
     };
-    let weekend = crate::domain::workday::weekday(n) >= 5;
+    let weekend = n.weekday() >= 5;
     if kind == Some(DayKind::Workday) && !weekend {
         return Err(AppError::invalid("kind", format!("{day} 本是工作日，无需设为调休上班")));
     }

@@ -1,6 +1,7 @@
 //! 工作日历 — the working days, as the deadlines of publication count them.
 
-use crate::domain::workday::{last_day_of_month, WorkCalendar};
+use crate::domain::date::Date;
+use crate::domain::workday::WorkCalendar;
 use crate::error::AppError;
 
 /// The working-day calendar table.
@@ -14,5 +15,5 @@ pub async fn calendar(db: impl sqlx::Executor<'_, Database = sqlx::Any>) -> Resu
 
 /// The publication deadline of a task whose window ends in `year`-`end_month`.
 pub fn deadline(cal: &WorkCalendar, year: i32, end_month: u32) -> Option<String> {
-    cal.publish_deadline(&last_day_of_month(year, end_month))
+    Some(cal.publish_deadline(Date::last_of_month(year, end_month)).to_string())
 }

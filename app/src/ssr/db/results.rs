@@ -7,7 +7,6 @@ use crate::domain::auth::{Role, SessionUser};
 use crate::domain::result::{
     Assignment, DeadlineRow, EnteredResult, ResultDraft, ResultRow, ReviewStatus, TaskResults,
 };
-use crate::domain::workday::last_day_of_month;
 use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::clock::{now_utc, today};
@@ -354,7 +353,7 @@ pub async fn review(
 
 /// Every drawn task with its deadline, the most urgent first.
 pub async fn deadlines(db: &AnyPool, department: Option<&str>) -> Result<Vec<DeadlineRow>, AppError> {
-    use crate::domain::workday::day_number;
+    use crate::domain::date::Date;
     let cal = super::calendar::calendar(db).await?;
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -379,13 +378,13 @@ pub async fn deadlines(db: &AnyPool, department: Option<&str>) -> Result<Vec<Dea
     .bind(department)
     .fetch_all(db)
     .await?;
-    let today = day_number(&today()).unwrap_or(0);
+    let today = Date::parse(&today()).unwrap_or(Date::from_day_number(0));
     let mut out: Vec<DeadlineRow> = rows
         .into_iter()
         .filter_map(|r| {
-            let window_end = last_day_of_month(r.window_year, r.window_end_month);
-            let due = cal.publish_deadline(&window_end)?;
-            let due_n = day_number(&due)?;
+            let end = Date::last_of_month(r.window_year, r.window_end_month);
+            let (window_end, due_n) = (end.to_string(), cal.publish_deadline(end));
+            let due = due_n.to_string();
             let published_on = r.published_at.map(|p| p[..10].to_string());
             let working_days_left = published_on.is_none().then(|| {
                 if today <= due_n {
