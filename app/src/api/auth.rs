@@ -25,7 +25,7 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
         Err(e) => {
             // A plain form post goes back to the sign-in page with the reason; a script
             // caller gets the error itself.
-            let enc = crate::components::urlencode;
+            let enc = crate::url::urlencode;
             leptos_axum::redirect(&format!(
                 "/login?error={}&username={}&next={}",
                 enc(&e.to_string()),

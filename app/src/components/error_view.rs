@@ -17,7 +17,7 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
     let sign_in = matches!(error, AppError::Unauthorized(_)).then(|| {
         let location = use_location();
         let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
-        let href = format!("/login?next={}", crate::components::urlencode(&here));
+        let href = format!("/login?next={}", crate::url::urlencode(&here));
         view! { " " <a class="button" href=href>"登录"</a> }
     });
     view! { <p class="error" role="alert">{error.to_string()}{sign_in}</p> }

@@ -6,12 +6,12 @@ use super::ExportLinks;
 use crate::api::registry::list_enterprises;
 use crate::components::error_view::ErrorBox;
 use crate::components::pager::Pager;
-use crate::components::urlencode;
 use crate::domain::enterprise::{RiskClass, CATEGORIES, STATUSES};
 use crate::domain::registry::{
     status_label, EnterpriseQuery, RegistryKind, ENTERPRISE_SORTS, NATURES, PAGE_SIZE, SCALES,
 };
 use crate::labels;
+use crate::url::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
