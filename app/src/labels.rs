@@ -45,8 +45,16 @@ pub const CALENDAR_TODAY: &str = "今天";
 pub const CALENDAR_HINT: &str =
     "悬停或用 Tab 键聚焦任务条可查看详情；方向键在任务间移动，Home/End 跳到首末项，回车打开任务。";
 /// Legend of the calendar: one label per status group, in workflow order.
-pub const CALENDAR_STATUS_GROUPS: [&str; 8] =
-    ["草稿", "待审批", "已审批并备案", "名单已冻结", "已抽取", "检查中", "结果已录入", "已公示"];
+pub const CALENDAR_STATUS_GROUPS: [&str; 8] = [
+    "草稿",
+    "待列入计划",
+    "已列入计划",
+    "名单已冻结",
+    "已抽取（名单待同意和备案）",
+    "检查中",
+    "结果已录入",
+    "已公示",
+];
 
 /// `共 3 项任务`.
 pub fn task_count(n: usize) -> String {

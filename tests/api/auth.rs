@@ -169,7 +169,7 @@ async fn cross_site_posts_are_refused() {
             .post(format!("{}/api/task_step", app.base))
             .header("cookie", &cookie)
             .header("content-type", "application/x-www-form-urlencoded")
-            .body("task_id=2&to=approved&comment=");
+            .body("task_id=2&to=planned&comment=");
         if let Some(o) = origin {
             r = r.header("origin", o);
         }
@@ -191,20 +191,22 @@ async fn every_role_is_refused_by_the_server_what_it_may_not_do() {
     // (account, form endpoint, fields, expected status); None = anonymous.
     type Case<'a> = (Option<&'a str>, &'a str, Vec<(&'a str, &'a str)>, u16);
     let forms: Vec<Case> = vec![
-        (None, "task_step", step("2", "approved"), 401),
+        (None, "task_step", step("2", "planned"), 401),
         (None, "plan", vec![], 401),
         (None, "accounts", vec![], 401),
-        (Some("jingban"), "task_step", step("2", "approved"), 403),
+        (Some("jingban"), "task_step", step("2", "planned"), 403),
         (Some("jingban"), "accounts", vec![], 403),
         (Some("jingban"), "draw", vec![("task_id", "3"), ("public_entropy", "1 2 3")], 403),
         (Some("jingban.smfw"), "freeze", vec![("task_id", "3")], 403),
-        (Some("chuzhang"), "task_step", step("2", "approved"), 403),
-        (Some("zhixu"), "task_step", step("2", "approved"), 403),
+        (Some("chuzhang"), "task_step", step("2", "planned"), 403),
+        (Some("zhixu"), "task_step", step("2", "planned"), 403),
         (Some("lingdao"), "freeze", vec![("task_id", "3")], 403),
+        // A 局领导 who is not the principal leader puts nothing into the plan.
+        (Some("lingdao"), "task_step", step("2", "planned"), 403),
         (Some("lingdao"), "save_plan", vec![("year", "2023"), ("title", "改"), ("remarks", "")], 403),
         (Some("zhifa"), "task_step", step("1", "results_entered"), 403),
         (Some("zhifa"), "accounts", vec![], 403),
-        (Some("jijian"), "task_step", step("2", "approved"), 403),
+        (Some("jijian"), "task_step", step("2", "planned"), 403),
         (
             Some("jijian"),
             "review_result",
@@ -217,7 +219,7 @@ async fn every_role_is_refused_by_the_server_what_it_may_not_do() {
             vec![("day", "2026-12-31"), ("kind", "holiday"), ("name", "")],
             403,
         ),
-        (Some("admin"), "task_step", step("2", "approved"), 403),
+        (Some("admin"), "task_step", step("2", "planned"), 403),
         (Some("admin"), "freeze", vec![("task_id", "3")], 403),
     ];
     for (who, endpoint, fields, want) in forms {
@@ -248,7 +250,7 @@ async fn every_role_is_refused_by_the_server_what_it_may_not_do() {
     // Nothing moved, nothing was written by the refused requests.
     assert_eq!(
         (status_of(&app, 1).await, status_of(&app, 2).await, status_of(&app, 3).await),
-        ("inspecting".into(), "submitted".into(), "filed".into())
+        ("inspecting".into(), "submitted".into(), "planned".into())
     );
     let results: i64 = sqlx::query_scalar("SELECT count(*) FROM inspection_results WHERE draw_id = 1")
         .fetch_one(&app.db)

@@ -1,7 +1,7 @@
 //! Freezing and drawing from the database: the stored manifest is exactly what
 //! `verify` accepts; a task is drawn at most once; every attempt is recorded.
 
-use crate::helpers::{run, spawn_app};
+use crate::helpers::{run, spawn_app, today};
 use app::domain::audit::Actor;
 use app::domain::draw;
 use app::ssr::db::draws::{freeze, run_draw};
@@ -78,7 +78,7 @@ async fn the_demo_draw_is_stored_and_verifies_byte_for_byte() {
 async fn a_task_is_drawn_at_most_once_and_every_attempt_is_recorded() {
     let app = spawn_app().await;
     let before = attempts(&app.db, 1).await.len();
-    let err = run_draw(&app.db, 1, "1 2 3 4 5 6", STAFF).await.unwrap_err();
+    let err = run_draw(&app.db, 1, "1 2 3 4 5 6", &today(), STAFF).await.unwrap_err();
     assert_eq!(err.status(), 409);
     assert!(err.to_string().contains("只能抽取一次"), "{err}");
     let after = attempts(&app.db, 1).await;
@@ -90,11 +90,11 @@ async fn a_task_is_drawn_at_most_once_and_every_attempt_is_recorded() {
 }
 
 #[tokio::test]
-async fn only_a_filed_task_can_be_frozen() {
+async fn only_a_task_in_the_plan_can_be_frozen() {
     let app = spawn_app().await;
-    // Task 2 is submitted, not yet approved nor filed with the order office.
+    // Task 2 is submitted, not yet put into the plan by the principal leader.
     let err = freeze(&app.db, 2, "2023-05-10", STAFF).await.unwrap_err();
-    assert!(err.to_string().contains("已备案"), "{err}");
+    assert!(err.to_string().contains("已列入计划"), "{err}");
     let recorded = attempts(&app.db, 2).await;
     assert_eq!(recorded.len(), 1);
     assert_eq!((recorded[0].0.as_str(), recorded[0].1.as_str()), ("freeze", "refused"));
@@ -106,7 +106,7 @@ async fn only_a_filed_task_can_be_frozen() {
 #[tokio::test]
 async fn a_joint_task_draws_teams_covering_both_departments() {
     let app = spawn_app().await;
-    let frozen = freeze(&app.db, 3, "2023-07-05", STAFF).await.unwrap();
+    let frozen = freeze(&app.db, 3, &today(), STAFF).await.unwrap();
     // Before the draw: the commitment is public, the secret is not in anything served.
     let status: String =
         sqlx::query_scalar("SELECT status FROM tasks WHERE id = 3").fetch_one(&app.db).await.unwrap();
@@ -115,13 +115,13 @@ async fn a_joint_task_draws_teams_covering_both_departments() {
     assert!(early.is_none(), "no manifest before the draw");
 
     // Entropy that breaks DR1's rule is refused, recorded, and leaves the task frozen.
-    let err = run_draw(&app.db, 3, "１２３", STAFF).await.unwrap_err();
+    let err = run_draw(&app.db, 3, "１２３", &today(), STAFF).await.unwrap_err();
     assert!(err.to_string().contains("refusal 5"), "{err}");
     let status: String =
         sqlx::query_scalar("SELECT status FROM tasks WHERE id = 3").fetch_one(&app.db).await.unwrap();
     assert_eq!(status, "frozen");
 
-    let draw_id = run_draw(&app.db, 3, "6 6 1 2 3 5 4 4 2 1", STAFF).await.unwrap();
+    let draw_id = run_draw(&app.db, 3, "6 6 1 2 3 5 4 4 2 1", &today(), STAFF).await.unwrap();
     let manifest = app::ssr::db::draws::manifest(&app.db, draw_id).await.unwrap().unwrap();
     let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
     assert_eq!(m["task_id"], "2023003-003");

@@ -423,3 +423,9 @@ pub async fn fresh_database_url(dir: &TempDir) -> String {
         format!("sqlite://{}", dir.join("process.db").display())
     }
 }
+
+/// Today in the bureau's time zone (`YYYY-MM-DD`): the demo's task 3 has a consented plan
+/// change to the current month, so it is frozen and drawn today.
+pub fn today() -> String {
+    app::ssr::clock::today()
+}

@@ -10,6 +10,7 @@ mod helpers;
 mod pages;
 mod plan_import;
 mod portal;
+mod procedure;
 mod registry;
 mod registry_files;
 mod schema;

@@ -143,7 +143,7 @@ async fn demo_plan_round_trips() {
         assert_eq!(row.items.join("、"), task.items);
         assert_eq!(row.scope, task.scope);
         assert_eq!(row.initiating, task.initiating_department);
-        assert_eq!(row.joint, task.joint_department);
+        assert_eq!(row.joints, task.joint_departments);
         assert_eq!(row.window, task.window);
     }
 }
@@ -190,7 +190,7 @@ async fn import_adds_then_updates_and_refuses_submitted_tasks() {
     for (got, want) in plan.tasks.iter().zip(&demo_plan.tasks) {
         assert_eq!(task_cells(got), task_cells(want));
         assert_eq!(got.initiating_department_id, want.initiating_department_id);
-        assert_eq!(got.joint_department_id, want.joint_department_id);
+        assert_eq!(got.joint_department_ids, want.joint_department_ids);
         assert_eq!(got.status, TaskStatus::Draft);
     }
     let scopes: Vec<(Option<String>, Option<String>)> =

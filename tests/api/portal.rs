@@ -66,8 +66,8 @@ fn no_stratum_beside_a_code(v: &Value, at: &str) {
 async fn a_crawl_of_the_portal_finds_only_what_is_published() {
     let app = spawn_app().await;
     // Planted: a frozen task whose secret must stay hidden, a result not yet published,
-    // a draft task; the demo also has task 2 submitted (not yet filed).
-    freeze(&app.db, 3, "2023-07-10", STAFF).await.unwrap();
+    // a draft task; the demo also has task 2 submitted (not yet in the plan).
+    freeze(&app.db, 3, &crate::helpers::today(), STAFF).await.unwrap();
     let secret: String =
         sqlx::query_scalar("SELECT secret FROM draws WHERE task_id = 3").fetch_one(&app.db).await.unwrap();
     let commitment: String = sqlx::query_scalar("SELECT commitment FROM draws WHERE task_id = 3")

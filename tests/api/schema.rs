@@ -62,8 +62,10 @@ async fn demo_data_is_loaded_once_and_is_valid() {
     };
     let enterprises = count("SELECT count(*) FROM enterprises").await;
     assert!(enterprises > 500, "{enterprises} enterprises");
-    // The 2023 plan's three tasks, and a finished 2022 task for the public portal.
-    assert_eq!(count("SELECT count(*) FROM tasks WHERE window_year = 2023").await, 3);
+    // The 2023 plan's three tasks and a special inspection outside it, and a finished
+    // 2022 task for the public portal.
+    assert_eq!(count("SELECT count(*) FROM tasks t JOIN annual_plans p ON p.id = t.annual_plan_id WHERE p.year = 2023 AND t.source = 'plan'").await, 3);
+    assert_eq!(count("SELECT count(*) FROM tasks WHERE source = 'special'").await, 1);
     assert_eq!(
         count("SELECT count(*) FROM tasks WHERE window_year = 2022 AND status = 'published'").await,
         1

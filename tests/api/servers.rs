@@ -5,7 +5,7 @@
 //! refused and recorded (not a database error), and the audit chain stays one unbroken
 //! chain. Also: sessions across servers, backups, and `copy-db` into PostgreSQL.
 
-use crate::helpers::{spawn_app, ServerProcess, TestApp};
+use crate::helpers::{spawn_app, today, ServerProcess, TestApp};
 use app::domain::audit::Actor;
 use app::ssr::db::audit::{self, ChainReport, Change};
 use app::ssr::db::draws::{freeze, run_draw};
@@ -27,9 +27,9 @@ async fn outcomes(db: &sqlx::AnyPool, task: i64, action: &str) -> Vec<String> {
 async fn two_servers_racing_on_one_task_freeze_and_draw_it_once() {
     let app = spawn_app().await;
     let other = app.second_server().await.db;
+    let day = today();
     for round in 0..2 {
-        let (a, b) =
-            tokio::join!(freeze(&app.db, 3, "2023-07-05", STAFF), freeze(&other, 3, "2023-07-05", STAFF));
+        let (a, b) = tokio::join!(freeze(&app.db, 3, &day, STAFF), freeze(&other, 3, &day, STAFF));
         if round == 0 {
             assert!(a.is_ok() != b.is_ok(), "exactly one freeze: {:?} / {:?}", a.err(), b.err());
         } else {
@@ -43,8 +43,10 @@ async fn two_servers_racing_on_one_task_freeze_and_draw_it_once() {
     expected.extend(std::iter::repeat_n("refused".to_string(), 3));
     assert_eq!(outcomes(&app.db, 3, "freeze").await, expected, "every attempt recorded");
 
-    let (a, b) =
-        tokio::join!(run_draw(&app.db, 3, "1 2 3 4 5 6", STAFF), run_draw(&other, 3, "6 5 4 3 2 1", STAFF));
+    let (a, b) = tokio::join!(
+        run_draw(&app.db, 3, "1 2 3 4 5 6", &day, STAFF),
+        run_draw(&other, 3, "6 5 4 3 2 1", &day, STAFF)
+    );
     assert!(a.is_ok() != b.is_ok(), "exactly one draw: {:?} / {:?}", a.as_ref().err(), b.as_ref().err());
     let refused = a.err().or(b.err()).unwrap();
     assert_eq!(refused.status(), 409, "refused, not failed: {refused}");

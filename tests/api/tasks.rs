@@ -46,14 +46,17 @@ fn fourth_task() -> TaskDraft {
             category: Some("成品油零售企业".into()),
             filed_before: Some("2023-06-30".into()),
             regions: vec!["130402".into(), "130403".into(), "130481".into()],
-            risk_classes: vec![],
+            ..Scope::default()
         },
         initiating_department_id: "swj-zfzd".into(),
-        joint_department_id: Some("scjgj".into()),
+        joint_department_ids: vec!["scjgj".into()],
         start_month: 10,
         end_month: 11,
         team_size: 2,
         max_per_inspector: 3,
+        source: Default::default(),
+        assigned_by: String::new(),
+        assigned_doc_no: String::new(),
     }
 }
 
@@ -69,7 +72,7 @@ async fn a_fourth_task_is_saved_and_appears_in_the_plan() {
         (id, "004 号", "2023 年 10 月-11 月".to_string())
     );
     assert_eq!(t.items, "成品油零售企业年度检查情况、依法依规经营情况");
-    assert_eq!(t.joint_department.as_deref(), Some("市场监管"));
+    assert_eq!(t.joint_departments, ["市场监管"]);
     // Read back exactly as saved, and shown on the plan page.
     assert_eq!(
         tasks::draft(&app.db, id).await.unwrap().unwrap(),
@@ -105,14 +108,14 @@ async fn invalid_drafts_are_refused_naming_the_field_and_nothing_is_written() {
     let err = tasks::save(&app.db, &dup, &clerk("swj-zfzd")).await.unwrap_err();
     assert!(err.to_string().contains("已有任务编号"), "{err}");
     let mut unknown = fourth_task();
-    unknown.joint_department_id = Some("nowhere".into());
+    unknown.joint_department_ids = vec!["nowhere".into()];
     assert!(tasks::save(&app.db, &unknown, &clerk("swj-zfzd"))
         .await
         .unwrap_err()
         .to_string()
         .contains("nowhere"));
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks").fetch_one(&app.db).await.unwrap();
-    assert_eq!(count, 4, "the demo's four tasks, nothing added");
+    assert_eq!(count, 5, "the demo's five tasks, nothing added");
 }
 
 #[tokio::test]
@@ -173,7 +176,7 @@ async fn the_pool_estimate_matches_the_filters() {
     let frozen = app::ssr::db::draws::freeze(
         &app.db,
         3,
-        "2023-07-05",
+        &crate::helpers::today(),
         app::domain::audit::Actor { name: "测试", role: "clerk" },
     )
     .await

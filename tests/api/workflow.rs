@@ -19,25 +19,61 @@ async fn status_of(app: &TestApp, task: i64) -> String {
 }
 
 #[tokio::test]
-async fn approval_filing_freezing_and_drawing_go_in_order_by_role() {
+async fn listing_in_the_plan_a_window_change_freezing_and_drawing_go_in_order_by_role() {
     let app = spawn_app().await;
-    let (leader, order, clerk) =
-        (app.sign_in("lingdao").await, app.sign_in("zhixu").await, app.sign_in("jingban.smfw").await);
-    // Task 2 is submitted. The order office cannot file what is not approved.
-    let (s, body) = step(&app, &order, 2, "filed", "").await;
-    assert_eq!(s, 409, "{body}");
-    assert!(body.contains("待审批") && body.contains("已备案"), "{body}");
+    let (principal, leader, order, clerk) = (
+        app.sign_in("zhuyao").await,
+        app.sign_in("lingdao").await,
+        app.sign_in("zhixu").await,
+        app.sign_in("jingban.smfw").await,
+    );
+    // Task 2 is submitted. Only the principal leader puts it into the plan.
+    for who in [&leader, &order] {
+        let (s, body) = step(&app, who, 2, "planned", "").await;
+        assert_eq!(s, 403, "{body}");
+        assert!(body.contains("主要领导"), "{body}");
+    }
     // Sending back needs a reason; with one, the task is a draft again and editable.
-    let (s, body) = step(&app, &leader, 2, "draft", " ").await;
+    let (s, body) = step(&app, &principal, 2, "draft", " ").await;
     assert_eq!(s, 400, "{body}");
-    assert_eq!(step(&app, &leader, 2, "draft", "请补充抽查事项").await.0, 200);
+    assert_eq!(step(&app, &principal, 2, "draft", "请补充抽查事项").await.0, 200);
     assert_eq!(status_of(&app, 2).await, "draft");
     assert_eq!(step(&app, &clerk, 2, "submitted", "已补充").await.0, 200);
-    assert_eq!(step(&app, &leader, 2, "approved", "同意").await.0, 200);
-    // Freezing before filing is refused (and recorded).
+    assert_eq!(step(&app, &principal, 2, "planned", "同意").await.0, 200);
+    // Its window is May–June 2023: freezing today is refused, naming the window (and recorded).
     let resp = app.post_form(Some(&clerk), "freeze", &[("task_id", "2")]).await;
     assert_eq!(resp.status(), 409);
-    assert_eq!(step(&app, &order, 2, "filed", "").await.0, 200);
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("2023 年 5 月-6 月") && body.contains("计划调整"), "{body}");
+    // A 计划调整 to this month: asked by the clerk with a reason, consented by the principal leader only.
+    let today = app::ssr::clock::today();
+    let (year, month) = (&today[..4], today[5..7].trim_start_matches('0').to_string());
+    let change = |reason: &'static str| {
+        vec![
+            ("task_id", "2"),
+            ("year", year),
+            ("start_month", month.as_str()),
+            ("end_month", month.as_str()),
+            ("reason", reason),
+        ]
+    };
+    let resp = app.post_form(Some(&clerk), "request_plan_change", &change(" ")).await;
+    assert_eq!(resp.status(), 400, "a reason is required");
+    let resp = app.post_form(Some(&clerk), "request_plan_change", &change("拍卖季提前")).await;
+    assert_eq!(resp.status(), 200);
+    let change_id: i64 = resp.json().await.unwrap();
+    let resp = app.post_form(Some(&clerk), "freeze", &[("task_id", "2")]).await;
+    assert_eq!(resp.status(), 409, "not until it is consented");
+    let decide =
+        [("change_id", change_id.to_string()), ("consent", "true".into()), ("comment", "同意".into())];
+    let decide: Vec<(&str, &str)> = decide.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post_form(Some(&leader), "decide_plan_change", &decide).await.status(), 403);
+    assert_eq!(app.post_form(Some(&principal), "decide_plan_change", &decide).await.status(), 200);
+    assert_eq!(
+        app.post_form(Some(&principal), "decide_plan_change", &decide).await.status(),
+        409,
+        "decided once"
+    );
     // Freezing and drawing are their own steps, not plain status changes.
     let (s, body) = step(&app, &clerk, 2, "frozen", "").await;
     assert_eq!(s, 409, "{body}");
@@ -67,22 +103,32 @@ async fn approval_filing_freezing_and_drawing_go_in_order_by_role() {
     assert_eq!(
         got,
         [
-            ("draft", "lingdao", "leader"),
+            ("draft", "zhuyao", "principal_leader"),
             ("submitted", "jingban.smfw", "clerk"),
-            ("approved", "lingdao", "leader"),
-            ("filed", "zhixu", "order_office"),
+            ("planned", "zhuyao", "principal_leader"),
             ("frozen", "jingban.smfw", "clerk"),
             ("drawn", "jingban.smfw", "clerk"),
         ]
     );
-    let audited: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_log WHERE entity_type = 'task' AND entity_id = '2' \
-         AND action IN ('task.step', 'draw.freeze', 'draw.run')",
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE entity_type = 'task' AND entity_id = '2' \
+         AND action IN ('task.step', 'draw.freeze', 'draw.run', 'plan_change.request', 'plan_change.consent') ORDER BY seq",
     )
-    .fetch_one(&app.db)
+    .fetch_all(&app.db)
     .await
     .unwrap();
-    assert_eq!(audited, 6);
+    assert_eq!(
+        audited,
+        [
+            "task.step",
+            "task.step",
+            "task.step",
+            "plan_change.request",
+            "plan_change.consent",
+            "draw.freeze",
+            "draw.run"
+        ]
+    );
 }
 
 /// The team (inspector ids) of each selected enterprise of task 1, by code.

@@ -38,6 +38,14 @@ pub async fn ceremony_step(
     Ok(state)
 }
 
+/// Records the 纪检 observers invited and present (the clerk running the ceremony).
+#[server(prefix = "/api", endpoint = "ceremony_observers")]
+pub async fn set_observers(task_id: i64, invited: String, present: String) -> Result<(), AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::state::db()?;
+    crate::ssr::db::ceremony::set_observers(&db, task_id, &invited, &present, &user).await
+}
+
 /// The entropy as typed so far.
 #[server(prefix = "/api", endpoint = "ceremony_entropy")]
 pub async fn ceremony_entropy(task_id: i64, text: String) -> Result<LiveState, AppError> {

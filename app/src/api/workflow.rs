@@ -35,7 +35,8 @@ pub async fn draw_task(task_id: i64, public_entropy: String) -> Result<i64, AppE
     let user = crate::ssr::auth::user()?;
     let db = crate::ssr::state::db()?;
     guard_draw_step(&db, task_id, TaskStatus::Drawn, "draw", &user).await?;
-    crate::ssr::db::draws::run_draw(&db, task_id, &public_entropy, user.actor()).await
+    crate::ssr::db::draws::run_draw(&db, task_id, &public_entropy, &crate::ssr::clock::today(), user.actor())
+        .await
 }
 
 /// Role and department check for freezing and drawing; a refusal is recorded as an attempt.

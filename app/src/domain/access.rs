@@ -1,7 +1,7 @@
 //! 读取权限 — who may read what, beyond "signed in". The README's permission table says
 //! the same in words; the server checks these on every read, the pages only follow.
 //!
-//! | what | 管理员, 纪检监督 | 局领导, 秩序处 | 经办人, 处室负责人 | 执法人员 |
+//! | what | 管理员, 纪检监督 | 局领导, 主要领导, 秩序处 | 经办人, 处室负责人 | 执法人员 |
 //! |---|---|---|---|---|
 //! | a task's results | every task | every task | tasks of their department (initiating or joint) | their own assignments |
 //! | the whole manifest of a stratified draw, stratum salts | every draw | every draw | draws of their department's tasks | none |
@@ -31,7 +31,7 @@ pub enum Reach {
 /// How far `role` reads a task's results.
 pub fn results_reach(role: Role) -> Reach {
     match role {
-        Role::Admin | Role::Observer | Role::Leader | Role::OrderOffice => Reach::All,
+        Role::Admin | Role::Observer | Role::Leader | Role::PrincipalLeader | Role::OrderOffice => Reach::All,
         Role::Clerk | Role::OfficeHead => Reach::Department,
         Role::Inspector => Reach::Own,
     }
@@ -41,7 +41,7 @@ pub fn results_reach(role: Role) -> Reach {
 /// enterprise's risk class) and the strata's salts.
 pub fn manifest_reach(role: Role) -> Reach {
     match role {
-        Role::Admin | Role::Observer | Role::Leader | Role::OrderOffice => Reach::All,
+        Role::Admin | Role::Observer | Role::Leader | Role::PrincipalLeader | Role::OrderOffice => Reach::All,
         Role::Clerk | Role::OfficeHead => Reach::Department,
         Role::Inspector => Reach::Nothing,
     }
@@ -54,7 +54,7 @@ pub fn conflicts_reach(role: Role) -> Reach {
         Role::Admin | Role::Observer => Reach::All,
         Role::Clerk | Role::OfficeHead => Reach::Department,
         Role::Inspector => Reach::Own,
-        Role::Leader | Role::OrderOffice => Reach::Nothing,
+        Role::Leader | Role::PrincipalLeader | Role::OrderOffice => Reach::Nothing,
     }
 }
 

@@ -9,8 +9,11 @@ pub enum Role {
     Clerk,
     /// 处室负责人: reviews, publishes and closes the office's results.
     OfficeHead,
-    /// 局领导: approves tasks.
+    /// 局领导: reads every task; the principal leader among them decides.
     Leader,
+    /// 主要领导: the bureau's principal leader — puts tasks into the plan, consents to each
+    /// drawn list and to plan changes, and may declare a draw void (作废).
+    PrincipalLeader,
     /// 秩序处: files approved tasks.
     OrderOffice,
     /// 执法人员: sees own assignments, enters results for them.
@@ -22,10 +25,11 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Self::Clerk,
         Self::OfficeHead,
         Self::Leader,
+        Self::PrincipalLeader,
         Self::OrderOffice,
         Self::Inspector,
         Self::Observer,
@@ -38,6 +42,7 @@ impl Role {
             Self::Clerk => "clerk",
             Self::OfficeHead => "office_head",
             Self::Leader => "leader",
+            Self::PrincipalLeader => "principal_leader",
             Self::OrderOffice => "order_office",
             Self::Inspector => "inspector",
             Self::Observer => "observer",
@@ -51,6 +56,7 @@ impl Role {
             Self::Clerk => "经办人",
             Self::OfficeHead => "处室负责人",
             Self::Leader => "局领导",
+            Self::PrincipalLeader => "主要领导",
             Self::OrderOffice => "秩序处",
             Self::Inspector => "执法人员",
             Self::Observer => "纪检监督",

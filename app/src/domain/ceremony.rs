@@ -117,6 +117,20 @@ pub struct CeremonyView {
     pub verify_url: Option<String>,
     /// Whether the signed-in user may run this ceremony.
     pub can_run: bool,
+    /// 纪检监督 (必要时可邀请局纪检部门到场监督): who was invited and who attended, as
+    /// written by the clerk; printed on the record, not shown to the public.
+    #[serde(default)]
+    pub observers_invited: String,
+    #[serde(default)]
+    pub observers_present: String,
+    /// Joint departments and the task's source, for the printed forms.
+    #[serde(default)]
+    pub departments: String,
+    #[serde(default)]
+    pub status: Option<crate::domain::workflow::TaskStatus>,
+    /// The events of the list's consent and filing: (step, who, comment, when).
+    #[serde(default)]
+    pub list_events: Vec<(String, String, String, String)>,
 }
 
 #[cfg(test)]

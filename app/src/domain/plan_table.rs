@@ -59,7 +59,7 @@ pub fn task_cells(t: &TaskRow) -> [String; COLS] {
         t.items.clone(),
         t.scope.clone(),
         t.initiating_department.clone(),
-        t.joint_department.clone().unwrap_or_default(),
+        t.joint_label(),
         t.window.label(),
     ]
 }
@@ -79,8 +79,8 @@ pub struct PlanRowInput {
     pub scope: String,
     /// 发起部门 as written (short name, full name or id).
     pub initiating: String,
-    /// 联合部门 as written; `None` when blank or “无”.
-    pub joint: Option<String>,
+    /// 联合部门 as written, one or more (split on 、 like the items); none when blank or “无”.
+    pub joints: Vec<String>,
     pub window: Window,
 }
 
@@ -218,7 +218,7 @@ fn parse_row(raw: &RawRow) -> Result<PlanRowInput, Vec<RowError>> {
         "" => None,
         text => parse_window(text).map_err(|m| err(WINDOW, m)).ok(),
     };
-    let joint = Some(cell(JOINT)).filter(|j| !j.is_empty() && !NO_JOINT.contains(j)).map(str::to_owned);
+    let joints = if NO_JOINT.contains(&cell(JOINT)) { Vec::new() } else { split_items(cell(JOINT)) };
     match (kind, ratio, window) {
         (Some(kind), Some(ratio_bp), Some(window)) if errors.is_empty() => Ok(PlanRowInput {
             row: raw.row,
@@ -231,7 +231,7 @@ fn parse_row(raw: &RawRow) -> Result<PlanRowInput, Vec<RowError>> {
             items,
             scope: cell(SCOPE).to_owned(),
             initiating: cell(INITIATING).to_owned(),
-            joint,
+            joints,
             window,
         }),
         _ => {

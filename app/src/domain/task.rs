@@ -16,6 +16,49 @@ pub struct Scope {
     pub regions: Vec<String>,
     /// Risk classes A–D; empty = all.
     pub risk_classes: Vec<crate::domain::enterprise::RiskClass>,
+    /// 行业; empty = all.
+    #[serde(default)]
+    pub industries: Vec<String>,
+    /// 企业性质; empty = all.
+    #[serde(default)]
+    pub natures: Vec<String>,
+    /// 企业规模; empty = all.
+    #[serde(default)]
+    pub scales: Vec<String>,
+}
+
+impl Scope {
+    /// The filters in words, one phrase each (empty: every enterprise). The public is not
+    /// told risk classes (`with_risk_classes == false`).
+    pub fn in_words(&self, with_risk_classes: bool) -> Vec<String> {
+        let mut words = Vec::new();
+        if let Some(c) = &self.category {
+            words.push(format!("检查对象类型：{c}"));
+        }
+        for (label, values) in
+            [("行业", &self.industries), ("企业性质", &self.natures), ("经营规模", &self.scales)]
+        {
+            if !values.is_empty() {
+                words.push(format!("{label}：{}", values.join("、")));
+            }
+        }
+        if !self.regions.is_empty() {
+            let names: Vec<String> = self
+                .regions
+                .iter()
+                .map(|code| super::region::region_name(code).map_or_else(|| code.clone(), str::to_owned))
+                .collect();
+            words.push(format!("地理区域：{}", names.join("、")));
+        }
+        if let Some(f) = &self.filed_before {
+            words.push(format!("登记备案不晚于 {f}"));
+        }
+        if with_risk_classes && !self.risk_classes.is_empty() {
+            let classes: Vec<&str> = self.risk_classes.iter().map(|c| c.code()).collect();
+            words.push(format!("信用风险分类：{}", classes.join("、")));
+        }
+        words
+    }
 }
 
 /// A task as entered on the task form, before it is saved.
@@ -40,11 +83,19 @@ pub struct TaskDraft {
     pub scope_text: String,
     pub scope: Scope,
     pub initiating_department_id: String,
-    pub joint_department_id: Option<String>,
+    /// 联合部门, in order (each team must include each of them and the initiating one).
+    pub joint_department_ids: Vec<String>,
     pub start_month: u32,
     pub end_month: u32,
     pub team_size: u32,
     pub max_per_inspector: u32,
+    /// Where the task comes from; 上级部署 needs who assigned it and the document number.
+    #[serde(default)]
+    pub source: super::plan::TaskSource,
+    #[serde(default)]
+    pub assigned_by: String,
+    #[serde(default)]
+    pub assigned_doc_no: String,
 }
 
 /// A problem with one field of a form, in words for the person filling it in.
@@ -98,8 +149,22 @@ impl TaskDraft {
         if Window::new(self.year, self.start_month, self.end_month).is_none() {
             err("window", "抽查时间须在 1–12 月内，且结束月份不早于开始月份".into());
         }
-        if self.joint_department_id.as_deref() == Some("") {
-            err("joint_department_id", "联合部门无效".into());
+        let mut seen = std::collections::BTreeSet::new();
+        for d in &self.joint_department_ids {
+            if d.trim().is_empty() || !seen.insert(d.as_str()) {
+                err("joint_department_ids", "联合部门不能为空或重复".into());
+                break;
+            }
+        }
+        if 1 + self.joint_department_ids.len() > self.team_size as usize
+            && !self.joint_department_ids.iter().all(|d| *d == self.initiating_department_id)
+        {
+            err("team_size", "每个检查组须包含发起部门和每个联合部门的人员，组内人数不能少于部门数".into());
+        }
+        if self.source == super::plan::TaskSource::Assigned
+            && (self.assigned_by.trim().is_empty() || self.assigned_doc_no.trim().is_empty())
+        {
+            err("assigned_by", "上级部署的任务须写明部署单位和文件编号".into());
         }
         if self.team_size < 2 {
             err("team_size", "每个检查组至少 2 名执法人员".into());
@@ -158,7 +223,10 @@ mod draft_tests {
             scope_text: "全部".into(),
             scope: Scope { category: Some("成品油零售企业".into()), ..Default::default() },
             initiating_department_id: "swj-zfzd".into(),
-            joint_department_id: None,
+            joint_department_ids: vec![],
+            source: Default::default(),
+            assigned_by: String::new(),
+            assigned_doc_no: String::new(),
             start_month: 10,
             end_month: 11,
             team_size: 2,

@@ -61,6 +61,29 @@ pub struct TaskDetail {
     pub can_edit: bool,
     /// The date by which results must be published.
     pub deadline: Option<String>,
+    /// 计划调整 of this task, oldest first.
+    #[serde(default)]
+    pub plan_changes: Vec<super::plan::PlanChange>,
+    /// Whether the signed-in user may ask for a plan change now (the task's clerk, before the draw).
+    #[serde(default)]
+    pub can_request_change: bool,
+    /// Whether the signed-in user decides plan changes (the principal leader).
+    #[serde(default)]
+    pub can_decide_change: bool,
+    /// Draws of this task declared void (作废), oldest first.
+    #[serde(default)]
+    pub abandoned_draws: Vec<AbandonedDraw>,
+}
+
+/// A draw declared void (作废): it stays on record and on the public pages as such.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AbandonedDraw {
+    pub draw_id: i64,
+    pub seed: Option<String>,
+    pub drawn_at: Option<String>,
+    pub abandoned_at: String,
+    pub reason: String,
 }
 
 /// The choices a task form offers.
@@ -73,6 +96,10 @@ pub struct TaskFormOptions {
     pub categories: Vec<String>,
     /// (division code, name).
     pub regions: Vec<(String, String)>,
+    /// The registry's 行业, 企业性质 and 企业规模 values, most common first.
+    pub industries: Vec<String>,
+    pub natures: Vec<String>,
+    pub scales: Vec<String>,
     /// Years that have a plan, newest first.
     pub years: Vec<i32>,
 }

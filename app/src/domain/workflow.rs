@@ -32,15 +32,22 @@ const fn own(from: TaskStatus, to: TaskStatus, role: Role, verb: &'static str) -
 
 use TaskStatus as S;
 
-/// 任务状态 — where a task stands in its workflow; it only moves forward.
+/// 任务状态 — where a task stands in its workflow.
+///
+/// The order the founding notice sets (实施方案 二(二)3): the task is put into the plan by
+/// the principal leader; the responsible office freezes the pool and draws; the drawn
+/// list goes to the principal leader for consent (同意) and is filed with the order office
+/// (秩序处备案); only then does inspection begin.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TaskStatus {
     Draft,
     Submitted,
-    Approved,
-    Filed,
+    Planned,
     Frozen,
     Drawn,
+    ListSubmitted,
+    ListConsented,
+    ListFiled,
     Inspecting,
     ResultsEntered,
     Reviewed,
@@ -50,13 +57,15 @@ pub enum TaskStatus {
 
 impl TaskStatus {
     /// Every status in workflow order.
-    pub const ALL: [TaskStatus; 11] = [
+    pub const ALL: [TaskStatus; 13] = [
         Self::Draft,
         Self::Submitted,
-        Self::Approved,
-        Self::Filed,
+        Self::Planned,
         Self::Frozen,
         Self::Drawn,
+        Self::ListSubmitted,
+        Self::ListConsented,
+        Self::ListFiled,
         Self::Inspecting,
         Self::ResultsEntered,
         Self::Reviewed,
@@ -69,10 +78,12 @@ impl TaskStatus {
         match self {
             Self::Draft => "draft",
             Self::Submitted => "submitted",
-            Self::Approved => "approved",
-            Self::Filed => "filed",
+            Self::Planned => "planned",
             Self::Frozen => "frozen",
             Self::Drawn => "drawn",
+            Self::ListSubmitted => "list_submitted",
+            Self::ListConsented => "list_consented",
+            Self::ListFiled => "list_filed",
             Self::Inspecting => "inspecting",
             Self::ResultsEntered => "results_entered",
             Self::Reviewed => "reviewed",
@@ -85,11 +96,13 @@ impl TaskStatus {
     pub fn label(self) -> &'static str {
         match self {
             Self::Draft => "草稿",
-            Self::Submitted => "待审批",
-            Self::Approved => "已审批",
-            Self::Filed => "已备案",
+            Self::Submitted => "待列入计划",
+            Self::Planned => "已列入计划",
             Self::Frozen => "名单已冻结",
             Self::Drawn => "已抽取",
+            Self::ListSubmitted => "抽取名单待主要领导同意",
+            Self::ListConsented => "抽取名单待秩序处备案",
+            Self::ListFiled => "抽取名单已备案",
             Self::Inspecting => "检查中",
             Self::ResultsEntered => "结果已录入",
             Self::Reviewed => "已审核",
@@ -104,23 +117,36 @@ impl TaskStatus {
     }
 
     /// Whether the task's columns and scope may still be edited: only as a draft (after
-    /// submission it is what the leader approved; a send-back makes it a draft again).
+    /// submission it is what the principal leader put into the plan; a send-back makes it
+    /// a draft again).
     pub fn editable(self) -> bool {
         self == Self::Draft
     }
+
+    /// Whether the task has a live draw whose list is on its way to consent and filing
+    /// (drawn, but nobody may inspect yet).
+    pub fn awaiting_list(self) -> bool {
+        matches!(self, Self::Drawn | Self::ListSubmitted | Self::ListConsented | Self::ListFiled)
+    }
 }
 
-/// Every move: draft → submitted → approved (局领导) → filed (秩序处) → frozen → drawn →
-/// inspecting → results entered → reviewed → published → closed, and the send-backs.
-pub const TRANSITIONS: [Transition; 13] = [
-    step(S::Draft, S::Submitted, Role::Clerk, "提交审批"),
-    step(S::Submitted, S::Approved, Role::Leader, "批准"),
-    back(S::Submitted, S::Draft, Role::Leader, "退回修改"),
-    step(S::Approved, S::Filed, Role::OrderOffice, "备案"),
-    back(S::Approved, S::Draft, Role::OrderOffice, "退回修改"),
-    own(S::Filed, S::Frozen, Role::Clerk, "冻结名单"),
+/// Every move: draft → submitted → planned (主要领导) → frozen → drawn → list submitted →
+/// list consented (主要领导) → list filed (秩序处) → inspecting → results entered → reviewed
+/// → published → closed; the send-backs; and the draw declared void (作废), which returns a
+/// drawn task to the plan so that it may be drawn anew.
+pub const TRANSITIONS: [Transition; 17] = [
+    step(S::Draft, S::Submitted, Role::Clerk, "提交列入计划"),
+    step(S::Submitted, S::Planned, Role::PrincipalLeader, "同意列入计划"),
+    back(S::Submitted, S::Draft, Role::PrincipalLeader, "退回修改"),
+    own(S::Planned, S::Frozen, Role::Clerk, "冻结名单"),
     own(S::Frozen, S::Drawn, Role::Clerk, "抽取"),
-    step(S::Drawn, S::Inspecting, Role::Clerk, "开始检查"),
+    step(S::Drawn, S::ListSubmitted, Role::Clerk, "报送抽取名单"),
+    step(S::ListSubmitted, S::ListConsented, Role::PrincipalLeader, "同意抽取名单"),
+    back(S::ListSubmitted, S::Drawn, Role::PrincipalLeader, "退回抽取名单"),
+    step(S::ListConsented, S::ListFiled, Role::OrderOffice, "备案"),
+    back(S::ListConsented, S::Drawn, Role::OrderOffice, "退回抽取名单"),
+    step(S::ListFiled, S::Inspecting, Role::Clerk, "开始检查"),
+    back(S::Drawn, S::Planned, Role::PrincipalLeader, "作废本次抽取"),
     step(S::Inspecting, S::ResultsEntered, Role::Clerk, "提交结果审核"),
     step(S::ResultsEntered, S::Reviewed, Role::OfficeHead, "审核通过"),
     back(S::ResultsEntered, S::Inspecting, Role::OfficeHead, "退回补正"),
@@ -144,7 +170,11 @@ pub fn refusal(
     comment: &str,
 ) -> Option<StepRefusal> {
     let Some(t) = transition(from, to) else {
-        let next: Vec<&str> = TRANSITIONS.iter().filter(|t| t.from == from).map(|t| t.to.label()).collect();
+        let next: Vec<String> = TRANSITIONS
+            .iter()
+            .filter(|t| t.from == from)
+            .map(|t| format!("{}（{}）", t.verb, t.role.label()))
+            .collect();
         return Some(StepRefusal::OutOfOrder(format!(
             "任务当前为“{}”，不能直接变为“{}”{}",
             from.label(),
@@ -228,20 +258,53 @@ mod tests {
     }
 
     #[test]
-    fn out_of_order_wrong_role_wrong_department_and_missing_reason_are_refused() {
+    fn nobody_inspects_before_the_list_is_consented_and_filed() {
+        assert!(transition(S::Drawn, S::Inspecting).is_none());
+        assert!(transition(S::ListSubmitted, S::ListFiled).is_none(), "filing needs consent first");
+        assert_eq!(transition(S::ListSubmitted, S::ListConsented).unwrap().role, Role::PrincipalLeader);
+        assert_eq!(transition(S::ListConsented, S::ListFiled).unwrap().role, Role::OrderOffice);
+        // A send-back returns the list to the clerk, never to a second draw.
+        for from in [S::ListSubmitted, S::ListConsented] {
+            assert_eq!(
+                TRANSITIONS
+                    .iter()
+                    .filter(|t| t.from == from && t.send_back)
+                    .map(|t| t.to)
+                    .collect::<Vec<_>>(),
+                [S::Drawn]
+            );
+        }
+        assert!(transition(S::Drawn, S::Frozen).is_none());
+        let void = transition(S::Drawn, S::Planned).unwrap();
+        assert!(
+            void.send_back && void.role == Role::PrincipalLeader,
+            "作废 needs the principal leader and a reason"
+        );
         let leader = user(Role::Leader, None);
+        assert!(
+            matches!(
+                refusal(&leader, "swj-sctx", S::ListSubmitted, S::ListConsented, ""),
+                Some(StepRefusal::Forbidden(_))
+            ),
+            "a 局领导 who is not the principal leader"
+        );
+    }
+
+    #[test]
+    fn out_of_order_wrong_role_wrong_department_and_missing_reason_are_refused() {
+        let leader = user(Role::PrincipalLeader, None);
         assert!(matches!(
-            refusal(&leader, "swj-zfzd", S::Draft, S::Approved, ""),
-            Some(StepRefusal::OutOfOrder(m)) if m.contains("提交审批") || m.contains("待审批")
+            refusal(&leader, "swj-zfzd", S::Draft, S::Planned, ""),
+            Some(StepRefusal::OutOfOrder(m)) if m.contains("提交列入计划（经办人）")
         ));
-        assert_eq!(refusal(&leader, "swj-zfzd", S::Submitted, S::Approved, ""), None);
+        assert_eq!(refusal(&leader, "swj-zfzd", S::Submitted, S::Planned, ""), None);
         let clerk = user(Role::Clerk, Some("swj-sctx"));
         assert!(matches!(
             refusal(&clerk, "swj-zfzd", S::Draft, S::Submitted, ""),
             Some(StepRefusal::Forbidden(_))
         ));
         assert!(matches!(
-            refusal(&clerk, "swj-sctx", S::Submitted, S::Approved, ""),
+            refusal(&clerk, "swj-sctx", S::Submitted, S::Planned, ""),
             Some(StepRefusal::Forbidden(_))
         ));
         assert!(matches!(

@@ -19,17 +19,21 @@ pub use portal::{PoolMember, Upcoming};
 
 /// Whether the public may see a task in this status.
 pub fn is_public(status: TaskStatus) -> bool {
-    !matches!(status, TaskStatus::Draft | TaskStatus::Submitted | TaskStatus::Approved)
+    !matches!(status, TaskStatus::Draft | TaskStatus::Submitted)
 }
 
 /// Where a task stands, as the public is told.
 pub fn stage_label(status: TaskStatus) -> &'static str {
     match status {
-        TaskStatus::Filed => "已备案，待抽取",
+        TaskStatus::Planned => "已列入计划，待抽取",
         TaskStatus::Frozen => "名录已冻结，待抽取",
-        TaskStatus::Drawn | TaskStatus::Inspecting | TaskStatus::ResultsEntered | TaskStatus::Reviewed => {
-            "已抽取，检查中"
+        TaskStatus::Drawn | TaskStatus::ListSubmitted | TaskStatus::ListConsented => {
+            "已抽取，名单待同意和备案"
         }
+        TaskStatus::ListFiled
+        | TaskStatus::Inspecting
+        | TaskStatus::ResultsEntered
+        | TaskStatus::Reviewed => "已抽取，检查中",
         TaskStatus::Published | TaskStatus::Closed => "结果已公示",
         _ => "未公开",
     }
@@ -39,7 +43,8 @@ pub fn stage_label(status: TaskStatus) -> &'static str {
 pub async fn plan(db: &AnyPool, year: i32) -> Result<Option<AnnualPlan>, AppError> {
     let Some(mut plan) = crate::ssr::db::plans::plan_of_year(db, year).await? else { return Ok(None) };
     plan.tasks.retain(|t| is_public(t.status));
-    Ok((!plan.tasks.is_empty()).then_some(plan))
+    plan.special.retain(|t| is_public(t.status));
+    Ok((!plan.tasks.is_empty() || !plan.special.is_empty()).then_some(plan))
 }
 
 /// Years with at least one public task, newest first.
@@ -69,6 +74,12 @@ pub struct DrawView {
     pub place: String,
     /// After the draw: when, the summary, and the manifest if it may be public.
     pub drawn: Option<Drawn>,
+    /// When and why this draw was declared void (作废), if it was.
+    pub abandoned: Option<(String, String)>,
+    /// The abandoned draw this one took the place of.
+    pub replaces: Option<i64>,
+    /// The task's abandoned draws, newest first: (draw id, drawn at, abandoned at, reason).
+    pub abandoned_draws: Vec<(i64, Option<String>, String, String)>,
 }
 
 /// The revealed part of a draw.
@@ -82,9 +93,29 @@ pub struct Drawn {
     pub manifest_public: bool,
 }
 
-/// The draw of a public task, if the task has been frozen.
+/// The live draw of a public task, if the task has been frozen; when its draw was
+/// declared void and no new one is frozen yet, the newest abandoned draw.
 pub async fn draw(db: &AnyPool, task_id: i64) -> Result<Option<DrawView>, AppError> {
-    let Some(r) = portal::draw(db, task_id).await? else { return Ok(None) };
+    match portal::draw(db, task_id).await? {
+        Some(r) => Ok(Some(view_of(db, r).await?)),
+        None => match portal::abandoned_draws(db, task_id).await?.first() {
+            Some((id, ..)) => draw_by_id(db, *id).await,
+            None => Ok(None),
+        },
+    }
+}
+
+/// Any draw of a public task by its id (live or abandoned).
+pub async fn draw_by_id(db: &AnyPool, draw_id: i64) -> Result<Option<DrawView>, AppError> {
+    match portal::draw_by_id(db, draw_id).await? {
+        Some(r) => Ok(Some(view_of(db, r).await?)),
+        None => Ok(None),
+    }
+}
+
+async fn view_of(db: &AnyPool, r: portal::DrawRow) -> Result<DrawView, AppError> {
+    let task_id = r.task_id;
+    let abandoned_draws = portal::abandoned_draws(db, task_id).await?;
     let drawn = match (r.manifest, r.drawn_at) {
         (Some(json), Some(drawn_at)) => {
             let manifest: Manifest = serde_json::from_str(&json).map_err(AppError::internal)?;
@@ -98,7 +129,7 @@ pub async fn draw(db: &AnyPool, task_id: i64) -> Result<Option<DrawView>, AppErr
         }
         _ => None,
     };
-    Ok(Some(DrawView {
+    Ok(DrawView {
         draw_id: r.id,
         task_id,
         pool_count: r.pool_count,
@@ -107,7 +138,10 @@ pub async fn draw(db: &AnyPool, task_id: i64) -> Result<Option<DrawView>, AppErr
         frozen_at: r.frozen_at,
         place: r.place,
         drawn,
-    }))
+        abandoned: r.abandoned_at.map(|at| (at, r.abandon_reason)),
+        replaces: r.replaces_draw_id,
+        abandoned_draws,
+    })
 }
 
 /// A draw's manifest for `user` (or anyone): whole when its pool has one stratum, else
@@ -150,7 +184,7 @@ pub async fn pool(db: &AnyPool, task_id: i64) -> Result<Vec<PoolMember>, AppErro
 pub struct ResultRow {
     pub task_id: i64,
     pub task_name: String,
-    /// 抽查部门 (initiating department, short name).
+    /// 检查单位: the initiating department and the joint ones (short names, 、).
     pub department: String,
     /// 抽查内容: the task's inspection items.
     pub items: String,
@@ -175,7 +209,10 @@ pub async fn all_results(conn: &mut sqlx::AnyConnection) -> Result<Vec<ResultRow
             ResultRow {
                 task_id: r.task_id,
                 task_name: r.task_name,
-                department: r.department,
+                department: match r.joint {
+                    Some(joint) if !joint.is_empty() => format!("{}、{joint}", r.department),
+                    _ => r.department,
+                },
                 items: r.items,
                 on_time: due.map(|d| published_on <= d),
                 result: PublicResult {

@@ -34,6 +34,7 @@ pub fn router(site_root: &str) -> Router<AppState> {
         .route("/public/plans", get(latest_plan))
         .route("/public/plans/{year}", get(plan))
         .route("/public/tasks/{id}/draw", get(draw))
+        .route("/public/draws/{id}", get(draw_by_id))
         .route("/public/tasks/{id}/results", get(task_results))
         .route("/public/results", get(search))
         .route("/public/enterprises/{code}", get(enterprise))
@@ -150,6 +151,20 @@ async fn draw(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
     )
 }
 
+/// One draw by its id, live or abandoned (an abandoned draw stays public, marked as such).
+async fn draw_by_id(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    respond(
+        async {
+            let draw = data::draw_by_id(&state.db, id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("没有第 {id} 号公开抽取")))?;
+            let task = data::task(&state.db, draw.task_id).await?;
+            Ok(views::draw_page(&task, &draw, verifier_url(&state.leptos_options.site_root)))
+        }
+        .await,
+    )
+}
+
 async fn task_results(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
     respond(
         async {
@@ -162,7 +177,8 @@ async fn task_results(State(state): State<AppState>, Path(id): Path<i64>) -> Res
             }
             let results = state.results.snapshot(&state.db).await?.of_task(id);
             let cal = crate::ssr::db::calendar::calendar(&state.db).await?;
-            let due = crate::ssr::db::calendar::deadline(&cal, task.window.year, task.window.end_month);
+            let window = task.effective_window();
+            let due = crate::ssr::db::calendar::deadline(&cal, window.year, window.end_month);
             Ok(views::task_results_page(&task, &results, due.as_deref()))
         }
         .await,

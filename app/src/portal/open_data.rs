@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/public/data", get(index))
         .route("/public/data/plans/{file}", get(plan))
         .route("/public/data/tasks/{id}/{file}", get(task_file))
+        .route("/public/data/draws/{id}/{file}", get(draw_file))
 }
 
 /// A file name split into stem and format: `2023.csv` → (`2023`, Csv).
@@ -98,9 +99,9 @@ async fn index(State(state): State<AppState>) -> Response {
             let mut tasks = Vec::new();
             for y in &years {
                 if let Some(plan) = data::plan(&state.db, *y).await? {
-                    for t in plan.tasks {
+                    for t in plan.tasks.into_iter().chain(plan.special) {
                         use crate::domain::workflow::TaskStatus::*;
-                        let drawn = !matches!(t.status, Filed | Frozen);
+                        let drawn = !matches!(t.status, Planned | Frozen);
                         let published = matches!(t.status, Published | Closed);
                         tasks.push((t.id, t.task_name, drawn, published));
                     }
@@ -125,6 +126,8 @@ const PLAN_COLUMNS: &[(&str, &str)] = &[
     ("联合部门", "joint_department"),
     ("抽查时间", "window"),
     ("进展", "stage"),
+    ("任务来源", "source"),
+    ("计划调整", "adjustment"),
 ];
 
 async fn plan(State(state): State<AppState>, Path(file): Path<String>) -> Response {
@@ -135,12 +138,14 @@ async fn plan(State(state): State<AppState>, Path(file): Path<String>) -> Respon
             let plan = data::plan(&state.db, year)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("没有 {year} 年度的公开抽查计划")))?;
+            // The plan's tasks, then the special and assigned ones (marked by their source).
             let rows = plan
-                .tasks
-                .iter()
+                .all_tasks()
                 .map(|t| {
                     let mut cells = crate::domain::plan_table::task_cells(t).to_vec();
                     cells.push(data::stage_label(t.status).to_string());
+                    cells.push(t.source.label().to_string());
+                    cells.push(t.adjusted.as_ref().map(|c| c.label()).unwrap_or_default());
                     cells
                 })
                 .collect();
@@ -193,6 +198,57 @@ fn result_cells(r: &ResultRow) -> Vec<String> {
     ]
 }
 
+/// The public summary of one draw (live or abandoned) by its id: `draw.json` or `draw.csv`.
+async fn draw_file(State(state): State<AppState>, Path((id, file)): Path<(i64, String)>) -> Response {
+    reply(
+        async {
+            let (stem, format) = split(&file)?;
+            if stem != "draw" {
+                return Err(AppError::NotFound(format!("没有 {file}：每次抽取只有 draw.csv 与 draw.json")));
+            }
+            let d = data::draw_by_id(&state.db, id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("没有第 {id} 号公开抽取")))?;
+            let task = data::task(&state.db, d.task_id).await?;
+            draw_table(&task, &d, format, &file)
+        }
+        .await,
+    )
+}
+
+/// A draw's public summary: JSON exactly as `verify_public` reads it (plus names, times and
+/// whether it was declared void), or the selected enterprises as CSV.
+fn draw_table(
+    task: &crate::domain::plan::TaskRow,
+    d: &data::DrawView,
+    format: Format,
+    file: &str,
+) -> Result<Response, AppError> {
+    let head = json!({ "task": task.id, "task_name": task.task_name, "draw_task_id": task.draw_task_id(),
+        "draw": d.draw_id, "abandoned": d.abandoned.as_ref().map(|(at, reason)| json!({ "at": at, "reason": reason })) });
+    let drawn = d.drawn.as_ref().ok_or_else(|| not_drawn(&task.task_name))?;
+    if format == Format::Json {
+        let mut doc = serde_json::to_value(&drawn.summary).map_err(AppError::internal)?;
+        for (sel, name) in doc["selected"].as_array_mut().into_iter().flatten().zip(&drawn.names) {
+            sel["name"] = json!(name);
+        }
+        doc["task"] = head;
+        doc["frozen_at"] = json!(d.frozen_at);
+        doc["drawn_at"] = json!(drawn.drawn_at);
+        let body = serde_json::to_vec_pretty(&doc).map_err(AppError::internal)?;
+        return Ok(file_response("application/json; charset=utf-8", file, body));
+    }
+    let rows = drawn
+        .summary
+        .selected
+        .iter()
+        .zip(&drawn.names)
+        .enumerate()
+        .map(|(i, (s, name))| vec![(i + 1).to_string(), name.clone(), s.code.clone(), s.key.clone()])
+        .collect();
+    Ok(Table { headers: SELECTED_COLUMNS, rows, extra: head }.respond(format, file))
+}
+
 async fn task_file(State(state): State<AppState>, Path((id, file)): Path<(i64, String)>) -> Response {
     reply(
         async {
@@ -203,32 +259,7 @@ async fn task_file(State(state): State<AppState>, Path((id, file)): Path<(i64, S
             match stem {
                 "draw" => {
                     let d = data::draw(&state.db, id).await?.ok_or_else(|| not_drawn(&task.task_name))?;
-                    let drawn = d.drawn.as_ref().ok_or_else(|| not_drawn(&task.task_name))?;
-                    if format == Format::Json {
-                        // The public summary exactly as `verify_public` reads it, plus names and times.
-                        let mut doc = serde_json::to_value(&drawn.summary).map_err(AppError::internal)?;
-                        for (sel, name) in
-                            doc["selected"].as_array_mut().into_iter().flatten().zip(&drawn.names)
-                        {
-                            sel["name"] = json!(name);
-                        }
-                        doc["task"] = head;
-                        doc["frozen_at"] = json!(d.frozen_at);
-                        doc["drawn_at"] = json!(drawn.drawn_at);
-                        let body = serde_json::to_vec_pretty(&doc).map_err(AppError::internal)?;
-                        return Ok(file_response("application/json; charset=utf-8", &file, body));
-                    }
-                    let rows = drawn
-                        .summary
-                        .selected
-                        .iter()
-                        .zip(&drawn.names)
-                        .enumerate()
-                        .map(|(i, (s, name))| {
-                            vec![(i + 1).to_string(), name.clone(), s.code.clone(), s.key.clone()]
-                        })
-                        .collect();
-                    Ok(Table { headers: SELECTED_COLUMNS, rows, extra: head }.respond(format, &file))
+                    draw_table(&task, &d, format, &file)
                 }
                 "pool" => {
                     let members = data::pool(&state.db, id).await?;

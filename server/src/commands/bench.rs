@@ -122,8 +122,7 @@ async fn bench(url: &str, runs: u32, import_rows: u64) -> Result<(), Box<dyn std
     let scope = Scope {
         category: Some("成品油零售企业".into()),
         filed_before: Some("2023-01-31".into()),
-        regions: Vec::new(),
-        risk_classes: Vec::new(),
+        ..Scope::default()
     };
     let (med, min, max, members) = time(runs, || async {
         let mut conn = db.acquire().await?;

@@ -167,6 +167,20 @@ fn Screen(initial: CeremonyView) -> impl IntoView {
 fn StepTask(v: RwSignal<CeremonyView>, place: RwSignal<String>, can_run: bool) -> impl IntoView {
     let c = v.get_untracked();
     let l = c.live;
+    let task_id = l.task_id;
+    let invited = RwSignal::new(c.observers_invited.clone());
+    let present = RwSignal::new(c.observers_present.clone());
+    let saved = RwSignal::new(None::<Result<(), String>>);
+    let save = Action::new(move |(i, p): &(String, String)| {
+        let (i, p) = (i.clone(), p.clone());
+        async move { crate::api::ceremony::set_observers(task_id, i, p).await.map_err(|e| e.to_string()) }
+    });
+    Effect::new(move |_| {
+        if let Some(r) = save.value().get() {
+            saved.set(Some(r));
+        }
+    });
+    let store = move || save.dispatch((invited.get_untracked(), present.get_untracked()));
     view! {
         <div class="cer-grid">
             <div>
@@ -185,6 +199,21 @@ fn StepTask(v: RwSignal<CeremonyView>, place: RwSignal<String>, can_run: bool) -
                     <label class="cer-place">"抽取地点 "
                         <input prop:value=move || place.get() on:input=move |ev| place.set(event_target_value(&ev)) placeholder="如：局三楼会议室"/>
                     </label>
+                    <label class="cer-place">"邀请纪检监督 "
+                        <input data-testid="observers-invited" prop:value=move || invited.get() on:input=move |ev| invited.set(event_target_value(&ev))
+                            on:change=move |_| { store(); } placeholder="如：局纪检组 周某"/>
+                    </label>
+                    <label class="cer-place">"到场监督 "
+                        <input data-testid="observers-present" prop:value=move || present.get() on:input=move |ev| present.set(event_target_value(&ev))
+                            on:change=move |_| { store(); } placeholder="到场人员姓名"/>
+                    </label>
+                    {move || saved.get().map(|r| match r {
+                        Ok(()) => view! { <span class="hint" role="status">"监督人员已记录"</span> }.into_any(),
+                        Err(e) => view! { <span class="error" role="alert">{e}</span> }.into_any(),
+                    })}
+                })}
+                {(!can_run && !c.observers_present.is_empty()).then(|| view! {
+                    <p class="cer-label">{format!("纪检监督到场：{}", c.observers_present)}</p>
                 })}
             </div>
             <div class="cer-qr">

@@ -57,6 +57,7 @@ fn Record(v: CeremonyView) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            <p data-testid="record-observers">{format!("纪检监督：邀请 {}；到场 {}", if v.observers_invited.is_empty() { "—".to_string() } else { v.observers_invited.clone() }, if v.observers_present.is_empty() { "—".to_string() } else { v.observers_present.clone() })}</p>
             <h2>"在场人员"</h2>
             <table class="record-table signatures">
                 <thead><tr><th>"身份"</th><th>"姓名"</th><th>"单位"</th><th>"签字"</th></tr></thead>
@@ -74,7 +75,7 @@ fn Record(v: CeremonyView) -> impl IntoView {
 
 /// Opens the browser's print dialog (a handler, not an inline `onclick`: the page's
 /// Content-Security-Policy allows no inline script).
-fn print_page() {
+pub(super) fn print_page() {
     #[cfg(feature = "hydrate")]
     if let Some(w) = web_sys::window() {
         let _ = w.print();

@@ -42,7 +42,7 @@ pub fn CalendarPage() -> impl IntoView {
 enum StatusGroup {
     Draft,
     Submitted,
-    Approved,
+    Planned,
     Frozen,
     Drawn,
     Inspecting,
@@ -54,7 +54,7 @@ impl StatusGroup {
     const ALL: [StatusGroup; 8] = [
         Self::Draft,
         Self::Submitted,
-        Self::Approved,
+        Self::Planned,
         Self::Frozen,
         Self::Drawn,
         Self::Inspecting,
@@ -66,9 +66,12 @@ impl StatusGroup {
         match status {
             TaskStatus::Draft => Self::Draft,
             TaskStatus::Submitted => Self::Submitted,
-            TaskStatus::Approved | TaskStatus::Filed => Self::Approved,
+            TaskStatus::Planned => Self::Planned,
             TaskStatus::Frozen => Self::Frozen,
-            TaskStatus::Drawn => Self::Drawn,
+            TaskStatus::Drawn
+            | TaskStatus::ListSubmitted
+            | TaskStatus::ListConsented
+            | TaskStatus::ListFiled => Self::Drawn,
             TaskStatus::Inspecting => Self::Inspecting,
             TaskStatus::ResultsEntered | TaskStatus::Reviewed => Self::Results,
             TaskStatus::Published | TaskStatus::Closed => Self::Published,
@@ -80,7 +83,7 @@ impl StatusGroup {
         match self {
             Self::Draft => "draft",
             Self::Submitted => "submitted",
-            Self::Approved => "approved",
+            Self::Planned => "planned",
             Self::Frozen => "frozen",
             Self::Drawn => "drawn",
             Self::Inspecting => "inspecting",
@@ -165,7 +168,7 @@ fn client_today() -> Option<Day> {
 fn matches(task: &TaskRow, department: &str, group: &str) -> bool {
     (department.is_empty()
         || task.initiating_department_id == department
-        || task.joint_department_id.as_deref() == Some(department))
+        || task.joint_department_ids.iter().any(|j| j == department))
         && (group.is_empty() || StatusGroup::of(task.status).code() == group)
 }
 
@@ -188,7 +191,8 @@ fn CalendarView(plan: AnnualPlan, years: Vec<i32>, today: Option<Day>) -> impl I
     });
 
     let departments = crate::domain::plan::departments_of(&plan.tasks);
-    let tasks = StoredValue::new(plan.tasks);
+    // The plan's tasks, then the special and assigned ones (marked, not counted in the plan).
+    let tasks = StoredValue::new(plan.all_tasks().cloned().collect::<Vec<_>>());
     let visible = Memo::new(move |_| {
         let (d, g) = (department.get(), group.get());
         tasks.with_value(|ts| ts.iter().filter(|t| matches(t, &d, &g)).cloned().collect::<Vec<_>>())
@@ -390,14 +394,33 @@ fn TaskBar(task: TaskRow) -> impl IntoView {
     let cells = (1..=12u32)
         .map(|m| view! { <span class="cal-cell" style=format!("grid-column:{m}")></span> })
         .collect_view();
+    let special = (task.source != crate::domain::plan::TaskSource::Plan)
+        .then(|| view! { <span class="tag">{format!("{}，不计入本计划", task.source.label())}</span> });
+    // A consented 计划调整: the planned bar stays (dashed, 原定) and the new window is drawn
+    // beside it when it falls in the same year; otherwise the label says where it went.
+    let year = task.window.year;
+    let adjusted_bar = task.adjusted.as_ref().filter(|c| c.to.year == year).map(|c| {
+        view! {
+            <span class="cal-adjusted" data-testid="adjusted-bar" title=c.label()
+                style=format!("grid-column:{} / {}", c.to.start_month, c.to.end_month + 1)>"调整后"</span>
+        }
+    });
+    let moved_note = task.adjusted.as_ref().filter(|c| c.to.year != year).map(|c| {
+        view! { <span class="tag" data-testid="adjusted-note" title=c.label()>{format!("已调整至 {}", c.to.label())}</span> }
+    });
+    let slot_class =
+        if task.adjusted.is_some() { format!("{slot_class} cal-original") } else { slot_class.to_string() };
     view! {
         <li class="cal-row" data-task-id=id>
             <div class="cal-label">
                 <span class="cal-no">{task.task_no.clone()}</span>
                 <span class="cal-name" id=format!("cal-name-{id}")>{task.task_name.clone()}</span>
+                {special}
+                {moved_note}
             </div>
             <div class="cal-track">
                 {cells}
+                {adjusted_bar}
                 <div
                     class=slot_class
                     class:cal-tip-off=move || tip_off.get()
@@ -445,13 +468,13 @@ fn TaskDetails(task: TaskRow) -> impl IntoView {
         </p>
         <dl>
             <dt>{c[10]}</dt>
-            <dd>{task.window.label()}</dd>
+            <dd>{task.adjusted.as_ref().map(|a| a.label()).unwrap_or_else(|| task.window.label())}</dd>
             <dt>{labels::STATUS}</dt>
             <dd>{task.status.label()}</dd>
             <dt>{c[8]}</dt>
             <dd>{task.initiating_department.clone()}</dd>
             <dt>{c[9]}</dt>
-            <dd>{task.joint_department.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dd>{if task.joint_departments.is_empty() { "—".to_string() } else { task.joint_label() }}</dd>
             <dt>{c[5]}</dt>
             <dd>{task.ratio_bp.label()}</dd>
             <dt>{c[6]}</dt>
@@ -488,7 +511,7 @@ mod tests {
         for g in StatusGroup::ALL {
             assert!(groups.contains(&g), "{g:?} is used");
         }
-        assert_eq!(StatusGroup::Approved.label(), "已审批并备案");
+        assert_eq!(StatusGroup::Planned.label(), "已列入计划");
     }
 
     #[test]

@@ -38,9 +38,7 @@ fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
         tasks.with_value(|ts| {
             ts.iter()
                 .filter(|t| {
-                    d.is_empty()
-                        || t.initiating_department_id == d
-                        || t.joint_department_id.as_deref() == Some(&d)
+                    d.is_empty() || t.initiating_department_id == d || t.joint_department_ids.contains(&d)
                 })
                 .cloned()
                 .collect::<Vec<_>>()
@@ -107,6 +105,22 @@ fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
                 </tfoot>
             </table>
         </div>
+        {(!plan.special.is_empty()).then(|| view! {
+            <h2>"专项检查与上级部署任务（不计入本计划）"</h2>
+            <div class="table-wrap">
+                <table class="plan-table" data-testid="special-tasks">
+                    <thead>
+                        <tr>
+                            {labels::PLAN_COLUMNS.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
+                            <th scope="col">{labels::STATUS}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {plan.special.iter().cloned().map(|task| view! { <TaskRowView task/> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
     }
 }
 
@@ -118,14 +132,18 @@ fn TaskRowView(task: TaskRow) -> impl IntoView {
             <td>{task.plan_no.clone()}</td>
             <td>{task.plan_name.clone()}</td>
             <td>{task.task_no.clone()}</td>
-            <td class="task-name"><a href=format!("/tasks/{}", task.id)>{task.task_name.clone()}</a></td>
+            <td class="task-name"><a href=format!("/tasks/{}", task.id)>{task.task_name.clone()}</a>
+                {(task.source != crate::domain::plan::TaskSource::Plan).then(|| view! { <span class="tag">{task.source.label()}</span> })}</td>
             <td>{task.kind.label()}</td>
             <td>{task.ratio_bp.label()}</td>
             <td>{task.items.clone()}</td>
             <td>{task.scope.clone()}</td>
             <td>{task.initiating_department.clone()}</td>
-            <td>{task.joint_department.clone().unwrap_or_default()}</td>
-            <td class="nowrap">{task.window.label()}</td>
+            <td>{task.joint_label()}</td>
+            <td class="nowrap">{match &task.adjusted {
+                Some(change) => view! { <span class="adjusted" title=change.label()>{format!("{}（原定 {}，已调整）", change.to.label(), task.window.label())}</span> }.into_any(),
+                None => view! { {task.window.label()} }.into_any(),
+            }}</td>
             <td><span class=status_class>{task.status.label()}</span></td>
         </tr>
     }

@@ -4,7 +4,7 @@
 use crate::api::tasks::{estimate_pool, get_task_form, save_task};
 use crate::components::error_view::ErrorBox;
 use crate::domain::enterprise::RiskClass;
-use crate::domain::plan::TaskKind;
+use crate::domain::plan::{TaskKind, TaskSource};
 use crate::domain::ratio::Ratio;
 use crate::domain::task::{FieldError, Scope, TaskDraft};
 use crate::domain::task_view::TaskFormOptions;
@@ -52,11 +52,14 @@ fn new_draft(year: i32) -> TaskDraft {
         scope_text: String::new(),
         scope: Scope::default(),
         initiating_department_id: String::new(),
-        joint_department_id: None,
+        joint_department_ids: Vec::new(),
         start_month: 1,
         end_month: 1,
         team_size: 2,
         max_per_inspector: 0,
+        source: Default::default(),
+        assigned_by: String::new(),
+        assigned_doc_no: String::new(),
     }
 }
 
@@ -181,6 +184,8 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
     let ratio_err = error_of("ratio");
     let classes_err = error_of("risk_ratios");
     let dept_err = error_of("initiating_department_id");
+    let joint_err = error_of("joint_department_ids");
+    let assigned_err = error_of("assigned_by");
     let title =
         if is_new { "新增抽查任务".to_string() } else { format!("编辑：{}", draft.task_name) };
 
@@ -188,8 +193,22 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
         <Title text=title.clone()/>
         <h1>{title}</h1>
         <form class="task-form" on:submit=on_submit novalidate>
-            <fieldset>
+            {view! { <fieldset>
                 <legend>{format!("{} 年度计划中的任务", draft.year)}</legend>
+                <label class="field">
+                    <span>"任务来源"</span>
+                    <select name="source" data-testid="task-source" on:change=move |ev| d.update(|x| x.source = TaskSource::parse(&event_target_value(&ev)).unwrap_or_default())>
+                        {TaskSource::ALL.into_iter().map(|s| view! { <option value=s.code() selected=draft.source == s>{s.label()}</option> }).collect_view()}
+                    </select>
+                    <span class="hint">"专项检查和上级部署的任务同样公开抽取，但不计入年度计划。"</span>
+                </label>
+                <Show when=move || d.with(|x| x.source == TaskSource::Assigned)>
+                    <div class="inline-fields">
+                        {text("部署单位（如市双随办）", "assigned_by", |x| x.assigned_by.clone(), |x, v| x.assigned_by = v)}
+                        {text("部署文件编号", "assigned_doc_no", |x| x.assigned_doc_no.clone(), |x, v| x.assigned_doc_no = v)}
+                    </div>
+                    {move || assigned_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+                </Show>
                 {text("抽查计划编号", "plan_no", |x| x.plan_no.clone(), |x, v| x.plan_no = v)}
                 {text("抽查计划名称", "plan_name", |x| x.plan_name.clone(), |x, v| x.plan_name = v)}
                 {text("抽查任务编号", "task_no", |x| x.task_no.clone(), |x, v| x.task_no = v)}
@@ -224,8 +243,8 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
                     </div>
                     {move || classes_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
                 </Show>
-            </fieldset>
-            <fieldset>
+            </fieldset> }.into_any()}
+            {view! { <fieldset>
                 <legend>"抽查事项"</legend>
                 <div class="checks-grid">
                     {options.items.iter().map(|(id, name)| {
@@ -239,8 +258,8 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
                         }
                     }).collect_view()}
                 </div>
-            </fieldset>
-            <fieldset>
+            </fieldset> }.into_any()}
+            {view! { <fieldset>
                 <legend>"抽查对象范围"</legend>
                 {text("范围说明（计划表中的文字）", "scope_text", |x| x.scope_text.clone(), |x, v| x.scope_text = v)}
                 <label class="field">
@@ -271,6 +290,9 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
                         }
                     }).collect_view()}
                 </div>
+                {filter_checks("行业（不选则为全部）", "industries", options.industries.clone(), d, |x| &x.scope.industries, |x| &mut x.scope.industries)}
+                {filter_checks("企业性质（不选则为全部）", "natures", options.natures.clone(), d, |x| &x.scope.natures, |x| &mut x.scope.natures)}
+                {filter_checks("经营规模（不选则为全部）", "scales", options.scales.clone(), d, |x| &x.scope.scales, |x| &mut x.scope.scales)}
                 <p class="hint">"信用风险分类（不选则为全部）"</p>
                 <div class="checks-grid">
                     {RiskClass::ALL.into_iter().map(|c| view! {
@@ -294,8 +316,8 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
                         })}
                     </Suspense>
                 </div>
-            </fieldset>
-            <fieldset>
+            </fieldset> }.into_any()}
+            {view! { <fieldset>
                 <legend>"部门与时间"</legend>
                 <label class="field">
                     <span>"发起部门"</span>
@@ -305,13 +327,21 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
                     </select>
                     {move || dept_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
                 </label>
-                <label class="field">
-                    <span>"联合部门"</span>
-                    <select name="joint_department_id" on:change=move |ev| { let v = event_target_value(&ev); d.update(|x| x.joint_department_id = (!v.is_empty()).then_some(v)) }>
-                        <option value="">"无"</option>
-                        {dept_options(draft.joint_department_id.clone())}
-                    </select>
-                </label>
+                <p class="hint">"联合部门（可多选；每个检查组都含发起部门和每个联合部门的人员）"</p>
+                <div class="checks-grid" data-testid="joint-departments">
+                    {options.departments.iter().map(|(id, name)| {
+                        let id = id.clone();
+                        let id2 = id.clone();
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" name="joint_department_ids" prop:checked=move || d.with(|x| x.joint_department_ids.contains(&id))
+                                    on:change=move |ev| { let on = event_target_checked(&ev); let j = id2.clone(); d.update(|x| { x.joint_department_ids.retain(|r| *r != j); if on { x.joint_department_ids.push(j); } }) }/>
+                                {name.clone()}
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+                {move || joint_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
                 <div class="inline-fields">
                     <label class="field small">
                         <span>"开始月份"</span>
@@ -336,7 +366,7 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
                     </label>
                 </div>
                 {move || team_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
-            </fieldset>
+            </fieldset> }.into_any()}
             {move || server_error.get().map(|error| view! { <ErrorBox error/> })}
             {move || (tried.get() && !errors.with(|e| e.is_empty())).then(|| view! { <p class="error" role="alert">"请先改正标出的项目。"</p> })}
             <div class="actions">
@@ -344,6 +374,34 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
                 <a href=move || d.with(|x| x.id.map(|id| format!("/tasks/{id}")).unwrap_or_else(|| format!("/plans/{}", x.year)))>"取消"</a>
             </div>
         </form>
+    }
+}
+
+/// A group of checkboxes for one of the notice's scope filters (检查对象类型、行业、性质、
+/// 经营规模、地理区域): none checked means all.
+fn filter_checks(
+    hint: &'static str,
+    name: &'static str,
+    choices: Vec<String>,
+    d: RwSignal<TaskDraft>,
+    get: fn(&TaskDraft) -> &Vec<String>,
+    get_mut: fn(&mut TaskDraft) -> &mut Vec<String>,
+) -> impl IntoView {
+    view! {
+        <p class="hint">{hint}</p>
+        <div class="checks-grid" data-testid=format!("filter-{name}")>
+            {choices.into_iter().map(|choice| {
+                let c = choice.clone();
+                let c2 = choice.clone();
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name=name prop:checked=move || d.with(|x| get(x).contains(&c))
+                            on:change=move |ev| { let on = event_target_checked(&ev); let v = c2.clone(); d.update(|x| { let list = get_mut(x); list.retain(|r| *r != v); if on { list.push(v); list.sort(); } }) }/>
+                        {choice}
+                    </label>
+                }
+            }).collect_view()}
+        </div>
     }
 }
 

@@ -45,21 +45,20 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
             .collect::<Vec<_>>()
             .join("，")
     };
-    let mut filters = Vec::new();
-    if let Some(c) = &draft.scope.category {
-        filters.push(format!("类别：{c}"));
-    }
-    if let Some(f) = &draft.scope.filed_before {
-        filters.push(format!("登记备案不晚于 {f}"));
-    }
-    if !draft.scope.regions.is_empty() {
-        filters.push(format!("区域：{} 个县（市、区）", draft.scope.regions.len()));
-    }
-    if !draft.scope.risk_classes.is_empty() {
-        let classes: Vec<&str> = draft.scope.risk_classes.iter().map(|c| c.code()).collect();
-        filters.push(format!("信用风险分类：{}", classes.join("、")));
-    }
+    let filters = draft.scope.in_words(true);
+    let source = match row.source {
+        crate::domain::plan::TaskSource::Assigned => {
+            format!("上级部署（{}，{}）", row.assigned_by, row.assigned_doc_no)
+        }
+        crate::domain::plan::TaskSource::Special => "专项检查（不计入年度计划）".to_string(),
+        crate::domain::plan::TaskSource::Plan => "年度计划".to_string(),
+    };
+    let window = match &row.adjusted {
+        Some(change) => change.label(),
+        None => row.window.label(),
+    };
     let fields: Vec<(&str, String)> = vec![
+        ("任务来源", source),
         ("抽查计划编号", row.plan_no.clone()),
         ("抽查计划名称", row.plan_name.clone()),
         ("抽查任务编号", row.task_no.clone()),
@@ -75,8 +74,8 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
             ),
         ),
         ("发起部门", row.initiating_department.clone()),
-        ("联合部门", row.joint_department.clone().unwrap_or_else(|| "—".into())),
-        ("抽查时间", row.window.label()),
+        ("联合部门", if row.joint_departments.is_empty() { "—".into() } else { row.joint_label() }),
+        ("抽查时间", window),
         ("检查组人数", format!("每组 {} 人", draft.team_size)),
         (
             "每人工作量上限",
@@ -103,8 +102,11 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
             {frozen.then(|| view! { <a class="button" href=format!("/live/{}", row.id)>"公开直播页"</a> })}
             {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/record", row.id)>"抽取记录表"</a> })}
             {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/results", row.id)>"检查结果"</a> })}
+            {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/list/consent", row.id) data-testid="consent-form">"抽取名单审批表"</a> })}
+            {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/list/filing", row.id) data-testid="filing-form">"抽取名单备案表"</a> })}
         </div>
         <StepPanel task_id=row.id steps=d.steps.clone() reload/>
+        <PlanChangePanel d=d.clone() reload/>
         <section>
             <h2>"任务要素"</h2>
             <dl class="facts">
@@ -147,6 +149,15 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
                 Some(_) => view! { <p>"名单已冻结、承诺值已公布，等待现场抽取。"</p> }.into_any(),
                 None => view! { <p class="empty">"尚未冻结名单。"</p> }.into_any(),
             }}
+            {(!d.abandoned_draws.is_empty()).then(|| view! {
+                <h3>"已作废的抽取"</h3>
+                <ul data-testid="abandoned-draws">
+                    {d.abandoned_draws.iter().map(|a| view! {
+                        <li>{format!("第 {} 号抽取（{}），{} 作废，理由：{}", a.draw_id, a.drawn_at.clone().unwrap_or_default(), a.abandoned_at, a.reason)}
+                            " " <a href=format!("/verify/{}", a.draw_id)>"验证"</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
         </section>
         <section>
             <h2>"结果进度"</h2>
@@ -252,9 +263,16 @@ fn StepPanel(task_id: i64, steps: Vec<StepOffer>, reload: Callback<()>) -> impl 
                 .into_any()
             } else {
                 let class = if s.send_back { "secondary" } else { "" };
+                // Declaring a draw void cannot be undone: it stays on the public pages as such.
+                let warning = (to == TaskStatus::Planned)
+                    .then_some("作废后本次抽取在公示页标明“已作废”，任务须重新冻结名单、另行抽取，不能撤销。确定作废？");
                 view! {
                     <button type="button" class=class data-testid=format!("step-{}", to.code()) disabled=busy
-                        on:click=move |_| { step.dispatch((to.code().to_string(), comment.get_untracked())); }>
+                        on:click=move |_| {
+                            if warning.is_none_or(confirm) {
+                                step.dispatch((to.code().to_string(), comment.get_untracked()));
+                            }
+                        }>
                         {verb}
                     </button>
                 }
@@ -267,12 +285,111 @@ fn StepPanel(task_id: i64, steps: Vec<StepOffer>, reload: Callback<()>) -> impl 
             <h2>"办理"</h2>
             {needs_comment.then(|| view! {
                 <label class="field">
-                    <span>"意见（退回时必填）"</span>
+                    <span>"意见（退回、作废时必填）"</span>
                     <textarea rows="2" data-testid="step-comment" prop:value=move || comment.get()
                         on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                 </label>
             })}
             <div class="actions">{buttons}</div>
+            {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+/// 计划调整: the task's changes of window; the clerk's request form (before the draw); the
+/// principal leader's consent or refusal of a waiting one.
+#[component]
+fn PlanChangePanel(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
+    use crate::api::tasks::{decide_plan_change, request_plan_change};
+    use crate::domain::plan::PlanChangeStatus;
+    let task_id = d.row.id;
+    let current = d.row.effective_window();
+    if d.plan_changes.is_empty() && !d.can_request_change {
+        return ().into_any();
+    }
+    let year = RwSignal::new(current.year.to_string());
+    let start = RwSignal::new(current.start_month.to_string());
+    let end = RwSignal::new(current.end_month.to_string());
+    let reason = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let request = Action::new(move |(y, a, b, r): &(i32, u32, u32, String)| {
+        request_plan_change(task_id, *y, *a, *b, r.clone())
+    });
+    let decide =
+        Action::new(move |(id, ok, c): &(i64, bool, String)| decide_plan_change(*id, *ok, c.clone()));
+    Effect::new(move |_| {
+        let outcome = request
+            .value()
+            .get()
+            .map(|r| r.map(|_| ()))
+            .or_else(|| decide.value().get().map(|r| r.map(|_| ())));
+        match outcome {
+            Some(Ok(())) => {
+                problem.set(None);
+                reload.run(());
+            }
+            Some(Err(e)) => problem.set(Some(e.to_string())),
+            None => {}
+        }
+    });
+    let months = |selected: RwSignal<String>| {
+        (1..=12u32)
+            .map(move |m| view! { <option value=m.to_string() selected=move || selected.get() == m.to_string()>{format!("{m} 月")}</option> })
+            .collect_view()
+    };
+    let can_decide = d.can_decide_change;
+    let has_pending = d.plan_changes.iter().any(|c| c.status == PlanChangeStatus::Pending);
+    let rows = d
+        .plan_changes
+        .iter()
+        .map(|c| {
+            let id = c.id;
+            let pending = c.status == PlanChangeStatus::Pending;
+            view! {
+                <li data-testid="plan-change">
+                    {format!("原定 {}，调整为 {}，理由：{}（{} 提出，{}）", c.from.label(), c.to.label(), c.reason, c.requested_by, c.status.label())}
+                    {c.decided_at.as_ref().map(|at| format!("；{} {}", at, if c.decision_comment.is_empty() { String::new() } else { format!("意见：{}", c.decision_comment) }))}
+                    {(pending && can_decide).then(|| view! {
+                        " "
+                        <button type="button" data-testid="consent-change" on:click=move |_| { decide.dispatch((id, true, comment.get_untracked())); }>"同意调整"</button>
+                        " "
+                        <button type="button" class="secondary" data-testid="refuse-change" on:click=move |_| { decide.dispatch((id, false, comment.get_untracked())); }>"不同意"</button>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="plan-changes" aria-labelledby="pc-h">
+            <h2 id="pc-h">"计划调整"</h2>
+            <p class="hint">"无特殊情况，严格按计划执行；改变抽查时间须经主要领导同意，冻结名单和抽取都按调整后的时间办理。"</p>
+            <ul>{rows}</ul>
+            {(can_decide && has_pending).then(|| view! {
+                <label class="field">
+                    <span>"意见（不同意时必填）"</span>
+                    <input data-testid="change-comment" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))/>
+                </label>
+            })}
+            {(d.can_request_change && !has_pending).then(|| view! {
+                <form class="inline-fields" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    let parse = |s: RwSignal<String>| s.get_untracked().trim().parse::<u32>().unwrap_or(0);
+                    let y = year.get_untracked().trim().parse::<i32>().unwrap_or(0);
+                    request.dispatch((y, parse(start), parse(end), reason.get_untracked()));
+                }>
+                    <label class="field small"><span>"年份"</span>
+                        <input name="year" inputmode="numeric" prop:value=move || year.get() on:input=move |ev| year.set(event_target_value(&ev))/></label>
+                    <label class="field small"><span>"开始月份"</span>
+                        <select name="start_month" on:change=move |ev| start.set(event_target_value(&ev))>{months(start)}</select></label>
+                    <label class="field small"><span>"结束月份"</span>
+                        <select name="end_month" on:change=move |ev| end.set(event_target_value(&ev))>{months(end)}</select></label>
+                    <label class="field"><span>"调整理由"</span>
+                        <input name="reason" data-testid="change-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/></label>
+                    <button type="submit" data-testid="request-change">"提出计划调整"</button>
+                </form>
+            })}
             {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         </section>
     }

@@ -10,9 +10,49 @@ use leptos::prelude::*;
 /// the button that verifies in this browser.
 pub fn draw_page(task: &TaskRow, d: &DrawView, verifier_url: &str) -> String {
     let id = task.id;
+    let departments = std::iter::once(task.initiating_department.clone())
+        .chain(task.joint_departments.iter().filter(|j| **j != task.initiating_department).cloned())
+        .collect::<Vec<_>>()
+        .join("、");
+    let filters = task.filters.in_words(false);
+    let window = match &task.adjusted {
+        Some(change) => change.label(),
+        None => task.window.label(),
+    };
+    let source = (task.source != crate::domain::plan::TaskSource::Plan).then(|| {
+        let label = match task.source {
+            crate::domain::plan::TaskSource::Assigned => format!("上级部署（{}）", task.assigned_by),
+            _ => "专项检查（不计入年度计划）".to_string(),
+        };
+        view! { <div><dt>"任务来源"</dt><dd>{label}</dd></div> }
+    });
+    let status = d.abandoned.as_ref().map(|(at, reason)| view! {
+            <p class="notice void" role="note" data-testid="abandoned">
+                {format!("本次抽取已作废（{}），理由：{}。作废的抽取仍在此公示，任务须另行冻结名单、重新抽取。", time(at), reason)}
+            </p>
+    });
+    let replaces = d.replaces.map(|old| view! {
+        <p class="notice" data-testid="replaces">"本次抽取取代已作废的 "<a href=format!("/public/draws/{old}")>{format!("第 {old} 号抽取")}</a>"。"</p>
+    });
+    let others: Vec<_> = d.abandoned_draws.iter().filter(|a| a.0 != d.draw_id).cloned().collect();
+    let history = (!others.is_empty()).then(|| view! {
+        <h2>"已作废的抽取"</h2>
+        <ul class="plain">
+            {others.into_iter().map(|(draw, drawn_at, at, reason)| view! {
+                <li><a href=format!("/public/draws/{draw}")>{format!("第 {draw} 号抽取")}</a>
+                    {format!("（抽取于 {}，作废于 {}，理由：{}）", drawn_at.as_deref().map(time).unwrap_or_default(), time(&at), reason)}</li>
+            }).collect_view()}
+        </ul>
+    });
     let frozen = view! {
+        {status}
+        {replaces}
         <dl class="facts">
             <div><dt>"抽查任务"</dt><dd>{task.task_name.clone()}</dd></div>
+            <div><dt>"检查单位"</dt><dd data-testid="draw-departments">{departments}</dd></div>
+            {source}
+            <div><dt>"抽查时间"</dt><dd data-testid="draw-window">{window}</dd></div>
+            <div><dt>"抽查对象范围"</dt><dd data-testid="draw-scope">{if filters.is_empty() { task.scope.clone() } else { format!("{}（{}）", task.scope, filters.join("；")) }}</dd></div>
             <div><dt>"DR1 任务号"</dt><dd><code>{task.draw_task_id()}</code></dd></div>
             <div><dt>"抽查比例"</dt><dd>{task.ratio_bp.label()}</dd></div>
             <div><dt>"名录企业数"</dt><dd>{d.pool_count}</dd></div>
@@ -67,7 +107,7 @@ pub fn draw_page(task: &TaskRow, d: &DrawView, verifier_url: &str) -> String {
             let (mode, data_url) = if drawn.manifest_public {
                 ("manifest", format!("/api/public/draws/{}/manifest.json", d.draw_id))
             } else {
-                ("summary", format!("/public/data/tasks/{id}/draw.json"))
+                ("summary", format!("/public/data/draws/{}/draw.json", d.draw_id))
             };
             let manifest_note = if drawn.manifest_public {
                 view! { <a href=format!("/api/public/draws/{}/manifest.json", d.draw_id)>"完整抽取清单（JSON）"</a> }.into_any()
@@ -117,6 +157,7 @@ pub fn draw_page(task: &TaskRow, d: &DrawView, verifier_url: &str) -> String {
                         <a href=format!("/public/data/tasks/{id}/pool.json")>"JSON"</a></li>
                     <li><a href="/public/verify">"复核工具（粘贴或上传 JSON）"</a></li>
                 </ul>
+                {history}
                 <script type="module">{VERIFY_JS}</script>
             }
             .into_any()

@@ -23,8 +23,12 @@ pub fn plan_page(plan: &AnnualPlan, years: &[i32]) -> String {
             <nav class="years" aria-label="年度">{others}</nav>
             {calendar(plan)}
             <h2>"计划表"</h2>
-            {plan_table(plan)}
+            {plan_table(&plan.title, &plan.tasks)}
             {(!plan.remarks.is_empty()).then(|| view! { <p class="meta">{format!("备注：{}", plan.remarks)}</p> })}
+            {(!plan.special.is_empty()).then(|| view! {
+                <h2 id="special">"专项检查与上级部署任务（不计入本计划）"</h2>
+                <div data-testid="special-tasks">{plan_table("专项检查与上级部署任务", &plan.special)}</div>
+            })}
             <p class="meta">"下载："
                 <a href=format!("/public/data/plans/{year}.csv")>"CSV"</a>" · "
                 <a href=format!("/public/data/plans/{year}.json")>"JSON"</a></p>
@@ -32,13 +36,23 @@ pub fn plan_page(plan: &AnnualPlan, years: &[i32]) -> String {
     )
 }
 
-/// The plan table (every column of the annual plan) for the public tasks of a plan.
-fn plan_table(plan: &AnnualPlan) -> impl IntoView {
-    let rows = plan
-        .tasks
+/// The plan table (every column of the annual plan) for public tasks; a task whose window
+/// was moved by a consented 计划调整 says so in its 抽查时间 cell.
+fn plan_table(caption: &str, tasks: &[TaskRow]) -> impl IntoView {
+    let rows = tasks
         .iter()
         .map(|t| {
-            let joint = t.joint_department.clone().unwrap_or_else(|| "—".into());
+            let joint = if t.joint_departments.is_empty() { "—".to_string() } else { t.joint_label() };
+            let window = match &t.adjusted {
+                Some(change) => view! { <span data-testid="adjusted">{change.label()}</span> }.into_any(),
+                None => view! { {t.window.label()} }.into_any(),
+            };
+            let filters = t.filters.in_words(false);
+            let scope = if filters.is_empty() {
+                t.scope.clone()
+            } else {
+                format!("{}（{}）", t.scope, filters.join("；"))
+            };
             view! {
                 <tr>
                     <td>{t.plan_no.clone()}</td>
@@ -48,10 +62,10 @@ fn plan_table(plan: &AnnualPlan) -> impl IntoView {
                     <td>{t.kind.label()}</td>
                     <td>{t.ratio_bp.label()}</td>
                     <td>{t.items.clone()}</td>
-                    <td>{t.scope.clone()}</td>
+                    <td>{scope}</td>
                     <td>{t.initiating_department.clone()}</td>
                     <td>{joint}</td>
-                    <td>{t.window.label()}</td>
+                    <td>{window}</td>
                     <td>{task_links(t)}</td>
                 </tr>
             }
@@ -60,7 +74,7 @@ fn plan_table(plan: &AnnualPlan) -> impl IntoView {
     view! {
         <div class="scroll" role="region" aria-label="计划表（可横向滚动）" tabindex="0">
             <table class="plan">
-                <caption>{plan.title.clone()}</caption>
+                <caption>{caption.to_string()}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"抽查计划编号"</th>
@@ -87,8 +101,8 @@ fn plan_table(plan: &AnnualPlan) -> impl IntoView {
 pub(super) fn task_links(t: &TaskRow) -> impl IntoView {
     use crate::domain::workflow::TaskStatus::*;
     let id = t.id;
-    let draw =
-        (!matches!(t.status, Filed)).then(|| view! { <a href=format!("/public/tasks/{id}/draw")>"抽取"</a> });
+    let draw = (!matches!(t.status, Planned))
+        .then(|| view! { <a href=format!("/public/tasks/{id}/draw")>"抽取"</a> });
     let results = matches!(t.status, Published | Closed)
         .then(|| view! { " · " <a href=format!("/public/tasks/{id}/results")>"结果"</a> });
     view! { <span class="stage">{stage_label(t.status)}</span><br/>{draw}{results} }
@@ -98,14 +112,25 @@ pub(super) fn task_links(t: &TaskRow) -> impl IntoView {
 fn calendar(plan: &AnnualPlan) -> impl IntoView {
     let months = (1..=12).map(|m| view! { <span class="m" aria-hidden="true">{m}</span> }).collect_view();
     let rows = plan
-        .tasks
-        .iter()
+        .all_tasks()
         .map(|t| {
             let style = format!("grid-column:{} / {}", t.window.start_month, t.window.end_month + 1);
+            let special = (t.source != crate::domain::plan::TaskSource::Plan).then_some("（不计入本计划）");
+            // A moved window: the planned bar stays (marked 原定), the new one beside it when it
+            // falls in the same year, and the change in words either way.
+            let adjusted = t.adjusted.as_ref().map(|c| {
+                let bar = (c.to.year == plan.year).then(|| {
+                    let style = format!("grid-column:{} / {}", c.to.start_month, c.to.end_month + 1);
+                    view! { <span class="bar adjusted" style=style>{format!("调整为 {}", c.to.label())}</span> }
+                });
+                view! { {bar}<span class="cal-note">{c.label()}</span> }
+            });
+            let class = if t.adjusted.is_some() { "bar original" } else { "bar" };
             view! {
                 <li class="cal-row">
-                    <span class="cal-name">{t.task_name.clone()}</span>
-                    <span class="bar" style=style>{t.window.label()}</span>
+                    <span class="cal-name">{t.task_name.clone()}{special}</span>
+                    <span class=class style=style>{if t.adjusted.is_some() { format!("原定 {}", t.window.label()) } else { t.window.label() }}</span>
+                    {adjusted}
                 </li>
             }
         })

@@ -43,7 +43,7 @@ async fn row(db: &AnyPool, task_id: i64) -> Result<Option<Row>, AppError> {
         "SELECT t.id AS task_id, t.task_no, t.task_name, t.status, t.initiating_department_id AS department, \
          t.ratio_bp, d.id AS draw_id, d.pool_count, d.pool_digest, d.commitment, d.frozen_at, d.frozen_input, \
          d.place, d.ceremony_step, d.entropy_draft, d.public_entropy, d.seed, d.manifest, d.drawn_at \
-         FROM tasks t JOIN draws d ON d.task_id = t.id WHERE t.id = $1",
+         FROM tasks t JOIN draws d ON d.task_id = t.id AND d.abandoned_at IS NULL WHERE t.id = $1",
     )
     .bind(task_id)
     .fetch_optional(db)
@@ -73,7 +73,7 @@ async fn state_of(db: &AnyPool, r: Row) -> Result<LiveState, AppError> {
     let ratio = if distinct.len() > 1 {
         "按信用风险分类差异化抽取".to_string()
     } else {
-        u32::try_from(r.ratio_bp).ok().and_then(Ratio::from_bp).map(Ratio::label).unwrap_or_default()
+        Ratio::from_bp(r.ratio_bp).map(Ratio::label).unwrap_or_default()
     };
 
     let manifest: Option<Manifest> = match &r.manifest {
@@ -178,6 +178,48 @@ pub async fn view(
     .bind(draw_id)
     .fetch_all(db)
     .await?;
+    let status = TaskStatus::parse(&r.status);
+    let (invited, present): (String, String) =
+        sqlx::query_as("SELECT observers_invited, observers_present FROM draws WHERE id = $1")
+            .bind(draw_id)
+            .fetch_one(db)
+            .await?;
+    let departments = {
+        let mut conn = db.acquire().await?;
+        let mut ids = vec![r.department.clone()];
+        ids.extend(super::tasks::joint_departments(&mut conn, task_id).await?);
+        let mut names = Vec::new();
+        for id in ids {
+            let name: Option<String> = sqlx::query_scalar("SELECT short_name FROM departments WHERE id = $1")
+                .bind(&id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let name = name.unwrap_or(id);
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names.join("、")
+    };
+    let list_events = sqlx::query_as::<_, (String, String, String, String, String)>(
+        "SELECT e.to_status, coalesce(u.display_name, e.actor), e.role, e.comment, e.at FROM task_events e \
+         LEFT JOIN users u ON u.username = e.actor WHERE e.task_id = $1 \
+         AND e.to_status IN ('list_submitted', 'list_consented', 'list_filed') AND e.at >= $2 ORDER BY e.at, e.id",
+    )
+    .bind(task_id)
+    .bind(&r.frozen_at)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|(to, name, role, comment, at)| {
+        let step = TaskStatus::parse(&to).map(|s| s.label()).unwrap_or_default().to_string();
+        let who = match Role::parse(&role) {
+            Some(role) => format!("{name}（{}）", role.label()),
+            None => name,
+        };
+        (step, who, comment, at)
+    })
+    .collect();
     let live = state_of(db, r).await?;
     let live_url = format!("{origin}/live/{task_id}");
     let verify_url = live.drawn().then(|| format!("{origin}/verify/{draw_id}"));
@@ -190,7 +232,65 @@ pub async fn view(
         pool_names,
         can_run,
         live,
+        observers_invited: invited,
+        observers_present: present,
+        departments,
+        status,
+        list_events,
     })
+}
+
+/// Records the 纪检 observers invited to the draw and those who attended (the clerk who
+/// runs the ceremony; until the list is sent for consent), with its audit entry.
+pub async fn set_observers(
+    db: &AnyPool,
+    task_id: i64,
+    invited: &str,
+    present: &str,
+    user: &SessionUser,
+) -> Result<(), AppError> {
+    let (invited, present) = (invited.trim(), present.trim());
+    for (field, text) in [("observers_invited", invited), ("observers_present", present)] {
+        if text.chars().count() > 200 {
+            return Err(AppError::invalid(field, "最多 200 个字符"));
+        }
+    }
+    let r = row(db, task_id).await?.ok_or_else(|| AppError::Conflict("该任务尚未冻结检查对象名单".into()))?;
+    check_runner(user, &r.department)?;
+    let status = TaskStatus::parse(&r.status).ok_or_else(|| AppError::internal("bad task status"))?;
+    if !matches!(status, TaskStatus::Frozen | TaskStatus::Drawn) {
+        return Err(AppError::Conflict(format!(
+            "任务当前为“{}”，抽取名单报送后不能再修改监督人员",
+            status.label()
+        )));
+    }
+    let mut tx = crate::ssr::db::begin_write(db).await?;
+    let before: (String, String) =
+        sqlx::query_as("SELECT observers_invited, observers_present FROM draws WHERE id = $1")
+            .bind(r.draw_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query("UPDATE draws SET observers_invited = $1, observers_present = $2 WHERE id = $3")
+        .bind(invited)
+        .bind(present)
+        .bind(r.draw_id)
+        .execute(&mut *tx)
+        .await?;
+    super::audit::append(
+        &mut tx,
+        super::audit::Change {
+            actor: &user.username,
+            role: user.role.code(),
+            action: "draw.observers",
+            entity_type: "task",
+            entity_id: &task_id.to_string(),
+            before: Some(serde_json::json!({ "invited": before.0, "present": before.1 })),
+            after: Some(serde_json::json!({ "invited": invited, "present": present })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 fn check_runner(user: &SessionUser, department: &str) -> Result<(), AppError> {
@@ -229,7 +329,7 @@ pub async fn advance(
         }
         let entropy = to_ascii(if entropy.trim().is_empty() { &r.entropy_draft } else { entropy });
         entropy_status(&entropy).map_err(|m| AppError::invalid("public_entropy", m))?;
-        super::draws::run_draw(db, task_id, &entropy, user.actor()).await?;
+        super::draws::run_draw(db, task_id, &entropy, &crate::ssr::clock::today(), user.actor()).await?;
     } else if to >= 4 && !drawn {
         return Err(AppError::Conflict("尚未抽取".into()));
     }

@@ -1,11 +1,10 @@
 //! Freezing a task's pool and running its draw (DR1), stored so that the manifest
 //! served later is byte-for-byte what `shuangsui verify` accepts.
 
-use super::pool::scope_from_columns;
+use super::pool::{ScopeColumns, SCOPE_COLUMNS};
 use super::unique::OnUnique;
 use super::workflow::set_status;
 use crate::domain::draw::{self, ConflictPair, DrawInput, InspectorEntry, PoolEntry};
-use crate::domain::task::Scope;
 use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::clock::now_utc;
@@ -32,26 +31,11 @@ struct TaskScope {
     status: String,
     ratio_bp: i64,
     risk_ratios_bp: Option<String>,
-    scope_category: Option<String>,
-    scope_filed_before: Option<String>,
-    scope_regions: Option<String>,
-    scope_risk_classes: Option<String>,
+    #[sqlx(flatten)]
+    scope: ScopeColumns,
     initiating_department_id: String,
-    joint_department_id: Option<String>,
     team_size: i64,
     max_per_inspector: i64,
-}
-
-impl TaskScope {
-    /// The scope filters stored on the task.
-    fn scope(&self) -> Result<Scope, AppError> {
-        scope_from_columns(
-            &self.scope_category,
-            &self.scope_filed_before,
-            &self.scope_regions,
-            &self.scope_risk_classes,
-        )
-    }
 }
 
 /// The DR1 inputs of a task as they stand now, less secret and entropy, plus the
@@ -61,17 +45,16 @@ async fn frozen_input(
     task_id: i64,
     draw_date: &str,
 ) -> Result<(DrawInput, TaskScope, Vec<i64>), AppError> {
-    let t = sqlx::query_as::<_, TaskScope>(
-        "SELECT plan_no, task_no, status, ratio_bp, risk_ratios_bp, scope_category, scope_filed_before, \
-         scope_regions, scope_risk_classes, initiating_department_id, joint_department_id, team_size, \
-         max_per_inspector FROM tasks WHERE id = $1",
-    )
+    let t = sqlx::query_as::<_, TaskScope>(&format!(
+        "SELECT plan_no, task_no, status, ratio_bp, risk_ratios_bp, {SCOPE_COLUMNS}, initiating_department_id, \
+         team_size, max_per_inspector FROM tasks WHERE id = $1"
+    ))
     .bind(task_id)
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| AppError::NotFound(format!("任务 {task_id} 不存在")))?;
 
-    let pool_rows = super::pool::members(conn, &t.scope()?).await?;
+    let pool_rows = super::pool::members(conn, &t.scope.scope()?).await?;
     let enterprise_ids = pool_rows.iter().map(|(id, _, _)| *id).collect();
     let pool: Vec<PoolEntry> =
         pool_rows.into_iter().map(|(_, code, stratum)| PoolEntry { code, stratum }).collect();
@@ -81,9 +64,9 @@ async fn frozen_input(
         None => ["A", "B", "C", "D"].iter().map(|c| (c.to_string(), t.ratio_bp as u64)).collect(),
     };
     let mut departments = vec![t.initiating_department_id.clone()];
-    if let Some(j) = &t.joint_department_id {
-        if !departments.contains(j) {
-            departments.push(j.clone());
+    for j in super::tasks::joint_departments(conn, task_id).await? {
+        if !departments.contains(&j) {
+            departments.push(j);
         }
     }
     let mut q = format!(
@@ -116,8 +99,15 @@ async fn frozen_input(
         .map(|(entity, inspector)| ConflictPair { entity, inspector })
         .collect();
 
+    // A draw that takes an abandoned one's place is a new draw with an id of its own.
+    let abandoned: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM draws WHERE task_id = $1 AND abandoned_at IS NOT NULL")
+            .bind(task_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let base = crate::domain::plan::draw_task_id(&t.plan_no, &t.task_no);
     let input = DrawInput {
-        task_id: crate::domain::plan::draw_task_id(&t.plan_no, &t.task_no),
+        task_id: if abandoned == 0 { base } else { format!("{base}-r{abandoned}") },
         pool,
         ratios_bp,
         team_size: t.team_size as u64,
@@ -239,12 +229,18 @@ async fn freeze_tx(
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let (mut input, task, enterprise_ids) = frozen_input(&mut tx, task_id, draw_date).await?;
     let status = TaskStatus::parse(&task.status).ok_or_else(|| AppError::internal("bad task status"))?;
-    if status != TaskStatus::Filed {
+    if status != TaskStatus::Planned {
         return Err(AppError::Conflict(format!(
-            "只有已审批并已备案的任务才能冻结名单；该任务当前为“{}”",
+            "只有已列入计划的任务才能冻结名单；该任务当前为“{}”",
             status.label()
         )));
     }
+    within_window(&mut tx, task_id, draw_date, "冻结名单").await?;
+    let replaces: Option<i64> =
+        sqlx::query_scalar("SELECT max(id) FROM draws WHERE task_id = $1 AND abandoned_at IS NOT NULL")
+            .bind(task_id)
+            .fetch_one(&mut *tx)
+            .await?;
     draw::check_frozen(&input.frozen()).map_err(|r| AppError::invalid("抽取条件", r.to_string()))?;
 
     let mut secret = [0u8; 32];
@@ -256,7 +252,8 @@ async fn freeze_tx(
     let frozen_json = serde_json::to_string(&input).map_err(AppError::internal)?;
     let draw_id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO draws (task_id, dr1_task_id, pool_count, pool_digest, commitment, secret, frozen_input, \
-         frozen_at, frozen_by, stratum_salts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+         frozen_at, frozen_by, stratum_salts, replaces_draw_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(task_id)
     .bind(&input.task_id)
@@ -268,6 +265,7 @@ async fn freeze_tx(
     .bind(&frozen_at)
     .bind(actor.name)
     .bind(&salts)
+    .bind(replaces)
     .fetch_one(&mut *tx)
     .await
     .on_unique("draws", &["task_id"], || AppError::Conflict("该任务的名单已冻结，不能再次冻结".into()))?;
@@ -280,7 +278,7 @@ async fn freeze_tx(
             .execute(&mut *tx)
             .await?;
     }
-    set_status(&mut tx, task_id, TaskStatus::Filed, TaskStatus::Frozen, actor, "冻结抽查对象名单").await?;
+    set_status(&mut tx, task_id, TaskStatus::Planned, TaskStatus::Frozen, actor, "冻结抽查对象名单").await?;
     let frozen = Frozen {
         draw_id,
         pool_count: input.pool.len() as i64,
@@ -296,7 +294,7 @@ async fn freeze_tx(
             action: "draw.freeze",
             entity_type: "task",
             entity_id: &task_id.to_string(),
-            before: Some(serde_json::json!({ "status": TaskStatus::Filed.code() })),
+            before: Some(serde_json::json!({ "status": TaskStatus::Planned.code() })),
             after: Some(serde_json::to_value(&frozen).map_err(AppError::internal)?),
         },
     )
@@ -306,15 +304,17 @@ async fn freeze_tx(
     Ok(frozen)
 }
 
-/// Runs the draw of a frozen task with the entropy supplied in the room, reveals the
-/// secret and stores the manifest. A task is drawn at most once; every attempt is recorded.
+/// Runs the draw of a frozen task on `date` (`YYYY-MM-DD`, inside the task's window) with
+/// the entropy supplied in the room, reveals the secret and stores the manifest. A task's
+/// live draw is drawn at most once; every attempt is recorded.
 pub async fn run_draw(
     db: &AnyPool,
     task_id: i64,
     public_entropy: &str,
+    date: &str,
     actor: Actor<'_>,
 ) -> Result<i64, AppError> {
-    match draw_tx(db, task_id, public_entropy, actor).await {
+    match draw_tx(db, task_id, public_entropy, date, actor).await {
         Err(e @ (AppError::Conflict(_) | AppError::Invalid { .. } | AppError::NotFound(_))) => {
             record_attempt(db, task_id, "draw", Some(&e.to_string()), actor).await?;
             Err(e)
@@ -327,20 +327,26 @@ async fn draw_tx(
     db: &AnyPool,
     task_id: i64,
     public_entropy: &str,
+    date: &str,
     actor: Actor<'_>,
 ) -> Result<i64, AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let row: Option<(i64, String, String, Option<String>)> =
-        sqlx::query_as("SELECT id, frozen_input, secret, manifest FROM draws WHERE task_id = $1")
-            .bind(task_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let row: Option<(i64, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, frozen_input, secret, manifest FROM draws WHERE task_id = $1 AND abandoned_at IS NULL",
+    )
+    .bind(task_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     let Some((draw_id, frozen_json, secret, manifest)) = row else {
         return Err(AppError::Conflict("该任务尚未冻结名单，不能抽取".into()));
     };
     if manifest.is_some() {
-        return Err(AppError::Conflict("该任务已经抽取过，每个任务只能抽取一次".into()));
+        return Err(AppError::Conflict(
+            "该任务已经抽取过，每个任务只能抽取一次（名单被退回时，可申请回避或由主要领导作废本次抽取）"
+                .into(),
+        ));
     }
+    within_window(&mut tx, task_id, date, "抽取").await?;
     let mut input: DrawInput = serde_json::from_str(&frozen_json).map_err(AppError::internal)?;
     input.secret = secret;
     input.public_entropy = public_entropy.to_owned();
@@ -426,6 +432,53 @@ async fn draw_tx(
     Ok(draw_id)
 }
 
+/// Refuses `what` (freezing or drawing) on `date` outside the task's window: 无特殊情况，
+/// 严格按计划执行 — a deviation is a consented 计划调整, which moves the window.
+async fn within_window(
+    conn: &mut AnyConnection,
+    task_id: i64,
+    date: &str,
+    what: &str,
+) -> Result<(), AppError> {
+    let window = super::plan_changes::effective_window(conn, task_id).await?;
+    if window.contains(date) {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!(
+            "今天（{date}）不在该任务的抽查时间（{}）内，不能{what}；如需改期，请先提出计划调整并经主要领导同意",
+            window.label()
+        )))
+    }
+}
+
+/// Declares the live draw of a drawn task void (作废) with a reason, inside the caller's
+/// transaction: the draw stays, marked abandoned and shown publicly as such; the task
+/// returns to the plan, so that it may be frozen and drawn anew as a separate draw that
+/// names this one. The principal leader's step (`domain::workflow`); the caller records
+/// the status change. Returns the abandoned draw's id.
+pub(crate) async fn abandon_in(
+    conn: &mut AnyConnection,
+    task_id: i64,
+    reason: &str,
+    actor: Actor<'_>,
+) -> Result<i64, AppError> {
+    let draw_id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM draws WHERE task_id = $1 AND abandoned_at IS NULL AND manifest IS NOT NULL",
+    )
+    .bind(task_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let draw_id = draw_id.ok_or_else(|| AppError::Conflict("该任务没有可作废的抽取".into()))?;
+    sqlx::query("UPDATE draws SET abandoned_at = $1, abandoned_by = $2, abandon_reason = $3 WHERE id = $4")
+        .bind(now_utc())
+        .bind(actor.name)
+        .bind(reason.trim())
+        .bind(draw_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(draw_id)
+}
+
 /// A fresh random salt for every stratum of a pool with several strata, as the JSON the
 /// `stratum_salts` column holds; `None` for a single stratum (its manifest is public).
 fn new_salts(pool: &[PoolEntry]) -> Result<Option<String>, AppError> {
@@ -482,14 +535,16 @@ pub async fn fill_missing_salts(db: &AnyPool) -> Result<usize, AppError> {
 
 /// The departments of a draw's task: the initiating one, then the joint one.
 pub async fn departments_of_draw(db: &AnyPool, draw_id: i64) -> Result<Vec<String>, AppError> {
-    let row: Option<(String, Option<String>)> = sqlx::query_as(
-        "SELECT t.initiating_department_id, t.joint_department_id FROM draws d JOIN tasks t ON t.id = d.task_id \
-         WHERE d.id = $1",
+    let mut conn = db.acquire().await?;
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT t.id, t.initiating_department_id FROM draws d JOIN tasks t ON t.id = d.task_id WHERE d.id = $1",
     )
     .bind(draw_id)
-    .fetch_optional(db)
+    .fetch_optional(&mut *conn)
     .await?;
-    let (initiating, joint) = row.ok_or_else(|| AppError::NotFound(format!("第 {draw_id} 号抽取不存在")))?;
+    let (task_id, initiating) =
+        row.ok_or_else(|| AppError::NotFound(format!("第 {draw_id} 号抽取不存在")))?;
+    let joint = super::tasks::joint_departments(&mut conn, task_id).await?;
     Ok(std::iter::once(initiating).chain(joint).collect())
 }
 

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 struct Planned<'a> {
     input: &'a PlanRowInput,
     initiating_id: String,
-    joint_id: Option<String>,
+    joint_ids: Vec<String>,
     item_ids: Vec<i64>,
     category: Option<String>,
     filed_before: Option<String>,
@@ -79,13 +79,23 @@ pub async fn import_plan(
 /// The task with a plan and task number, its status, its plan's year and the task as a JSON
 /// object (what an import would overwrite, for the audit entry).
 fn task_json_sql(backend: Backend) -> String {
+    let joints = match backend {
+        Backend::Sqlite => {
+            "(SELECT group_concat(department_id, '、') FROM (SELECT department_id FROM task_joint_departments \
+             WHERE task_id = t.id ORDER BY position))"
+        }
+        Backend::Postgres => {
+            "(SELECT string_agg(department_id, '、' ORDER BY position) FROM task_joint_departments WHERE task_id = t.id)"
+        }
+    };
     let fields = "'plan_no', t.plan_no, 'plan_name', t.plan_name, \
                   'task_no', t.task_no, 'task_name', t.task_name, 'kind', t.kind, 'ratio_bp', t.ratio_bp, \
                   'scope_text', t.scope_text, 'scope_category', t.scope_category, \
                   'scope_filed_before', t.scope_filed_before, \
                   'initiating_department_id', t.initiating_department_id, \
-                  'joint_department_id', t.joint_department_id, 'window_year', t.window_year, \
+                  'joint_department_ids', {joints}, 'window_year', t.window_year, \
                   'window_start_month', t.window_start_month, 'window_end_month', t.window_end_month";
+    let fields = fields.replace("{joints}", joints);
     let object = match backend {
         Backend::Sqlite => format!(
             "json_object({fields}, 'items', (SELECT json_group_array(ti.item_id) FROM \
@@ -159,8 +169,7 @@ async fn plan_import<'a>(
         let mut err = |col: usize, message: String| errors.push(row_error(raw.row, col, message));
 
         // Departments and items are checked on every row, so one pass shows all problems.
-        let mut resolve = |col: usize| -> Option<String> {
-            let text = raw.cells[col].as_str();
+        let mut resolve = |col: usize, text: &str| -> Option<String> {
             if text.is_empty() || (col == JOINT && NO_JOINT.contains(&text)) {
                 return None;
             }
@@ -176,8 +185,15 @@ async fn plan_import<'a>(
             }
             id
         };
-        let initiating_id = resolve(INITIATING);
-        let joint_id = resolve(JOINT);
+        let initiating_id = resolve(INITIATING, raw.cells[INITIATING].as_str());
+        let mut joint_ids: Vec<String> = Vec::new();
+        for name in split_items(&raw.cells[JOINT]) {
+            if let Some(id) = resolve(JOINT, &name) {
+                if !joint_ids.contains(&id) {
+                    joint_ids.push(id);
+                }
+            }
+        }
 
         let mut item_ids = Vec::new();
         let mut unknown = Vec::new();
@@ -270,7 +286,7 @@ async fn plan_import<'a>(
                 out.rows.push(Planned {
                     input,
                     initiating_id: initiating_id.unwrap_or_default(),
-                    joint_id,
+                    joint_ids,
                     item_ids,
                     category: infer_category(input.kind, &input.scope, &input.task_name, &categories),
                     filed_before: filed_before_of(&input.scope),
@@ -331,9 +347,9 @@ async fn write_import(
             None => {
                 let id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, \
-                     scope_text, scope_category, scope_filed_before, initiating_department_id, joint_department_id, \
+                     scope_text, scope_category, scope_filed_before, initiating_department_id, \
                      window_year, window_start_month, window_end_month, status, position) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'draft', $16) RETURNING id",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'draft', $15) RETURNING id",
                 )
                 .bind(plan_id)
                 .bind(&r.plan_no)
@@ -346,7 +362,6 @@ async fn write_import(
                 .bind(&p.category)
                 .bind(&p.filed_before)
                 .bind(&p.initiating_id)
-                .bind(&p.joint_id)
                 .bind(i64::from(r.window.year))
                 .bind(i64::from(r.window.start_month))
                 .bind(i64::from(r.window.end_month))
@@ -363,8 +378,8 @@ async fn write_import(
                     "UPDATE tasks SET plan_name = $1, task_name = $2, kind = $3, ratio_bp = $4, scope_text = $5, \
                      scope_category = CASE WHEN $6 = 'general' THEN NULL ELSE COALESCE($7, scope_category) END, \
                      scope_filed_before = COALESCE($8, scope_filed_before), \
-                     initiating_department_id = $9, joint_department_id = $10, \
-                     window_year = $11, window_start_month = $12, window_end_month = $13 WHERE id = $14",
+                     initiating_department_id = $9, \
+                     window_year = $10, window_start_month = $11, window_end_month = $12 WHERE id = $13",
                 )
                 .bind(&r.plan_name)
                 .bind(&r.task_name)
@@ -375,7 +390,6 @@ async fn write_import(
                 .bind(&p.category)
                 .bind(&p.filed_before)
                 .bind(&p.initiating_id)
-                .bind(&p.joint_id)
                 .bind(i64::from(r.window.year))
                 .bind(i64::from(r.window.start_month))
                 .bind(i64::from(r.window.end_month))
@@ -395,6 +409,7 @@ async fn write_import(
                 .execute(&mut *conn)
                 .await?;
         }
+        super::tasks::write_joint_departments(conn, task_id, &p.joint_ids).await?;
         let after = serde_json::json!({
             "id": task_id,
             "row": r.row,
@@ -409,7 +424,7 @@ async fn write_import(
             "scope_category": p.category,
             "scope_filed_before": p.filed_before,
             "initiating_department_id": p.initiating_id,
-            "joint_department_id": p.joint_id,
+            "joint_department_ids": p.joint_ids,
             "window": r.window.label(),
         });
         if p.existing.is_some() {

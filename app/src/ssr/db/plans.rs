@@ -1,6 +1,6 @@
 //! Annual plans and their tasks.
 
-use crate::domain::plan::{AnnualPlan, TaskKind, TaskRow, Window};
+use crate::domain::plan::{AnnualPlan, TaskKind, TaskRow, TaskSource, Window, WindowChange};
 use crate::domain::ratio::Ratio;
 use crate::domain::workflow::TaskStatus;
 use sqlx::AnyPool;
@@ -16,28 +16,58 @@ struct TaskRecord {
     ratio_bp: i64,
     items: Option<String>,
     scope_text: String,
+    #[sqlx(flatten)]
+    filters: super::pool::ScopeColumns,
     initiating_department_id: String,
     initiating_department: String,
-    joint_department_id: Option<String>,
-    joint_department: Option<String>,
+    joint_ids: Option<String>,
+    joint_names: Option<String>,
     window_year: i64,
     window_start_month: i64,
     window_end_month: i64,
     status: String,
+    source: String,
+    assigned_by: String,
+    assigned_doc_no: String,
+    change_year: Option<i64>,
+    change_start_month: Option<i64>,
+    change_end_month: Option<i64>,
+    change_reason: Option<String>,
+    change_at: Option<String>,
+}
+
+/// What joins the joint departments' ids and names in one column (a unit separator, which
+/// no name holds).
+pub const LIST_SEPARATOR: &str = "\u{1f}";
+
+/// A joined column of [`LIST_SEPARATOR`]-separated values as a list.
+pub fn split_list(text: Option<String>) -> Vec<String> {
+    text.map(|t| t.split(LIST_SEPARATOR).map(str::to_owned).collect()).unwrap_or_default()
 }
 
 impl TaskRecord {
     fn into_row(self) -> Result<TaskRow, sqlx::Error> {
         let bad = |what: &str| sqlx::Error::Decode(format!("task {}: bad {what}", self.id).into());
+        let window = |y: i64, a: i64, b: i64| Window::new(y as i32, a as u32, b as u32);
+        let planned = window(self.window_year, self.window_start_month, self.window_end_month)
+            .ok_or_else(|| bad("window"))?;
+        let adjusted = match (self.change_year, self.change_start_month, self.change_end_month) {
+            (Some(y), Some(a), Some(b)) => Some(WindowChange {
+                from: planned,
+                to: window(y, a, b).ok_or_else(|| bad("plan change"))?,
+                reason: self.change_reason.unwrap_or_default(),
+                consented_at: self.change_at.unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        let filters = self.filters.scope().map_err(|_| bad("scope"))?;
         Ok(TaskRow {
+            filters,
             kind: TaskKind::parse(&self.kind).ok_or_else(|| bad("kind"))?,
             status: TaskStatus::parse(&self.status).ok_or_else(|| bad("status"))?,
-            window: Window::new(
-                self.window_year as i32,
-                self.window_start_month as u32,
-                self.window_end_month as u32,
-            )
-            .ok_or_else(|| bad("window"))?,
+            source: TaskSource::parse(&self.source).ok_or_else(|| bad("source"))?,
+            window: planned,
+            adjusted,
             ratio_bp: u32::try_from(self.ratio_bp)
                 .ok()
                 .and_then(Ratio::from_bp)
@@ -51,20 +81,33 @@ impl TaskRecord {
             scope: self.scope_text,
             initiating_department: self.initiating_department,
             initiating_department_id: self.initiating_department_id,
-            joint_department: self.joint_department,
-            joint_department_id: self.joint_department_id,
+            joint_departments: split_list(self.joint_names),
+            joint_department_ids: split_list(self.joint_ids),
+            assigned_by: self.assigned_by,
+            assigned_doc_no: self.assigned_doc_no,
         })
     }
 }
 
+/// A task as the plan table shows it, with its joint departments, items and the newest
+/// consented plan change.
 const TASK_SELECT: &str = "SELECT t.id, t.plan_no, t.plan_name, t.task_no, t.task_name, t.kind, t.ratio_bp, \
     (SELECT string_agg(i.name, '、' ORDER BY ti.position) FROM task_items ti \
         JOIN inspection_items i ON i.id = ti.item_id WHERE ti.task_id = t.id) AS items, \
-    t.scope_text, t.initiating_department_id, di.short_name AS initiating_department, \
-    t.joint_department_id, dj.short_name AS joint_department, \
-    t.window_year, t.window_start_month, t.window_end_month, t.status \
+    t.scope_text, t.scope_category, t.scope_filed_before, t.scope_regions, t.scope_risk_classes, \
+    t.scope_industries, t.scope_natures, t.scope_scales, \
+    t.initiating_department_id, di.short_name AS initiating_department, \
+    (SELECT string_agg(j.department_id, '\u{1f}' ORDER BY j.position, j.department_id) \
+        FROM task_joint_departments j WHERE j.task_id = t.id) AS joint_ids, \
+    (SELECT string_agg(d.short_name, '\u{1f}' ORDER BY j.position, j.department_id) \
+        FROM task_joint_departments j JOIN departments d ON d.id = j.department_id WHERE j.task_id = t.id) \
+        AS joint_names, \
+    t.window_year, t.window_start_month, t.window_end_month, t.status, t.source, t.assigned_by, \
+    t.assigned_doc_no, pc.to_year AS change_year, pc.to_start_month AS change_start_month, \
+    pc.to_end_month AS change_end_month, pc.reason AS change_reason, pc.decided_at AS change_at \
     FROM tasks t JOIN departments di ON di.id = t.initiating_department_id \
-    LEFT JOIN departments dj ON dj.id = t.joint_department_id";
+    LEFT JOIN plan_changes pc ON pc.id = \
+        (SELECT max(c.id) FROM plan_changes c WHERE c.task_id = t.id AND c.status = 'consented')";
 
 /// The annual plan of `year` with its tasks in table order, if there is one.
 pub async fn plan_of_year(db: &AnyPool, year: i32) -> Result<Option<AnnualPlan>, sqlx::Error> {
@@ -74,7 +117,7 @@ pub async fn plan_of_year(db: &AnyPool, year: i32) -> Result<Option<AnnualPlan>,
             .fetch_optional(db)
             .await?;
     let Some((id, year, title, remarks)) = plan else { return Ok(None) };
-    let tasks = sqlx::query_as::<_, TaskRecord>(&format!(
+    let all: Vec<TaskRow> = sqlx::query_as::<_, TaskRecord>(&format!(
         "{TASK_SELECT} WHERE t.annual_plan_id = $1 ORDER BY t.position, t.plan_no, t.task_no"
     ))
     .bind(id)
@@ -83,7 +126,8 @@ pub async fn plan_of_year(db: &AnyPool, year: i32) -> Result<Option<AnnualPlan>,
     .into_iter()
     .map(TaskRecord::into_row)
     .collect::<Result<_, _>>()?;
-    Ok(Some(AnnualPlan { id, year: year as i32, title, remarks, tasks }))
+    let (tasks, special) = all.into_iter().partition(|t| t.source == TaskSource::Plan);
+    Ok(Some(AnnualPlan { id, year: year as i32, title, remarks, tasks, special }))
 }
 
 /// One task by id.

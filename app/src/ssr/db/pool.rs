@@ -31,6 +31,18 @@ fn scoped<'a>(columns: &str, scope: &'a Scope) -> QueryBuilder<'a> {
         }
         q.push(")");
     }
+    for (column, values) in
+        [("industry", &scope.industries), ("nature", &scope.natures), ("scale", &scope.scales)]
+    {
+        if !values.is_empty() {
+            q.push(format!(" AND {column} IN ("));
+            let mut list = q.separated(", ");
+            for v in values {
+                list.push_bind(v);
+            }
+            q.push(")");
+        }
+    }
     q
 }
 
@@ -63,10 +75,11 @@ pub async fn pool_page(
     per_page: u32,
 ) -> Result<(Vec<(String, String, String, String)>, i64), crate::error::AppError> {
     let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
-    let draw_id: Option<i64> = sqlx::query_scalar("SELECT id FROM draws WHERE task_id = $1")
-        .bind(task_id)
-        .fetch_optional(db)
-        .await?;
+    let draw_id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM draws WHERE task_id = $1 AND abandoned_at IS NULL")
+            .bind(task_id)
+            .fetch_optional(db)
+            .await?;
     if let Some(draw_id) = draw_id {
         let total: i64 = sqlx::query_scalar("SELECT count(*) FROM draw_pool WHERE draw_id = $1")
             .bind(draw_id)
@@ -85,7 +98,7 @@ pub async fn pool_page(
     }
     let mut conn = db.acquire().await?;
     let scope = scope_of_task(&mut conn, task_id).await?;
-    let members = members(&mut *conn, &scope).await?;
+    let members = members(&mut conn, &scope).await?;
     let total = members.len() as i64;
     let mut rows = Vec::new();
     for (id, code, _) in members.into_iter().skip(offset as usize).take(per_page as usize) {
@@ -100,42 +113,71 @@ pub async fn pool_page(
     Ok((rows, total))
 }
 
-/// Builds a [`Scope`] from the task's scope columns (JSON lists for regions and classes).
-pub fn scope_from_columns(
-    category: &Option<String>,
-    filed_before: &Option<String>,
-    regions: &Option<String>,
-    risk_classes: &Option<String>,
-) -> Result<Scope, AppError> {
-    let list = |text: &Option<String>| -> Result<Vec<String>, AppError> {
-        Ok(text
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(AppError::internal)?
-            .unwrap_or_default())
-    };
-    Ok(Scope {
-        category: category.clone(),
-        filed_before: filed_before.clone(),
-        regions: list(regions)?,
-        risk_classes: list(risk_classes)?
-            .iter()
-            .map(|c| RiskClass::parse(c).ok_or_else(|| AppError::internal(format!("bad risk class {c}"))))
-            .collect::<Result<_, _>>()?,
-    })
+/// A task's scope columns as stored: the category and filing date as text, the lists as
+/// JSON arrays (`NULL` = all).
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct ScopeColumns {
+    pub scope_category: Option<String>,
+    pub scope_filed_before: Option<String>,
+    pub scope_regions: Option<String>,
+    pub scope_risk_classes: Option<String>,
+    pub scope_industries: Option<String>,
+    pub scope_natures: Option<String>,
+    pub scope_scales: Option<String>,
+}
+
+/// The scope columns, for a `SELECT` list (prefix with the table's alias as needed).
+pub const SCOPE_COLUMNS: &str =
+    "scope_category, scope_filed_before, scope_regions, scope_risk_classes, scope_industries, scope_natures, scope_scales";
+
+impl ScopeColumns {
+    /// The [`Scope`] these columns hold.
+    pub fn scope(&self) -> Result<Scope, AppError> {
+        let list = |text: &Option<String>| -> Result<Vec<String>, AppError> {
+            Ok(text
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(AppError::internal)?
+                .unwrap_or_default())
+        };
+        Ok(Scope {
+            category: self.scope_category.clone(),
+            filed_before: self.scope_filed_before.clone(),
+            regions: list(&self.scope_regions)?,
+            risk_classes: list(&self.scope_risk_classes)?
+                .iter()
+                .map(|c| RiskClass::parse(c).ok_or_else(|| AppError::internal(format!("bad risk class {c}"))))
+                .collect::<Result<_, _>>()?,
+            industries: list(&self.scope_industries)?,
+            natures: list(&self.scope_natures)?,
+            scales: list(&self.scope_scales)?,
+        })
+    }
+
+    /// The columns of `scope`, as stored.
+    pub fn of(scope: &Scope) -> Self {
+        let json =
+            |v: &[String]| (!v.is_empty()).then(|| serde_json::to_string(v).expect("strings serialise"));
+        let classes: Vec<String> = scope.risk_classes.iter().map(|c| c.code().to_string()).collect();
+        ScopeColumns {
+            scope_category: scope.category.clone(),
+            scope_filed_before: scope.filed_before.clone(),
+            scope_regions: json(&scope.regions),
+            scope_risk_classes: json(&classes),
+            scope_industries: json(&scope.industries),
+            scope_natures: json(&scope.natures),
+            scope_scales: json(&scope.scales),
+        }
+    }
 }
 
 /// The scope filters stored on task `task_id`.
-pub async fn scope_of_task(conn: &mut AnyConnection, task_id: i64) -> Result<Scope, crate::error::AppError> {
-    type Columns = (Option<String>, Option<String>, Option<String>, Option<String>);
-    let row: Option<Columns> = sqlx::query_as(
-        "SELECT scope_category, scope_filed_before, scope_regions, scope_risk_classes FROM tasks WHERE id = $1",
-    )
-    .bind(task_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (category, filed_before, regions, classes) =
-        row.ok_or_else(|| crate::error::AppError::NotFound(format!("任务 {task_id} 不存在")))?;
-    scope_from_columns(&category, &filed_before, &regions, &classes)
+pub async fn scope_of_task(conn: &mut AnyConnection, task_id: i64) -> Result<Scope, AppError> {
+    let row: Option<ScopeColumns> =
+        sqlx::query_as(&format!("SELECT {SCOPE_COLUMNS} FROM tasks WHERE id = $1"))
+            .bind(task_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.ok_or_else(|| AppError::NotFound(format!("任务 {task_id} 不存在")))?.scope()
 }

@@ -8,11 +8,12 @@ use crate::ssr::db::{Backend, Flag};
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool};
 
-/// Task statuses the public sees, as SQL: from filing (备案) on. Drafts, submitted and
-/// approved tasks are internal (`portal::data::is_public` is the same rule; a test there
-/// holds the two together).
+/// Task statuses the public sees, as SQL: from the task's listing in the plan (列入计划) on.
+/// Drafts and tasks waiting to be put into the plan are internal (`portal::data::is_public`
+/// is the same rule; a test there holds the two together).
 pub const PUBLIC_STATUSES: &str =
-    "('filed', 'frozen', 'drawn', 'inspecting', 'results_entered', 'reviewed', 'published', 'closed')";
+    "('planned', 'frozen', 'drawn', 'list_submitted', 'list_consented', 'list_filed', \
+     'inspecting', 'results_entered', 'reviewed', 'published', 'closed')";
 
 /// Statuses whose results are public.
 const RESULTS_PUBLIC: &str = "('published', 'closed')";
@@ -27,10 +28,15 @@ pub async fn plan_years(db: &AnyPool) -> Result<Vec<i64>, sqlx::Error> {
     .await
 }
 
-/// The draw of a public task as stored; `manifest` and `drawn_at` are set once drawn.
+/// The draw of a public task as stored; `manifest` and `drawn_at` are set once drawn;
+/// `abandoned_at` and its reason once declared void (作废).
 #[derive(sqlx::FromRow)]
 pub struct DrawRow {
     pub id: i64,
+    pub task_id: i64,
+    pub abandoned_at: Option<String>,
+    pub abandon_reason: String,
+    pub replaces_draw_id: Option<i64>,
     pub pool_count: i64,
     pub pool_digest: String,
     pub commitment: String,
@@ -40,15 +46,44 @@ pub struct DrawRow {
     pub drawn_at: Option<String>,
 }
 
-/// The draw of a public task, if the task has been frozen.
+/// The columns of a [`DrawRow`] (the secret column is read only inside the finished manifest).
+const DRAW_COLUMNS: &str =
+    "d.id, d.task_id, d.abandoned_at, d.abandon_reason, d.replaces_draw_id, d.pool_count, \
+     d.pool_digest, d.commitment, d.frozen_at, d.place, d.manifest, d.drawn_at";
+
+/// The live draw of a public task, if the task has been frozen.
 pub async fn draw(db: &AnyPool, task_id: i64) -> Result<Option<DrawRow>, sqlx::Error> {
-    // The secret column is read only inside the finished manifest.
     sqlx::query_as(&format!(
-        "SELECT d.id, d.pool_count, d.pool_digest, d.commitment, d.frozen_at, d.place, d.manifest, d.drawn_at \
-         FROM draws d JOIN tasks t ON t.id = d.task_id WHERE d.task_id = $1 AND t.status IN {PUBLIC_STATUSES}"
+        "SELECT {DRAW_COLUMNS} FROM draws d JOIN tasks t ON t.id = d.task_id \
+         WHERE d.task_id = $1 AND d.abandoned_at IS NULL AND t.status IN {PUBLIC_STATUSES}"
     ))
     .bind(task_id)
     .fetch_optional(db)
+    .await
+}
+
+/// Any draw of a public task by its id, live or abandoned.
+pub async fn draw_by_id(db: &AnyPool, draw_id: i64) -> Result<Option<DrawRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {DRAW_COLUMNS} FROM draws d JOIN tasks t ON t.id = d.task_id \
+         WHERE d.id = $1 AND t.status IN {PUBLIC_STATUSES}"
+    ))
+    .bind(draw_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The abandoned draws of a task, newest first: (draw id, drawn at, abandoned at, reason).
+pub async fn abandoned_draws(
+    db: &AnyPool,
+    task_id: i64,
+) -> Result<Vec<(i64, Option<String>, String, String)>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT d.id, d.drawn_at, d.abandoned_at, d.abandon_reason FROM draws d JOIN tasks t ON t.id = d.task_id \
+         WHERE d.task_id = $1 AND d.abandoned_at IS NOT NULL AND t.status IN {PUBLIC_STATUSES} ORDER BY d.id DESC"
+    ))
+    .bind(task_id)
+    .fetch_all(db)
     .await
 }
 
@@ -79,7 +114,7 @@ pub async fn pool(db: &AnyPool, task_id: i64) -> Result<Vec<PoolMember>, sqlx::E
          AND s.enterprise_id = p.enterprise_id) AS selected \
          FROM draw_pool p JOIN draws d ON d.id = p.draw_id JOIN tasks t ON t.id = d.task_id \
          JOIN enterprises e ON e.id = p.enterprise_id \
-         WHERE d.task_id = $1 AND d.manifest IS NOT NULL AND t.status IN {PUBLIC_STATUSES} ORDER BY p.code"
+         WHERE d.task_id = $1 AND d.abandoned_at IS NULL AND d.manifest IS NOT NULL AND t.status IN {PUBLIC_STATUSES} ORDER BY p.code"
     ))
     .bind(task_id)
     .fetch_all(db)
@@ -92,6 +127,8 @@ pub struct ResultRecord {
     pub task_id: i64,
     pub task_name: String,
     pub department: String,
+    /// The joint departments other than the initiating one, joined with 、.
+    pub joint: Option<String>,
     pub window_year: i64,
     pub window_end_month: i64,
     pub items: String,
@@ -108,8 +145,14 @@ pub struct ResultRecord {
 
 /// Driven from the results (CROSS JOIN keeps SQLite from starting at a million
 /// enterprises when the search text cannot use an index).
-const RESULT_SELECT: &str = "SELECT t.id AS task_id, t.task_name, dp.short_name AS department, t.window_year, \
-     t.window_end_month, (SELECT string_agg(i.name, '、' ORDER BY ti.position) FROM task_items ti \
+const RESULT_SELECT: &str = "SELECT t.id AS task_id, t.task_name, dp.short_name AS department, \
+     (SELECT string_agg(jd.short_name, '、' ORDER BY j.position) FROM task_joint_departments j \
+     JOIN departments jd ON jd.id = j.department_id WHERE j.task_id = t.id \
+     AND j.department_id <> t.initiating_department_id) AS joint, \
+     coalesce((SELECT c.to_year FROM plan_changes c WHERE c.id = (SELECT max(c2.id) FROM plan_changes c2 \
+     WHERE c2.task_id = t.id AND c2.status = 'consented')), t.window_year) AS window_year, \
+     coalesce((SELECT c.to_end_month FROM plan_changes c WHERE c.id = (SELECT max(c2.id) FROM plan_changes c2 \
+     WHERE c2.task_id = t.id AND c2.status = 'consented')), t.window_end_month) AS window_end_month, (SELECT string_agg(i.name, '、' ORDER BY ti.position) FROM task_items ti \
      JOIN inspection_items i ON i.id = ti.item_id WHERE ti.task_id = t.id) AS items, \
      e.name, e.credit_code AS code, r.inspected_on, r.method, r.categories, r.problems, r.handling, \
      r.referral_department, r.published_at \

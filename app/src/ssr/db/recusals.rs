@@ -50,7 +50,7 @@ pub async fn declare(
     let on_team: Option<(i64, i64)> = sqlx::query_as(
         "SELECT s.draw_id, s.enterprise_id FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
          JOIN draw_team_members m ON m.draw_id = s.draw_id AND m.position = s.position \
-         WHERE d.task_id = $1 AND s.code = $2 AND m.inspector_id = $3",
+         WHERE d.task_id = $1 AND d.abandoned_at IS NULL AND s.code = $2 AND m.inspector_id = $3",
     )
     .bind(task_id)
     .bind(code)
@@ -229,7 +229,7 @@ pub async fn list(db: &AnyPool, task_id: i64) -> Result<Vec<PendingRecusal>, App
         "SELECT p.id, p.code, i.name AS inspector, p.reason, p.note, p.declared_by, p.approved_by, \
          r.name AS replacement FROM post_recusals p JOIN draws d ON d.id = p.draw_id \
          JOIN inspectors i ON i.id = p.inspector_id LEFT JOIN inspectors r ON r.id = p.replacement_id \
-         WHERE d.task_id = $1 ORDER BY p.id",
+         WHERE d.task_id = $1 AND d.abandoned_at IS NULL ORDER BY p.id",
     )
     .bind(task_id)
     .fetch_all(db)

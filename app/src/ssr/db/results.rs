@@ -65,19 +65,21 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
     let (status, dept) = task_state(&mut conn, task_id).await?;
     let head: Option<(String, Option<String>, i32, i64)> = sqlx::query_as(
         "SELECT t.task_name, d.drawn_at, t.window_year, t.window_end_month FROM tasks t \
-         LEFT JOIN draws d ON d.task_id = t.id WHERE t.id = $1",
+         LEFT JOIN draws d ON d.task_id = t.id AND d.abandoned_at IS NULL WHERE t.id = $1",
     )
     .bind(task_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let (task_name, drawn_at, year, end_month) =
+    let (task_name, drawn_at, _, _) =
         head.ok_or_else(|| AppError::NotFound(format!("任务 {task_id} 不存在")))?;
+    // The 20 working days count from the window the task kept to (a consented change's).
+    let window = super::plan_changes::effective_window(&mut conn, task_id).await?;
     let Some(drawn_at) = drawn_at else {
         return Err(AppError::Conflict("该任务尚未抽取，没有检查对象".into()));
     };
     let selections: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT s.position, s.code, e.name FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
-         JOIN enterprises e ON e.id = s.enterprise_id WHERE d.task_id = $1 ORDER BY s.position",
+         JOIN enterprises e ON e.id = s.enterprise_id WHERE d.task_id = $1 AND d.abandoned_at IS NULL ORDER BY s.position",
     )
     .bind(task_id)
     .fetch_all(&mut *conn)
@@ -85,14 +87,14 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
     let members: Vec<(i64, i64, String, String)> = sqlx::query_as(
         "SELECT m.position, i.id, i.name, dp.short_name FROM draw_team_members m JOIN draws d ON d.id = m.draw_id \
          JOIN inspectors i ON i.id = m.inspector_id JOIN departments dp ON dp.id = i.department_id \
-         WHERE d.task_id = $1 ORDER BY m.position, m.seq",
+         WHERE d.task_id = $1 AND d.abandoned_at IS NULL ORDER BY m.position, m.seq",
     )
     .bind(task_id)
     .fetch_all(&mut *conn)
     .await?;
     let stored: Vec<Stored> = sqlx::query_as(&format!(
         "SELECT {STORED_COLUMNS} FROM inspection_results r JOIN draws d ON d.id = r.draw_id \
-         JOIN draw_selections s ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id WHERE d.task_id = $1"
+         JOIN draw_selections s ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id WHERE d.task_id = $1 AND d.abandoned_at IS NULL"
     ))
     .bind(task_id)
     .fetch_all(&mut *conn)
@@ -126,11 +128,9 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
         .collect();
     // Who reads what (domain::access): an inspector only the enterprises they were sent
     // to (and the recusals there), a department's staff only their department's tasks.
-    let joint: Option<String> = sqlx::query_scalar("SELECT joint_department_id FROM tasks WHERE id = $1")
-        .bind(task_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let departments: Vec<&str> = std::iter::once(dept.as_str()).chain(joint.as_deref()).collect();
+    let joint = super::tasks::joint_departments(&mut conn, task_id).await?;
+    let departments: Vec<&str> =
+        std::iter::once(dept.as_str()).chain(joint.iter().map(String::as_str)).collect();
     let mut recusals = super::recusals::list(db, task_id).await?;
     let rows: Vec<ResultRow> = match results_reach(user.role) {
         Reach::Own => {
@@ -162,7 +162,7 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
             && user.role == Role::OfficeHead
             && user.serves(&dept),
         recusals,
-        deadline: super::calendar::deadline(&cal, year, end_month as u32),
+        deadline: super::calendar::deadline(&cal, window.year, window.end_month),
     })
 }
 
@@ -179,7 +179,7 @@ fn may_enter(user: &SessionUser, dept: &str, team: &[(i64, String, String)]) -> 
 async fn selection(conn: &mut AnyConnection, task_id: i64, code: &str) -> Result<(i64, i64, i64), AppError> {
     sqlx::query_as(
         "SELECT s.draw_id, s.position, s.enterprise_id FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
-         WHERE d.task_id = $1 AND s.code = $2",
+         WHERE d.task_id = $1 AND d.abandoned_at IS NULL AND s.code = $2",
     )
     .bind(task_id)
     .bind(code)
@@ -370,19 +370,31 @@ pub async fn deadlines(db: &AnyPool, department: Option<&str>) -> Result<Vec<Dea
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT t.id, t.task_no, t.task_name, dp.short_name AS department, t.status, t.window_year, \
          t.window_end_month, (SELECT min(r.published_at) FROM inspection_results r JOIN draws d \
-         ON d.id = r.draw_id WHERE d.task_id = t.id) AS published_at \
+         ON d.id = r.draw_id WHERE d.task_id = t.id AND d.abandoned_at IS NULL) AS published_at \
          FROM tasks t JOIN departments dp ON dp.id = t.initiating_department_id \
-         WHERE t.status IN ('drawn', 'inspecting', 'results_entered', 'reviewed', 'published', 'closed') \
+         WHERE t.status IN ('drawn', 'list_submitted', 'list_consented', 'list_filed', 'inspecting', \
+         'results_entered', 'reviewed', 'published', 'closed') \
          AND ($1 IS NULL OR t.initiating_department_id = $1)",
     )
     .bind(department)
     .fetch_all(db)
     .await?;
+    // The clock runs from each task's effective window (a consented 计划调整 moves it).
+    let mut windows = std::collections::HashMap::new();
+    {
+        let mut conn = db.acquire().await?;
+        for r in &rows {
+            windows.insert(r.id, super::plan_changes::effective_window(&mut conn, r.id).await?);
+        }
+    }
     let today = Date::parse(&today()).unwrap_or(Date::from_day_number(0));
     let mut out: Vec<DeadlineRow> = rows
         .into_iter()
         .filter_map(|r| {
-            let end = Date::last_of_month(r.window_year, r.window_end_month);
+            let end = match windows.get(&r.id) {
+                Some(w) => Date::last_of_month(w.year, w.end_month),
+                None => Date::last_of_month(r.window_year, r.window_end_month),
+            };
             let (window_end, due_n) = (end.to_string(), cal.publish_deadline(end));
             let due = due_n.to_string();
             let published_on = r.published_at.map(|p| p[..10].to_string());

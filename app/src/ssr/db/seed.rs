@@ -169,7 +169,10 @@ pub struct SeedTask<'a> {
     pub category: &'a str,
     pub filed_before: &'a str,
     pub initiating: &'a str,
-    pub joint: &'a str,
+    /// 联合部门, in order.
+    pub joint: &'a [&'a str],
+    /// A task source code (`plan`, `special`, `assigned`).
+    pub source: &'a str,
     /// (year, first month, last month).
     pub window: (i64, i64, i64),
     /// A task status code.
@@ -183,7 +186,7 @@ pub struct SeedTask<'a> {
 pub async fn insert_task(conn: &mut AnyConnection, t: &SeedTask<'_>) -> Result<i64, sqlx::Error> {
     let task_id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, \
-         scope_text, scope_category, scope_filed_before, initiating_department_id, joint_department_id, \
+         scope_text, scope_category, scope_filed_before, initiating_department_id, source, \
          window_year, window_start_month, window_end_month, status, position) \
          VALUES ($1, $2, $3, $4, $5, 'targeted', 200, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
@@ -196,7 +199,7 @@ pub async fn insert_task(conn: &mut AnyConnection, t: &SeedTask<'_>) -> Result<i
     .bind(t.category)
     .bind(t.filed_before)
     .bind(t.initiating)
-    .bind(t.joint)
+    .bind(t.source)
     .bind(t.window.0)
     .bind(t.window.1)
     .bind(t.window.2)
@@ -212,7 +215,49 @@ pub async fn insert_task(conn: &mut AnyConnection, t: &SeedTask<'_>) -> Result<i
             .execute(&mut *conn)
             .await?;
     }
+    for (i, dept) in t.joint.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO task_joint_departments (task_id, department_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(task_id)
+        .bind(dept)
+        .bind(i as i64)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(task_id)
+}
+
+/// A consented 计划调整 of the past: task `task_id`'s window moved `from` → `to`
+/// ((year, first month, last month) each), asked for and consented at the given times.
+pub async fn insert_consented_plan_change(
+    conn: &mut AnyConnection,
+    task_id: i64,
+    (from, to): ((i64, i64, i64), (i64, i64, i64)),
+    reason: &str,
+    (requested_by, requested_at): (&str, &str),
+    (decided_by, decided_at): (&str, &str),
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO plan_changes (task_id, from_year, from_start_month, from_end_month, to_year, to_start_month, \
+         to_end_month, reason, requested_by, requested_at, status, decided_by, decided_at, decision_comment) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'consented', $11, $12, '同意')",
+    )
+    .bind(task_id)
+    .bind(from.0)
+    .bind(from.1)
+    .bind(from.2)
+    .bind(to.0)
+    .bind(to.1)
+    .bind(to.2)
+    .bind(reason)
+    .bind(requested_by)
+    .bind(requested_at)
+    .bind(decided_by)
+    .bind(decided_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Creates an account with a password hash already made.

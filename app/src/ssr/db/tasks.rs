@@ -1,13 +1,15 @@
 //! Tasks: the form's draft, saving it, its pool estimate and its page.
 
-use super::pool::scope_from_columns;
+use super::pool::{ScopeColumns, SCOPE_COLUMNS};
 use super::unique::OnUnique;
-use crate::domain::auth::SessionUser;
+use crate::domain::auth::{Role, SessionUser};
 use crate::domain::draw;
-use crate::domain::plan::TaskKind;
+use crate::domain::plan::{TaskKind, TaskSource};
 use crate::domain::ratio::Ratio;
 use crate::domain::task::{PoolEstimate, Scope, TaskDraft};
-use crate::domain::task_view::{DrawSummary, SelectionView, TaskDetail, TaskEvent, TaskFormOptions};
+use crate::domain::task_view::{
+    AbandonedDraw, DrawSummary, SelectionView, TaskDetail, TaskEvent, TaskFormOptions,
+};
 use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::db::audit::{self, Change};
@@ -26,28 +28,42 @@ struct DraftRecord {
     ratio_bp: i64,
     risk_ratios_bp: Option<String>,
     scope_text: String,
-    scope_category: Option<String>,
-    scope_filed_before: Option<String>,
-    scope_regions: Option<String>,
-    scope_risk_classes: Option<String>,
+    #[sqlx(flatten)]
+    scope: ScopeColumns,
     initiating_department_id: String,
-    joint_department_id: Option<String>,
     window_start_month: i64,
     window_end_month: i64,
     team_size: i64,
     max_per_inspector: i64,
+    source: String,
+    assigned_by: String,
+    assigned_doc_no: String,
+}
+
+/// The joint departments' ids of task `task_id`, in order (each team must include them).
+pub async fn joint_departments(
+    conn: &mut sqlx::AnyConnection,
+    task_id: i64,
+) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT department_id FROM task_joint_departments WHERE task_id = $1 ORDER BY position, department_id",
+    )
+    .bind(task_id)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// The task as its form shows it.
 pub async fn draft(db: &AnyPool, id: i64) -> Result<Option<TaskDraft>, AppError> {
-    let Some(r) = sqlx::query_as::<_, DraftRecord>(
+    let mut conn = db.acquire().await?;
+    let Some(r) = sqlx::query_as::<_, DraftRecord>(&format!(
         "SELECT t.id, p.year, t.plan_no, t.plan_name, t.task_no, t.task_name, t.kind, t.ratio_bp, t.risk_ratios_bp, \
-         t.scope_text, t.scope_category, t.scope_filed_before, t.scope_regions, t.scope_risk_classes, \
-         t.initiating_department_id, t.joint_department_id, t.window_start_month, t.window_end_month, \
-         t.team_size, t.max_per_inspector FROM tasks t JOIN annual_plans p ON p.id = t.annual_plan_id WHERE t.id = $1",
-    )
+         t.scope_text, {SCOPE_COLUMNS}, t.initiating_department_id, t.window_start_month, t.window_end_month, \
+         t.team_size, t.max_per_inspector, t.source, t.assigned_by, t.assigned_doc_no \
+         FROM tasks t JOIN annual_plans p ON p.id = t.annual_plan_id WHERE t.id = $1",
+    ))
     .bind(id)
-    .fetch_optional(db)
+    .fetch_optional(&mut *conn)
     .await?
     else {
         return Ok(None);
@@ -55,14 +71,10 @@ pub async fn draft(db: &AnyPool, id: i64) -> Result<Option<TaskDraft>, AppError>
     let item_ids: Vec<i64> =
         sqlx::query_scalar("SELECT item_id FROM task_items WHERE task_id = $1 ORDER BY position")
             .bind(id)
-            .fetch_all(db)
+            .fetch_all(&mut *conn)
             .await?;
-    let scope = scope_from_columns(
-        &r.scope_category,
-        &r.scope_filed_before,
-        &r.scope_regions,
-        &r.scope_risk_classes,
-    )?;
+    let scope = r.scope.scope()?;
+    let joint_department_ids = joint_departments(&mut conn, id).await?;
     Ok(Some(TaskDraft {
         id: Some(r.id),
         year: r.year as i32,
@@ -84,11 +96,14 @@ pub async fn draft(db: &AnyPool, id: i64) -> Result<Option<TaskDraft>, AppError>
         scope_text: r.scope_text,
         scope,
         initiating_department_id: r.initiating_department_id,
-        joint_department_id: r.joint_department_id,
+        joint_department_ids,
         start_month: r.window_start_month as u32,
         end_month: r.window_end_month as u32,
         team_size: r.team_size as u32,
         max_per_inspector: r.max_per_inspector as u32,
+        source: TaskSource::parse(&r.source).ok_or_else(|| AppError::internal("bad task source"))?,
+        assigned_by: r.assigned_by,
+        assigned_doc_no: r.assigned_doc_no,
     }))
 }
 
@@ -127,8 +142,20 @@ pub async fn form_options(db: &AnyPool) -> Result<TaskFormOptions, AppError> {
         .fetch_all(db)
         .await?,
         regions: sqlx::query_as("SELECT code, name FROM regions ORDER BY code").fetch_all(db).await?,
+        industries: distinct_values(db, "industry").await?,
+        natures: distinct_values(db, "nature").await?,
+        scales: distinct_values(db, "scale").await?,
         years: super::plans::plan_years(db).await?,
     })
+}
+
+/// The registry's non-empty values of `column` (a fixed column name), most common first.
+async fn distinct_values(db: &AnyPool, column: &'static str) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT {column} FROM enterprises WHERE {column} <> '' GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT 200"
+    ))
+    .fetch_all(db)
+    .await?)
 }
 
 /// Saves a draft (new or edited) in one transaction with its audit entry. Editing a task
@@ -168,18 +195,15 @@ pub async fn save(db: &AnyPool, d: &TaskDraft, user: &SessionUser) -> Result<i64
     if !user.serves(&d.initiating_department_id) {
         return Err(AppError::invalid("initiating_department_id", "发起部门须为本人所在部门"));
     }
-    for (field, dept) in [
-        ("initiating_department_id", Some(&d.initiating_department_id)),
-        ("joint_department_id", d.joint_department_id.as_ref()),
-    ] {
-        if let Some(dept) = dept {
-            let known: i64 = sqlx::query_scalar("SELECT count(*) FROM departments WHERE id = $1")
-                .bind(dept)
-                .fetch_one(&mut *tx)
-                .await?;
-            if known == 0 {
-                return Err(AppError::invalid(field, format!("部门“{dept}”不存在")));
-            }
+    let named = std::iter::once(("initiating_department_id", &d.initiating_department_id))
+        .chain(d.joint_department_ids.iter().map(|j| ("joint_department_ids", j)));
+    for (field, dept) in named {
+        let known: i64 = sqlx::query_scalar("SELECT count(*) FROM departments WHERE id = $1")
+            .bind(dept)
+            .fetch_one(&mut *tx)
+            .await?;
+        if known == 0 {
+            return Err(AppError::invalid(field, format!("部门“{dept}”不存在")));
         }
     }
     for item in &d.item_ids {
@@ -207,21 +231,21 @@ pub async fn save(db: &AnyPool, d: &TaskDraft, user: &SessionUser) -> Result<i64
             .await?
         }
     };
-    let regions = (!d.scope.regions.is_empty()).then(|| json(&d.scope.regions));
-    let classes: Vec<&str> = d.scope.risk_classes.iter().map(|c| c.code()).collect();
-    let classes = (!classes.is_empty()).then(|| json(&classes));
+    let scope = ScopeColumns::of(&d.scope);
     let risk_ratios = (!d.risk_ratios_bp.is_empty()).then(|| json(&d.risk_ratios_bp));
     let sql = if d.id.is_some() {
         "UPDATE tasks SET annual_plan_id = $1, plan_no = $2, plan_name = $3, task_no = $4, task_name = $5, kind = $6, \
          ratio_bp = $7, risk_ratios_bp = $8, scope_text = $9, scope_category = $10, scope_filed_before = $11, \
-         scope_regions = $12, scope_risk_classes = $13, initiating_department_id = $14, joint_department_id = $15, \
-         window_year = $16, window_start_month = $17, window_end_month = $18, team_size = $19, \
-         max_per_inspector = $20 WHERE id = $21"
+         scope_regions = $12, scope_risk_classes = $13, scope_industries = $14, scope_natures = $15, \
+         scope_scales = $16, initiating_department_id = $17, window_year = $18, window_start_month = $19, \
+         window_end_month = $20, team_size = $21, max_per_inspector = $22, source = $23, assigned_by = $24, \
+         assigned_doc_no = $25 WHERE id = $26"
     } else {
         "INSERT INTO tasks (annual_plan_id, plan_no, plan_name, task_no, task_name, kind, ratio_bp, risk_ratios_bp, \
-         scope_text, scope_category, scope_filed_before, scope_regions, scope_risk_classes, initiating_department_id, \
-         joint_department_id, window_year, window_start_month, window_end_month, team_size, max_per_inspector, \
-         position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+         scope_text, scope_category, scope_filed_before, scope_regions, scope_risk_classes, scope_industries, \
+         scope_natures, scope_scales, initiating_department_id, window_year, window_start_month, window_end_month, \
+         team_size, max_per_inspector, source, assigned_by, assigned_doc_no, position) VALUES ($1, $2, $3, $4, $5, \
+         $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, \
          (SELECT coalesce(max(position) + 1, 0) FROM tasks WHERE annual_plan_id = $1)) RETURNING id"
     };
     let q = sqlx::query_scalar::<_, i64>(sql)
@@ -234,18 +258,23 @@ pub async fn save(db: &AnyPool, d: &TaskDraft, user: &SessionUser) -> Result<i64
         .bind(i64::from(d.ratio_bp))
         .bind(risk_ratios)
         .bind(d.scope_text.trim())
-        .bind(&d.scope.category)
-        .bind(&d.scope.filed_before)
-        .bind(regions)
-        .bind(classes)
+        .bind(scope.scope_category)
+        .bind(scope.scope_filed_before)
+        .bind(scope.scope_regions)
+        .bind(scope.scope_risk_classes)
+        .bind(scope.scope_industries)
+        .bind(scope.scope_natures)
+        .bind(scope.scope_scales)
         .bind(&d.initiating_department_id)
-        .bind(&d.joint_department_id)
         .bind(i64::from(d.year))
         .bind(i64::from(d.start_month))
         .bind(i64::from(d.end_month))
         .bind(i64::from(d.team_size))
-        .bind(i64::from(d.max_per_inspector));
-    // An update binds the id as $21 and returns no row; an insert returns the new id.
+        .bind(i64::from(d.max_per_inspector))
+        .bind(d.source.code())
+        .bind(d.assigned_by.trim())
+        .bind(d.assigned_doc_no.trim());
+    // An update binds the id as $26 and returns no row; an insert returns the new id.
     let written = match d.id {
         Some(id) => q.bind(id).fetch_optional(&mut *tx).await.map(|_| id),
         None => q.fetch_one(&mut *tx).await,
@@ -265,6 +294,7 @@ pub async fn save(db: &AnyPool, d: &TaskDraft, user: &SessionUser) -> Result<i64
             .execute(&mut *tx)
             .await?;
     }
+    write_joint_departments(&mut tx, id, &d.joint_department_ids).await?;
     let saved = TaskDraft { id: Some(id), ..d.clone() };
     audit::append(
         &mut tx,
@@ -283,6 +313,29 @@ pub async fn save(db: &AnyPool, d: &TaskDraft, user: &SessionUser) -> Result<i64
     Ok(id)
 }
 
+/// Replaces task `task_id`'s joint departments with `ids`, in order.
+pub async fn write_joint_departments(
+    conn: &mut sqlx::AnyConnection,
+    task_id: i64,
+    ids: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM task_joint_departments WHERE task_id = $1")
+        .bind(task_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, dept) in ids.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO task_joint_departments (task_id, department_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(task_id)
+        .bind(dept)
+        .bind(position as i64)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// A JSON column's text.
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).expect("plain data serialises")
@@ -293,29 +346,34 @@ pub async fn detail(db: &AnyPool, id: i64) -> Result<Option<TaskDetail>, AppErro
     let Some(row) = super::plans::task(db, id).await? else { return Ok(None) };
     let draft = draft(db, id).await?.ok_or_else(|| AppError::internal("task vanished"))?;
     let estimate = estimate(db, &draft.scope, draft.ratio_bp, &draft.risk_ratios_bp).await?;
-    let events = sqlx::query_as::<_, (String, String, String, String, String)>(
-        "SELECT e.from_status, e.to_status, coalesce(u.display_name, e.actor) || \
-         CASE e.role WHEN 'clerk' THEN '（经办人）' WHEN 'leader' THEN '（局领导）' WHEN 'order_office' THEN '（秩序处）' \
-         WHEN 'office_head' THEN '（处室负责人）' ELSE '' END, e.comment, e.at \
+    let events = sqlx::query_as::<_, (String, String, String, String, String, String)>(
+        "SELECT e.from_status, e.to_status, coalesce(u.display_name, e.actor), e.role, e.comment, e.at \
          FROM task_events e LEFT JOIN users u ON u.username = e.actor WHERE e.task_id = $1 ORDER BY e.at, e.id",
     )
     .bind(id)
     .fetch_all(db)
     .await?
     .into_iter()
-    .filter_map(|(from, to, actor, comment, at)| {
+    .filter_map(|(from, to, name, role, comment, at)| {
+        let actor = match Role::parse(&role) {
+            Some(role) => format!("{name}（{}）", role.label()),
+            None => name,
+        };
         Some(TaskEvent { from: TaskStatus::parse(&from)?, to: TaskStatus::parse(&to)?, actor, comment, at })
     })
     .collect();
     let draw = draw_summary(db, id).await?;
     let results_entered: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = $1",
+        "SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = $1 AND d.abandoned_at IS NULL",
     )
     .bind(id)
     .fetch_one(db)
     .await?;
     let cal = super::calendar::calendar(db).await?;
-    let deadline = super::calendar::deadline(&cal, row.window.year, row.window.end_month);
+    let window = row.effective_window();
+    let deadline = super::calendar::deadline(&cal, window.year, window.end_month);
+    let plan_changes = super::plan_changes::of_task(db, id).await?;
+    let abandoned_draws = abandoned_draws(db, id).await?;
     Ok(Some(TaskDetail {
         row,
         draft,
@@ -326,7 +384,22 @@ pub async fn detail(db: &AnyPool, id: i64) -> Result<Option<TaskDetail>, AppErro
         steps: Vec::new(),
         can_edit: false,
         deadline,
+        plan_changes,
+        can_request_change: false,
+        can_decide_change: false,
+        abandoned_draws,
     }))
+}
+
+/// The draws of a task declared void, oldest first.
+pub async fn abandoned_draws(db: &AnyPool, task_id: i64) -> Result<Vec<AbandonedDraw>, AppError> {
+    Ok(sqlx::query_as::<_, AbandonedDraw>(
+        "SELECT id AS draw_id, seed, drawn_at, abandoned_at, abandon_reason AS reason FROM draws \
+         WHERE task_id = $1 AND abandoned_at IS NOT NULL ORDER BY id",
+    )
+    .bind(task_id)
+    .fetch_all(db)
+    .await?)
 }
 
 async fn draw_summary(db: &AnyPool, task_id: i64) -> Result<Option<DrawSummary>, AppError> {
@@ -343,7 +416,7 @@ async fn draw_summary(db: &AnyPool, task_id: i64) -> Result<Option<DrawSummary>,
     }
     let Some(d) = sqlx::query_as::<_, Row>(
         "SELECT id, pool_count, pool_digest, commitment, frozen_at, seed, public_entropy, drawn_at \
-         FROM draws WHERE task_id = $1",
+         FROM draws WHERE task_id = $1 AND abandoned_at IS NULL",
     )
     .bind(task_id)
     .fetch_optional(db)

@@ -66,7 +66,11 @@ pub async fn advance(
     if workflow::transition(from, to).is_some_and(|t| t.dedicated) {
         return Err(AppError::Conflict(format!("“{}”请在抽取页面办理", to.label())));
     }
+    let mut abandoned = None;
     match (from, to) {
+        (TaskStatus::Drawn, TaskStatus::Planned) => {
+            abandoned = Some(super::draws::abandon_in(&mut tx, task_id, comment, user.actor()).await?);
+        }
         (TaskStatus::Inspecting, TaskStatus::ResultsEntered) => {
             let (selected, entered, returned) = result_counts(&mut tx, task_id).await?;
             if entered < selected {
@@ -82,7 +86,7 @@ pub async fn advance(
         (TaskStatus::ResultsEntered, TaskStatus::Reviewed) => {
             let pending: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id \
-                 WHERE d.task_id = $1 AND r.review_status <> 'passed'",
+                 WHERE d.task_id = $1 AND d.abandoned_at IS NULL AND r.review_status <> 'passed'",
             )
             .bind(task_id)
             .fetch_one(&mut *tx)
@@ -94,7 +98,7 @@ pub async fn advance(
         (TaskStatus::Reviewed, TaskStatus::Published) => {
             sqlx::query(
                 "UPDATE inspection_results SET published_at = $1 \
-                 WHERE draw_id = (SELECT id FROM draws WHERE task_id = $2)",
+                 WHERE draw_id = (SELECT id FROM draws WHERE task_id = $2 AND abandoned_at IS NULL)",
             )
             .bind(now_utc())
             .bind(task_id)
@@ -109,10 +113,10 @@ pub async fn advance(
         Change {
             actor: &user.username,
             role: user.role.code(),
-            action: "task.step",
+            action: if abandoned.is_some() { "draw.abandon" } else { "task.step" },
             entity_type: "task",
             entity_id: &task_id.to_string(),
-            before: Some(serde_json::json!({ "status": from.code() })),
+            before: Some(serde_json::json!({ "status": from.code(), "draw_id": abandoned })),
             after: Some(serde_json::json!({ "status": to.code(), "comment": comment })),
         },
     )
@@ -124,10 +128,10 @@ pub async fn advance(
 /// (selected enterprises, results entered, results returned and not yet corrected).
 async fn result_counts(conn: &mut AnyConnection, task_id: i64) -> Result<(i64, i64, i64), AppError> {
     Ok(sqlx::query_as(
-        "SELECT (SELECT count(*) FROM draw_selections s JOIN draws d ON d.id = s.draw_id WHERE d.task_id = $1), \
-                (SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = $1), \
+        "SELECT (SELECT count(*) FROM draw_selections s JOIN draws d ON d.id = s.draw_id WHERE d.task_id = $1 AND d.abandoned_at IS NULL), \
+                (SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = $1 AND d.abandoned_at IS NULL), \
                 (SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id \
-                 WHERE d.task_id = $1 AND r.review_status = 'returned')",
+                 WHERE d.task_id = $1 AND d.abandoned_at IS NULL AND r.review_status = 'returned')",
     )
     .bind(task_id)
     .fetch_one(&mut *conn)

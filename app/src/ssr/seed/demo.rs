@@ -168,8 +168,9 @@ pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
             .await?;
     }
 
-    seed_plan_2023(&mut tx).await?;
+    let plan_2023 = seed_plan_2023(&mut tx).await?;
     let task_2022 = crate::ssr::seed::demo_2022::seed_plan(&mut tx).await?;
+    seed_special(&mut tx, plan_2023).await?;
     seed_accounts(&mut tx).await?;
     seed_steps(&mut tx).await?;
     audit::append(
@@ -191,15 +192,28 @@ pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
     // can be opened and verified at once. Its secret comes from the OS like any other.
     let clerk = Actor { name: "jingban", role: Role::Clerk.code() };
     let frozen = crate::ssr::db::draws::freeze(db, 1, DEMO_DRAW_DATE, clerk).await.map_err(seed::failed)?;
-    crate::ssr::db::draws::run_draw(db, 1, DEMO_ENTROPY, clerk).await.map_err(seed::failed)?;
-    tracing::info!(draw = frozen.draw_id, pool = frozen.pool_count, "demo draw of task 1 done");
-
-    // Inspection has begun, and the demo 执法人员 account is the first inspector of the
-    // first team (the draw is random, so which inspector that is differs per database).
-    let mut tx = crate::ssr::db::begin_write(db).await?;
-    crate::ssr::db::workflow::set_status(&mut tx, 1, TaskStatus::Drawn, TaskStatus::Inspecting, clerk, "")
+    crate::ssr::db::draws::run_draw(db, 1, DEMO_ENTROPY, DEMO_DRAW_DATE, clerk)
         .await
         .map_err(seed::failed)?;
+    tracing::info!(draw = frozen.draw_id, pool = frozen.pool_count, "demo draw of task 1 done");
+
+    // Then, as the notice orders: the list consented by the principal leader, filed with
+    // the order office, and inspection begun; the demo 执法人员 account is the first
+    // inspector of the first team (the draw is random, so which one differs per database).
+    let mut tx = crate::ssr::db::begin_write(db).await?;
+    seed::backdate_draw(
+        &mut tx,
+        frozen.draw_id,
+        1,
+        "2023-03-08T02:00:00Z",
+        "2023-03-10T02:30:00Z",
+        "市商务局三楼会议室",
+    )
+    .await?;
+    for (from, to, actor, role, comment, at) in LIST_STEPS_2023 {
+        seed::insert_event(&mut tx, 1, (from, to), (actor, role), comment, at).await?;
+    }
+    seed::set_task_status(&mut tx, 1, "drawn", "inspecting").await?;
     seed::link_account_to_first_inspector(&mut tx, "zhifa", frozen.draw_id).await?;
     tx.commit().await?;
 
@@ -212,12 +226,13 @@ pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
 pub const DEMO_PASSWORD: &str = "shuangsui-demo";
 
 /// The demo accounts, one or more per role: (username, display name, role, department).
-pub const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>); 9] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>); 10] = [
     ("jingban", "王经办（演示）", Role::Clerk, Some("swj-zfzd")),
     ("jingban.smfw", "李经办（演示）", Role::Clerk, Some("swj-smfw")),
     ("jingban.sctx", "赵经办（演示）", Role::Clerk, Some("swj-sctx")),
     ("chuzhang", "刘处长（演示）", Role::OfficeHead, Some("swj-zfzd")),
-    ("lingdao", "陈局长（演示）", Role::Leader, None),
+    ("zhuyao", "张局长（演示）", Role::PrincipalLeader, None),
+    ("lingdao", "陈副局长（演示）", Role::Leader, None),
     ("zhixu", "孙备案（演示）", Role::OrderOffice, Some("swj-zxc")),
     ("zhifa", "执法人员（演示）", Role::Inspector, Some("swj-zfzd")),
     ("jijian", "周纪检（演示）", Role::Observer, None),
@@ -233,20 +248,27 @@ async fn seed_accounts(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// The approval steps the demo tasks went through before the demo starts:
-/// (task, from, to, account, role, comment, at).
-const DEMO_STEPS: [(i64, TaskStatus, TaskStatus, &str, Role, &str, &str); 9] = [
+/// The steps the demo tasks went through before the demo starts:
+/// (task, from, to, account, role, comment, at). Task 3 was sent back once.
+const DEMO_STEPS: [(i64, TaskStatus, TaskStatus, &str, Role, &str, &str); 8] = [
     (1, TaskStatus::Draft, TaskStatus::Submitted, "jingban", Role::Clerk, "", "2023-02-20T01:30:00Z"),
-    (1, TaskStatus::Submitted, TaskStatus::Approved, "lingdao", Role::Leader, "同意", "2023-02-22T02:00:00Z"),
-    (1, TaskStatus::Approved, TaskStatus::Filed, "zhixu", Role::OrderOffice, "", "2023-02-24T06:10:00Z"),
+    (
+        1,
+        TaskStatus::Submitted,
+        TaskStatus::Planned,
+        "zhuyao",
+        Role::PrincipalLeader,
+        "同意",
+        "2023-02-22T02:00:00Z",
+    ),
     (2, TaskStatus::Draft, TaskStatus::Submitted, "jingban.smfw", Role::Clerk, "", "2023-04-10T01:00:00Z"),
     (3, TaskStatus::Draft, TaskStatus::Submitted, "jingban.sctx", Role::Clerk, "", "2023-06-05T01:00:00Z"),
     (
         3,
         TaskStatus::Submitted,
         TaskStatus::Draft,
-        "lingdao",
-        Role::Leader,
+        "zhuyao",
+        Role::PrincipalLeader,
         "请补充联合部门",
         "2023-06-06T02:00:00Z",
     ),
@@ -259,8 +281,38 @@ const DEMO_STEPS: [(i64, TaskStatus, TaskStatus, &str, Role, &str, &str); 9] = [
         "已补充市场监管",
         "2023-06-07T01:00:00Z",
     ),
-    (3, TaskStatus::Submitted, TaskStatus::Approved, "lingdao", Role::Leader, "同意", "2023-06-08T02:00:00Z"),
-    (3, TaskStatus::Approved, TaskStatus::Filed, "zhixu", Role::OrderOffice, "", "2023-06-09T06:00:00Z"),
+    (
+        3,
+        TaskStatus::Submitted,
+        TaskStatus::Planned,
+        "zhuyao",
+        Role::PrincipalLeader,
+        "同意",
+        "2023-06-08T02:00:00Z",
+    ),
+    (5, TaskStatus::Draft, TaskStatus::Submitted, "jingban", Role::Clerk, "", "2023-07-20T01:00:00Z"),
+];
+
+/// Task 1 after its draw: the list sent, consented, filed, and inspection begun.
+const LIST_STEPS_2023: [(TaskStatus, TaskStatus, &str, Role, &str, &str); 4] = [
+    (TaskStatus::Drawn, TaskStatus::ListSubmitted, "jingban", Role::Clerk, "", "2023-03-10T06:00:00Z"),
+    (
+        TaskStatus::ListSubmitted,
+        TaskStatus::ListConsented,
+        "zhuyao",
+        Role::PrincipalLeader,
+        "同意",
+        "2023-03-13T02:00:00Z",
+    ),
+    (
+        TaskStatus::ListConsented,
+        TaskStatus::ListFiled,
+        "zhixu",
+        Role::OrderOffice,
+        "已备案",
+        "2023-03-14T06:10:00Z",
+    ),
+    (TaskStatus::ListFiled, TaskStatus::Inspecting, "jingban", Role::Clerk, "", "2023-03-15T01:00:00Z"),
 ];
 
 async fn seed_steps(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
@@ -276,7 +328,7 @@ pub const DEMO_DRAW_DATE: &str = "2023-03-10";
 pub const DEMO_ENTROPY: &str = "3 1 4 1 5 6 2 6 5 3 5 2 6 1 4 3 2 3 5 4";
 
 /// 邯郸市商务局 2023 年度随机抽查工作计划, exactly as 附件2 of the founding document.
-async fn seed_plan_2023(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+async fn seed_plan_2023(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
     let items = [
         ("成品油零售企业年度检查情况", "swj-zfzd"),
         ("依法依规经营情况", "swj-zfzd"),
@@ -312,9 +364,9 @@ async fn seed_plan_2023(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
             "成品油零售企业",
             [1i64, 2],
             "swj-zfzd",
-            "swj-zfzd",
+            &["swj-zfzd"][..],
             (3i64, 4i64),
-            "filed",
+            "planned",
         ),
         (
             "2023002",
@@ -324,7 +376,7 @@ async fn seed_plan_2023(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
             "拍卖企业",
             [3i64, 2],
             "swj-smfw",
-            "swj-zfzd",
+            &["swj-zfzd"][..],
             (5i64, 6i64),
             "submitted",
         ),
@@ -336,9 +388,9 @@ async fn seed_plan_2023(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
             "二手车销售企业",
             [4i64, 2],
             "swj-sctx",
-            "scjgj",
+            &["scjgj"][..],
             (7i64, 9i64),
-            "filed",
+            "planned",
         ),
     ];
     for (pos, (plan_no, plan_name, task_no, task_name, category, item_ids, init, joint, (m1, m2), status)) in
@@ -355,6 +407,7 @@ async fn seed_plan_2023(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
             filed_before: "2023-01-31",
             initiating: init,
             joint,
+            source: "plan",
             window: (2023, m1, m2),
             status,
             position: pos as i64,
@@ -362,5 +415,50 @@ async fn seed_plan_2023(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         };
         seed::insert_task(conn, &task).await?;
     }
+
+    // Task 3 keeps to its window unless a consented 计划调整 says otherwise: the demo moves
+    // it to this month, so that a newcomer can run its ceremony today.
+    let today = crate::ssr::clock::today();
+    let (year, month): (i64, i64) =
+        (today[..4].parse().expect("a year"), today[5..7].parse().expect("a month"));
+    seed::insert_consented_plan_change(
+        conn,
+        3,
+        ((2023, 7, 9), (year, month, month)),
+        DEMO_ADJUSTMENT_REASON,
+        ("jingban.sctx", "2023-06-20T01:00:00Z"),
+        ("zhuyao", "2023-06-21T02:00:00Z"),
+    )
+    .await?;
+
+    Ok(plan_id)
+}
+
+/// A special inspection of the 执法支队 (专项检查不计入本计划), waiting to be put into the plan.
+async fn seed_special(conn: &mut AnyConnection, plan_id: i64) -> Result<(), sqlx::Error> {
+    seed::insert_task(
+        conn,
+        &seed::SeedTask {
+            plan_id,
+            plan_no: "2023ZX01",
+            plan_name: "2023 年商务局成品油零售企业专项检查（演示）",
+            task_no: "专项 001 号",
+            task_name: "2023 年成品油零售企业安全经营专项检查（演示）",
+            scope_text: "2023 年 1 月 31 前登记备案的成品油零售企业",
+            category: "成品油零售企业",
+            filed_before: "2023-01-31",
+            initiating: "swj-zfzd",
+            joint: &[],
+            source: "special",
+            window: (2023, 8, 8),
+            status: "submitted",
+            position: 3,
+            items: &[1, 2],
+        },
+    )
+    .await?;
     Ok(())
 }
+
+/// The reason the demo gives for moving task 3 to the current month.
+pub const DEMO_ADJUSTMENT_REASON: &str = "演示：调整到本月，以便现场演示抽取";

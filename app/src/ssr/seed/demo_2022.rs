@@ -13,7 +13,7 @@ pub const TASK_NAME: &str = "2022 年商务局成品油销售企业内部联合�
 const DRAW_DATE: &str = "2022-03-08";
 const ENTROPY: &str = "6 2 5 1 3 3 4 6 1 2 5 5 3 6 2 4 1 1 6 4";
 
-/// Inserts the 2022 plan and its task (filed), with the approval steps; returns the task id.
+/// Inserts the 2022 plan and its task (filed), put into the plan by the principal leader; returns the task id.
 pub async fn seed_plan(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
     let plan_id = seed::insert_plan(conn, 2022, "邯郸市商务局 2022 年度随机抽查工作计划（演示）", "").await?;
     let task = SeedTask {
@@ -26,9 +26,10 @@ pub async fn seed_plan(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
         category: "成品油零售企业",
         filed_before: "2022-01-31",
         initiating: "swj-zfzd",
-        joint: "swj-zfzd",
+        joint: &["swj-zfzd"],
+        source: "plan",
         window: (2022, 3, 4),
-        status: "filed",
+        status: "planned",
         position: 0,
         items: &[1, 2],
     };
@@ -37,13 +38,12 @@ pub async fn seed_plan(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
         (TaskStatus::Draft, TaskStatus::Submitted, "jingban", Role::Clerk, "", "2022-02-21T01:30:00Z"),
         (
             TaskStatus::Submitted,
-            TaskStatus::Approved,
-            "lingdao",
-            Role::Leader,
+            TaskStatus::Planned,
+            "zhuyao",
+            Role::PrincipalLeader,
             "同意",
             "2022-02-23T02:00:00Z",
         ),
-        (TaskStatus::Approved, TaskStatus::Filed, "zhixu", Role::OrderOffice, "", "2022-02-25T06:10:00Z"),
     ];
     for (from, to, actor, role, comment, at) in steps {
         insert_event(conn, task_id, (from, to), (actor, role), comment, at).await?;
@@ -64,7 +64,7 @@ const FINDINGS: [(&[&str], &str, &[&str], &str); 4] = [
 pub async fn draw_and_publish(db: &AnyPool, task_id: i64) -> Result<(), sqlx::Error> {
     let clerk = Actor { name: "jingban", role: Role::Clerk.code() };
     let frozen = crate::ssr::db::draws::freeze(db, task_id, DRAW_DATE, clerk).await.map_err(seed::failed)?;
-    crate::ssr::db::draws::run_draw(db, task_id, ENTROPY, clerk).await.map_err(seed::failed)?;
+    crate::ssr::db::draws::run_draw(db, task_id, ENTROPY, DRAW_DATE, clerk).await.map_err(seed::failed)?;
     let draw_id = frozen.draw_id;
 
     let mut tx = crate::ssr::db::begin_write(db).await?;
@@ -100,7 +100,24 @@ pub async fn draw_and_publish(db: &AnyPool, task_id: i64) -> Result<(), sqlx::Er
         .await?;
     }
     let steps = [
-        (TaskStatus::Drawn, TaskStatus::Inspecting, "jingban", Role::Clerk, "", "2022-03-09T01:00:00Z"),
+        (TaskStatus::Drawn, TaskStatus::ListSubmitted, "jingban", Role::Clerk, "", "2022-03-08T06:00:00Z"),
+        (
+            TaskStatus::ListSubmitted,
+            TaskStatus::ListConsented,
+            "zhuyao",
+            Role::PrincipalLeader,
+            "同意",
+            "2022-03-09T01:00:00Z",
+        ),
+        (
+            TaskStatus::ListConsented,
+            TaskStatus::ListFiled,
+            "zhixu",
+            Role::OrderOffice,
+            "已备案",
+            "2022-03-09T06:00:00Z",
+        ),
+        (TaskStatus::ListFiled, TaskStatus::Inspecting, "jingban", Role::Clerk, "", "2022-03-10T01:00:00Z"),
         (
             TaskStatus::Inspecting,
             TaskStatus::ResultsEntered,
