@@ -52,9 +52,6 @@ CREATE TABLE tasks (
     scope_filed_before         TEXT,
     scope_regions              TEXT,   -- JSON array of division codes; NULL = all
     scope_risk_classes         TEXT,   -- JSON array of classes; NULL = all
-    scope_industries           TEXT,   -- JSON arrays; NULL = all
-    scope_natures              TEXT,
-    scope_scales               TEXT,
     initiating_department_id   TEXT NOT NULL REFERENCES departments(id),
     window_year                INTEGER NOT NULL,
     window_start_month         INTEGER NOT NULL CHECK (window_start_month BETWEEN 1 AND 12),
@@ -66,6 +63,9 @@ CREATE TABLE tasks (
                                   'list_consented', 'list_filed', 'inspecting', 'results_entered', 'reviewed',
                                   'published', 'closed')),
     position                   INTEGER NOT NULL DEFAULT 0,
+    scope_industries           TEXT,   -- 行业、企业性质、经营规模: JSON arrays; NULL = all
+    scope_natures              TEXT,
+    scope_scales               TEXT,
     -- 任务来源: the annual plan's table, the bureau's own special inspection, or a higher
     -- office's assignment (who assigned it and the document's number).
     source                     TEXT NOT NULL DEFAULT 'plan' CHECK (source IN ('plan', 'special', 'assigned')),

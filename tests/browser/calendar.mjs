@@ -26,7 +26,14 @@ await runTests([
 
     const shown = await bars(page);
     const spans = shown.map((b) => `${b.start}-${b.end}`);
-    assert(spans.join(',') === '3-4,5-6,7-9', `month spans: ${spans}`);
+    // The plan's three tasks, then the special inspection (listed apart, tagged).
+    assert(spans.join(',') === '3-4,5-6,7-9,8-8', `month spans: ${spans}`);
+    const special = await page.textContent(`.cal-row[data-task-id="${shown[3].id}"] .cal-label`);
+    assert(special.includes('专项检查，不计入本计划'), `special task tagged: ${special}`);
+    // Task 003's window was moved by a consented plan change (to this month): its planned
+    // bar stays, marked, and the label says where it went.
+    const moved = await page.textContent(`.cal-row[data-task-id="${shown[2].id}"] [data-testid=adjusted-note]`);
+    assert(moved.includes('已调整至'), `adjustment shown: ${moved}`);
     const heads = await page.$$eval('.cal-head .cal-month', (els) => els.map((e) => e.textContent.trim()));
     assert(heads.length === 12 && heads[0] === '1 月' && heads[11] === '12 月', `month headers: ${heads}`);
     assert(await page.isVisible('[data-testid=legend]'), 'legend visible');
@@ -44,7 +51,8 @@ await runTests([
     await page.keyboard.press('Home');
     assert(await focusedTaskId(page) === shown[0].id, 'Home goes to the first bar');
     await page.keyboard.press('End');
-    assert(await focusedTaskId(page) === shown[2].id, 'End goes to the last bar');
+    assert(await focusedTaskId(page) === shown[3].id, 'End goes to the last bar');
+    await page.keyboard.press('ArrowUp');
     await page.screenshot({ path: path.join(artifacts, 'calendar-desktop.png'), fullPage: true });
 
     // Enter opens the task page (which may not exist yet: only the URL is checked).

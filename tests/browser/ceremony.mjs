@@ -19,7 +19,8 @@ await runTests([
   ['a whole ceremony by keyboard, followed on a phone', async ({ browser, base }) => {
     const room = await newPage(browser, { width: 1920, height: 1080 });
     await signIn(room, base, 'jingban.sctx');
-    // Freeze the filed task: pool, digest and commitment become public before the meeting.
+    // Freeze the task (in the plan, its window moved to this month): pool, digest and
+    // commitment become public before the meeting.
     await room.goto(base + '/tasks/3');
     await hydrated(room);
     room.once('dialog', (d) => d.accept());

@@ -110,9 +110,10 @@ await runTests([
     await page.screenshot({ path: path.join(artifacts, 'task-page.png'), fullPage: true });
 
     await page.goto(base + '/plans/2023');
-    assert((await page.$$('tbody tr[data-task-id]')).length === 4, 'four tasks in the plan table');
+    assert((await page.$$('table.plan-table:not([data-testid=special-tasks]) tbody tr[data-task-id]')).length === 4, 'four tasks in the plan table');
+    assert((await page.$$('[data-testid=special-tasks] tbody tr[data-task-id]')).length === 1, 'the special inspection listed apart');
     await page.goto(base + '/plans/2023/calendar');
-    assert((await page.$$('a[data-start]')).length === 4, 'four bars on the calendar');
+    assert((await page.$$('a[data-start]')).length === 5, 'four plan bars and the special inspection on the calendar');
     await noErrors(page);
   }],
 

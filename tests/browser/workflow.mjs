@@ -1,4 +1,5 @@
-// Browser test of the lifecycle by role: the leader approves, the order office files, and
+// Browser test of the lifecycle by role: the principal leader consents to the drawn list,
+// the order office files it, and
 // an inspector enters a result for their own assignment. Screenshots go to artifacts/.
 import path from 'node:path';
 import { artifacts, assert, hydrated, newPage, runTests, signIn } from './harness.mjs';
@@ -13,27 +14,59 @@ async function noErrors(page, allowed = []) {
 const statusOf = (page) => page.textContent('h1 .status');
 
 await runTests([
-  ['the leader approves task 002 and the order office files it', async ({ browser, base }) => {
-    const leader = await newPage(browser);
-    await signIn(leader, base, 'lingdao');
-    await leader.goto(base + '/tasks/2');
-    await hydrated(leader);
-    assert((await statusOf(leader)) === '待审批', `status: ${await statusOf(leader)}`);
-    assert(await leader.$('[data-testid=step-filed]') === null, 'the leader is not offered filing');
-    await leader.fill('[data-testid=step-comment]', '同意');
-    await leader.click('[data-testid=step-approved]');
-    await leader.waitForFunction(() => document.querySelector('h1 .status')?.textContent === '已审批');
-    await leader.screenshot({ path: path.join(artifacts, 'workflow-approved.png'), fullPage: true });
-    await noErrors(leader);
+  ['the principal leader consents to the drawn list and the order office files it, by clicking', async ({ browser, base }) => {
+    // The clerk draws task 003 (its window was moved to this month by a consented plan
+    // change) and sends the drawn list.
+    const clerk = await newPage(browser);
+    await signIn(clerk, base, 'jingban.sctx');
+    await clerk.goto(base + '/tasks/3');
+    await hydrated(clerk);
+    const post = (endpoint, form) => clerk.evaluate(async ([endpoint, form]) => {
+      const r = await fetch('/api/' + endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+      return r.status;
+    }, [endpoint, form]);
+    assert((await post('freeze', { task_id: '3' })) === 200, 'frozen');
+    assert((await post('draw', { task_id: '3', public_entropy: '2 4 6 1 3 5' })) === 200, 'drawn');
+    await clerk.reload();
+    await hydrated(clerk);
+    assert(await clerk.$('[data-testid=step-inspecting]') === null, 'inspecting is not offered straight after the draw');
+    await clerk.click('[data-testid=step-list_submitted]');
+    await clerk.waitForFunction(() => document.querySelector('h1 .status')?.textContent === '抽取名单待主要领导同意');
+    await noErrors(clerk);
+
+    // A 局领导 who is not the principal leader is offered nothing.
+    const deputy = await newPage(browser);
+    await signIn(deputy, base, 'lingdao');
+    await deputy.goto(base + '/tasks/3');
+    await hydrated(deputy);
+    assert(await deputy.$('[data-testid=step-list_consented]') === null, 'the deputy cannot consent');
+    await noErrors(deputy);
+
+    const principal = await newPage(browser);
+    await signIn(principal, base, 'zhuyao');
+    await principal.goto(base + '/tasks/3');
+    await hydrated(principal);
+    assert(await principal.$('[data-testid=step-list_filed]') === null, 'the principal leader is not offered filing');
+    await principal.fill('[data-testid=step-comment]', '同意');
+    await principal.click('[data-testid=step-list_consented]');
+    await principal.waitForFunction(() => document.querySelector('h1 .status')?.textContent === '抽取名单待秩序处备案');
+    await principal.screenshot({ path: path.join(artifacts, 'workflow-consented.png'), fullPage: true });
+    await noErrors(principal);
 
     const order = await newPage(browser);
     await signIn(order, base, 'zhixu');
-    await order.goto(base + '/tasks/2');
+    await order.goto(base + '/tasks/3');
     await hydrated(order);
-    await order.click('[data-testid=step-filed]');
-    await order.waitForFunction(() => document.querySelector('h1 .status')?.textContent === '已备案');
+    await order.click('[data-testid=step-list_filed]');
+    await order.waitForFunction(() => document.querySelector('h1 .status')?.textContent === '抽取名单已备案');
     const events = await order.textContent('ol.events');
-    assert(events.includes('陈局长（演示）（局领导）') && events.includes('孙备案（演示）（秩序处）'), `events: ${events}`);
+    assert(events.includes('张局长（演示）（主要领导）') && events.includes('孙备案（演示）（秩序处）'), `events: ${events}`);
+    // The filing form prints the list with the consent on it.
+    await order.click('[data-testid=filing-form]');
+    await order.waitForSelector('[data-testid=list-form]');
+    const form = await order.textContent('[data-testid=list-form]');
+    assert(form.includes('抽取名单备案表') && form.includes('张局长（演示）（主要领导）'), `form: ${form.slice(0, 400)}`);
+    await order.screenshot({ path: path.join(artifacts, 'workflow-filing-form.png'), fullPage: true });
     await noErrors(order);
   }],
 
