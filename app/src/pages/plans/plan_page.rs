@@ -53,8 +53,9 @@ fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
             }
         })
         .collect_view();
-    view! {
-        <h1>{plan.title.clone()}</h1>
+    // Each part is its own erased view: one nested type for the whole page
+    // overflows the compiler's query depth in the hydrate build.
+    let toolbar = view! {
         <div class="toolbar">
             <nav class="years" aria-label="年度">{year_links}</nav>
             <label class="filter">
@@ -81,6 +82,9 @@ fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
                 {move || format!("共 {} 项任务", visible().len())}
             </span>
         </div>
+    }
+    .into_any();
+    let table = view! {
         <div class="table-wrap">
             <table class="plan-table">
                 <thead>
@@ -105,23 +109,39 @@ fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
                 </tfoot>
             </table>
         </div>
-        {(!plan.special.is_empty()).then(|| view! {
-            <h2>"专项检查与上级部署任务（不计入本计划）"</h2>
-            <div class="table-wrap">
-                <table class="plan-table" data-testid="special-tasks">
-                    <thead>
-                        <tr>
-                            {labels::PLAN_COLUMNS.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
-                            <th scope="col">{labels::STATUS}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {plan.special.iter().cloned().map(|task| view! { <TaskRowView task/> }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        })}
     }
+    .into_any();
+    view! {
+        <h1>{plan.title.clone()}</h1>
+        {toolbar}
+        {table}
+        <SpecialTasks tasks=plan.special.clone()/>
+    }
+}
+
+/// 专项检查 and 上级部署 tasks of the year, listed apart (not counted in the plan).
+#[component]
+fn SpecialTasks(tasks: Vec<TaskRow>) -> impl IntoView {
+    if tasks.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <h2>"专项检查与上级部署任务（不计入本计划）"</h2>
+        <div class="table-wrap">
+            <table class="plan-table" data-testid="special-tasks">
+                <thead>
+                    <tr>
+                        {labels::PLAN_COLUMNS.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
+                        <th scope="col">{labels::STATUS}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {tasks.into_iter().map(|task| view! { <TaskRowView task/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }
 
 #[component]
