@@ -34,6 +34,7 @@ mod check;
 mod draw;
 mod input;
 mod keys;
+mod lanes;
 mod par;
 mod pool;
 pub mod public;

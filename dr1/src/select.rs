@@ -2,7 +2,7 @@
 //! stratum by smallest key, and every inspector ranked for each of them.
 
 use crate::check::Prepared;
-use crate::keys::{sort_keyed, Keyer, Words, ENTITY_LABEL, TAIL_MAX};
+use crate::keys::{be_words, sort_keyed, KeyBatch, Keyer, Words, ENTITY_LABEL, TAIL_MAX};
 use crate::par::par_chunks;
 use crate::rules::quota;
 use crate::sort::SortRec;
@@ -45,21 +45,126 @@ pub(crate) fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> V
 /// The ranking of all inspectors (indices into `ids`) for each chosen entity:
 /// entity `k`'s ranking is `rankings[k * ids.len()..][..ids.len()]`.
 ///
-/// One flat vector and one scratch buffer per thread: no allocation per entity.
+/// One flat vector per thread, in chunks of the chosen entities.
 pub(crate) fn rank_all(keyer: &Keyer, pool: &[PoolEntry], chosen: &[Cand], ids: &[&str]) -> Vec<u32> {
     let min_chunk = (1 << 14) / ids.len().max(1) + 1;
     let parts = par_chunks(chosen.len(), min_chunk, |r| {
         let mut out = Vec::with_capacity(r.len() * ids.len());
-        let mut keyed = Vec::with_capacity(ids.len());
-        for &(_, e) in &chosen[r] {
-            keyed.clear();
-            keyer.inspector_keys(pool[e as usize].code.as_bytes(), ids, &mut keyed);
-            sort_keyed(&mut keyed, ids);
-            out.extend(keyed.iter().map(|&(_, j)| j));
+        match keyer.midstate() {
+            Some(state) => rank_batched(keyer, state, pool, &chosen[r], ids, &mut out),
+            None => {
+                let mut keyed = Vec::with_capacity(ids.len());
+                for &(_, e) in &chosen[r] {
+                    rank_exact(keyer, &pool[e as usize].code, ids, &mut keyed, &mut out);
+                }
+            }
         }
         out
     });
     parts.concat()
+}
+
+/// Appends to `out` the ranking of all `ids` for `code`, one key at a time
+/// ([`sort_keyed`]: ties by id); `keyed` is scratch.
+fn rank_exact(keyer: &Keyer, code: &str, ids: &[&str], keyed: &mut Vec<(Words, u32)>, out: &mut Vec<u32>) {
+    keyed.clear();
+    keyer.inspector_keys(code.as_bytes(), ids, keyed);
+    sort_keyed(keyed, ids);
+    out.extend(keyed.iter().map(|&(_, j)| j));
+}
+
+/// [`rank_all`] for a chunk with keys hashed sixteen at a time across
+/// entities ([`KeyBatch`]), a group of entities at once; each ranking is
+/// then sorted on the keys' first words. An entity whose tails are too long
+/// for one block, or whose first words tie, is ranked by [`rank_exact`].
+fn rank_batched(
+    keyer: &Keyer,
+    state: &[u32; 8],
+    pool: &[PoolEntry],
+    chosen: &[Cand],
+    ids: &[&str],
+    out: &mut Vec<u32>,
+) {
+    // Entities keyed together: a group's keys stay in the first-level cache.
+    const GROUP: usize = 32;
+    let n = ids.len();
+    let mut firsts: Vec<(u64, u32)> = vec![(0, 0); GROUP * n];
+    let mut exact = Vec::with_capacity(n);
+    let mut batch = KeyBatch::<u32>::new();
+    let mut halves = InspectorHalves::new(keyer, ids);
+    for group in chosen.chunks(GROUP) {
+        let mut fast = [false; GROUP];
+        for (g, &(_, e)) in group.iter().enumerate() {
+            let Some((head, tails)) = halves.get(&pool[e as usize].code) else { continue };
+            fast[g] = true;
+            for (j, tail) in tails.iter().enumerate() {
+                let block: [u32; 16] = std::array::from_fn(|i| head[i] | tail[i]);
+                if batch.push(&block, (g * n + j) as u32) {
+                    batch.flush(state, |key, slot| firsts[slot as usize] = (key[0], slot % n as u32));
+                }
+            }
+        }
+        batch.flush(state, |key, slot| firsts[slot as usize] = (key[0], slot % n as u32));
+        for (g, &(_, e)) in group.iter().enumerate() {
+            let keyed = &mut firsts[g * n..(g + 1) * n];
+            if fast[g] {
+                keyed.sort_unstable_by_key(|k| k.0);
+                if keyed.windows(2).all(|w| w[0].0 != w[1].0) {
+                    out.extend(keyed.iter().map(|&(_, j)| j));
+                    continue;
+                }
+            }
+            rank_exact(keyer, &pool[e as usize].code, ids, &mut exact, out);
+        }
+    }
+}
+
+/// The block of an inspector key, `seed + "\ninspector\n" + code + "\n" + id`,
+/// in two halves that do not overlap: the entity's (label, code and line
+/// feed) and the inspector's (id, padding and length). The inspector halves
+/// depend on the code only through its length, so they are built once per
+/// length; a key's block is then the OR of two halves, sixteen words.
+struct InspectorHalves<'a> {
+    keyer: &'a Keyer,
+    ids: &'a [&'a str],
+    /// Inspector halves by the offset where the id starts; `None` if some tail would not fit one block.
+    by_base: Vec<Option<Option<Vec<[u32; 16]>>>>,
+}
+
+impl<'a> InspectorHalves<'a> {
+    const LABEL: &'static [u8] = b"\ninspector\n";
+
+    fn new(keyer: &'a Keyer, ids: &'a [&'a str]) -> Self {
+        InspectorHalves { keyer, ids, by_base: vec![None; 56] }
+    }
+
+    /// The entity half for `code` and the inspector halves, if every tail fits one block.
+    fn get(&mut self, code: &str) -> Option<([u32; 16], &[[u32; 16]])> {
+        let base = Self::LABEL.len() + code.len() + 1;
+        if base > 55 {
+            return None;
+        }
+        let mut head = [0u8; 64];
+        head[..Self::LABEL.len()].copy_from_slice(Self::LABEL);
+        head[Self::LABEL.len()..base - 1].copy_from_slice(code.as_bytes());
+        head[base - 1] = b'\n';
+        let (keyer, ids) = (self.keyer, self.ids);
+        let tails = self.by_base[base].get_or_insert_with(|| {
+            ids.iter()
+                .map(|id| {
+                    // Zeros where the entity's half goes, then the id: its block is the inspector's half.
+                    let len = base + id.len();
+                    (len <= 55).then(|| {
+                        let mut tail = [0u8; 64];
+                        tail[base..len].copy_from_slice(id.as_bytes());
+                        keyer.tail_block(&tail[..len])
+                    })
+                })
+                .collect()
+        });
+        let tails = tails.as_deref()?;
+        Some((be_words(&head), tails))
+    }
 }
 
 /// Keys one chunk of the pool and keeps, per stratum, its `quota` smallest candidates.
@@ -70,35 +175,50 @@ fn select_chunk(
     quotas: &[usize],
     by_key: &impl Fn(&Cand, &Cand) -> Ordering,
 ) -> Vec<Vec<Cand>> {
-    let mut buf = [0u8; TAIL_MAX];
-    buf[..ENTITY_LABEL.len()].copy_from_slice(ENTITY_LABEL);
     let mut per: Vec<Vec<Cand>> = vec![Vec::new(); quotas.len()];
     // Per stratum, the first key word of the largest candidate kept by the
     // last trim: a key with a larger first word cannot be among the `quota`
     // smallest any more, so it is not even stored.
     let mut bound = vec![u64::MAX; quotas.len()];
-    for r in recs {
+    let mut consider = |key: Words, r: &SortRec| {
         let s = r.stratum();
-        let q = quotas[s];
-        // A stratum with quota 0 selects nothing: its keys are never needed.
-        if q == 0 {
-            continue;
-        }
-        // Label and code, read from the record when it holds the code.
-        let key = match r.write_inline(&mut buf[ENTITY_LABEL.len()..]) {
-            Some(len) => keyer.key(&mut buf, ENTITY_LABEL.len() + len),
-            None => keyer.entity_key(pool[r.idx as usize].code.as_bytes()),
-        };
         if key[0] > bound[s] {
-            continue;
+            return;
         }
-        let v = &mut per[s];
+        let (v, q) = (&mut per[s], quotas[s]);
         v.push((key, r.idx));
         // Trimming whenever the buffer doubles keeps memory O(quota) at O(1) amortised cost.
         if v.len() >= 2 * q + 4096 {
             keep_smallest(v, q, by_key);
             bound[s] = v.iter().map(|c| c.0[0]).max().unwrap_or(u64::MAX);
         }
+    };
+    // Codes held whole in their record are keyed from it: sixteen at a time
+    // when the keyer can, else one by one; the others (longer than 24 bytes)
+    // from the pool, one by one.
+    let mut batch = KeyBatch::<u32>::new();
+    let mut buf = [0u8; TAIL_MAX];
+    buf[..ENTITY_LABEL.len()].copy_from_slice(ENTITY_LABEL);
+    for (i, r) in recs.iter().enumerate() {
+        // A stratum with quota 0 selects nothing: its keys are never needed.
+        if quotas[r.stratum()] == 0 {
+            continue;
+        }
+        match (keyer.midstate(), r.inline_len()) {
+            (Some(state), Some(len)) => {
+                if batch.push(&keyer.entity_block(&r.prefix, len), i as u32) {
+                    batch.flush(state, |key, i| consider(key, &recs[i as usize]));
+                }
+            }
+            (None, Some(_)) => {
+                let len = ENTITY_LABEL.len() + r.write_inline(&mut buf[ENTITY_LABEL.len()..]).unwrap_or(0);
+                consider(keyer.key(&mut buf, len), r);
+            }
+            (_, None) => consider(keyer.entity_key(pool[r.idx as usize].code.as_bytes()), r),
+        }
+    }
+    if let Some(state) = keyer.midstate() {
+        batch.flush(state, |key, i| consider(key, &recs[i as usize]));
     }
     for (v, &q) in per.iter_mut().zip(quotas) {
         keep_smallest(v, q, by_key);

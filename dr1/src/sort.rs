@@ -58,19 +58,26 @@ impl SortRec {
         (self.tag & !LONG) as usize
     }
 
-    /// Writes the prefix into `out` and returns the code's length, if the code is inline.
-    pub(crate) fn write_inline(&self, out: &mut [u8]) -> Option<usize> {
+    /// The code's length, if the code is inline (held whole in `prefix`).
+    #[inline]
+    pub(crate) fn inline_len(&self) -> Option<usize> {
         if self.tag & LONG != 0 {
             return None;
-        }
-        for (chunk, w) in out[..INLINE].chunks_exact_mut(8).zip(&self.prefix) {
-            chunk.copy_from_slice(&w.to_be_bytes());
         }
         // Inline codes hold no NUL, so the length is where the zero padding starts.
         Some(match self.prefix.iter().rposition(|&w| w != 0) {
             None => 0,
             Some(k) => 8 * k + 8 - (self.prefix[k].trailing_zeros() / 8) as usize,
         })
+    }
+
+    /// Writes the prefix into `out` and returns the code's length, if the code is inline.
+    pub(crate) fn write_inline(&self, out: &mut [u8]) -> Option<usize> {
+        let len = self.inline_len()?;
+        for (chunk, w) in out[..INLINE].chunks_exact_mut(8).zip(&self.prefix) {
+            chunk.copy_from_slice(&w.to_be_bytes());
+        }
+        Some(len)
     }
 }
 
