@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         };
     };
     let mut times = Vec::new();
+    let cpu_before = cpu_ticks();
     for _ in 0..runs {
         let start = std::time::Instant::now();
         if let Err(e) = dr1::derive(&input) {
@@ -57,10 +58,22 @@ fn main() -> ExitCode {
         }
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
+    let cpu_ms =
+        cpu_ticks().zip(cpu_before).map(|(after, before)| (after - before) as f64 * 10.0 / f64::from(runs));
     times.sort_by(f64::total_cmp);
+    if let Some(ms) = cpu_ms {
+        println!("cpu {ms:.0} ms per run (user + system, all threads)");
+    }
     println!("derive ms: {times:.1?}");
     println!("median {:.1} ms, pool {}", times[times.len() / 2], input.pool.len());
     ExitCode::SUCCESS
+}
+
+/// User and system time of this process so far, in clock ticks of 10 ms (Linux only).
+fn cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
 fn usage() -> ExitCode {
