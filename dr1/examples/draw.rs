@@ -9,6 +9,7 @@
 //! It exists to compare manifests before and after a change to the engine
 //! (they must be identical) and to time or profile the draw alone.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -39,8 +40,20 @@ fn main() -> ExitCode {
         return match dr1::draw_owned(input) {
             // As server/src/cli.rs writes it: pretty JSON and a final newline.
             Ok(manifest) => {
-                println!("{}", serde_json::to_string_pretty(&manifest).expect("manifest serialises"));
-                ExitCode::SUCCESS
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                let written = manifest
+                    .write_json_pretty(&mut out)
+                    .and_then(|()| writeln!(out))
+                    .and_then(|()| out.flush());
+                // Freeing millions of strings one by one would outlast the draw; the process ends here.
+                std::mem::forget(manifest);
+                match written {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("error: cannot write the manifest: {e}");
+                        ExitCode::from(1)
+                    }
+                }
             }
             Err(e) => {
                 eprintln!("refused: {e}");

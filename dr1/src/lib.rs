@@ -19,7 +19,8 @@
 //! | `rules` | identifier rule, entropy normalisation, quotas, limits | — |
 //! | `par` | scoped threads (one thread in wasm) | — |
 //! | `refusal` | refusals 1–7, input errors, their messages | rules |
-//! | `keys` | commitment, seed, entity and inspector keys | rules, types |
+//! | `lanes` | sixteen SHA-256 compressions at once (AVX-512, else sha2) | — |
+//! | `keys` | commitment, seed, entity and inspector keys | lanes, rules, types |
 //! | `sort` | pool records in code order: radix sort, merge | types |
 //! | `pool` | the pool validated, sorted, counted; its digest | par, refusal, sort, types |
 //! | `check` | refusals 1–6 (freeze time and ceremony) | keys, pool, refusal, rules, types |
@@ -28,6 +29,7 @@
 //! | `draw` | the draw: checks, then every derived field | check, keys, par, pool, refusal, select, teams, types |
 //! | `input` | strict JSON input | refusal, rules, types |
 //! | `verify` | a manifest re-derived and compared | draw, input, refusal, types |
+//! | `pretty` | a manifest written as serde_json's pretty JSON, in parallel (not in wasm) | par, types |
 //! | [`public`] | what the portal may show of a stratified draw | keys, refusal, rules, types, verify |
 
 mod check;
@@ -37,6 +39,9 @@ mod keys;
 mod lanes;
 mod par;
 mod pool;
+// Manifests are written by servers; the browser verifier only reads them.
+#[cfg(not(target_arch = "wasm32"))]
+mod pretty;
 pub mod public;
 mod refusal;
 mod rules;

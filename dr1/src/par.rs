@@ -41,6 +41,18 @@ pub(crate) fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync
     items.into_iter().map(f).collect()
 }
 
+/// Threads worth running: one per core, at most 8 (one in the browser).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |t| t.get().min(8))
+}
+
+/// One thread in the browser.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn threads() -> usize {
+    1
+}
+
 /// Runs `f` over consecutive chunks of `0..n` (one per core, each at least
 /// `min_chunk` long) and returns the results in chunk order.
 ///
@@ -50,11 +62,7 @@ pub(crate) fn par_chunks<U: Send>(
     min_chunk: usize,
     f: impl Fn(Range<usize>) -> U + Sync,
 ) -> Vec<U> {
-    #[cfg(not(target_arch = "wasm32"))]
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
-    #[cfg(target_arch = "wasm32")]
-    let threads = 1;
-    let chunks = threads.min(n / min_chunk.max(1)).max(1);
+    let chunks = threads().min(n / min_chunk.max(1)).max(1);
     let size = n.div_ceil(chunks);
     let ranges = (0..chunks).map(|c| (c * size).min(n)..((c + 1) * size).min(n)).collect();
     par_map(ranges, f)

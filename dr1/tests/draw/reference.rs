@@ -340,7 +340,13 @@ fn random_inputs_match_reference_and_properties() {
         rng.shuffle(&mut shuffled.conflicts);
         assert_eq!(derive(&shuffled).unwrap(), d, "case {case}");
 
-        let text = serde_json::to_string(&Manifest::new(input, d)).unwrap();
+        let manifest = Manifest::new(input, d);
+        assert_eq!(
+            manifest.to_json_pretty(),
+            serde_json::to_string_pretty(&manifest).unwrap(),
+            "case {case}"
+        );
+        let text = serde_json::to_string(&manifest).unwrap();
         assert!(all_ok(&verify_manifest(&text).unwrap()), "case {case}");
     }
     println!("drawn {drawn}, refused 6: {refused6}, refused 7: {refused7}");
