@@ -27,7 +27,8 @@
 //! | `select` | selection (field 7) and inspector rankings | check, keys, par, rules, sort, types |
 //! | `teams` | team walk and post recusals (fields 8, 9) | select |
 //! | `draw` | the draw: checks, then every derived field | check, keys, par, pool, refusal, select, teams, types |
-//! | `input` | strict JSON input | refusal, rules, types |
+//! | `pool_json` | a JSON input's pool read on every core (not in wasm) | par, types |
+//! | `input` | strict JSON input | pool_json, refusal, rules, types |
 //! | `verify` | a manifest re-derived and compared | draw, input, refusal, types |
 //! | `pretty` | a manifest written as serde_json's pretty JSON, in parallel (not in wasm) | par, types |
 //! | [`public`] | what the portal may show of a stratified draw | keys, refusal, rules, types, verify |
@@ -39,6 +40,9 @@ mod keys;
 mod lanes;
 mod par;
 mod pool;
+// Inputs are read in parallel on servers only; the verifier reads manifests.
+#[cfg(not(target_arch = "wasm32"))]
+mod pool_json;
 // Manifests are written by servers; the browser verifier only reads them.
 #[cfg(not(target_arch = "wasm32"))]
 mod pretty;

@@ -347,6 +347,7 @@ fn random_inputs_match_reference_and_properties() {
             "case {case}"
         );
         let text = serde_json::to_string(&manifest).unwrap();
+        assert_eq!(parse_input(&text).as_ref(), Ok(&manifest.input), "case {case}");
         assert!(all_ok(&verify_manifest(&text).unwrap()), "case {case}");
     }
     println!("drawn {drawn}, refused 6: {refused6}, refused 7: {refused7}");
