@@ -35,8 +35,7 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
     prep.check_teams()?;
 
     let pool = &input.pool;
-    let recs = &prep.pool.recs;
-    let digest_hex = hex::encode(digest_sorted(pool, recs, &prep.pool.strata));
+    let digest_hex = hex::encode(digest_sorted(pool, &prep.pool));
     let seed_hex = seed(&input.task_id, &digest_hex, &input.secret, &entropy);
     let keyer = Keyer::new(&seed_hex);
 

@@ -4,7 +4,7 @@
 //! The engine hashes millions of keys; [`Keyer`] makes each one a single
 //! compression of a block assembled in place.
 
-use crate::lanes::{compress16, Blocks16};
+use crate::lanes::{compress16, Blocks16, States16};
 use crate::rules::normalize_entropy;
 use crate::types::{InspectorEntry, PROTOCOL};
 use sha2::digest::generic_array::GenericArray;
@@ -214,13 +214,14 @@ pub(crate) fn be_words(block: &[u8; 64]) -> [u32; 16] {
 /// saying whose key it is.
 pub(crate) struct KeyBatch<T> {
     blocks: Blocks16,
+    states: States16,
     tags: [T; 16],
     len: usize,
 }
 
 impl<T: Copy + Default> KeyBatch<T> {
     pub(crate) fn new() -> Self {
-        KeyBatch { blocks: [[0; 16]; 16], tags: [T::default(); 16], len: 0 }
+        KeyBatch { blocks: [[0; 16]; 16], states: [[0; 16]; 8], tags: [T::default(); 16], len: 0 }
     }
 
     /// Adds a block (from [`Keyer::entity_block`] or [`Keyer::tail_block`]);
@@ -242,7 +243,8 @@ impl<T: Copy + Default> KeyBatch<T> {
             return;
         }
         // Unused lanes hash stale blocks; their results are not read.
-        let s = compress16(state, &self.blocks);
+        compress16(state, &self.blocks, &mut self.states);
+        let s = &self.states;
         for (lane, &tag) in self.tags[..self.len].iter().enumerate() {
             let w = |i: usize| (u64::from(s[2 * i][lane]) << 32) | u64::from(s[2 * i + 1][lane]);
             each([w(0), w(1), w(2), w(3)], tag);

@@ -16,19 +16,20 @@ pub(crate) type Blocks16 = [[u32; 16]; 16];
 /// Sixteen states, word-major: `states[i][lane]` is word `i` of lane `lane`'s state.
 pub(crate) type States16 = [[u32; 16]; 8];
 
-/// Compresses each of sixteen blocks from `state`; word-major in and out.
-pub(crate) fn compress16(state: &[u32; 8], blocks: &Blocks16) -> States16 {
+/// Compresses each of sixteen blocks from `state` into `out`; word-major in
+/// and out (`out` is the caller's, so that 512 bytes are not copied back).
+pub(crate) fn compress16(state: &[u32; 8], blocks: &Blocks16, out: &mut States16) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx512f") {
         // SAFETY: the CPU has AVX-512F, the only feature the function enables.
-        return unsafe { avx512::compress16(state, blocks) };
+        unsafe { avx512::compress16(state, blocks, out) };
+        return;
     }
-    compress16_scalar(state, blocks)
+    compress16_scalar(state, blocks, out);
 }
 
 /// [`compress16`] one block at a time, with sha2 (which uses SHA-NI when it can).
-fn compress16_scalar(state: &[u32; 8], blocks: &Blocks16) -> States16 {
-    let mut out = [[0u32; 16]; 8];
+fn compress16_scalar(state: &[u32; 8], blocks: &Blocks16, out: &mut States16) {
     for lane in 0..16 {
         let mut block = [0u8; 64];
         for (j, bytes) in block.chunks_exact_mut(4).enumerate() {
@@ -40,7 +41,6 @@ fn compress16_scalar(state: &[u32; 8], blocks: &Blocks16) -> States16 {
             word[lane] = v;
         }
     }
-    out
 }
 
 /// SHA-256's round constants (FIPS 180-4, 4.2.2); the sha2 crate does not export them.
@@ -122,7 +122,7 @@ mod avx512 {
     /// # Safety
     /// The CPU must support AVX-512F.
     #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn compress16(state: &[u32; 8], blocks: &Blocks16) -> States16 {
+    pub(super) unsafe fn compress16(state: &[u32; 8], blocks: &Blocks16, out: &mut States16) {
         // The message schedule as a ring of sixteen words.
         let mut w: [__m512i; 16] = [_mm512_setzero_si512(); 16];
         for (v, words) in w.iter_mut().zip(blocks) {
@@ -176,11 +176,9 @@ mod avx512 {
             b = a;
             a = _mm512_add_epi32(t1, _mm512_add_epi32(big_s0, maj));
         }
-        let mut out = [[0u32; 16]; 8];
         for ((words, v), s) in out.iter_mut().zip([a, b, c, d, e, f, g, h]).zip(init) {
             _mm512_storeu_si512(words.as_mut_ptr().cast(), _mm512_add_epi32(v, s));
         }
-        out
     }
 }
 
@@ -204,12 +202,16 @@ mod tests {
         for _ in 0..300 {
             let state: [u32; 8] = std::array::from_fn(|_| rng.next());
             let blocks: Blocks16 = std::array::from_fn(|_| std::array::from_fn(|_| rng.next()));
-            let scalar = compress16_scalar(&state, &blocks);
-            assert_eq!(compress16(&state, &blocks), scalar);
+            let (mut scalar, mut out) = ([[0; 16]; 8], [[0; 16]; 8]);
+            compress16_scalar(&state, &blocks, &mut scalar);
+            compress16(&state, &blocks, &mut out);
+            assert_eq!(out, scalar);
             #[cfg(target_arch = "x86_64")]
             if std::arch::is_x86_feature_detected!("avx512f") {
+                let mut lanes = [[0; 16]; 8];
                 // SAFETY: checked just above.
-                assert_eq!(unsafe { avx512::compress16(&state, &blocks) }, scalar);
+                unsafe { avx512::compress16(&state, &blocks, &mut lanes) };
+                assert_eq!(lanes, scalar);
             }
         }
         #[cfg(target_arch = "x86_64")]

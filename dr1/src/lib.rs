@@ -21,8 +21,9 @@
 //! | `refusal` | refusals 1–7, input errors, their messages | rules |
 //! | `lanes` | sixteen SHA-256 compressions at once (AVX-512, else sha2) | — |
 //! | `keys` | commitment, seed, entity and inspector keys | lanes, rules, types |
-//! | `sort` | pool records in code order: radix sort, merge | types |
-//! | `pool` | the pool validated, sorted, counted; its digest | par, refusal, sort, types |
+//! | `sort` | pool records and their byte order | types |
+//! | `radix` | integer keys of codes, radix sort, merge (not in wasm) | sort |
+//! | `pool` | the pool validated, sorted, counted; its digest | par, radix, refusal, sort, types |
 //! | `check` | refusals 1–6 (freeze time and ceremony) | keys, pool, refusal, rules, types |
 //! | `select` | selection (field 7) and inspector rankings | check, keys, par, rules, sort, types |
 //! | `teams` | team walk and post recusals (fields 8, 9) | select |
@@ -49,6 +50,9 @@ mod pretty;
 pub mod public;
 mod refusal;
 mod rules;
+// Radix sorts on servers; the browser verifier sorts by comparison (less code).
+#[cfg(not(target_arch = "wasm32"))]
+mod radix;
 mod select;
 mod sort;
 mod teams;

@@ -53,8 +53,15 @@ pub(crate) fn threads() -> usize {
     1
 }
 
-/// Runs `f` over consecutive chunks of `0..n` (one per core, each at least
-/// `min_chunk` long) and returns the results in chunk order.
+/// Consecutive chunks of `0..n`: one per core, each at least `min_chunk` long.
+pub(crate) fn chunk_ranges(n: usize, min_chunk: usize) -> Vec<Range<usize>> {
+    let chunks = threads().min(n / min_chunk.max(1)).max(1);
+    let size = n.div_ceil(chunks);
+    (0..chunks).map(|c| (c * size).min(n)..((c + 1) * size).min(n)).collect()
+}
+
+/// Runs `f` over consecutive chunks of `0..n` (as [`chunk_ranges`] cuts
+/// them) and returns the results in chunk order.
 ///
 /// Results never depend on the chunking: callers merge them into a total order.
 pub(crate) fn par_chunks<U: Send>(
@@ -62,8 +69,20 @@ pub(crate) fn par_chunks<U: Send>(
     min_chunk: usize,
     f: impl Fn(Range<usize>) -> U + Sync,
 ) -> Vec<U> {
-    let chunks = threads().min(n / min_chunk.max(1)).max(1);
-    let size = n.div_ceil(chunks);
-    let ranges = (0..chunks).map(|c| (c * size).min(n)..((c + 1) * size).min(n)).collect();
-    par_map(ranges, f)
+    par_map(chunk_ranges(n, min_chunk), f)
+}
+
+/// Cuts `data` into consecutive pieces of the given lengths, so that threads
+/// can each fill their own.
+pub(crate) fn split_lengths<T>(
+    mut data: &mut [T],
+    lengths: impl IntoIterator<Item = usize>,
+) -> Vec<&mut [T]> {
+    let mut pieces = Vec::new();
+    for len in lengths {
+        let (piece, rest) = data.split_at_mut(len);
+        pieces.push(piece);
+        data = rest;
+    }
+    pieces
 }

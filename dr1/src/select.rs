@@ -2,12 +2,13 @@
 //! stratum by smallest key, and every inspector ranked for each of them.
 
 use crate::check::Prepared;
-use crate::keys::{be_words, sort_keyed, KeyBatch, Keyer, Words, ENTITY_LABEL, TAIL_MAX};
+use crate::keys::{be_words, sort_keyed, KeyBatch, Keyer, Words};
 use crate::par::par_chunks;
 use crate::rules::quota;
-use crate::sort::SortRec;
+use crate::sort::{prefix_words, INLINE};
 use crate::types::{DrawInput, PoolEntry};
 use std::cmp::Ordering;
+use std::ops::Range;
 
 /// A candidate entity: its key and pool index.
 pub(crate) type Cand = (Words, u32);
@@ -16,7 +17,6 @@ pub(crate) type Cand = (Words, u32);
 /// keys (ties by code), then all of them ordered by key.
 pub(crate) fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> Vec<Cand> {
     let pool = &input.pool;
-    let recs = &prep.pool.recs;
     let quotas: Vec<usize> = prep
         .pool
         .strata
@@ -31,7 +31,8 @@ pub(crate) fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> V
     let by_key = |a: &Cand, b: &Cand| {
         a.0.cmp(&b.0).then_with(|| pool[a.1 as usize].code.as_bytes().cmp(pool[b.1 as usize].code.as_bytes()))
     };
-    let parts = par_chunks(recs.len(), 1 << 15, |r| select_chunk(keyer, pool, &recs[r], &quotas, &by_key));
+    let strata = &prep.pool.stratum_of;
+    let parts = par_chunks(pool.len(), 1 << 15, |r| select_chunk(keyer, pool, strata, r, &quotas, &by_key));
     let mut chosen: Vec<Cand> = Vec::with_capacity(quotas.iter().sum());
     for (s, &q) in quotas.iter().enumerate() {
         let mut cands: Vec<Cand> = parts.iter().flat_map(|p| p[s].iter().copied()).collect();
@@ -167,11 +168,13 @@ impl<'a> InspectorHalves<'a> {
     }
 }
 
-/// Keys one chunk of the pool and keeps, per stratum, its `quota` smallest candidates.
+/// Keys the pool entries `range` (in pool order: a key does not depend on
+/// the order) and keeps, per stratum, its `quota` smallest candidates.
 fn select_chunk(
     keyer: &Keyer,
     pool: &[PoolEntry],
-    recs: &[SortRec],
+    strata: &[u32],
+    range: Range<usize>,
     quotas: &[usize],
     by_key: &impl Fn(&Cand, &Cand) -> Ordering,
 ) -> Vec<Vec<Cand>> {
@@ -180,45 +183,39 @@ fn select_chunk(
     // last trim: a key with a larger first word cannot be among the `quota`
     // smallest any more, so it is not even stored.
     let mut bound = vec![u64::MAX; quotas.len()];
-    let mut consider = |key: Words, r: &SortRec| {
-        let s = r.stratum();
+    let mut consider = |key: Words, e: u32| {
+        let s = strata[e as usize] as usize;
         if key[0] > bound[s] {
             return;
         }
         let (v, q) = (&mut per[s], quotas[s]);
-        v.push((key, r.idx));
+        v.push((key, e));
         // Trimming whenever the buffer doubles keeps memory O(quota) at O(1) amortised cost.
         if v.len() >= 2 * q + 4096 {
             keep_smallest(v, q, by_key);
             bound[s] = v.iter().map(|c| c.0[0]).max().unwrap_or(u64::MAX);
         }
     };
-    // Codes held whole in their record are keyed from it: sixteen at a time
-    // when the keyer can, else one by one; the others (longer than 24 bytes)
-    // from the pool, one by one.
+    // Codes of up to 24 bytes are keyed sixteen at a time when the keyer
+    // can; the others one by one.
     let mut batch = KeyBatch::<u32>::new();
-    let mut buf = [0u8; TAIL_MAX];
-    buf[..ENTITY_LABEL.len()].copy_from_slice(ENTITY_LABEL);
-    for (i, r) in recs.iter().enumerate() {
+    for e in range {
         // A stratum with quota 0 selects nothing: its keys are never needed.
-        if quotas[r.stratum()] == 0 {
+        if quotas[strata[e] as usize] == 0 {
             continue;
         }
-        match (keyer.midstate(), r.inline_len()) {
-            (Some(state), Some(len)) => {
-                if batch.push(&keyer.entity_block(&r.prefix, len), i as u32) {
-                    batch.flush(state, |key, i| consider(key, &recs[i as usize]));
+        let code = pool[e].code.as_bytes();
+        match keyer.midstate() {
+            Some(state) if code.len() <= INLINE => {
+                if batch.push(&keyer.entity_block(&prefix_words(code), code.len()), e as u32) {
+                    batch.flush(state, &mut consider);
                 }
             }
-            (None, Some(_)) => {
-                let len = ENTITY_LABEL.len() + r.write_inline(&mut buf[ENTITY_LABEL.len()..]).unwrap_or(0);
-                consider(keyer.key(&mut buf, len), r);
-            }
-            (_, None) => consider(keyer.entity_key(pool[r.idx as usize].code.as_bytes()), r),
+            _ => consider(keyer.entity_key(code), e as u32),
         }
     }
     if let Some(state) = keyer.midstate() {
-        batch.flush(state, |key, i| consider(key, &recs[i as usize]));
+        batch.flush(state, &mut consider);
     }
     for (v, &q) in per.iter_mut().zip(quotas) {
         keep_smallest(v, q, by_key);

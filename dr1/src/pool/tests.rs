@@ -10,8 +10,10 @@ fn byte_order() {
         .iter()
         .map(|c| PoolEntry { code: c.to_string(), stratum: "S".to_string() })
         .collect();
-    let order: Vec<&str> =
-        index_pool(&pool, true).unwrap().recs.iter().map(|r| pool[r.idx as usize].code.as_str()).collect();
+    let order: Vec<&str> = {
+        let index = index_pool(&pool, true).unwrap();
+        index.recs(0..index.len()).map(|r| pool[r.idx as usize].code.as_str()).collect()
+    };
     assert_eq!(order, ["-x", "10", "B1", "_x", "a1"]);
     assert_eq!(pool_digest(&pool), sha256_hex(b"-x\tS\n10\tS\nB1\tS\n_x\tS\na1\tS\n"));
     // Codes around the 16-byte prefix used by the sort.
@@ -29,8 +31,10 @@ fn byte_order() {
     ];
     let pool: Vec<PoolEntry> =
         codes.iter().map(|c| PoolEntry { code: c.clone(), stratum: "S".to_string() }).collect();
-    let got: Vec<&str> =
-        index_pool(&pool, false).unwrap().recs.iter().map(|r| pool[r.idx as usize].code.as_str()).collect();
+    let got: Vec<&str> = {
+        let index = index_pool(&pool, false).unwrap();
+        index.recs(0..index.len()).map(|r| pool[r.idx as usize].code.as_str()).collect()
+    };
     let mut want: Vec<&str> = codes.iter().map(String::as_str).collect();
     want.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
     assert_eq!(got, want);
