@@ -210,6 +210,32 @@ pub(crate) fn be_words(block: &[u8; 64]) -> [u32; 16] {
     })
 }
 
+/// One key of a flushed [`KeyBatch`]: its first word alone decides most
+/// comparisons, so the whole key is read only when asked for.
+pub(crate) struct LaneKey<'a> {
+    states: &'a States16,
+    lane: usize,
+}
+
+impl LaneKey<'_> {
+    /// Word `i` of the key (the digest is the state words in big-endian order).
+    #[inline]
+    fn word(&self, i: usize) -> u64 {
+        (u64::from(self.states[2 * i][self.lane]) << 32) | u64::from(self.states[2 * i + 1][self.lane])
+    }
+
+    /// The key's first word.
+    #[inline]
+    pub(crate) fn first(&self) -> u64 {
+        self.word(0)
+    }
+
+    /// The whole key.
+    pub(crate) fn words(&self) -> Words {
+        [self.word(0), self.word(1), self.word(2), self.word(3)]
+    }
+}
+
 /// Up to sixteen key blocks waiting to be hashed together, each with a tag
 /// saying whose key it is.
 pub(crate) struct KeyBatch<T> {
@@ -238,16 +264,14 @@ impl<T: Copy + Default> KeyBatch<T> {
 
     /// Hashes the waiting blocks from `state` (a [`Keyer::midstate`]) and
     /// hands each key to `each` with its tag, in the order pushed.
-    pub(crate) fn flush(&mut self, state: &[u32; 8], mut each: impl FnMut(Words, T)) {
+    pub(crate) fn flush(&mut self, state: &[u32; 8], mut each: impl FnMut(LaneKey<'_>, T)) {
         if self.len == 0 {
             return;
         }
         // Unused lanes hash stale blocks; their results are not read.
         compress16(state, &self.blocks, &mut self.states);
-        let s = &self.states;
         for (lane, &tag) in self.tags[..self.len].iter().enumerate() {
-            let w = |i: usize| (u64::from(s[2 * i][lane]) << 32) | u64::from(s[2 * i + 1][lane]);
-            each([w(0), w(1), w(2), w(3)], tag);
+            each(LaneKey { states: &self.states, lane }, tag);
         }
         self.len = 0;
     }

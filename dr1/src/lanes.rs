@@ -123,11 +123,9 @@ mod avx512 {
     /// The CPU must support AVX-512F.
     #[target_feature(enable = "avx512f")]
     pub(super) unsafe fn compress16(state: &[u32; 8], blocks: &Blocks16, out: &mut States16) {
-        // The message schedule as a ring of sixteen words.
-        let mut w: [__m512i; 16] = [_mm512_setzero_si512(); 16];
-        for (v, words) in w.iter_mut().zip(blocks) {
-            *v = _mm512_loadu_si512(words.as_ptr().cast());
-        }
+        // The message schedule as a ring of sixteen words, loaded row by row
+        // (into registers, not through a copy of the rows).
+        let mut w: [__m512i; 16] = std::array::from_fn(|j| _mm512_loadu_si512(blocks[j].as_ptr().cast()));
         let init: [__m512i; 8] = std::array::from_fn(|i| _mm512_set1_epi32(state[i] as i32));
         let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = init;
         for t in 0..64 {

@@ -25,7 +25,7 @@
 //! | `radix` | integer keys of codes, radix sort, merge (not in wasm) | sort |
 //! | `pool` | the pool validated, sorted, counted; its digest | par, radix, refusal, sort, types |
 //! | `check` | refusals 1–6 (freeze time and ceremony) | keys, pool, refusal, rules, types |
-//! | `select` | selection (field 7) and inspector rankings | check, keys, par, rules, sort, types |
+//! | `select` | selection (field 7) and inspector rankings | check, keys, lanes, par, rules, sort, types |
 //! | `teams` | team walk and post recusals (fields 8, 9) | select |
 //! | `draw` | the draw: checks, then every derived field | check, keys, par, pool, refusal, select, teams, types |
 //! | `pool_json` | a JSON input's pool read on every core (not in wasm) | par, types |

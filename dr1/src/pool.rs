@@ -9,7 +9,6 @@
 //! than 64 varying bits with the stratum) are sorted as whole records; the
 //! browser verifier always sorts records, by comparison (less code).
 
-use crate::par::threads;
 use crate::par::{chunk_ranges, par_map, split_lengths};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::radix::{bounds, merge_sorted, radix_sort, sort_records, RadixKey};
@@ -155,11 +154,11 @@ fn scan_chunk<'a>(
     for (i, slot) in range.zip(local.iter_mut()) {
         let p = &pool[i];
         let code = p.code.as_bytes();
-        if validate {
+        let prefix = prefix_words(code);
+        if validate && !identifier_words(&prefix, code.len()) {
             check_identifier(|| format!("pool[{i}].code"), &p.code)?;
         }
         long |= code.len() > INLINE || (!validate && code.contains(&0));
-        let prefix = prefix_words(code);
         for w in 0..3 {
             and[w] &= prefix[w];
             or[w] |= prefix[w];
@@ -191,6 +190,29 @@ fn scan_chunk<'a>(
         *slot = id;
     }
     Ok(Scanned { strata, counts, and, or, long })
+}
+
+/// Whether a code of `len` bytes, 1 to 24, held in `prefix`, is an
+/// identifier (every byte 0x21–0x7E): the same test as
+/// [`is_identifier`](crate::is_identifier), eight bytes at a time. `false`
+/// also for other lengths, which the caller then checks byte by byte.
+#[inline]
+fn identifier_words(prefix: &[u64; 3], len: usize) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    if len == 0 || len > INLINE {
+        return false;
+    }
+    prefix.iter().enumerate().fold(true, |ok, (w, &x)| {
+        // The high bit of each of the word's bytes that belong to the code.
+        let bytes = len.saturating_sub(8 * w).min(8);
+        let lanes = if bytes == 0 { 0 } else { HIGH << (8 * (8 - bytes)) };
+        // Per byte, without carries between bytes: the low seven bits
+        // plus 0x5F reach 0x80 from 0x21 on; plus 0x01, from 0x7F on.
+        let y = x & LOW7;
+        let good = !x & (y + 0x5f5f_5f5f_5f5f_5f5f) & !(y + 0x0101_0101_0101_0101) & HIGH;
+        ok & (good & lanes == lanes)
+    })
 }
 
 /// Validates (if asked), indexes and sorts the pool, on every core.
@@ -371,7 +393,7 @@ fn sort_packed(
     let sizes: Vec<usize> = (0..buckets).map(|b| packed.iter().map(|(_, h)| h[b]).sum()).collect();
     drop(packed);
     // Contiguous ranges of buckets, about n / parts pairs each.
-    let (n, parts) = (pool.len(), threads().min(chunks.len()));
+    let (n, parts) = (pool.len(), crate::par::threads().min(chunks.len()));
     let mut ranges: Vec<Vec<usize>> = vec![Vec::new()];
     let mut taken = 0;
     for &size in &sizes {
@@ -402,57 +424,167 @@ fn sort_packed(
 }
 
 /// SHA-256 of the lines `code + "\t" + stratum + "\n"` in code order.
+///
+/// The hash is one stream, on one core; the lines are written in blocks by
+/// a second thread meanwhile (decoding packed codes and laying out lines
+/// costs about as much as hashing them).
 pub(crate) fn digest_sorted(pool: &[PoolEntry], index: &PoolIndex<'_>) -> [u8; 32] {
-    let strata = &index.strata;
-    // Lines are assembled in a buffer with fixed-size copies (a few vector
-    // moves each, no calls); the bytes past a line's end are overwritten by
-    // the next one. Anything longer goes straight to the hasher.
-    const TAIL: usize = 72;
-    let tails: Vec<Option<([u8; TAIL], usize)>> = strata
-        .iter()
-        .map(|(s, _)| {
-            let b = s.as_bytes();
-            (b.len() + 2 <= TAIL).then(|| {
-                let mut t = [0u8; TAIL];
-                t[0] = b'\t';
-                t[1..=b.len()].copy_from_slice(b);
-                t[b.len() + 1] = b'\n';
-                (t, b.len() + 2)
-            })
-        })
-        .collect();
     let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 14];
-    let mut pos = 0;
-    for r in index.recs(0..index.len()) {
-        if pos + INLINE + TAIL > buf.len() {
-            h.update(&buf[..pos]);
-            pos = 0;
-        }
-        match r.write_inline(&mut buf[pos..]) {
-            Some(len) => pos += len,
-            None => {
-                h.update(&buf[..pos]);
-                pos = 0;
-                h.update(pool[r.idx as usize].code.as_bytes());
+    let lines = Lines::new(pool, index);
+    let blocks =
+        (0..index.len()).step_by(Lines::BLOCK).map(|start| start..(start + Lines::BLOCK).min(index.len()));
+    #[cfg(not(target_arch = "wasm32"))]
+    if index.len() > 2 * Lines::BLOCK && crate::par::threads() > 1 {
+        use std::sync::mpsc::{channel, sync_channel};
+        let done = std::thread::scope(|s| {
+            // Written blocks go to this thread; hashed buffers go back to be written again.
+            let (full_tx, full_rx) = sync_channel::<(Vec<u8>, usize)>(2);
+            let (empty_tx, empty_rx) = channel::<Vec<u8>>();
+            for _ in 0..3 {
+                let _ = empty_tx.send(Vec::new());
             }
-        }
-        match &tails[r.stratum()] {
-            Some((t, len)) => {
-                buf[pos..pos + TAIL].copy_from_slice(t);
-                pos += len;
+            let (lines, blocks) = (&lines, blocks.clone());
+            let writer = std::thread::Builder::new().spawn_scoped(s, move || {
+                for block in blocks {
+                    let Ok(mut buf) = empty_rx.recv() else { return };
+                    let len = lines.write(block, &mut buf);
+                    if full_tx.send((buf, len)).is_err() {
+                        return;
+                    }
+                }
+            });
+            if writer.is_err() {
+                return false;
             }
-            None => {
-                h.update(&buf[..pos]);
-                pos = 0;
-                h.update(b"\t");
-                h.update(strata[r.stratum()].0.as_bytes());
-                h.update(b"\n");
+            for (buf, len) in full_rx {
+                h.update(&buf[..len]);
+                let _ = empty_tx.send(buf);
             }
+            true
+        });
+        if done {
+            return h.finalize().into();
         }
     }
-    h.update(&buf[..pos]);
+    let mut buf = Vec::new();
+    for block in blocks {
+        let len = lines.write(block, &mut buf);
+        h.update(&buf[..len]);
+    }
     h.finalize().into()
+}
+
+/// Writes the digest's lines for ranges of the code order.
+struct Lines<'a> {
+    pool: &'a [PoolEntry],
+    index: &'a PoolIndex<'a>,
+    /// Each stratum's `"\t" + stratum + "\n"`, padded to [`Lines::TAIL`] bytes, and its length.
+    tails: Vec<Option<([u8; Lines::TAIL], usize)>>,
+}
+
+impl<'a> Lines<'a> {
+    /// Entries per block: about 170 KB of credit-code lines.
+    const BLOCK: usize = 1 << 13;
+    /// Longest stratum tail written with one fixed-size copy.
+    const TAIL: usize = 72;
+
+    fn new(pool: &'a [PoolEntry], index: &'a PoolIndex<'a>) -> Self {
+        let tails = index
+            .strata
+            .iter()
+            .map(|(s, _)| {
+                let b = s.as_bytes();
+                (b.len() + 2 <= Self::TAIL).then(|| {
+                    let mut t = [0u8; Self::TAIL];
+                    t[0] = b'\t';
+                    t[1..=b.len()].copy_from_slice(b);
+                    t[b.len() + 1] = b'\n';
+                    (t, b.len() + 2)
+                })
+            })
+            .collect();
+        Lines { pool, index, tails }
+    }
+
+    /// Writes the lines of `range` at the start of `buf` (grown as needed) and returns their length.
+    ///
+    /// A line is assembled with fixed-size copies (a few vector moves, no
+    /// calls); the bytes past its end are overwritten by the next one.
+    fn write(&self, range: Range<usize>, buf: &mut Vec<u8>) -> usize {
+        let slack = INLINE + Self::TAIL;
+        if buf.len() < range.len() * slack {
+            buf.resize(range.len() * slack, 0);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Order::Packed { pairs, key, rank_bits, by_rank } = &self.index.order {
+            if let Some(len) = self.write_packed(&pairs[range.clone()], key, *rank_bits, by_rank, buf) {
+                return len;
+            }
+        }
+        let mut pos = 0;
+        for r in self.index.recs(range) {
+            let tail = &self.tails[r.stratum()];
+            if let (Some(len), Some((t, tail_len))) = (r.write_inline(&mut buf[pos..]), tail) {
+                buf[pos + len..pos + len + Self::TAIL].copy_from_slice(t);
+                pos += len + tail_len;
+                continue;
+            }
+            // A long code or stratum: copied by length.
+            let code = self.pool[r.idx as usize].code.as_bytes();
+            let stratum = self.index.strata[r.stratum()].0.as_bytes();
+            let end = pos + code.len() + stratum.len() + 2;
+            if buf.len() < end + slack {
+                buf.resize(end + slack, 0);
+            }
+            buf[pos..pos + code.len()].copy_from_slice(code);
+            buf[pos + code.len()] = b'\t';
+            buf[pos + code.len() + 1..end - 1].copy_from_slice(stratum);
+            buf[end - 1] = b'\n';
+            pos = end;
+        }
+        pos
+    }
+
+    /// [`Lines::write`] for packed pairs when every stratum has at most 14
+    /// bytes: each code decoded from its key into three words, its stratum
+    /// tail one 16-byte copy. `None` if a stratum is longer.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn write_packed(
+        &self,
+        pairs: &[(u64, u32)],
+        key: &RadixKey,
+        rank_bits: u32,
+        by_rank: &[u32],
+        buf: &mut [u8],
+    ) -> Option<usize> {
+        const SHORT: usize = 16;
+        let tails: Vec<([u8; SHORT], usize)> = by_rank
+            .iter()
+            .map(|&s| {
+                let (t, len) = self.tails[s as usize]?;
+                (len <= SHORT).then(|| (std::array::from_fn(|i| t[i]), len))
+            })
+            .collect::<Option<_>>()?;
+        let mask = (1u64 << rank_bits) - 1;
+        let mut pos = 0;
+        for &(packed, _) in pairs {
+            let prefix = key.decode(packed >> rank_bits);
+            let out = &mut buf[pos..pos + INLINE + SHORT];
+            for (chunk, w) in out.chunks_exact_mut(8).zip(prefix) {
+                chunk.copy_from_slice(&w.to_be_bytes());
+            }
+            // Packed codes hold no NUL: the code ends where the zero padding starts.
+            let len = match prefix {
+                [_, _, w] if w != 0 => 24 - (w.trailing_zeros() / 8) as usize,
+                [_, w, _] if w != 0 => 16 - (w.trailing_zeros() / 8) as usize,
+                [w, _, _] => 8 - (w.trailing_zeros() / 8) as usize,
+            };
+            let (tail, tail_len) = &tails[(packed & mask) as usize];
+            out[len..len + SHORT].copy_from_slice(tail);
+            pos += len + tail_len;
+        }
+        Some(pos)
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use crate::check::Prepared;
 use crate::keys::{be_words, sort_keyed, KeyBatch, Keyer, Words};
+use crate::lanes::{compress16, Blocks16, States16};
 use crate::par::par_chunks;
 use crate::rules::quota;
 use crate::sort::{prefix_words, INLINE};
@@ -74,10 +75,13 @@ fn rank_exact(keyer: &Keyer, code: &str, ids: &[&str], keyed: &mut Vec<(Words, u
     out.extend(keyed.iter().map(|&(_, j)| j));
 }
 
-/// [`rank_all`] for a chunk with keys hashed sixteen at a time across
-/// entities ([`KeyBatch`]), a group of entities at once; each ranking is
-/// then sorted on the keys' first words. An entity whose tails are too long
-/// for one block, or whose first words tie, is ranked by [`rank_exact`].
+/// [`rank_all`] for a chunk, sixteen entities at a time, one per SIMD lane:
+/// each block is an entity's half (label, code) ORed with an inspector's
+/// half (id, padding, length), so one inspector's blocks for sixteen
+/// entities are sixteen ORs of whole rows, and every lane does useful work.
+/// Each ranking is then sorted on the keys' first words, the inspector index
+/// in their low bits. An entity whose tails are too long for one block, or
+/// whose keys tie in the remaining high bits, is ranked by [`rank_exact`].
 fn rank_batched(
     keyer: &Keyer,
     state: &[u32; 8],
@@ -86,32 +90,47 @@ fn rank_batched(
     ids: &[&str],
     out: &mut Vec<u32>,
 ) {
-    // Entities keyed together: a group's keys stay in the first-level cache.
-    const GROUP: usize = 32;
     let n = ids.len();
-    let mut firsts: Vec<(u64, u32)> = vec![(0, 0); GROUP * n];
+    let index_bits = usize::BITS - (n.max(2) - 1).leading_zeros();
+    let index_mask = (1u64 << index_bits) - 1;
+    let mut firsts = vec![0u64; 16 * n];
     let mut exact = Vec::with_capacity(n);
-    let mut batch = KeyBatch::<u32>::new();
     let mut halves = InspectorHalves::new(keyer, ids);
-    for group in chosen.chunks(GROUP) {
-        let mut fast = [false; GROUP];
-        for (g, &(_, e)) in group.iter().enumerate() {
-            let Some((head, tails)) = halves.get(&pool[e as usize].code) else { continue };
-            fast[g] = true;
+    let (mut heads, mut blocks): (Blocks16, Blocks16) = ([[0; 16]; 16], [[0; 16]; 16]);
+    let mut states: States16 = [[0; 16]; 8];
+    for group in chosen.chunks(16) {
+        // Lanes whose code has the first lane's length share its inspector halves.
+        let base = InspectorHalves::LABEL.len() + pool[group[0].1 as usize].code.len() + 1;
+        let mut fast = [false; 16];
+        if let Some(tails) = halves.tails(base) {
+            for (lane, &(_, e)) in group.iter().enumerate() {
+                let code = &pool[e as usize].code;
+                if InspectorHalves::LABEL.len() + code.len() + 1 == base {
+                    fast[lane] = true;
+                    for (row, w) in heads.iter_mut().zip(InspectorHalves::head(code)) {
+                        row[lane] = w;
+                    }
+                }
+            }
             for (j, tail) in tails.iter().enumerate() {
-                let block: [u32; 16] = std::array::from_fn(|i| head[i] | tail[i]);
-                if batch.push(&block, (g * n + j) as u32) {
-                    batch.flush(state, |key, slot| firsts[slot as usize] = (key[0], slot % n as u32));
+                for ((block, head), &t) in blocks.iter_mut().zip(&heads).zip(tail) {
+                    for (b, &h) in block.iter_mut().zip(head) {
+                        *b = h | t;
+                    }
+                }
+                compress16(state, &blocks, &mut states);
+                for lane in 0..group.len() {
+                    let first = (u64::from(states[0][lane]) << 32) | u64::from(states[1][lane]);
+                    firsts[lane * n + j] = (first & !index_mask) | j as u64;
                 }
             }
         }
-        batch.flush(state, |key, slot| firsts[slot as usize] = (key[0], slot % n as u32));
-        for (g, &(_, e)) in group.iter().enumerate() {
-            let keyed = &mut firsts[g * n..(g + 1) * n];
-            if fast[g] {
-                keyed.sort_unstable_by_key(|k| k.0);
-                if keyed.windows(2).all(|w| w[0].0 != w[1].0) {
-                    out.extend(keyed.iter().map(|&(_, j)| j));
+        for (lane, &(_, e)) in group.iter().enumerate() {
+            let ranked = &mut firsts[lane * n..(lane + 1) * n];
+            if fast[lane] {
+                ranked.sort_unstable();
+                if ranked.windows(2).all(|w| w[0] ^ w[1] > index_mask) {
+                    out.extend(ranked.iter().map(|&f| (f & index_mask) as u32));
                     continue;
                 }
             }
@@ -139,32 +158,35 @@ impl<'a> InspectorHalves<'a> {
         InspectorHalves { keyer, ids, by_base: vec![None; 56] }
     }
 
-    /// The entity half for `code` and the inspector halves, if every tail fits one block.
-    fn get(&mut self, code: &str) -> Option<([u32; 16], &[[u32; 16]])> {
-        let base = Self::LABEL.len() + code.len() + 1;
-        if base > 55 {
-            return None;
-        }
+    /// The entity half for `code` (whose tails must fit one block).
+    fn head(code: &str) -> [u32; 16] {
         let mut head = [0u8; 64];
+        let end = Self::LABEL.len() + code.len();
         head[..Self::LABEL.len()].copy_from_slice(Self::LABEL);
-        head[Self::LABEL.len()..base - 1].copy_from_slice(code.as_bytes());
-        head[base - 1] = b'\n';
+        head[Self::LABEL.len()..end].copy_from_slice(code.as_bytes());
+        head[end] = b'\n';
+        be_words(&head)
+    }
+
+    /// The inspector halves for ids starting at `base`, if every tail fits one block.
+    fn tails(&mut self, base: usize) -> Option<&[[u32; 16]]> {
         let (keyer, ids) = (self.keyer, self.ids);
-        let tails = self.by_base[base].get_or_insert_with(|| {
-            ids.iter()
-                .map(|id| {
-                    // Zeros where the entity's half goes, then the id: its block is the inspector's half.
-                    let len = base + id.len();
-                    (len <= 55).then(|| {
-                        let mut tail = [0u8; 64];
-                        tail[base..len].copy_from_slice(id.as_bytes());
-                        keyer.tail_block(&tail[..len])
+        self.by_base
+            .get_mut(base)?
+            .get_or_insert_with(|| {
+                ids.iter()
+                    .map(|id| {
+                        // Zeros where the entity's half goes, then the id: its block is the inspector's half.
+                        let len = base + id.len();
+                        (len <= 55).then(|| {
+                            let mut tail = [0u8; 64];
+                            tail[base..len].copy_from_slice(id.as_bytes());
+                            keyer.tail_block(&tail[..len])
+                        })
                     })
-                })
-                .collect()
-        });
-        let tails = tails.as_deref()?;
-        Some((be_words(&head), tails))
+                    .collect()
+            })
+            .as_deref()
     }
 }
 
@@ -183,13 +205,13 @@ fn select_chunk(
     // last trim: a key with a larger first word cannot be among the `quota`
     // smallest any more, so it is not even stored.
     let mut bound = vec![u64::MAX; quotas.len()];
-    let mut consider = |key: Words, e: u32| {
+    let mut consider = |first: u64, key: &dyn Fn() -> Words, e: u32| {
         let s = strata[e as usize] as usize;
-        if key[0] > bound[s] {
+        if first > bound[s] {
             return;
         }
         let (v, q) = (&mut per[s], quotas[s]);
-        v.push((key, e));
+        v.push((key(), e));
         // Trimming whenever the buffer doubles keeps memory O(quota) at O(1) amortised cost.
         if v.len() >= 2 * q + 4096 {
             keep_smallest(v, q, by_key);
@@ -208,14 +230,17 @@ fn select_chunk(
         match keyer.midstate() {
             Some(state) if code.len() <= INLINE => {
                 if batch.push(&keyer.entity_block(&prefix_words(code), code.len()), e as u32) {
-                    batch.flush(state, &mut consider);
+                    batch.flush(state, |key, e| consider(key.first(), &|| key.words(), e));
                 }
             }
-            _ => consider(keyer.entity_key(code), e as u32),
+            _ => {
+                let key = keyer.entity_key(code);
+                consider(key[0], &|| key, e as u32);
+            }
         }
     }
     if let Some(state) = keyer.midstate() {
-        batch.flush(state, &mut consider);
+        batch.flush(state, |key, e| consider(key.first(), &|| key.words(), e));
     }
     for (v, &q) in per.iter_mut().zip(quotas) {
         keep_smallest(v, q, by_key);

@@ -62,3 +62,30 @@ fn byte_order() {
         lines.iter().flat_map(|(c, s)| [c.as_slice(), b"\t", s.as_slice(), b"\n"].concat()).collect();
     assert_eq!(pool_digest(&pool), sha256_hex(&text));
 }
+
+#[test]
+fn identifier_words_agree_with_is_identifier() {
+    let check = |code: &str| {
+        let words = crate::sort::prefix_words(code.as_bytes());
+        if (1..=24).contains(&code.len()) {
+            assert_eq!(identifier_words(&words, code.len()), crate::is_identifier(code), "{code:?}");
+        } else {
+            assert!(!identifier_words(&words, code.len()), "{code:?}");
+        }
+    };
+    // Every ASCII byte at every position of codes of 0 to 26 bytes.
+    for len in 0..=26usize {
+        for pos in 0..len.max(1) {
+            for b in 0u8..0x80 {
+                let mut code = vec![b'A'; len];
+                if pos < len {
+                    code[pos] = b;
+                }
+                check(std::str::from_utf8(&code).unwrap());
+            }
+        }
+    }
+    for code in ["é", "aé", "12345678é", "1234567890123456789012é", "中", "~!", "\u{7f}"] {
+        check(code);
+    }
+}
