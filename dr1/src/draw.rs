@@ -3,7 +3,7 @@
 
 use crate::check::{check_entropy, check_secret, prepare, Prepared};
 use crate::keys::{seed, words_hex, Keyer};
-use crate::par::par_chunks;
+use crate::par::{chunk_ranges, join, par_map, split_lengths};
 use crate::pool::digest_sorted;
 use crate::refusal::{PostRecusalFault, Refusal, TeamFault};
 use crate::select::{rank_all, select};
@@ -50,8 +50,25 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
         insp_dept: &prep.insp_dept,
         conflicts: &prep.conflicts,
     };
-    let (mut board, met) =
-        Board::assign(&walker, &chosen, &rankings).map_err(|entity| team_fault(&prep, entity))?;
+    // The teams are formed in order, on one core; meanwhile another writes
+    // three of the five strings of each selected entity.
+    let (mut selected, assigned) = join(
+        || {
+            chosen
+                .iter()
+                .map(|&(key, e)| Selected {
+                    code: pool[e as usize].code.clone(),
+                    stratum: pool[e as usize].stratum.clone(),
+                    key: words_hex(&key),
+                    inspectors: Vec::new(),
+                    cap_lifted: false,
+                    recused: Vec::new(),
+                })
+                .collect::<Vec<_>>()
+        },
+        || Board::assign(&walker, &chosen, &rankings),
+    );
+    let (mut board, met) = assigned.map_err(|entity| team_fault(&prep, entity))?;
     let mut recusals: Vec<RecusalRecord> = met
         .into_iter()
         .map(|(k, j)| RecusalRecord {
@@ -82,25 +99,18 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
         recusals.push(RecusalRecord { entity, inspector, stage: Stage::Post });
     }
 
-    // Five strings per selected entity: built in parallel chunks, in order.
+    // The teams' strings, in parallel chunks.
     let names = |v: &[u32]| v.iter().map(|&j| ids[j as usize].to_string()).collect();
-    let selected = par_chunks(chosen.len(), 1 << 12, |r| {
-        r.map(|k| {
-            let (key, e) = chosen[k];
-            Selected {
-                code: pool[e as usize].code.clone(),
-                stratum: pool[e as usize].stratum.clone(),
-                key: words_hex(&key),
-                inspectors: names(&board.teams[k]),
-                cap_lifted: board.lifted[k],
-                recused: names(&board.recused[k]),
-            }
-        })
-        .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect();
+    let chunks = chunk_ranges(selected.len(), 1 << 12);
+    let jobs: Vec<_> =
+        chunks.iter().cloned().zip(split_lengths(&mut selected, chunks.iter().map(|r| r.len()))).collect();
+    par_map(jobs, |(range, part)| {
+        for (k, s) in range.zip(part) {
+            s.inspectors = names(&board.teams[k]);
+            s.cap_lifted = board.lifted[k];
+            s.recused = names(&board.recused[k]);
+        }
+    });
     Ok(Derived { pool_digest: digest_hex, seed: seed_hex, selected, recusals })
 }
 

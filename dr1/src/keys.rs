@@ -58,12 +58,13 @@ pub(crate) type Words = [u64; 4];
 /// Lowercase hex of a key, as the manifest writes it.
 pub(crate) fn words_hex(w: &Words) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(64);
-    for b in w.iter().flat_map(|w| w.to_be_bytes()) {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 15)] as char);
+    let mut hex = [0u8; 64];
+    for (pair, b) in hex.chunks_exact_mut(2).zip(w.iter().flat_map(|w| w.to_be_bytes())) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 15)];
     }
-    out
+    // Hex digits are ASCII: the check cannot fail.
+    String::from_utf8(hex.to_vec()).unwrap_or_default()
 }
 
 /// SHA-256's initial state (FIPS 180-4, 5.3.3); the sha2 crate does not export it.

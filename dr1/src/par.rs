@@ -41,6 +41,30 @@ pub(crate) fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync
     items.into_iter().map(f).collect()
 }
 
+/// Runs `a` on a second thread while this one runs `b`, and returns both
+/// results (`a` runs here too if no thread can be started).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    use std::sync::Mutex;
+    let task = Mutex::new(Some(a));
+    let take = || task.lock().ok().and_then(|mut slot| slot.take());
+    std::thread::scope(|s| {
+        let worker = std::thread::Builder::new().spawn_scoped(s, || take().map(|a| a())).ok();
+        let b = b();
+        let a = worker.and_then(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        match a.or_else(|| take().map(|a| a())) {
+            Some(a) => (a, b),
+            None => unreachable!("the task is taken exactly once"),
+        }
+    })
+}
+
+/// Runs `a`, then `b` (no threads in the browser).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    (a(), b())
+}
+
 /// Threads worth running: one per core, at most 8 (one in the browser).
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn threads() -> usize {

@@ -11,7 +11,7 @@
 
 use crate::par::{chunk_ranges, par_map, split_lengths};
 #[cfg(not(target_arch = "wasm32"))]
-use crate::radix::{bounds, merge_sorted, radix_sort, sort_records, RadixKey};
+use crate::radix::{bounds, merge_sorted, sort_records, RadixKey};
 use crate::refusal::{check_identifier, Refusal};
 use crate::sort::{cmp_rec, prefix_words, word_at, SortRec, INLINE};
 use crate::types::PoolEntry;
@@ -408,15 +408,11 @@ fn sort_packed(
     let lengths = ranges.iter().map(|r| r.iter().sum());
     let jobs: Vec<_> = ranges.iter().zip(split_lengths(&mut sorted, lengths)).collect();
     par_map(jobs, |(sizes, mut range)| {
-        let mut scratch = Vec::new();
         for &size in sizes {
             let (bucket, rest) = range.split_at_mut(size);
-            if size > 1 {
-                scratch.clear();
-                scratch.extend_from_slice(bucket);
-                radix_sort(&mut scratch, bits - top);
-                bucket.copy_from_slice(&scratch);
-            }
+            // A bucket is small and in the caches: a comparison sort does
+            // fewer passes over it than a radix sort would.
+            bucket.sort_unstable_by_key(|p| p.0);
             range = rest;
         }
     });
