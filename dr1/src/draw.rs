@@ -6,7 +6,7 @@ use crate::keys::{seed, words_hex, Keyer};
 use crate::par::{chunk_ranges, join, par_map, split_lengths};
 use crate::pool::digest_sorted;
 use crate::refusal::{PostRecusalFault, Refusal, TeamFault};
-use crate::select::{rank_all, select};
+use crate::select::{rank_all, ranked_prefix, ranking, select};
 use crate::teams::{Board, Walker};
 use crate::types::{Derived, DrawInput, Manifest, RecusalRecord, Selected, Stage};
 use std::collections::BTreeMap;
@@ -41,7 +41,9 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
 
     let chosen = select(&prep, input, &keyer);
     let ids: Vec<&str> = input.inspectors.iter().map(|p| p.id.as_str()).collect();
-    let rankings = rank_all(&keyer, pool, &chosen, &ids);
+    let prefix = ranked_prefix(ids.len(), input.team_size as usize, input.max_per_inspector);
+    let rankings = rank_all(&keyer, pool, &chosen, &ids, prefix);
+    let full = |k: usize| ranking(&keyer, &pool[chosen[k].1 as usize].code, &ids);
 
     let walker = Walker {
         team_size: input.team_size as usize,
@@ -66,7 +68,7 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
                 })
                 .collect::<Vec<_>>()
         },
-        || Board::assign(&walker, &chosen, &rankings),
+        || Board::assign(&walker, &chosen, &rankings, prefix, full),
     );
     let (mut board, met) = assigned.map_err(|entity| team_fault(&prep, entity))?;
     let mut recusals: Vec<RecusalRecord> = met
@@ -92,8 +94,7 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
         let Some(slot) = on_team.and_then(|j| board.teams[k].iter().position(|m| m == j)) else {
             return Err(Refusal::PostRecusal(PostRecusalFault::NotOnTeam { index, entity, inspector }));
         };
-        let ranking = &rankings[k * ids.len()..][..ids.len()];
-        if !board.recuse(&walker, k, chosen[k].1, ranking, slot) {
+        if !board.recuse(&walker, k, chosen[k].1, &full(k), slot) {
             return Err(Refusal::PostRecusal(PostRecusalFault::CannotRefill { index, entity, inspector }));
         }
         recusals.push(RecusalRecord { entity, inspector, stage: Stage::Post });

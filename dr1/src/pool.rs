@@ -30,8 +30,6 @@ pub fn pool_digest(pool: &[PoolEntry]) -> String {
 /// The pool indexed: its entries in code order, and its strata.
 pub(crate) struct PoolIndex<'a> {
     order: Order,
-    /// The stratum of each entry, in pool order.
-    pub(crate) stratum_of: Vec<u32>,
     /// Distinct strata in order of first appearance, with that first pool index.
     pub(crate) strata: Vec<(&'a str, u32)>,
     /// Members per stratum.
@@ -261,7 +259,7 @@ pub(crate) fn index_pool(pool: &[PoolEntry], validate: bool) -> Result<PoolIndex
     par_map(jobs, |(local, remap)| local.iter_mut().for_each(|s| *s = remap[*s as usize]));
     let stratum_of = local;
     let order = sort_order(pool, &chunks, &stratum_of, &strata, Bounds { and, or, long }, validate);
-    Ok(PoolIndex { order, stratum_of, strata, counts })
+    Ok(PoolIndex { order, strata, counts })
 }
 
 /// What the scan found of all codes: the AND and OR of their prefixes, and

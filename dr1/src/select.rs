@@ -5,8 +5,8 @@ use crate::check::Prepared;
 use crate::keys::{be_words, sort_keyed, KeyBatch, Keyer, Words};
 use crate::lanes::{compress16, Blocks16, States16};
 use crate::par::par_chunks;
+use crate::pool::PoolIndex;
 use crate::rules::quota;
-use crate::sort::{prefix_words, INLINE};
 use crate::types::{DrawInput, PoolEntry};
 use std::cmp::Ordering;
 use std::ops::Range;
@@ -32,8 +32,8 @@ pub(crate) fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> V
     let by_key = |a: &Cand, b: &Cand| {
         a.0.cmp(&b.0).then_with(|| pool[a.1 as usize].code.as_bytes().cmp(pool[b.1 as usize].code.as_bytes()))
     };
-    let strata = &prep.pool.stratum_of;
-    let parts = par_chunks(pool.len(), 1 << 15, |r| select_chunk(keyer, pool, strata, r, &quotas, &by_key));
+    let index = &prep.pool;
+    let parts = par_chunks(index.len(), 1 << 15, |r| select_chunk(keyer, pool, index, r, &quotas, &by_key));
     let mut chosen: Vec<Cand> = Vec::with_capacity(quotas.iter().sum());
     for (s, &q) in quotas.iter().enumerate() {
         let mut cands: Vec<Cand> = parts.iter().flat_map(|p| p[s].iter().copied()).collect();
@@ -44,20 +44,37 @@ pub(crate) fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> V
     chosen
 }
 
-/// The ranking of all inspectors (indices into `ids`) for each chosen entity:
-/// entity `k`'s ranking is `rankings[k * ids.len()..][..ids.len()]`.
+/// How many inspectors of each ranking [`rank_all`] gives: without a cap,
+/// enough for the team walk nearly always (it stops when the team is full;
+/// it asks for the whole ranking, [`ranking`], when they are not); with a
+/// cap, loaded inspectors are skipped and walks go deeper: all of them.
+pub(crate) fn ranked_prefix(inspectors: usize, team_size: usize, cap: u64) -> usize {
+    match cap {
+        0 => inspectors.min(team_size.saturating_mul(4).saturating_add(8)),
+        _ => inspectors,
+    }
+}
+
+/// The first `take` inspectors (indices into `ids`) of the ranking of each
+/// chosen entity: entity `k`'s are `rankings[k * take..][..take]`.
 ///
 /// One flat vector per thread, in chunks of the chosen entities.
-pub(crate) fn rank_all(keyer: &Keyer, pool: &[PoolEntry], chosen: &[Cand], ids: &[&str]) -> Vec<u32> {
+pub(crate) fn rank_all(
+    keyer: &Keyer,
+    pool: &[PoolEntry],
+    chosen: &[Cand],
+    ids: &[&str],
+    take: usize,
+) -> Vec<u32> {
     let min_chunk = (1 << 14) / ids.len().max(1) + 1;
     let parts = par_chunks(chosen.len(), min_chunk, |r| {
-        let mut out = Vec::with_capacity(r.len() * ids.len());
+        let mut out = Vec::with_capacity(r.len() * take);
         match keyer.midstate() {
-            Some(state) => rank_batched(keyer, state, pool, &chosen[r], ids, &mut out),
+            Some(state) => rank_batched(keyer, state, pool, &chosen[r], ids, take, &mut out),
             None => {
                 let mut keyed = Vec::with_capacity(ids.len());
                 for &(_, e) in &chosen[r] {
-                    rank_exact(keyer, &pool[e as usize].code, ids, &mut keyed, &mut out);
+                    rank_exact(keyer, &pool[e as usize].code, ids, &mut keyed, take, &mut out);
                 }
             }
         }
@@ -66,13 +83,27 @@ pub(crate) fn rank_all(keyer: &Keyer, pool: &[PoolEntry], chosen: &[Cand], ids: 
     parts.concat()
 }
 
-/// Appends to `out` the ranking of all `ids` for `code`, one key at a time
-/// ([`sort_keyed`]: ties by id); `keyed` is scratch.
-fn rank_exact(keyer: &Keyer, code: &str, ids: &[&str], keyed: &mut Vec<(Words, u32)>, out: &mut Vec<u32>) {
+/// The whole ranking of all `ids` for the entity `code`.
+pub(crate) fn ranking(keyer: &Keyer, code: &str, ids: &[&str]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(ids.len());
+    rank_exact(keyer, code, ids, &mut Vec::with_capacity(ids.len()), ids.len(), &mut out);
+    out
+}
+
+/// Appends to `out` the first `take` of the ranking of all `ids` for
+/// `code`, keyed one at a time ([`sort_keyed`]: ties by id); `keyed` is scratch.
+fn rank_exact(
+    keyer: &Keyer,
+    code: &str,
+    ids: &[&str],
+    keyed: &mut Vec<(Words, u32)>,
+    take: usize,
+    out: &mut Vec<u32>,
+) {
     keyed.clear();
     keyer.inspector_keys(code.as_bytes(), ids, keyed);
     sort_keyed(keyed, ids);
-    out.extend(keyed.iter().map(|&(_, j)| j));
+    out.extend(keyed.iter().take(take).map(|&(_, j)| j));
 }
 
 /// [`rank_all`] for a chunk, sixteen entities at a time, one per SIMD lane:
@@ -82,12 +113,14 @@ fn rank_exact(keyer: &Keyer, code: &str, ids: &[&str], keyed: &mut Vec<(Words, u
 /// Each ranking is then sorted on the keys' first words, the inspector index
 /// in their low bits. An entity whose tails are too long for one block, or
 /// whose keys tie in the remaining high bits, is ranked by [`rank_exact`].
+#[allow(clippy::too_many_arguments)]
 fn rank_batched(
     keyer: &Keyer,
     state: &[u32; 8],
     pool: &[PoolEntry],
     chosen: &[Cand],
     ids: &[&str],
+    take: usize,
     out: &mut Vec<u32>,
 ) {
     let n = ids.len();
@@ -128,13 +161,23 @@ fn rank_batched(
         for (lane, &(_, e)) in group.iter().enumerate() {
             let ranked = &mut firsts[lane * n..(lane + 1) * n];
             if fast[lane] {
-                ranked.sort_unstable();
-                if ranked.windows(2).all(|w| w[0] ^ w[1] > index_mask) {
-                    out.extend(ranked.iter().map(|&f| (f & index_mask) as u32));
+                // The first `take`, and the next one, whose tie with the last would also matter.
+                let head = match ranked.len() > take {
+                    true => &mut ranked.select_nth_unstable(take).0[..],
+                    false => &mut ranked[..],
+                };
+                head.sort_unstable();
+                let next = ranked.get(take).copied();
+                let tied = |a: u64, b: u64| a ^ b <= index_mask;
+                let head = &ranked[..take.min(n)];
+                if head.windows(2).all(|w| !tied(w[0], w[1]))
+                    && next.is_none_or(|x| head.last().is_none_or(|&l| !tied(l, x)))
+                {
+                    out.extend(head.iter().map(|&f| (f & index_mask) as u32));
                     continue;
                 }
             }
-            rank_exact(keyer, &pool[e as usize].code, ids, &mut exact, out);
+            rank_exact(keyer, &pool[e as usize].code, ids, &mut exact, take, out);
         }
     }
 }
@@ -190,12 +233,13 @@ impl<'a> InspectorHalves<'a> {
     }
 }
 
-/// Keys the pool entries `range` (in pool order: a key does not depend on
-/// the order) and keeps, per stratum, its `quota` smallest candidates.
+/// Keys the entries at positions `range` of the code order (read from the
+/// index, in whatever order: a key does not depend on it) and keeps, per
+/// stratum, its `quota` smallest candidates.
 fn select_chunk(
     keyer: &Keyer,
     pool: &[PoolEntry],
-    strata: &[u32],
+    index: &PoolIndex<'_>,
     range: Range<usize>,
     quotas: &[usize],
     by_key: &impl Fn(&Cand, &Cand) -> Ordering,
@@ -205,8 +249,8 @@ fn select_chunk(
     // last trim: a key with a larger first word cannot be among the `quota`
     // smallest any more, so it is not even stored.
     let mut bound = vec![u64::MAX; quotas.len()];
-    let mut consider = |first: u64, key: &dyn Fn() -> Words, e: u32| {
-        let s = strata[e as usize] as usize;
+    let mut consider = |first: u64, key: &dyn Fn() -> Words, (e, s): (u32, u32)| {
+        let s = s as usize;
         if first > bound[s] {
             return;
         }
@@ -218,29 +262,30 @@ fn select_chunk(
             bound[s] = v.iter().map(|c| c.0[0]).max().unwrap_or(u64::MAX);
         }
     };
-    // Codes of up to 24 bytes are keyed sixteen at a time when the keyer
-    // can; the others one by one.
-    let mut batch = KeyBatch::<u32>::new();
-    for e in range {
+    // Codes held whole in their record are keyed sixteen at a time when the
+    // keyer can; the others one by one.
+    let mut batch = KeyBatch::<(u32, u32)>::new();
+    for r in index.recs(range) {
+        let s = r.stratum();
         // A stratum with quota 0 selects nothing: its keys are never needed.
-        if quotas[strata[e] as usize] == 0 {
+        if quotas[s] == 0 {
             continue;
         }
-        let code = pool[e].code.as_bytes();
-        match keyer.midstate() {
-            Some(state) if code.len() <= INLINE => {
-                if batch.push(&keyer.entity_block(&prefix_words(code), code.len()), e as u32) {
-                    batch.flush(state, |key, e| consider(key.first(), &|| key.words(), e));
+        let tag = (r.idx, s as u32);
+        match (keyer.midstate(), r.inline_len()) {
+            (Some(state), Some(len)) => {
+                if batch.push(&keyer.entity_block(&r.prefix, len), tag) {
+                    batch.flush(state, |key, tag| consider(key.first(), &|| key.words(), tag));
                 }
             }
             _ => {
-                let key = keyer.entity_key(code);
-                consider(key[0], &|| key, e as u32);
+                let key = keyer.entity_key(pool[r.idx as usize].code.as_bytes());
+                consider(key[0], &|| key, tag);
             }
         }
     }
     if let Some(state) = keyer.midstate() {
-        batch.flush(state, |key, e| consider(key.first(), &|| key.words(), e));
+        batch.flush(state, |key, tag| consider(key.first(), &|| key.words(), tag));
     }
     for (v, &q) in per.iter_mut().zip(quotas) {
         keep_smallest(v, q, by_key);
