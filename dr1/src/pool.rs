@@ -165,7 +165,14 @@ fn scan_chunk<'a>(
         // Pools have a handful of strata: a short scan beats a map lookup.
         let word = (s.len() <= 8).then(|| (s.len(), word_at(s.as_bytes(), 0)));
         let known = match word {
-            Some(w) if short.len() == strata.len() => short.iter().position(|&x| x == w).map(|x| x as u32),
+            // Every entry compared (no early exit): strata come in no order, and a
+            // search that stops at the match mispredicts a branch per entry.
+            // (The strata differ, so at most one matches: its index + 1 is ORed in.)
+            Some(w) if short.len() == strata.len() => short
+                .iter()
+                .enumerate()
+                .fold(0u32, |hit, (k, &x)| hit | (u32::from(x == w) * (k as u32 + 1)))
+                .checked_sub(1),
             _ => lookup.get(s).copied(),
         };
         let id = match known {
