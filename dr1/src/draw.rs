@@ -2,9 +2,9 @@
 //! assembled into a [`Manifest`].
 
 use crate::check::{check_entropy, check_secret, prepare, Prepared};
+use crate::digest::digest_sorted;
 use crate::keys::{seed, words_hex, Keyer};
 use crate::par::{chunk_ranges, join, par_map, split_lengths};
-use crate::pool::digest_sorted;
 use crate::refusal::{PostRecusalFault, Refusal, TeamFault};
 use crate::select::{rank_all, ranked_prefix, ranking, select};
 use crate::teams::{Board, Walker};

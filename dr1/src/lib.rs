@@ -23,7 +23,8 @@
 //! | `keys` | commitment, seed, entity and inspector keys | lanes, rules, types |
 //! | `sort` | pool records and their byte order | types |
 //! | `radix` | integer keys of codes, radix sort, merge (not in wasm) | sort |
-//! | `pool` | the pool validated, sorted, counted; its digest | par, radix, refusal, sort, types |
+//! | `pool` | the pool validated, sorted, counted | par, radix, refusal, sort, types |
+//! | `digest` | the pool digest (field 1), hashed beside its lines' writing | par, pool, radix, sort, types |
 //! | `check` | refusals 1–6 (freeze time and ceremony) | keys, pool, refusal, rules, types |
 //! | `select` | selection (field 7) and inspector rankings | check, keys, lanes, par, rules, sort, types |
 //! | `teams` | team walk and post recusals (fields 8, 9) | select |
@@ -35,6 +36,7 @@
 //! | [`public`] | what the portal may show of a stratified draw | keys, refusal, rules, types, verify |
 
 mod check;
+mod digest;
 mod draw;
 mod input;
 mod keys;
@@ -60,10 +62,10 @@ mod types;
 mod verify;
 
 pub use check::{check_entropy, check_frozen};
+pub use digest::pool_digest;
 pub use draw::{derive, draw, draw_owned};
 pub use input::parse_input;
 pub use keys::{commitment_of, entity_key, inspector_key, inspector_ranking, seed};
-pub use pool::pool_digest;
 pub use refusal::{
     EntropyFault, IdentifierFault, InputError, NumberFault, PoolFault, PostRecusalFault, Refusal,
     SecretFault, TeamFault,

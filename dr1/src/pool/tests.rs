@@ -2,6 +2,7 @@
 //! strings (NULs, long codes and strata, repeats) by the public helper.
 
 use super::*;
+use crate::digest::pool_digest;
 use crate::keys::sha256_hex;
 
 #[test]
