@@ -197,7 +197,7 @@ pub(crate) fn radix_sort(pairs: &mut Vec<(u64, u32)>, bits: u32) {
 }
 
 /// Sorts `recs` by `cmp`, which must order them as their prefix bytes where
-/// those differ (as [`cmp_rec`] does): by `key`, then runs of equal keys by `cmp`.
+/// those differ (as [`cmp_rec`](crate::sort::cmp_rec) does): by `key`, then runs of equal keys by `cmp`.
 pub(crate) fn sort_records(
     recs: &mut Vec<SortRec>,
     key: &RadixKey,
