@@ -11,7 +11,7 @@
 
 use crate::par::{chunk_ranges, par_map, split_lengths};
 #[cfg(not(target_arch = "wasm32"))]
-use crate::radix::{bounds, merge_sorted, sort_records, RadixKey};
+use crate::radix::{bounds, merge_sorted, radix_sort, sort_records, RadixKey};
 use crate::refusal::{check_identifier, Refusal};
 use crate::sort::{cmp_rec, prefix_words, word_at, SortRec, INLINE};
 use crate::types::PoolEntry;
@@ -21,6 +21,8 @@ use std::ops::Range;
 /// The pool indexed: its entries in code order, and its strata.
 pub(crate) struct PoolIndex<'a> {
     pub(crate) order: Order,
+    /// The stratum of each entry, in pool order.
+    pub(crate) stratum_of: Vec<u32>,
     /// Distinct strata in order of first appearance, with that first pool index.
     pub(crate) strata: Vec<(&'a str, u32)>,
     /// Members per stratum.
@@ -255,7 +257,7 @@ pub(crate) fn index_pool(pool: &[PoolEntry], validate: bool) -> Result<PoolIndex
     par_map(jobs, |(local, remap)| local.iter_mut().for_each(|s| *s = remap[*s as usize]));
     let stratum_of = local;
     let order = sort_order(pool, &chunks, &stratum_of, &strata, Bounds { and, or, long }, validate);
-    Ok(PoolIndex { order, strata, counts })
+    Ok(PoolIndex { order, stratum_of, strata, counts })
 }
 
 /// What the scan found of all codes: the AND and OR of their prefixes, and
@@ -402,11 +404,17 @@ fn sort_packed(
     let lengths = ranges.iter().map(|r| r.iter().sum());
     let jobs: Vec<_> = ranges.iter().zip(split_lengths(&mut sorted, lengths)).collect();
     par_map(jobs, |(sizes, mut range)| {
+        // A radix sort of the bits below the bucket's: measured a little faster
+        // than a comparison sort here, in idle windows of this shared machine.
+        let mut scratch = Vec::new();
         for &size in sizes {
             let (bucket, rest) = range.split_at_mut(size);
-            // A bucket is small and in the caches: a comparison sort does
-            // fewer passes over it than a radix sort would.
-            bucket.sort_unstable_by_key(|p| p.0);
+            if size > 1 {
+                scratch.clear();
+                scratch.extend_from_slice(bucket);
+                radix_sort(&mut scratch, bits - top);
+                bucket.copy_from_slice(&scratch);
+            }
             range = rest;
         }
     });

@@ -5,8 +5,8 @@ use crate::check::Prepared;
 use crate::keys::{be_words, sort_keyed, KeyBatch, Keyer, Words};
 use crate::lanes::{compress16, Blocks16, States16};
 use crate::par::par_chunks;
-use crate::pool::PoolIndex;
 use crate::rules::quota;
+use crate::sort::{prefix_words, INLINE};
 use crate::types::{DrawInput, PoolEntry};
 use std::cmp::Ordering;
 use std::ops::Range;
@@ -32,8 +32,8 @@ pub(crate) fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> V
     let by_key = |a: &Cand, b: &Cand| {
         a.0.cmp(&b.0).then_with(|| pool[a.1 as usize].code.as_bytes().cmp(pool[b.1 as usize].code.as_bytes()))
     };
-    let index = &prep.pool;
-    let parts = par_chunks(index.len(), 1 << 15, |r| select_chunk(keyer, pool, index, r, &quotas, &by_key));
+    let strata = &prep.pool.stratum_of;
+    let parts = par_chunks(pool.len(), 1 << 15, |r| select_chunk(keyer, pool, strata, r, &quotas, &by_key));
     let mut chosen: Vec<Cand> = Vec::with_capacity(quotas.iter().sum());
     for (s, &q) in quotas.iter().enumerate() {
         let mut cands: Vec<Cand> = parts.iter().flat_map(|p| p[s].iter().copied()).collect();
@@ -233,13 +233,12 @@ impl<'a> InspectorHalves<'a> {
     }
 }
 
-/// Keys the entries at positions `range` of the code order (read from the
-/// index, in whatever order: a key does not depend on it) and keeps, per
-/// stratum, its `quota` smallest candidates.
+/// Keys the pool entries `range` (in pool order: a key does not depend on
+/// the order) and keeps, per stratum, its `quota` smallest candidates.
 fn select_chunk(
     keyer: &Keyer,
     pool: &[PoolEntry],
-    index: &PoolIndex<'_>,
+    strata: &[u32],
     range: Range<usize>,
     quotas: &[usize],
     by_key: &impl Fn(&Cand, &Cand) -> Ordering,
@@ -249,8 +248,8 @@ fn select_chunk(
     // last trim: a key with a larger first word cannot be among the `quota`
     // smallest any more, so it is not even stored.
     let mut bound = vec![u64::MAX; quotas.len()];
-    let mut consider = |first: u64, key: &dyn Fn() -> Words, (e, s): (u32, u32)| {
-        let s = s as usize;
+    let mut consider = |first: u64, key: &dyn Fn() -> Words, e: u32| {
+        let s = strata[e as usize] as usize;
         if first > bound[s] {
             return;
         }
@@ -262,30 +261,29 @@ fn select_chunk(
             bound[s] = v.iter().map(|c| c.0[0]).max().unwrap_or(u64::MAX);
         }
     };
-    // Codes held whole in their record are keyed sixteen at a time when the
-    // keyer can; the others one by one.
-    let mut batch = KeyBatch::<(u32, u32)>::new();
-    for r in index.recs(range) {
-        let s = r.stratum();
+    // Codes of up to 24 bytes are keyed sixteen at a time when the keyer
+    // can; the others one by one.
+    let mut batch = KeyBatch::<u32>::new();
+    for e in range {
         // A stratum with quota 0 selects nothing: its keys are never needed.
-        if quotas[s] == 0 {
+        if quotas[strata[e] as usize] == 0 {
             continue;
         }
-        let tag = (r.idx, s as u32);
-        match (keyer.midstate(), r.inline_len()) {
-            (Some(state), Some(len)) => {
-                if batch.push(&keyer.entity_block(&r.prefix, len), tag) {
-                    batch.flush(state, |key, tag| consider(key.first(), &|| key.words(), tag));
+        let code = pool[e].code.as_bytes();
+        match keyer.midstate() {
+            Some(state) if code.len() <= INLINE => {
+                if batch.push(&keyer.entity_block(&prefix_words(code), code.len()), e as u32) {
+                    batch.flush(state, |key, e| consider(key.first(), &|| key.words(), e));
                 }
             }
             _ => {
-                let key = keyer.entity_key(pool[r.idx as usize].code.as_bytes());
-                consider(key[0], &|| key, tag);
+                let key = keyer.entity_key(code);
+                consider(key[0], &|| key, e as u32);
             }
         }
     }
     if let Some(state) = keyer.midstate() {
-        batch.flush(state, |key, tag| consider(key.first(), &|| key.words(), tag));
+        batch.flush(state, |key, e| consider(key.first(), &|| key.words(), e));
     }
     for (v, &q) in per.iter_mut().zip(quotas) {
         keep_smallest(v, q, by_key);
