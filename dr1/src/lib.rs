@@ -28,7 +28,7 @@
 //! | `check` | refusals 1–6 (freeze time and ceremony) | keys, pool, refusal, rules, types |
 //! | `select` | selection (field 7) and inspector rankings | check, keys, lanes, par, rules, sort, types |
 //! | `teams` | team walk and post recusals (fields 8, 9) | select |
-//! | `draw` | the draw: checks, then every derived field | check, keys, par, pool, refusal, select, teams, types |
+//! | `draw` | the draw: checks, then every derived field | check, digest, keys, par, refusal, select, teams, types |
 //! | `pool_json` | a JSON input's pool read on every core (not in wasm) | par, types |
 //! | `input` | strict JSON input | pool_json, refusal, rules, types |
 //! | `verify` | a manifest re-derived and compared | draw, input, refusal, types |
