@@ -4,7 +4,7 @@
 //! The freeze-time check also indexes the pool, which the draw then uses.
 
 use crate::keys::commitment_of;
-use crate::pool::{find_code, index_pool, PoolIndex};
+use crate::pool::{index_pool, PoolIndex};
 use crate::refusal::{
     check_identifier, out_of_range, EntropyFault, IdentifierFault, NumberFault, PoolFault, Refusal,
     SecretFault, TeamFault,
@@ -36,7 +36,6 @@ pub(crate) fn prepare<'a>(f: &Frozen<'a>) -> Result<Prepared<'a>, Refusal> {
     check_identifier(|| "task_id".to_string(), f.task_id)?;
     let pool = f.pool;
     let index = index_pool(pool, true)?;
-    let recs = &index.recs;
     for k in f.ratios_bp.keys() {
         check_identifier(|| format!("ratios_bp key {k:?}"), k)?;
     }
@@ -52,13 +51,8 @@ pub(crate) fn prepare<'a>(f: &Frozen<'a>) -> Result<Prepared<'a>, Refusal> {
         check_identifier(|| format!("conflicts[{i}].inspector"), &c.inspector)?;
     }
     // Refusal 1: repeats.
-    if let Some(w) = recs
-        .windows(2)
-        .find(|w| w[0].prefix == w[1].prefix && pool[w[0].idx as usize].code == pool[w[1].idx as usize].code)
-    {
-        return Err(Refusal::Identifier(IdentifierFault::DuplicateCode {
-            code: pool[w[0].idx as usize].code.clone(),
-        }));
+    if let Some(code) = index.first_repeat(pool) {
+        return Err(Refusal::Identifier(IdentifierFault::DuplicateCode { code: code.to_string() }));
     }
     let mut insp_index = BTreeMap::new();
     for (j, p) in f.inspectors.iter().enumerate() {
@@ -105,7 +99,7 @@ pub(crate) fn prepare<'a>(f: &Frozen<'a>) -> Result<Prepared<'a>, Refusal> {
         .conflicts
         .iter()
         .filter_map(|c| {
-            let e = find_code(pool, recs, &c.entity)?;
+            let e = index.find(pool, &c.entity)?;
             Some((e, *insp_index.get(c.inspector.as_str())?))
         })
         .collect();

@@ -2,11 +2,11 @@
 //! assembled into a [`Manifest`].
 
 use crate::check::{check_entropy, check_secret, prepare, Prepared};
+use crate::digest::digest_sorted;
 use crate::keys::{seed, words_hex, Keyer};
-use crate::par::par_chunks;
-use crate::pool::digest_sorted;
+use crate::par::{chunk_ranges, join, par_map, split_lengths};
 use crate::refusal::{PostRecusalFault, Refusal, TeamFault};
-use crate::select::{rank_all, select};
+use crate::select::{rank_all, ranked_prefix, ranking, select};
 use crate::teams::{Board, Walker};
 use crate::types::{Derived, DrawInput, Manifest, RecusalRecord, Selected, Stage};
 use std::collections::BTreeMap;
@@ -35,14 +35,15 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
     prep.check_teams()?;
 
     let pool = &input.pool;
-    let recs = &prep.pool.recs;
-    let digest_hex = hex::encode(digest_sorted(pool, recs, &prep.pool.strata));
+    let digest_hex = hex::encode(digest_sorted(pool, &prep.pool));
     let seed_hex = seed(&input.task_id, &digest_hex, &input.secret, &entropy);
     let keyer = Keyer::new(&seed_hex);
 
     let chosen = select(&prep, input, &keyer);
     let ids: Vec<&str> = input.inspectors.iter().map(|p| p.id.as_str()).collect();
-    let rankings = rank_all(&keyer, pool, &chosen, &ids);
+    let prefix = ranked_prefix(ids.len(), input.team_size as usize, input.max_per_inspector);
+    let rankings = rank_all(&keyer, pool, &chosen, &ids, prefix);
+    let full = |k: usize| ranking(&keyer, &pool[chosen[k].1 as usize].code, &ids);
 
     let walker = Walker {
         team_size: input.team_size as usize,
@@ -51,8 +52,25 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
         insp_dept: &prep.insp_dept,
         conflicts: &prep.conflicts,
     };
-    let (mut board, met) =
-        Board::assign(&walker, &chosen, &rankings).map_err(|entity| team_fault(&prep, entity))?;
+    // The teams are formed in order, on one core; meanwhile another writes
+    // three of the five strings of each selected entity.
+    let (mut selected, assigned) = join(
+        || {
+            chosen
+                .iter()
+                .map(|&(key, e)| Selected {
+                    code: pool[e as usize].code.clone(),
+                    stratum: pool[e as usize].stratum.clone(),
+                    key: words_hex(&key),
+                    inspectors: Vec::new(),
+                    cap_lifted: false,
+                    recused: Vec::new(),
+                })
+                .collect::<Vec<_>>()
+        },
+        || Board::assign(&walker, &chosen, &rankings, prefix, full),
+    );
+    let (mut board, met) = assigned.map_err(|entity| team_fault(&prep, entity))?;
     let mut recusals: Vec<RecusalRecord> = met
         .into_iter()
         .map(|(k, j)| RecusalRecord {
@@ -76,32 +94,24 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
         let Some(slot) = on_team.and_then(|j| board.teams[k].iter().position(|m| m == j)) else {
             return Err(Refusal::PostRecusal(PostRecusalFault::NotOnTeam { index, entity, inspector }));
         };
-        let ranking = &rankings[k * ids.len()..][..ids.len()];
-        if !board.recuse(&walker, k, chosen[k].1, ranking, slot) {
+        if !board.recuse(&walker, k, chosen[k].1, &full(k), slot) {
             return Err(Refusal::PostRecusal(PostRecusalFault::CannotRefill { index, entity, inspector }));
         }
         recusals.push(RecusalRecord { entity, inspector, stage: Stage::Post });
     }
 
-    // Five strings per selected entity: built in parallel chunks, in order.
+    // The teams' strings, in parallel chunks.
     let names = |v: &[u32]| v.iter().map(|&j| ids[j as usize].to_string()).collect();
-    let selected = par_chunks(chosen.len(), 1 << 12, |r| {
-        r.map(|k| {
-            let (key, e) = chosen[k];
-            Selected {
-                code: pool[e as usize].code.clone(),
-                stratum: pool[e as usize].stratum.clone(),
-                key: words_hex(&key),
-                inspectors: names(&board.teams[k]),
-                cap_lifted: board.lifted[k],
-                recused: names(&board.recused[k]),
-            }
-        })
-        .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect();
+    let chunks = chunk_ranges(selected.len(), 1 << 12);
+    let jobs: Vec<_> =
+        chunks.iter().cloned().zip(split_lengths(&mut selected, chunks.iter().map(|r| r.len()))).collect();
+    par_map(jobs, |(range, part)| {
+        for (k, s) in range.zip(part) {
+            s.inspectors = names(&board.teams[k]);
+            s.cap_lifted = board.lifted[k];
+            s.recused = names(&board.recused[k]);
+        }
+    });
     Ok(Derived { pool_digest: digest_hex, seed: seed_hex, selected, recusals })
 }
 

@@ -2,6 +2,8 @@
 //! strictly (repeated keys and non-integer numbers are refused), in one pass
 //! that can also keep the derived fields a manifest claims.
 
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pool_json::split_pool;
 use crate::refusal::{out_of_range, InputError, Refusal};
 use crate::rules::{MAX_BP, RULE_CAP, RULE_RATIO, RULE_TEAM};
 use crate::types::{ConflictPair, DrawInput, InspectorEntry, PoolEntry, PostRecusal};
@@ -90,6 +92,15 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T,
 /// refusal 3. The other refusals are left to [`draw`](fn@crate::draw) and [`check_frozen`](crate::check_frozen).
 pub fn parse_input(json: &str) -> Result<DrawInput, InputError> {
     use serde::de::IgnoredAny;
+    // The pool read on every core and the rest by serde, when the pool has the
+    // usual shape; else (and on any error, for serde's message) all by serde.
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some((rest, pool)) = split_pool(json) {
+        if let Ok(mut raw) = from_json::<RawDoc<IgnoredAny, IgnoredAny, IgnoredAny>>(&rest) {
+            raw.pool = pool;
+            return Ok(input_of(raw)?);
+        }
+    }
     let raw: RawDoc<IgnoredAny, IgnoredAny, IgnoredAny> = from_json(json)?;
     Ok(input_of(raw)?)
 }

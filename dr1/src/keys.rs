@@ -4,6 +4,7 @@
 //! The engine hashes millions of keys; [`Keyer`] makes each one a single
 //! compression of a block assembled in place.
 
+use crate::lanes::{compress16, Blocks16, States16};
 use crate::rules::normalize_entropy;
 use crate::types::{InspectorEntry, PROTOCOL};
 use sha2::digest::generic_array::GenericArray;
@@ -57,12 +58,13 @@ pub(crate) type Words = [u64; 4];
 /// Lowercase hex of a key, as the manifest writes it.
 pub(crate) fn words_hex(w: &Words) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(64);
-    for b in w.iter().flat_map(|w| w.to_be_bytes()) {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 15)] as char);
+    let mut hex = [0u8; 64];
+    for (pair, b) in hex.chunks_exact_mut(2).zip(w.iter().flat_map(|w| w.to_be_bytes())) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 15)];
     }
-    out
+    // Hex digits are ASCII: the check cannot fail.
+    String::from_utf8(hex.to_vec()).unwrap_or_default()
 }
 
 /// SHA-256's initial state (FIPS 180-4, 5.3.3); the sha2 crate does not export it.
@@ -129,6 +131,51 @@ impl Keyer {
         }
     }
 
+    /// The state after the seed for hashing key blocks sixteen at a time
+    /// ([`KeyBatch`]): when a tail of up to 55 bytes is one block (always in a
+    /// draw: its seed is 64 hex bytes); `None` otherwise.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn midstate(&self) -> Option<&[u32; 8]> {
+        self.state.as_ref()
+    }
+
+    /// Always `None` in the browser: without SIMD lanes, batches would only
+    /// make the verifier bigger, so it keys one block at a time ([`Keyer::key`]).
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn midstate(&self) -> Option<&[u32; 8]> {
+        None
+    }
+
+    /// The block of `seed + "\nentity\n" + code`, as big-endian words, for a
+    /// code of `len` ≤ 24 bytes given as three big-endian words, zero-padded.
+    ///
+    /// Label and code are word-aligned, so the block is written word by word:
+    /// no bytes are copied.
+    pub(crate) fn entity_block(&self, code: &[u64; 3], len: usize) -> [u32; 16] {
+        let mut w = [0u32; 16];
+        w[0] = u32::from_be_bytes([b'\n', b'e', b'n', b't']);
+        w[1] = u32::from_be_bytes([b'i', b't', b'y', b'\n']);
+        for (pair, word) in w[2..8].chunks_exact_mut(2).zip(code) {
+            pair[0] = (word >> 32) as u32;
+            pair[1] = *word as u32;
+        }
+        let end = ENTITY_LABEL.len() + len;
+        w[end / 4] |= 0x80 << (24 - 8 * (end % 4));
+        let bits = self.seed_bits + 8 * end as u64;
+        w[14] = (bits >> 32) as u32;
+        w[15] = bits as u32;
+        w
+    }
+
+    /// The block of `seed + tail` (at most 55 bytes) as big-endian words.
+    pub(crate) fn tail_block(&self, tail: &[u8]) -> [u32; 16] {
+        let mut block = [0u8; 64];
+        block[..tail.len()].copy_from_slice(tail);
+        block[tail.len()] = 0x80;
+        block[56..].copy_from_slice(&(self.seed_bits + 8 * tail.len() as u64).to_be_bytes());
+        be_words(&block)
+    }
+
     /// `H(seed + "\nentity\n" + code)`.
     pub(crate) fn entity_key(&self, code: &[u8]) -> Words {
         let mut buf = [0u8; TAIL_MAX];
@@ -156,6 +203,80 @@ impl Keyer {
 }
 
 pub(crate) const ENTITY_LABEL: &[u8] = b"\nentity\n";
+
+/// A block as sixteen big-endian words.
+pub(crate) fn be_words(block: &[u8; 64]) -> [u32; 16] {
+    std::array::from_fn(|i| {
+        u32::from_be_bytes([block[4 * i], block[4 * i + 1], block[4 * i + 2], block[4 * i + 3]])
+    })
+}
+
+/// One key of a flushed [`KeyBatch`]: its first word alone decides most
+/// comparisons, so the whole key is read only when asked for.
+pub(crate) struct LaneKey<'a> {
+    states: &'a States16,
+    lane: usize,
+}
+
+impl LaneKey<'_> {
+    /// Word `i` of the key (the digest is the state words in big-endian order).
+    #[inline]
+    fn word(&self, i: usize) -> u64 {
+        (u64::from(self.states[2 * i][self.lane]) << 32) | u64::from(self.states[2 * i + 1][self.lane])
+    }
+
+    /// The key's first word.
+    #[inline]
+    pub(crate) fn first(&self) -> u64 {
+        self.word(0)
+    }
+
+    /// The whole key.
+    pub(crate) fn words(&self) -> Words {
+        [self.word(0), self.word(1), self.word(2), self.word(3)]
+    }
+}
+
+/// Up to sixteen key blocks waiting to be hashed together, each with a tag
+/// saying whose key it is.
+pub(crate) struct KeyBatch<T> {
+    blocks: Blocks16,
+    states: States16,
+    tags: [T; 16],
+    len: usize,
+}
+
+impl<T: Copy + Default> KeyBatch<T> {
+    pub(crate) fn new() -> Self {
+        KeyBatch { blocks: [[0; 16]; 16], states: [[0; 16]; 8], tags: [T::default(); 16], len: 0 }
+    }
+
+    /// Adds a block (from [`Keyer::entity_block`] or [`Keyer::tail_block`]);
+    /// true when the batch is full and must be flushed.
+    #[inline]
+    pub(crate) fn push(&mut self, block: &[u32; 16], tag: T) -> bool {
+        for (words, &w) in self.blocks.iter_mut().zip(block) {
+            words[self.len] = w;
+        }
+        self.tags[self.len] = tag;
+        self.len += 1;
+        self.len == 16
+    }
+
+    /// Hashes the waiting blocks from `state` (a [`Keyer::midstate`]) and
+    /// hands each key to `each` with its tag, in the order pushed.
+    pub(crate) fn flush(&mut self, state: &[u32; 8], mut each: impl FnMut(LaneKey<'_>, T)) {
+        if self.len == 0 {
+            return;
+        }
+        // Unused lanes hash stale blocks; their results are not read.
+        compress16(state, &self.blocks, &mut self.states);
+        for (lane, &tag) in self.tags[..self.len].iter().enumerate() {
+            each(LaneKey { states: &self.states, lane }, tag);
+        }
+        self.len = 0;
+    }
+}
 
 /// Sorts `(key, index)` pairs by key, ties by the named string's bytes.
 ///

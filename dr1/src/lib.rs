@@ -19,26 +19,42 @@
 //! | `rules` | identifier rule, entropy normalisation, quotas, limits | — |
 //! | `par` | scoped threads (one thread in wasm) | — |
 //! | `refusal` | refusals 1–7, input errors, their messages | rules |
-//! | `keys` | commitment, seed, entity and inspector keys | rules, types |
-//! | `sort` | pool records in code order: radix sort, merge | types |
-//! | `pool` | the pool validated, sorted, counted; its digest | par, refusal, sort, types |
+//! | `lanes` | sixteen SHA-256 compressions at once (AVX-512, else sha2) | — |
+//! | `keys` | commitment, seed, entity and inspector keys | lanes, rules, types |
+//! | `sort` | pool records and their byte order | types |
+//! | `radix` | integer keys of codes, radix sort, merge (not in wasm) | sort |
+//! | `pool` | the pool validated, sorted, counted | par, radix, refusal, sort, types |
+//! | `digest` | the pool digest (field 1), hashed beside its lines' writing | par, pool, radix, sort, types |
 //! | `check` | refusals 1–6 (freeze time and ceremony) | keys, pool, refusal, rules, types |
-//! | `select` | selection (field 7) and inspector rankings | check, keys, par, rules, sort, types |
+//! | `select` | selection (field 7) and inspector rankings | check, keys, lanes, par, rules, sort, types |
 //! | `teams` | team walk and post recusals (fields 8, 9) | select |
-//! | `draw` | the draw: checks, then every derived field | check, keys, par, pool, refusal, select, teams, types |
-//! | `input` | strict JSON input | refusal, rules, types |
+//! | `draw` | the draw: checks, then every derived field | check, digest, keys, par, refusal, select, teams, types |
+//! | `pool_json` | a JSON input's pool read on every core (not in wasm) | par, types |
+//! | `input` | strict JSON input | pool_json, refusal, rules, types |
 //! | `verify` | a manifest re-derived and compared | draw, input, refusal, types |
+//! | `pretty` | a manifest written as serde_json's pretty JSON, in parallel (not in wasm) | par, types |
 //! | [`public`] | what the portal may show of a stratified draw | keys, refusal, rules, types, verify |
 
 mod check;
+mod digest;
 mod draw;
 mod input;
 mod keys;
+mod lanes;
 mod par;
 mod pool;
+// Inputs are read in parallel on servers only; the verifier reads manifests.
+#[cfg(not(target_arch = "wasm32"))]
+mod pool_json;
+// Manifests are written by servers; the browser verifier only reads them.
+#[cfg(not(target_arch = "wasm32"))]
+mod pretty;
 pub mod public;
 mod refusal;
 mod rules;
+// Radix sorts on servers; the browser verifier sorts by comparison (less code).
+#[cfg(not(target_arch = "wasm32"))]
+mod radix;
 mod select;
 mod sort;
 mod teams;
@@ -46,10 +62,10 @@ mod types;
 mod verify;
 
 pub use check::{check_entropy, check_frozen};
+pub use digest::pool_digest;
 pub use draw::{derive, draw, draw_owned};
 pub use input::parse_input;
 pub use keys::{commitment_of, entity_key, inspector_key, inspector_ranking, seed};
-pub use pool::pool_digest;
 pub use refusal::{
     EntropyFault, IdentifierFault, InputError, NumberFault, PoolFault, PostRecusalFault, Refusal,
     SecretFault, TeamFault,

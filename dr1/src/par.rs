@@ -41,8 +41,51 @@ pub(crate) fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync
     items.into_iter().map(f).collect()
 }
 
-/// Runs `f` over consecutive chunks of `0..n` (one per core, each at least
-/// `min_chunk` long) and returns the results in chunk order.
+/// Runs `a` on a second thread while this one runs `b`, and returns both
+/// results (`a` runs here too if no thread can be started).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    use std::sync::Mutex;
+    let task = Mutex::new(Some(a));
+    let take = || task.lock().ok().and_then(|mut slot| slot.take());
+    std::thread::scope(|s| {
+        let worker = std::thread::Builder::new().spawn_scoped(s, || take().map(|a| a())).ok();
+        let b = b();
+        let a = worker.and_then(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        match a.or_else(|| take().map(|a| a())) {
+            Some(a) => (a, b),
+            None => unreachable!("the task is taken exactly once"),
+        }
+    })
+}
+
+/// Runs `a`, then `b` (no threads in the browser).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    (a(), b())
+}
+
+/// Threads worth running: one per core, at most 8 (one in the browser).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |t| t.get().min(8))
+}
+
+/// One thread in the browser.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn threads() -> usize {
+    1
+}
+
+/// Consecutive chunks of `0..n`: one per core, each at least `min_chunk` long.
+pub(crate) fn chunk_ranges(n: usize, min_chunk: usize) -> Vec<Range<usize>> {
+    let chunks = threads().min(n / min_chunk.max(1)).max(1);
+    let size = n.div_ceil(chunks);
+    (0..chunks).map(|c| (c * size).min(n)..((c + 1) * size).min(n)).collect()
+}
+
+/// Runs `f` over consecutive chunks of `0..n` (as [`chunk_ranges`] cuts
+/// them) and returns the results in chunk order.
 ///
 /// Results never depend on the chunking: callers merge them into a total order.
 pub(crate) fn par_chunks<U: Send>(
@@ -50,12 +93,20 @@ pub(crate) fn par_chunks<U: Send>(
     min_chunk: usize,
     f: impl Fn(Range<usize>) -> U + Sync,
 ) -> Vec<U> {
-    #[cfg(not(target_arch = "wasm32"))]
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
-    #[cfg(target_arch = "wasm32")]
-    let threads = 1;
-    let chunks = threads.min(n / min_chunk.max(1)).max(1);
-    let size = n.div_ceil(chunks);
-    let ranges = (0..chunks).map(|c| (c * size).min(n)..((c + 1) * size).min(n)).collect();
-    par_map(ranges, f)
+    par_map(chunk_ranges(n, min_chunk), f)
+}
+
+/// Cuts `data` into consecutive pieces of the given lengths, so that threads
+/// can each fill their own.
+pub(crate) fn split_lengths<T>(
+    mut data: &mut [T],
+    lengths: impl IntoIterator<Item = usize>,
+) -> Vec<&mut [T]> {
+    let mut pieces = Vec::new();
+    for len in lengths {
+        let (piece, rest) = data.split_at_mut(len);
+        pieces.push(piece);
+        data = rest;
+    }
+    pieces
 }

@@ -2,12 +2,14 @@
 //! stratum by smallest key, and every inspector ranked for each of them.
 
 use crate::check::Prepared;
-use crate::keys::{sort_keyed, Keyer, Words, ENTITY_LABEL, TAIL_MAX};
+use crate::keys::{be_words, sort_keyed, KeyBatch, Keyer, Words};
+use crate::lanes::{compress16, Blocks16, States16};
 use crate::par::par_chunks;
 use crate::rules::quota;
-use crate::sort::SortRec;
+use crate::sort::{prefix_words, INLINE};
 use crate::types::{DrawInput, PoolEntry};
 use std::cmp::Ordering;
+use std::ops::Range;
 
 /// A candidate entity: its key and pool index.
 pub(crate) type Cand = (Words, u32);
@@ -16,7 +18,6 @@ pub(crate) type Cand = (Words, u32);
 /// keys (ties by code), then all of them ordered by key.
 pub(crate) fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> Vec<Cand> {
     let pool = &input.pool;
-    let recs = &prep.pool.recs;
     let quotas: Vec<usize> = prep
         .pool
         .strata
@@ -31,7 +32,8 @@ pub(crate) fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> V
     let by_key = |a: &Cand, b: &Cand| {
         a.0.cmp(&b.0).then_with(|| pool[a.1 as usize].code.as_bytes().cmp(pool[b.1 as usize].code.as_bytes()))
     };
-    let parts = par_chunks(recs.len(), 1 << 15, |r| select_chunk(keyer, pool, &recs[r], &quotas, &by_key));
+    let strata = &prep.pool.stratum_of;
+    let parts = par_chunks(pool.len(), 1 << 15, |r| select_chunk(keyer, pool, strata, r, &quotas, &by_key));
     let mut chosen: Vec<Cand> = Vec::with_capacity(quotas.iter().sum());
     for (s, &q) in quotas.iter().enumerate() {
         let mut cands: Vec<Cand> = parts.iter().flat_map(|p| p[s].iter().copied()).collect();
@@ -42,63 +44,246 @@ pub(crate) fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> V
     chosen
 }
 
-/// The ranking of all inspectors (indices into `ids`) for each chosen entity:
-/// entity `k`'s ranking is `rankings[k * ids.len()..][..ids.len()]`.
+/// How many inspectors of each ranking [`rank_all`] gives: without a cap,
+/// enough for the team walk nearly always (it stops when the team is full;
+/// it asks for the whole ranking, [`ranking`], when they are not); with a
+/// cap, loaded inspectors are skipped and walks go deeper: all of them.
+pub(crate) fn ranked_prefix(inspectors: usize, team_size: usize, cap: u64) -> usize {
+    match cap {
+        0 => inspectors.min(team_size.saturating_mul(4).saturating_add(8)),
+        _ => inspectors,
+    }
+}
+
+/// The first `take` inspectors (indices into `ids`) of the ranking of each
+/// chosen entity: entity `k`'s are `rankings[k * take..][..take]`.
 ///
-/// One flat vector and one scratch buffer per thread: no allocation per entity.
-pub(crate) fn rank_all(keyer: &Keyer, pool: &[PoolEntry], chosen: &[Cand], ids: &[&str]) -> Vec<u32> {
+/// One flat vector per thread, in chunks of the chosen entities.
+pub(crate) fn rank_all(
+    keyer: &Keyer,
+    pool: &[PoolEntry],
+    chosen: &[Cand],
+    ids: &[&str],
+    take: usize,
+) -> Vec<u32> {
     let min_chunk = (1 << 14) / ids.len().max(1) + 1;
     let parts = par_chunks(chosen.len(), min_chunk, |r| {
-        let mut out = Vec::with_capacity(r.len() * ids.len());
-        let mut keyed = Vec::with_capacity(ids.len());
-        for &(_, e) in &chosen[r] {
-            keyed.clear();
-            keyer.inspector_keys(pool[e as usize].code.as_bytes(), ids, &mut keyed);
-            sort_keyed(&mut keyed, ids);
-            out.extend(keyed.iter().map(|&(_, j)| j));
+        let mut out = Vec::with_capacity(r.len() * take);
+        match keyer.midstate() {
+            Some(state) => rank_batched(keyer, state, pool, &chosen[r], ids, take, &mut out),
+            None => {
+                let mut keyed = Vec::with_capacity(ids.len());
+                for &(_, e) in &chosen[r] {
+                    rank_exact(keyer, &pool[e as usize].code, ids, &mut keyed, take, &mut out);
+                }
+            }
         }
         out
     });
     parts.concat()
 }
 
-/// Keys one chunk of the pool and keeps, per stratum, its `quota` smallest candidates.
+/// The whole ranking of all `ids` for the entity `code`.
+pub(crate) fn ranking(keyer: &Keyer, code: &str, ids: &[&str]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(ids.len());
+    rank_exact(keyer, code, ids, &mut Vec::with_capacity(ids.len()), ids.len(), &mut out);
+    out
+}
+
+/// Appends to `out` the first `take` of the ranking of all `ids` for
+/// `code`, keyed one at a time ([`sort_keyed`]: ties by id); `keyed` is scratch.
+fn rank_exact(
+    keyer: &Keyer,
+    code: &str,
+    ids: &[&str],
+    keyed: &mut Vec<(Words, u32)>,
+    take: usize,
+    out: &mut Vec<u32>,
+) {
+    keyed.clear();
+    keyer.inspector_keys(code.as_bytes(), ids, keyed);
+    sort_keyed(keyed, ids);
+    out.extend(keyed.iter().take(take).map(|&(_, j)| j));
+}
+
+/// [`rank_all`] for a chunk, sixteen entities at a time, one per SIMD lane:
+/// each block is an entity's half (label, code) ORed with an inspector's
+/// half (id, padding, length), so one inspector's blocks for sixteen
+/// entities are sixteen ORs of whole rows, and every lane does useful work.
+/// Each ranking is then sorted on the keys' first words, the inspector index
+/// in their low bits. An entity whose tails are too long for one block, or
+/// whose keys tie in the remaining high bits, is ranked by [`rank_exact`].
+#[allow(clippy::too_many_arguments)]
+fn rank_batched(
+    keyer: &Keyer,
+    state: &[u32; 8],
+    pool: &[PoolEntry],
+    chosen: &[Cand],
+    ids: &[&str],
+    take: usize,
+    out: &mut Vec<u32>,
+) {
+    let n = ids.len();
+    let index_bits = usize::BITS - (n.max(2) - 1).leading_zeros();
+    let index_mask = (1u64 << index_bits) - 1;
+    let mut firsts = vec![0u64; 16 * n];
+    let mut exact = Vec::with_capacity(n);
+    let mut halves = InspectorHalves::new(keyer, ids);
+    let (mut heads, mut blocks): (Blocks16, Blocks16) = ([[0; 16]; 16], [[0; 16]; 16]);
+    let mut states: States16 = [[0; 16]; 8];
+    for group in chosen.chunks(16) {
+        // Lanes whose code has the first lane's length share its inspector halves.
+        let base = InspectorHalves::LABEL.len() + pool[group[0].1 as usize].code.len() + 1;
+        let mut fast = [false; 16];
+        if let Some(tails) = halves.tails(base) {
+            for (lane, &(_, e)) in group.iter().enumerate() {
+                let code = &pool[e as usize].code;
+                if InspectorHalves::LABEL.len() + code.len() + 1 == base {
+                    fast[lane] = true;
+                    for (row, w) in heads.iter_mut().zip(InspectorHalves::head(code)) {
+                        row[lane] = w;
+                    }
+                }
+            }
+            for (j, tail) in tails.iter().enumerate() {
+                for ((block, head), &t) in blocks.iter_mut().zip(&heads).zip(tail) {
+                    for (b, &h) in block.iter_mut().zip(head) {
+                        *b = h | t;
+                    }
+                }
+                compress16(state, &blocks, &mut states);
+                for lane in 0..group.len() {
+                    let first = (u64::from(states[0][lane]) << 32) | u64::from(states[1][lane]);
+                    firsts[lane * n + j] = (first & !index_mask) | j as u64;
+                }
+            }
+        }
+        for (lane, &(_, e)) in group.iter().enumerate() {
+            let ranked = &mut firsts[lane * n..(lane + 1) * n];
+            if fast[lane] {
+                // The first `take`, and the next one, whose tie with the last would also matter.
+                let head = match ranked.len() > take {
+                    true => &mut ranked.select_nth_unstable(take).0[..],
+                    false => &mut ranked[..],
+                };
+                head.sort_unstable();
+                let next = ranked.get(take).copied();
+                let tied = |a: u64, b: u64| a ^ b <= index_mask;
+                let head = &ranked[..take.min(n)];
+                if head.windows(2).all(|w| !tied(w[0], w[1]))
+                    && next.is_none_or(|x| head.last().is_none_or(|&l| !tied(l, x)))
+                {
+                    out.extend(head.iter().map(|&f| (f & index_mask) as u32));
+                    continue;
+                }
+            }
+            rank_exact(keyer, &pool[e as usize].code, ids, &mut exact, take, out);
+        }
+    }
+}
+
+/// The block of an inspector key, `seed + "\ninspector\n" + code + "\n" + id`,
+/// in two halves that do not overlap: the entity's (label, code and line
+/// feed) and the inspector's (id, padding and length). The inspector halves
+/// depend on the code only through its length, so they are built once per
+/// length; a key's block is then the OR of two halves, sixteen words.
+struct InspectorHalves<'a> {
+    keyer: &'a Keyer,
+    ids: &'a [&'a str],
+    /// Inspector halves by the offset where the id starts; `None` if some tail would not fit one block.
+    by_base: Vec<Option<Option<Vec<[u32; 16]>>>>,
+}
+
+impl<'a> InspectorHalves<'a> {
+    const LABEL: &'static [u8] = b"\ninspector\n";
+
+    fn new(keyer: &'a Keyer, ids: &'a [&'a str]) -> Self {
+        InspectorHalves { keyer, ids, by_base: vec![None; 56] }
+    }
+
+    /// The entity half for `code` (whose tails must fit one block).
+    fn head(code: &str) -> [u32; 16] {
+        let mut head = [0u8; 64];
+        let end = Self::LABEL.len() + code.len();
+        head[..Self::LABEL.len()].copy_from_slice(Self::LABEL);
+        head[Self::LABEL.len()..end].copy_from_slice(code.as_bytes());
+        head[end] = b'\n';
+        be_words(&head)
+    }
+
+    /// The inspector halves for ids starting at `base`, if every tail fits one block.
+    fn tails(&mut self, base: usize) -> Option<&[[u32; 16]]> {
+        let (keyer, ids) = (self.keyer, self.ids);
+        self.by_base
+            .get_mut(base)?
+            .get_or_insert_with(|| {
+                ids.iter()
+                    .map(|id| {
+                        // Zeros where the entity's half goes, then the id: its block is the inspector's half.
+                        let len = base + id.len();
+                        (len <= 55).then(|| {
+                            let mut tail = [0u8; 64];
+                            tail[base..len].copy_from_slice(id.as_bytes());
+                            keyer.tail_block(&tail[..len])
+                        })
+                    })
+                    .collect()
+            })
+            .as_deref()
+    }
+}
+
+/// Keys the pool entries `range` (in pool order: a key does not depend on
+/// the order) and keeps, per stratum, its `quota` smallest candidates.
 fn select_chunk(
     keyer: &Keyer,
     pool: &[PoolEntry],
-    recs: &[SortRec],
+    strata: &[u32],
+    range: Range<usize>,
     quotas: &[usize],
     by_key: &impl Fn(&Cand, &Cand) -> Ordering,
 ) -> Vec<Vec<Cand>> {
-    let mut buf = [0u8; TAIL_MAX];
-    buf[..ENTITY_LABEL.len()].copy_from_slice(ENTITY_LABEL);
     let mut per: Vec<Vec<Cand>> = vec![Vec::new(); quotas.len()];
     // Per stratum, the first key word of the largest candidate kept by the
     // last trim: a key with a larger first word cannot be among the `quota`
     // smallest any more, so it is not even stored.
     let mut bound = vec![u64::MAX; quotas.len()];
-    for r in recs {
-        let s = r.stratum();
-        let q = quotas[s];
-        // A stratum with quota 0 selects nothing: its keys are never needed.
-        if q == 0 {
-            continue;
+    let mut consider = |first: u64, key: &dyn Fn() -> Words, e: u32| {
+        let s = strata[e as usize] as usize;
+        if first > bound[s] {
+            return;
         }
-        // Label and code, read from the record when it holds the code.
-        let key = match r.write_inline(&mut buf[ENTITY_LABEL.len()..]) {
-            Some(len) => keyer.key(&mut buf, ENTITY_LABEL.len() + len),
-            None => keyer.entity_key(pool[r.idx as usize].code.as_bytes()),
-        };
-        if key[0] > bound[s] {
-            continue;
-        }
-        let v = &mut per[s];
-        v.push((key, r.idx));
+        let (v, q) = (&mut per[s], quotas[s]);
+        v.push((key(), e));
         // Trimming whenever the buffer doubles keeps memory O(quota) at O(1) amortised cost.
         if v.len() >= 2 * q + 4096 {
             keep_smallest(v, q, by_key);
             bound[s] = v.iter().map(|c| c.0[0]).max().unwrap_or(u64::MAX);
         }
+    };
+    // Codes of up to 24 bytes are keyed sixteen at a time when the keyer
+    // can; the others one by one.
+    let mut batch = KeyBatch::<u32>::new();
+    for e in range {
+        // A stratum with quota 0 selects nothing: its keys are never needed.
+        if quotas[strata[e] as usize] == 0 {
+            continue;
+        }
+        let code = pool[e].code.as_bytes();
+        match keyer.midstate() {
+            Some(state) if code.len() <= INLINE => {
+                if batch.push(&keyer.entity_block(&prefix_words(code), code.len()), e as u32) {
+                    batch.flush(state, |key, e| consider(key.first(), &|| key.words(), e));
+                }
+            }
+            _ => {
+                let key = keyer.entity_key(code);
+                consider(key[0], &|| key, e as u32);
+            }
+        }
+    }
+    if let Some(state) = keyer.midstate() {
+        batch.flush(state, |key, e| consider(key.first(), &|| key.words(), e));
     }
     for (v, &q) in per.iter_mut().zip(quotas) {
         keep_smallest(v, q, by_key);

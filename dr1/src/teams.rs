@@ -86,10 +86,17 @@ impl Board {
     /// Derived field 8: forms the teams in selection order. Returns the board
     /// and the conflicts met, as (position, inspector); or the pool index of
     /// an entity whose team cannot be formed.
+    ///
+    /// `rankings` holds the first `prefix` inspectors of each ranking; a walk
+    /// that does not complete its team within them is walked again over the
+    /// whole ranking from `full` (a walk stops when the team is full, so one
+    /// that completes within the prefix is the walk over the whole ranking).
     pub(crate) fn assign(
         w: &Walker<'_>,
         chosen: &[Cand],
         rankings: &[u32],
+        prefix: usize,
+        full: impl Fn(usize) -> Vec<u32>,
     ) -> Result<(Board, Vec<(usize, u32)>), u32> {
         let mut board = Board {
             teams: Vec::with_capacity(chosen.len()),
@@ -98,19 +105,28 @@ impl Board {
             loads: vec![0; w.insp_dept.len()],
         };
         let mut met_all = Vec::new();
-        // Refusal 6 already guarantees at least `team_size` ≥ 2 inspectors.
-        let rankings = rankings.chunks_exact(w.insp_dept.len());
-        for (k, (&(_, e), ranking)) in chosen.iter().zip(rankings).enumerate() {
+        let mut whole = None;
+        for (k, &(_, e)) in chosen.iter().enumerate() {
+            let mut ranking = &rankings[k * prefix..][..prefix];
             let mut team = Vec::with_capacity(w.team_size);
             let mut met = Vec::new();
-            if !w.walk(e, ranking, &mut team, &board.loads, true, &[], Some(&mut met)) {
+            // Refusal 6 already guarantees at least `team_size` ≥ 2 inspectors.
+            loop {
+                if w.walk(e, ranking, &mut team, &board.loads, true, &[], Some(&mut met)) {
+                    break;
+                }
                 // The capped walk's team and records are discarded.
                 team.clear();
                 met.clear();
+                if ranking.len() < w.insp_dept.len() {
+                    ranking = whole.insert(full(k));
+                    continue;
+                }
                 board.lifted[k] = true;
                 if !w.walk(e, ranking, &mut team, &board.loads, false, &[], Some(&mut met)) {
                     return Err(e);
                 }
+                break;
             }
             for &j in &team {
                 board.loads[j as usize] += 1;

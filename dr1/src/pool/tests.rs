@@ -2,6 +2,7 @@
 //! strings (NULs, long codes and strata, repeats) by the public helper.
 
 use super::*;
+use crate::digest::pool_digest;
 use crate::keys::sha256_hex;
 
 #[test]
@@ -10,8 +11,10 @@ fn byte_order() {
         .iter()
         .map(|c| PoolEntry { code: c.to_string(), stratum: "S".to_string() })
         .collect();
-    let order: Vec<&str> =
-        index_pool(&pool, true).unwrap().recs.iter().map(|r| pool[r.idx as usize].code.as_str()).collect();
+    let order: Vec<&str> = {
+        let index = index_pool(&pool, true).unwrap();
+        index.recs(0..index.len()).map(|r| pool[r.idx as usize].code.as_str()).collect()
+    };
     assert_eq!(order, ["-x", "10", "B1", "_x", "a1"]);
     assert_eq!(pool_digest(&pool), sha256_hex(b"-x\tS\n10\tS\nB1\tS\n_x\tS\na1\tS\n"));
     // Codes around the 16-byte prefix used by the sort.
@@ -29,8 +32,10 @@ fn byte_order() {
     ];
     let pool: Vec<PoolEntry> =
         codes.iter().map(|c| PoolEntry { code: c.clone(), stratum: "S".to_string() }).collect();
-    let got: Vec<&str> =
-        index_pool(&pool, false).unwrap().recs.iter().map(|r| pool[r.idx as usize].code.as_str()).collect();
+    let got: Vec<&str> = {
+        let index = index_pool(&pool, false).unwrap();
+        index.recs(0..index.len()).map(|r| pool[r.idx as usize].code.as_str()).collect()
+    };
     let mut want: Vec<&str> = codes.iter().map(String::as_str).collect();
     want.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
     assert_eq!(got, want);
@@ -57,4 +62,31 @@ fn byte_order() {
     let text: Vec<u8> =
         lines.iter().flat_map(|(c, s)| [c.as_slice(), b"\t", s.as_slice(), b"\n"].concat()).collect();
     assert_eq!(pool_digest(&pool), sha256_hex(&text));
+}
+
+#[test]
+fn identifier_words_agree_with_is_identifier() {
+    let check = |code: &str| {
+        let words = crate::sort::prefix_words(code.as_bytes());
+        if (1..=24).contains(&code.len()) {
+            assert_eq!(identifier_words(&words, code.len()), crate::is_identifier(code), "{code:?}");
+        } else {
+            assert!(!identifier_words(&words, code.len()), "{code:?}");
+        }
+    };
+    // Every ASCII byte at every position of codes of 0 to 26 bytes.
+    for len in 0..=26usize {
+        for pos in 0..len.max(1) {
+            for b in 0u8..0x80 {
+                let mut code = vec![b'A'; len];
+                if pos < len {
+                    code[pos] = b;
+                }
+                check(std::str::from_utf8(&code).unwrap());
+            }
+        }
+    }
+    for code in ["é", "aé", "12345678é", "1234567890123456789012é", "中", "~!", "\u{7f}"] {
+        check(code);
+    }
 }

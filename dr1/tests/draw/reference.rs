@@ -162,12 +162,34 @@ impl Lcg {
 }
 
 fn random_input(rng: &mut Lcg, pool_size: usize) -> DrawInput {
+    random_input_with(rng, pool_size, Shape::Usual)
+}
+
+/// Variants of the random inputs.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Usual,
+    /// Codes of at most 6 bytes: few enough varying bits for the engine to
+    /// sort the pool as packed integers.
+    ShortCodes,
+    /// 24 to 63 inspectors, few of the required departments, no cap: walks
+    /// that go past the part of the rankings the engine computes first.
+    ManyInspectors,
+}
+
+fn random_input_with(rng: &mut Lcg, pool_size: usize, shape: Shape) -> DrawInput {
     let strata = ["A", "B", "c", "_", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12"];
     // Sometimes more than 8 strata (the map path of the scan).
     let n_strata = if rng.below(5) == 0 { 12 } else { 1 + rng.below(4) };
     let mut codes = BTreeSet::new();
     // Sometimes codes longer than the 24 bytes a sort record holds.
-    let max_len = if rng.below(4) == 0 { 64 } else { 20 };
+    let max_len = if shape == Shape::ShortCodes {
+        6
+    } else if rng.below(4) == 0 {
+        64
+    } else {
+        20
+    };
     while codes.len() < pool_size {
         let len = 1 + rng.below(max_len);
         codes.insert(rng.id(len));
@@ -189,7 +211,10 @@ fn random_input(rng: &mut Lcg, pool_size: usize) -> DrawInput {
     let depts = ["d1", "D-2", "x_", "other"];
     let n_req = rng.below(3.min(team_size as usize) + 1);
     let departments: Vec<String> = depts[..n_req].iter().map(|d| d.to_string()).collect();
-    let n_insp = 4 + rng.below(10);
+    let n_insp = match shape {
+        Shape::ManyInspectors => 24 + rng.below(40),
+        _ => 4 + rng.below(10),
+    };
     let mut ids = BTreeSet::new();
     while ids.len() < n_insp {
         let len = 1 + rng.below(6);
@@ -201,8 +226,13 @@ fn random_input(rng: &mut Lcg, pool_size: usize) -> DrawInput {
         .enumerate()
         .map(|(j, id)| InspectorEntry {
             id,
-            department: if j < n_req && rng.below(8) != 0 { depts[j] } else { depts[rng.below(4)] }
-                .to_string(),
+            department: match (j < n_req && rng.below(8) != 0, shape) {
+                (true, _) => depts[j],
+                // Few inspectors of the required departments: walks go deep into the rankings.
+                (false, Shape::ManyInspectors) if rng.below(8) != 0 => depts[3],
+                (false, _) => depts[rng.below(4)],
+            }
+            .to_string(),
         })
         .collect();
     let conflicts = (0..rng.below(12))
@@ -233,7 +263,10 @@ fn random_input(rng: &mut Lcg, pool_size: usize) -> DrawInput {
         departments,
         inspectors,
         conflicts,
-        max_per_inspector: rng.below(4) as u64,
+        max_per_inspector: match shape {
+            Shape::ManyInspectors => 0,
+            _ => rng.below(4) as u64,
+        },
         commitment: commitment_of(&secret),
         secret: hex::encode(secret),
         public_entropy: format!("{entropy}7"),
@@ -295,11 +328,32 @@ fn check_properties(input: &DrawInput, d: &Derived) {
 
 #[test]
 fn random_inputs_match_reference_and_properties() {
-    let mut rng = Lcg(20230101);
+    let (drawn, refused6, refused7) = random_cases(20230101, 400, Shape::Usual);
+    assert!(drawn > 250 && refused6 > 0 && refused7 > 0);
+}
+
+/// As above with codes the engine sorts as packed integers.
+#[test]
+fn random_short_codes_match_reference_and_properties() {
+    let (drawn, _, _) = random_cases(20260101, 200, Shape::ShortCodes);
+    assert!(drawn > 120);
+}
+
+/// As above with many inspectors, few of the required departments.
+#[test]
+fn random_many_inspectors_match_reference_and_properties() {
+    let (drawn, _, _) = random_cases(20260202, 150, Shape::ManyInspectors);
+    assert!(drawn > 80);
+}
+
+/// Draws `cases` random inputs and checks each against the reference and
+/// the properties; returns how many were drawn and refused (6, 7).
+fn random_cases(seed: u64, cases: usize, shape: Shape) -> (usize, usize, usize) {
+    let mut rng = Lcg(seed);
     let (mut drawn, mut refused6, mut refused7) = (0, 0, 0);
-    for case in 0..400 {
+    for case in 0..cases {
         let size = 1 + rng.below(if case % 10 == 0 { 400 } else { 60 });
-        let mut input = random_input(&mut rng, size);
+        let mut input = random_input_with(&mut rng, size, shape);
         // Refusal 6, literally: every entity keeps team_size inspectors and every department.
         let feasible = input.pool.iter().all(|p| {
             let left: Vec<&InspectorEntry> = input
@@ -340,11 +394,18 @@ fn random_inputs_match_reference_and_properties() {
         rng.shuffle(&mut shuffled.conflicts);
         assert_eq!(derive(&shuffled).unwrap(), d, "case {case}");
 
-        let text = serde_json::to_string(&Manifest::new(input, d)).unwrap();
+        let manifest = Manifest::new(input, d);
+        assert_eq!(
+            manifest.to_json_pretty(),
+            serde_json::to_string_pretty(&manifest).unwrap(),
+            "case {case}"
+        );
+        let text = serde_json::to_string(&manifest).unwrap();
+        assert_eq!(parse_input(&text).as_ref(), Ok(&manifest.input), "case {case}");
         assert!(all_ok(&verify_manifest(&text).unwrap()), "case {case}");
     }
     println!("drawn {drawn}, refused 6: {refused6}, refused 7: {refused7}");
-    assert!(drawn > 250 && refused6 > 0 && refused7 > 0);
+    (drawn, refused6, refused7)
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `shuangsui draw` and `shuangsui verify`: DR1 from files, no database.
 
 use app::domain::draw;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -24,10 +25,24 @@ pub fn draw(path: &PathBuf, bench: Option<u32>) -> ExitCode {
         }
     };
     match bench {
-        None => match draw::draw(&input) {
+        None => match draw::draw_owned(input) {
             Ok(manifest) => {
-                println!("{}", serde_json::to_string_pretty(&manifest).expect("manifest serialises"));
-                ExitCode::SUCCESS
+                // The same bytes as serde_json's pretty printer, written on every core.
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                let written = manifest
+                    .write_json_pretty(&mut out)
+                    .and_then(|()| writeln!(out))
+                    .and_then(|()| out.flush());
+                // The process ends here: freeing the pool's millions of strings one by one
+                // would take about as long as the draw, and the OS reclaims them at once.
+                std::mem::forget(manifest);
+                match written {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("error: cannot write the manifest: {e}");
+                        ExitCode::from(1)
+                    }
+                }
             }
             Err(e) => {
                 eprintln!("refused: {e}");

@@ -1,6 +1,9 @@
-//! The radix sort orders records exactly as the comparison does.
+//! The radix sort orders records exactly as the comparison does, and an
+//! exact key gives its prefix back.
 
 use super::*;
+use crate::sort::cmp_rec;
+use crate::types::PoolEntry;
 
 /// A tiny deterministic generator (no rand crate), as in `tests/draw/reference.rs`.
 struct Lcg(u64);
@@ -38,7 +41,14 @@ fn radix_sort_orders_like_the_comparison() {
             pool.iter().enumerate().map(|(i, p)| SortRec::new(&p.code, i, 0, false)).collect();
         let mut expected = recs.clone();
         expected.sort_by(|a, b| cmp_rec(&pool, a, b));
-        RadixKey::new(&recs).sort(&mut recs, |a, b| cmp_rec(&pool, a, b));
+        let (and, or) = bounds(recs.iter().map(|r| &r.prefix));
+        let key = RadixKey::new(and, or);
+        if key.exact() {
+            for r in &recs {
+                assert_eq!(key.decode(key.key(&r.prefix)), r.prefix, "case {case}");
+            }
+        }
+        sort_records(&mut recs, &key, |a, b| cmp_rec(&pool, a, b));
         let codes = |r: &[SortRec]| r.iter().map(|r| pool[r.idx as usize].code.clone()).collect::<Vec<_>>();
         assert_eq!(codes(&recs), codes(&expected), "case {case}");
     }
