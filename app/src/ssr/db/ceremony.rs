@@ -73,7 +73,7 @@ async fn state_of(db: &AnyPool, r: Row) -> Result<LiveState, AppError> {
     let ratio = if distinct.len() > 1 {
         "按信用风险分类差异化抽取".to_string()
     } else {
-        u32::try_from(r.ratio_bp).ok().and_then(Ratio::from_bp).map(Ratio::label).unwrap_or_default()
+        Ratio::from_bp(r.ratio_bp).map(Ratio::label).unwrap_or_default()
     };
 
     let manifest: Option<Manifest> = match &r.manifest {

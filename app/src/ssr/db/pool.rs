@@ -85,7 +85,7 @@ pub async fn pool_page(
     }
     let mut conn = db.acquire().await?;
     let scope = scope_of_task(&mut conn, task_id).await?;
-    let members = members(&mut *conn, &scope).await?;
+    let members = members(&mut conn, &scope).await?;
     let total = members.len() as i64;
     let mut rows = Vec::new();
     for (id, code, _) in members.into_iter().skip(offset as usize).take(per_page as usize) {
