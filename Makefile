@@ -58,6 +58,7 @@ test-browser:
 	node tests/browser/registry.mjs
 	node tests/browser/portal.mjs
 	node tests/browser/security.mjs
+	node tests/browser/standalone.mjs
 
 lint:
 	cargo fmt --all -- --check
