@@ -1,21 +1,31 @@
 # Shuangsui — the two commands a newcomer needs are `make run` and `make test`.
+# Neither calls cargo-leptos: the site is built by scripts/build-site.sh and the server by
+# cargo, which embeds the site in the one binary. `make dev` is the optional live loop.
 SHELL := /bin/bash
-export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH):$(HOME)/.cargo/bin
+TARGET := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run setup build serve test test-rust test-python test-browser site lint fmt bench bench-portal lighthouse
+.PHONY: run setup build serve dev test test-rust test-python test-browser site lint fmt bench bench-portal lighthouse
 
-## Install what is missing, build with cargo-leptos, and serve the demo on http://127.0.0.1:3000
+## Install what is missing (wasm target, wasm-bindgen-cli, wasm-opt), build the site and the
+## release server (one self-contained binary), and serve the demo on http://127.0.0.1:3000
 run: setup build serve
 
 setup:
-	scripts/setup.sh all
+	scripts/setup.sh run
 
 build:
-	cargo leptos build --release
-	scripts/build-verifier.sh
+	scripts/build-site.sh
+	cargo build --release -p server --bin shuangsui
 
 serve:
-	./target/release/shuangsui serve
+	$(TARGET)/release/shuangsui serve
+
+## The development loop: `cargo leptos watch` rebuilds and reloads on every change. Installs
+## cargo-leptos on first use (about 25 min of compiling on 2 cores, once).
+dev:
+	scripts/setup.sh dev
+	cargo leptos watch
 
 ## Every test: unit, integration (real server, real binary; once on a SQLite file, once
 ## on PostgreSQL), the independent Python verifier, and headless-Chromium browser tests.
@@ -48,6 +58,7 @@ test-browser:
 	node tests/browser/registry.mjs
 	node tests/browser/portal.mjs
 	node tests/browser/security.mjs
+	node tests/browser/standalone.mjs
 
 lint:
 	cargo fmt --all -- --check

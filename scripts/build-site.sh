@@ -1,28 +1,32 @@
 #!/usr/bin/env bash
-# Builds the browser bundle into target/site without cargo-leptos (the test path):
-# WASM with the size-tuned profile, wasm-bindgen, wasm-opt when present, and the CSS.
-# cargo-leptos (`make run`) produces the same layout.
+# Builds the browser bundle into $CARGO_TARGET_DIR/site (target/site), as `make run` and
+# `make test` both do, without cargo-leptos: the app's WASM and the verifier's with the
+# size-tuned profile, wasm-bindgen, wasm-opt when present, the CSS, the public files, and
+# their .br and .gz twins. The server's build (server/build.rs) embeds what is there, so
+# build the site first. cargo-leptos (`make dev`) writes the same layout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/.tools/node_modules/.bin:$PATH:$HOME/.cargo/bin"
 profile=${WASM_PROFILE:-wasm-release}
-site=target/site
-cargo build --quiet -p frontend --lib --target wasm32-unknown-unknown --profile "$profile"
+target=${CARGO_TARGET_DIR:-target}
+site=$target/site
+# Both crates in one cargo run, so they build side by side.
+cargo build --quiet -p frontend -p verifier --lib --target wasm32-unknown-unknown --profile "$profile"
 mkdir -p "$site/pkg"
-wasm-bindgen "target/wasm32-unknown-unknown/$profile/frontend.wasm" \
+wasm-bindgen "$target/wasm32-unknown-unknown/$profile/frontend.wasm" \
   --target web --no-typescript --out-dir "$site/pkg" --out-name shuangsui
+# The verifier's wasm-opt runs beside the app's (the longest step here).
+scripts/build-verifier.sh --no-compress &
+verifier=$!
 if command -v wasm-opt >/dev/null; then
   # Rust's wasm32 target emits these post-MVP features; wasm-opt must be told.
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$site/pkg/shuangsui_bg.wasm" -o "$site/pkg/shuangsui_bg.wasm"
 fi
+wait "$verifier"
 cp style/main.css "$site/pkg/shuangsui.css"
 if [ -d public ] && [ -n "$(ls -A public)" ]; then cp -r public/. "$site/"; fi
-# Pre-compressed copies for the static file server.
-for f in "$site"/pkg/*.{wasm,js,css}; do
-  gzip -9 -k -f "$f"
-  if command -v brotli >/dev/null; then brotli -f -q 11 -k "$f"; fi
-done
-scripts/build-verifier.sh
+# Pre-compressed copies for the server to hand out.
+node scripts/compress.mjs "$site"/pkg/*.{wasm,js,css}
 ls -l "$site/pkg"

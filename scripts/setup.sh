@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Installs every tool the build and the tests need, skipping what is already
-# present at the right version, so a second run costs seconds.
-#   scripts/setup.sh            everything (run + test), except PostgreSQL
-#   scripts/setup.sh test       what `make test` needs (no cargo-leptos; PostgreSQL, installed
-#                               and started when its cluster is not running, for the
-#                               integration suite's second run)
+# Installs the tools a command needs, skipping what is already present at the right
+# version, so a second run costs seconds.
+#   scripts/setup.sh [run]   what building and running need (`make run`): the wasm32 target,
+#                            wasm-bindgen-cli, wasm-opt (and Node's npm to fetch it)
+#   scripts/setup.sh test    that, and what the tests need (`make test`): the browser-test
+#                            driver, Debian's chromium and a CJK font, and PostgreSQL
+#                            (installed and started when its cluster is not running)
+#   scripts/setup.sh dev     that, and cargo-leptos for `cargo leptos watch` (`make dev`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-want=${1:-all}
+want=${1:-run}
+case $want in run|test|dev) ;; *) echo "usage: scripts/setup.sh [run|test|dev]" >&2; exit 2 ;; esac
 
 CARGO_LEPTOS_VERSION=0.3.10      # 0.3.11 needs rustc 1.96
 WASM_BINDGEN_VERSION=0.2.130     # must equal wasm-bindgen in Cargo.lock
 BINARYEN_VERSION=132             # Debian's wasm-opt 108 silently breaks hydration
 TOOLS=$PWD/.tools
-export PATH="$TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$TOOLS/node_modules/.bin:$PATH:$HOME/.cargo/bin"
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -26,6 +29,18 @@ fi
 if ! command -v wasm-bindgen >/dev/null || ! wasm-bindgen --version | grep -q " $WASM_BINDGEN_VERSION"; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (~3 min)"
   cargo install --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force   # --locked fails for this crate
+  if ! wasm-bindgen --version | grep -q " $WASM_BINDGEN_VERSION"; then
+    echo "setup: $(command -v wasm-bindgen) is $(wasm-bindgen --version), not $WASM_BINDGEN_VERSION, and comes" \
+      "before ~/.cargo/bin on PATH: remove it or put ~/.cargo/bin first" >&2
+    exit 1
+  fi
+fi
+
+# Node runs wasm-opt's installer and scripts/compress.mjs (the site's .br and .gz twins).
+if ! command -v npm >/dev/null; then
+  say "installing Debian's nodejs and npm"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm >/dev/null
 fi
 
 if ! [ -x "$TOOLS/node_modules/.bin/wasm-opt" ] || ! "$TOOLS/node_modules/.bin/wasm-opt" --version | grep -q "version $BINARYEN_VERSION"; then
@@ -34,15 +49,16 @@ if ! [ -x "$TOOLS/node_modules/.bin/wasm-opt" ] || ! "$TOOLS/node_modules/.bin/w
   npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION"
 fi
 
-if ! [ -d tests/browser/node_modules/playwright-core ]; then
-  say "installing the browser-test driver (npm playwright-core, no browser download)"
-  npm ci --silent --no-audit --no-fund --prefix tests/browser
-fi
-
-if ! dpkg -s chromium fonts-wqy-microhei brotli >/dev/null 2>&1; then
-  say "installing Debian's chromium, a CJK font (browser tests) and brotli (pre-compressed assets)"
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-wqy-microhei brotli >/dev/null
+if [ "$want" = test ]; then
+  if ! [ -d tests/browser/node_modules/playwright-core ]; then
+    say "installing the browser-test driver (npm playwright-core, no browser download)"
+    npm ci --silent --no-audit --no-fund --prefix tests/browser
+  fi
+  if ! dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1; then
+    say "installing Debian's chromium and a CJK font (browser tests)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+  fi
 fi
 
 # The integration suite's second run (SHUANGSUI_TEST_DB=postgres: each test on a database
@@ -77,9 +93,10 @@ ALTER ROLE shuangsui LOGIN CREATEDB PASSWORD 'shuangsui';
 SQL
 fi
 
-if [ "$want" = all ]; then
+# Only the development loop uses cargo-leptos; nothing that builds or tests calls it.
+if [ "$want" = dev ]; then
   if ! command -v cargo-leptos >/dev/null || ! cargo-leptos --version | grep -q "$CARGO_LEPTOS_VERSION"; then
-    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (~26 min cold on 2 cores, once)"
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION, once: it compiles for ~25 min on 2 cores (91 min beside other builds)"
     cargo install --quiet cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
   fi
 fi

@@ -1,17 +1,31 @@
 //! Command-line interface: the subcommands and their options, dispatched to `serve` and
-//! to `commands` — `serve` (default), `draw`, `verify`, `audit verify`, `backup`,
-//! `copy-db`, and the registries' `import`, `export`, `demo` and `bench-registry`.
+//! to `commands` — `serve` (default), `config`, `draw`, `verify`, `audit verify`,
+//! `backup`, `copy-db`, and the registries' `import`, `export`, `demo` and
+//! `bench-registry`.
 
 use crate::commands;
-use crate::config::ServeArgs;
+use crate::config::{Flags, Layers, ServeFlags};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The version and the commit it was built from, e.g. `0.1.0 (commit c09c0212e66d, 2026-12-05)`.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("SHUANGSUI_BUILD"), ")");
+
 /// 双随 Shuangsui — random market inspections whose draws anyone can re-verify.
+///
+/// Configuration: built-in defaults, then shuangsui.toml (in the working directory, or
+/// --config), then SHUANGSUI_* variables, then the options; `shuangsui config` prints it.
 #[derive(Parser, Debug)]
-#[command(name = "shuangsui", version, about, long_about = None)]
+#[command(name = "shuangsui", version = VERSION, about)]
 pub struct Cli {
+    /// The configuration file (TOML; keys as `shuangsui config` prints them). Default:
+    /// shuangsui.toml in the working directory, when there is one.
+    #[arg(long, global = true, env = "SHUANGSUI_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Log lines as `text` or `json` (one object per line) [log_format; text]
+    #[arg(long, global = true, value_name = "FORMAT")]
+    log_format: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -19,8 +33,12 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Serve the web application (the default). Creates and migrates the database,
-    /// and loads the demo data into an empty one.
-    Serve(ServeArgs),
+    /// and loads the demo data into an empty one. SIGTERM or Ctrl-C stops it: in-flight
+    /// requests finish (up to drain_timeout) and live streams end.
+    Serve(ServeFlags),
+    /// Print the configuration `serve` would run with, as a shuangsui.toml, each value with
+    /// where it came from and secrets redacted. Exit 2 naming a wrong value.
+    Config(ServeFlags),
     /// Run a DR1 draw from an input file (JSON with the spec's input fields) and print
     /// the manifest on stdout. Needs no database. Exit 2 when the input is refused.
     Draw {
@@ -55,9 +73,9 @@ enum Command {
         /// Write the rows (all or nothing, in one transaction). Without it nothing is written.
         #[arg(long)]
         apply: bool,
-        /// Database URL.
-        #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
-        db: String,
+        /// Database URL (default: as `serve`'s, from the configuration).
+        #[arg(long)]
+        db: Option<String>,
     },
     /// Export a whole registry to FILE, as .csv (UTF-8 with BOM) or .xlsx by its extension,
     /// with Chinese headers; the file imports back unchanged.
@@ -66,9 +84,9 @@ enum Command {
         kind: String,
         /// The file to write (.csv or .xlsx).
         file: PathBuf,
-        /// Database URL.
-        #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
-        db: String,
+        /// Database URL (default: as `serve`'s, from the configuration).
+        #[arg(long)]
+        db: Option<String>,
     },
     /// Load the demo data into an empty database, then add N synthetic enterprises (a
     /// million take a few minutes) to try the registry at scale.
@@ -76,9 +94,9 @@ enum Command {
         /// How many synthetic enterprises to add.
         #[arg(long, default_value_t = 0)]
         enterprises: u64,
-        /// Database URL.
-        #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
-        db: String,
+        /// Database URL (default: as `serve`'s, from the configuration).
+        #[arg(long)]
+        db: Option<String>,
     },
     /// Copy the database, while servers keep running, into a new SQLite file FILE
     /// (`VACUUM INTO`: one consistent moment, compacted), then check the copy: it opens, its
@@ -87,9 +105,9 @@ enum Command {
     Backup {
         /// The new file (e.g. backups/shuangsui-2026-11-28.db).
         file: PathBuf,
-        /// Database URL.
-        #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
-        db: String,
+        /// Database URL (default: as `serve`'s, from the configuration).
+        #[arg(long)]
+        db: Option<String>,
     },
     /// Move a bureau's data from its SQLite file into a new PostgreSQL database (created
     /// and migrated if missing, and empty): every row of every table in one transaction,
@@ -106,9 +124,10 @@ enum Command {
     /// Time the registry page's filtered queries, a task's pool query and a CSV import
     /// (into a copy of the database); prints a markdown table of medians.
     BenchRegistry {
-        /// Database URL (fill it first with `shuangsui demo --enterprises 1000000`).
-        #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
-        db: String,
+        /// Database URL (fill it first with `shuangsui demo --enterprises 1000000`; default:
+        /// as `serve`'s, from the configuration).
+        #[arg(long)]
+        db: Option<String>,
         /// Timed runs per query.
         #[arg(long, default_value_t = 21)]
         runs: u32,
@@ -123,31 +142,101 @@ enum AuditCommand {
     /// Walk the hash chain from the first entry. Exit 0 when it is whole; exit 1 naming the
     /// first broken entry; exit 2 when the database cannot be opened.
     Verify {
-        /// Database URL.
-        #[arg(long, env = "DATABASE_URL", default_value = app::ssr::db::DEFAULT_URL)]
-        db: String,
+        /// Database URL (default: as `serve`'s, from the configuration).
+        #[arg(long)]
+        db: Option<String>,
     },
 }
 
-/// Runs the chosen subcommand and returns the process exit code.
+/// Runs the chosen subcommand and returns the process exit code: 2 when the
+/// configuration holds a wrong value (named on stderr).
 pub async fn run(cli: Cli) -> ExitCode {
-    match cli.command {
-        None => crate::serve::run(ServeArgs::defaults()).await,
-        Some(Command::Serve(args)) => crate::serve::run(args).await,
-        Some(Command::Draw { input, bench }) => commands::draw::draw(&input, bench),
-        Some(Command::Verify { file }) => commands::draw::verify(&file),
-        Some(Command::Audit { command: AuditCommand::Verify { db } }) => {
+    let command = cli.command.unwrap_or_else(|| Command::Serve(ServeFlags::default()));
+    // What needs no configuration runs without reading it.
+    match &command {
+        Command::Draw { input, bench } => return commands::draw::draw(input, *bench),
+        Command::Verify { file } => return commands::draw::verify(file),
+        _ => {}
+    }
+    let mut flags = match &command {
+        Command::Serve(f) | Command::Config(f) => f.flags(),
+        other => {
+            let mut f = Flags::default();
+            f.set("database_url", "--db", other.db());
+            f
+        }
+    };
+    flags.set("log_format", "--log-format", cli.log_format.as_ref());
+    let layers = match Layers::load(cli.config.as_deref(), &flags) {
+        Ok(l) => l,
+        Err(e) => return refuse(&e),
+    };
+    let config = layers.config();
+    if let Command::Config(_) = command {
+        print!("{}", describe(&layers));
+        return match config {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(e) => refuse(&e),
+        };
+    }
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => return refuse(&e),
+    };
+    crate::telemetry::init(config.log_format);
+    for warning in &layers.warnings {
+        tracing::warn!("{warning}");
+    }
+    let db = config.db.clone();
+    match command {
+        Command::Serve(_) => crate::serve::run(config).await,
+        Command::Config(_) | Command::Draw { .. } | Command::Verify { .. } => unreachable!("handled above"),
+        Command::Audit { command: AuditCommand::Verify { .. } } => {
             commands::database::audit_verify(&db).await
         }
-        Some(Command::Import { kind, file, apply, db }) => {
+        Command::Import { kind, file, apply, .. } => {
             commands::registry::import(&kind, &file, apply, &db).await
         }
-        Some(Command::Export { kind, file, db }) => commands::registry::export(&kind, &file, &db).await,
-        Some(Command::Backup { file, db }) => commands::database::backup(&db, &file).await,
-        Some(Command::CopyDb { from, to }) => commands::database::copy_db(&from, &to).await,
-        Some(Command::Demo { enterprises, db }) => commands::registry::demo(enterprises, &db).await,
-        Some(Command::BenchRegistry { db, runs, import_rows }) => {
+        Command::Export { kind, file, .. } => commands::registry::export(&kind, &file, &db).await,
+        Command::Backup { file, .. } => commands::database::backup(&db, &file).await,
+        Command::CopyDb { from, to } => commands::database::copy_db(&from, &to).await,
+        Command::Demo { enterprises, .. } => commands::registry::demo(enterprises, &db).await,
+        Command::BenchRegistry { runs, import_rows, .. } => {
             commands::bench::run(&db, runs, import_rows).await
         }
     }
+}
+
+impl Command {
+    /// The `--db` a subcommand other than `serve` was given.
+    fn db(&self) -> Option<&String> {
+        match self {
+            Command::Audit { command: AuditCommand::Verify { db } }
+            | Command::Import { db, .. }
+            | Command::Export { db, .. }
+            | Command::Backup { db, .. }
+            | Command::Demo { db, .. }
+            | Command::BenchRegistry { db, .. } => db.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// `shuangsui config`'s output: a header naming the layers, then the keys.
+fn describe(layers: &Layers) -> String {
+    let file = match &layers.file {
+        Some(p) => p.display().to_string(),
+        None => format!("no file ({} not found)", crate::config::DEFAULT_FILE),
+    };
+    format!(
+        "# shuangsui {VERSION}: the configuration `shuangsui serve` runs with.\n\
+         # Each value: built-in default, then {file}, then SHUANGSUI_* variables, then options.\n{}",
+        layers.describe()
+    )
+}
+
+/// Says why the configuration is refused; exit code 2.
+fn refuse(e: &crate::config::ConfigError) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
 }

@@ -1,9 +1,15 @@
 //! The `shuangsui` binary's parts, as a library so integration tests can boot the real app:
-//! the command line ([`cli`], which only dispatches), `serve`'s options ([`config`]) and
-//! startup ([`serve`], [`http`]), and the other subcommands ([`commands`]).
+//! the command line ([`cli`], which only dispatches), the configuration ([`config`]),
+//! startup and stopping ([`serve`], [`http`]), the site built into the binary ([`site`]),
+//! the operator's endpoints ([`health`], [`metrics`]) and logs ([`telemetry`]), and the
+//! other subcommands ([`commands`]).
 
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod health;
 pub mod http;
+pub mod metrics;
 pub mod serve;
+pub mod site;
+pub mod telemetry;

@@ -1,8 +1,11 @@
-//! `shuangsui serve`: startup and the HTTP router.
+//! `shuangsui serve`: startup, the HTTP router, and stopping cleanly.
 
-use crate::config::ServeArgs;
+use crate::config::Config;
+use crate::health::Ops;
+use crate::metrics::Metrics;
+use crate::site::Site;
 use app::ssr::state::AppState;
-use app::{shell, App};
+use app::App;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -11,13 +14,14 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::process::ExitCode;
+use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// Opens the database, loads demo data when empty, binds and serves until Ctrl-C.
-pub async fn run(args: ServeArgs) -> ExitCode {
-    match start(args).await {
+/// Opens the database, loads demo data when empty, binds and serves until SIGTERM or
+/// Ctrl-C, then drains.
+pub async fn run(config: Config) -> ExitCode {
+    match start(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -26,63 +30,122 @@ pub async fn run(args: ServeArgs) -> ExitCode {
     }
 }
 
-/// A server ready to run: its bound listener, its address and its router.
+/// A server ready to run: its bound listener, its address, its router and what its
+/// operational endpoints read.
 pub struct Prepared {
     pub listener: tokio::net::TcpListener,
     pub addr: std::net::SocketAddr,
     pub app: Router,
     pub state: AppState,
+    pub ops: Arc<Ops>,
 }
 
-async fn start(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let Prepared { listener, addr, app, .. } = prepare(&args).await?;
+async fn start(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let Prepared { listener, addr, app, state, ops } = prepare(&config).await?;
+    let (stopping, stopped) = tokio::sync::watch::channel(false);
+    if config.metrics_addr != "off" {
+        let metrics = tokio::net::TcpListener::bind(&config.metrics_addr)
+            .await
+            .map_err(|e| format!("metrics_addr: cannot listen on {}: {e}", config.metrics_addr))?;
+        let metrics_at = metrics.local_addr()?;
+        // Tests and scripts read this line to find the metrics port.
+        println!("metrics on http://{metrics_at}/metrics");
+        tracing::info!("metrics on http://{metrics_at}/metrics");
+        let mut stopped = stopped.clone();
+        let limits = crate::http::Limits { max_connections: 64, ..limits(&config) };
+        tokio::spawn(crate::http::serve(
+            metrics,
+            crate::health::metrics_router(ops.clone()),
+            limits,
+            async move {
+                let _ = stopped.wait_for(|&s| s).await;
+            },
+        ));
+    }
     // Tests and scripts read this line to find the port.
     println!("listening on http://{addr}");
-    tracing::info!("listening on http://{addr}");
-    crate::http::serve(listener, app, limits(&args), shutdown_signal()).await?;
+    tracing::info!("listening on http://{addr}: shuangsui {}", crate::cli::VERSION);
+    let shutdown = {
+        let (ops, live) = (ops.clone(), state.live.clone());
+        async move {
+            let signal = shutdown_signal().await;
+            tracing::info!(
+                "{signal}: stopping; requests in flight get up to {}s, live streams end now",
+                config.drain_timeout
+            );
+            ops.draining.store(true, std::sync::atomic::Ordering::Relaxed);
+            live.close();
+            stopping.send_replace(true);
+            // A second signal does not wait for the drain.
+            tokio::spawn(async {
+                let signal = shutdown_signal().await;
+                tracing::warn!("{signal} again: exiting without waiting");
+                std::process::exit(1);
+            });
+        }
+    };
+    crate::http::serve(listener, app, limits(&config), shutdown).await?;
+    // Every connection is back, or the drain gave up on it; what a cut request had written
+    // was one transaction, rolled back whole.
+    if tokio::time::timeout(std::time::Duration::from_secs(2), state.db.close()).await.is_err() {
+        tracing::warn!("stopping: database connections still busy; closing anyway");
+    }
+    tracing::info!("stopped");
     Ok(())
 }
 
-/// The connection limits `args` ask for.
-pub fn limits(args: &ServeArgs) -> crate::http::Limits {
+/// The connection limits `config` asks for.
+pub fn limits(config: &Config) -> crate::http::Limits {
     crate::http::Limits {
-        max_connections: args.max_connections,
-        header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
-        ..Default::default()
+        max_connections: config.max_connections,
+        header_timeout: std::time::Duration::from_secs(config.header_timeout.max(1)),
+        drain_timeout: std::time::Duration::from_secs(config.drain_timeout),
     }
 }
 
 /// Opens and migrates the database, loads the demo data into an empty one, and binds.
-pub async fn prepare(args: &ServeArgs) -> Result<Prepared, Box<dyn std::error::Error>> {
-    let shown = app::ssr::db::redacted(&args.db);
+pub async fn prepare(config: &Config) -> Result<Prepared, Box<dyn std::error::Error>> {
+    let shown = app::ssr::db::redacted(&config.db);
     let db =
-        app::ssr::db::connect(&args.db).await.map_err(|e| format!("cannot open database {shown}: {e}"))?;
-    if !args.no_demo && app::ssr::seed::demo::seed_if_empty(&db).await? {
+        app::ssr::db::connect(&config.db).await.map_err(|e| format!("cannot open database {shown}: {e}"))?;
+    if !config.no_demo && app::ssr::seed::demo::seed_if_empty(&db).await? {
         tracing::info!("loaded the demo data into {shown}");
     }
     let salted = app::ssr::db::draws::fill_missing_salts(&db).await?;
     if salted > 0 {
         tracing::info!("gave {salted} earlier stratified draws their stratum salts");
     }
-    let listener = tokio::net::TcpListener::bind(&args.addr)
+    let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+        .map_err(|e| format!("addr: cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr()?;
+    let site = Site::at(&config.site_root);
+    tracing::info!("{}", site.describe());
     let leptos_options = LeptosOptions::builder()
         .output_name("shuangsui")
-        .site_root(args.site_root.as_str())
+        .site_root(if config.site_root.is_empty() { "target/site" } else { config.site_root.as_str() })
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let settings = app::ssr::net::settings::Settings::new(&args.site_url, &args.trusted_proxies, addr)?;
+    let settings = app::ssr::net::settings::Settings::new(&config.site_url, &config.trusted_proxies, addr)?;
+    let policy = app::ssr::state::Policy {
+        session_idle_secs: config.session_idle as i64,
+        session_absolute_secs: config.session_absolute as i64,
+        registry_import_max_bytes: config.registry_import_max,
+    };
+    app::portal::views::set_publisher(&config.bureau_name, &config.region);
     let state = AppState {
         leptos_options,
         db,
         live: Default::default(),
         results: Default::default(),
-        settings: std::sync::Arc::new(settings),
+        settings: Arc::new(settings),
+        policy: Arc::new(policy),
     };
-    Ok(Prepared { listener, addr, app: router(state.clone()), state })
+    let metrics = Arc::new(Metrics::default());
+    let ops = Arc::new(Ops::new(state.db.clone(), state.live.clone(), metrics.clone()));
+    let app = router(state.clone(), &site, &ops);
+    Ok(Prepared { listener, addr, app, state, ops })
 }
 
 /// The Leptos page routes, worked out once per process.
@@ -98,39 +161,42 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The application's routes: static assets, server functions and pages.
-pub fn router(state: AppState) -> Router {
+/// The application's routes: static assets, server functions, pages, and the probes
+/// (`/healthz`, `/readyz`), every request counted in `ops`' metrics.
+pub fn router(state: AppState, site: &Site, ops: &Arc<Ops>) -> Router {
     let routes = route_list();
-    let site_root = state.leptos_options.site_root.to_string();
     let options = state.leptos_options.clone();
     // Built assets change name only when rebuilt; allow a short cache and revalidation.
-    let assets = Router::new()
-        .nest_service(
-            "/pkg",
-            ServeDir::new(format!("{site_root}/pkg")).precompressed_br().precompressed_gzip(),
-        )
+    let assets = site
+        .pkg_routes()
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300, must-revalidate"),
         ))
         .layer(axum::middleware::from_fn(versioned_assets));
-    Router::new()
-        .merge(app::portal::router(&site_root))
+    let registry_max = state.policy.registry_import_max_bytes;
+    let verifier = site.file("pkg/verifier.wasm");
+    let pages = Router::new()
+        .merge(app::portal::router(verifier.as_deref()))
         .route("/plans/{year}/export.xlsx", get(plan_export))
         .route("/api/public/tasks/{id}/live", get(app::ssr::live::events))
         .route("/registry/export/{file}", get(registry_export))
-        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .leptos_routes(&state, routes, move || app::shell(options.clone()))
         .layer(axum::middleware::from_fn(app::portal::front_door))
         // Sessions and the cross-site check for everything but the static assets.
         .layer(axum::middleware::from_fn_with_state(state.clone(), app::ssr::auth::session_layer))
         .layer(axum::middleware::from_fn(error_status))
-        .layer(axum::middleware::from_fn(body_limit))
+        .layer(axum::middleware::from_fn_with_state(registry_max, body_limit))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .merge(assets)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .route_service("/healthz", crate::health::healthz_route())
+        .route_service("/readyz", crate::health::readyz_route(ops.clone()))
+        .route_layer(axum::middleware::from_fn(crate::metrics::mark_route));
+    site.fallback(pages)
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(axum::middleware::from_fn_with_state(state.clone(), app::ssr::net::headers::security_headers))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(ops.metrics.clone(), crate::metrics::track))
         .with_state(state)
 }
 
@@ -221,14 +287,14 @@ fn unless_signed_in(user: &app::ssr::auth::CurrentUser) -> Option<Response> {
 /// a connection as long as a half header would).
 const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// The largest request body each address takes: the registry import its upload limit (and
-/// the multipart framing), the plan import a 512 KB sheet sent as a JSON array of bytes,
-/// everything else a form or a JSON object.
-fn body_limit_of(path: &str) -> usize {
+/// The largest request body each address takes: the registry import its upload limit
+/// (`registry_max`, and the multipart framing), the plan import a 512 KB sheet sent as a
+/// JSON array of bytes, everything else a form or a JSON object.
+fn body_limit_of(path: &str, registry_max: usize) -> usize {
     match path {
         // Twice the upload limit: the import reads up to its limit and refuses a larger file
         // with its own message (naming the size); the body limit only stops the absurd.
-        "/api/registry/import" => 2 * app::domain::registry::WEB_IMPORT_MAX_BYTES,
+        "/api/registry/import" => 2 * registry_max,
         "/api/import_plan" => 4 * app::api::plans::MAX_SHEET_BYTES + (64 << 10),
         _ => 1 << 20,
     }
@@ -236,8 +302,12 @@ fn body_limit_of(path: &str) -> usize {
 
 /// Refuses a body larger than [`body_limit_of`] its address with 413: at once when its
 /// `Content-Length` says so, or as soon as a chunked body passes the limit.
-async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let limit = body_limit_of(req.uri().path());
+async fn body_limit(
+    State(registry_max): State<usize>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let limit = body_limit_of(req.uri().path(), registry_max);
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -291,6 +361,18 @@ async fn error_status(req: axum::extract::Request, next: axum::middleware::Next)
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+/// Waits for SIGTERM (systemd, a container runtime) or Ctrl-C; returns which came.
+async fn shutdown_signal() -> &'static str {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!("cannot listen for SIGTERM ({e}); Ctrl-C still stops the server");
+            let _ = tokio::signal::ctrl_c().await;
+            return "Ctrl-C";
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = tokio::signal::ctrl_c() => "Ctrl-C",
+    }
 }

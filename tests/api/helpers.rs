@@ -1,6 +1,6 @@
 //! Booting the app, temporary databases, and finding the built binary.
 
-use server::config::ServeArgs;
+use server::config::Config;
 use sqlx::AnyPool;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -13,6 +13,8 @@ pub struct TestApp {
     pub db: AnyPool,
     /// The server's state (for building another router on the same database).
     pub state: app::ssr::state::AppState,
+    /// What its operational endpoints read.
+    pub ops: std::sync::Arc<server::health::Ops>,
     pub dir: TempDir,
     pub client: reqwest::Client,
 }
@@ -53,7 +55,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// [`spawn_app`] with some of `serve`'s options changed (a trusted proxy, a site address).
-pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     if test_backend_is_postgres() {
         let url = fresh_postgres_database().await;
         spawn_app_on(url, TempDir::new("app"), configure).await
@@ -72,14 +74,9 @@ pub async fn spawn_sqlite_app() -> TestApp {
     spawn_app_on(url, dir, |_| {}).await
 }
 
-async fn spawn_app_on(db: String, dir: TempDir, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
-    let mut args = ServeArgs {
-        addr: "127.0.0.1:0".into(),
-        db,
-        site_root: repo().join("target/site").display().to_string(),
-        no_demo: false,
-        ..ServeArgs::defaults()
-    };
+async fn spawn_app_on(db: String, dir: TempDir, configure: impl FnOnce(&mut Config)) -> TestApp {
+    // The site built into the binary, as a bureau runs it.
+    let mut args = Config { addr: "127.0.0.1:0".into(), db, no_demo: false, ..Config::defaults() };
     configure(&mut args);
     // Redirects are not followed, so a sign-in's Set-Cookie can be read. A request that
     // has not finished after two minutes fails its test, naming its address, instead of
@@ -156,25 +153,24 @@ async fn drop_old_test_databases(conn: &mut sqlx::PgConnection) {
 }
 
 /// Starts the real router for `args` in this process, on a task of its own.
-async fn serve(args: &ServeArgs, dir: TempDir, client: reqwest::Client) -> TestApp {
+async fn serve(args: &Config, dir: TempDir, client: reqwest::Client) -> TestApp {
     let prepared = server::serve::prepare(args).await.expect("server starts");
     let base = format!("http://{}", prepared.addr);
-    let (db, state) = (prepared.state.db.clone(), prepared.state.clone());
+    let (db, state, ops) = (prepared.state.db.clone(), prepared.state.clone(), prepared.ops.clone());
     let limits = server::serve::limits(args);
     tokio::spawn(server::http::serve(prepared.listener, prepared.app, limits, std::future::pending()));
-    TestApp { base, db_url: args.db.clone(), db, state, dir, client }
+    TestApp { base, db_url: args.db.clone(), db, state, ops, dir, client }
 }
 
 impl TestApp {
     /// A second server on this app's database, as another `shuangsui serve` process
     /// behind the same load balancer would be: its own connection pool, caches and port.
     pub async fn second_server(&self) -> TestApp {
-        let args = ServeArgs {
+        let args = Config {
             addr: "127.0.0.1:0".into(),
             db: self.db_url.clone(),
-            site_root: repo().join("target/site").display().to_string(),
             no_demo: true,
-            ..ServeArgs::defaults()
+            ..Config::defaults()
         };
         serve(&args, TempDir::new("second"), self.client.clone()).await
     }
@@ -360,22 +356,35 @@ pub fn swap_first_inspector(manifest: &mut serde_json::Value) {
     manifest["selected"][0]["inspectors"][0] = other;
 }
 
-/// A real `shuangsui serve` process on database `db`, with `args` added after it; killed
-/// when dropped. For what only a separate process shows: its memory, its sockets, its
-/// command line.
+/// A real `shuangsui serve` process on database `db`, with `args` added after it (its
+/// metrics on a free loopback port); killed when dropped. For what only a separate process
+/// shows: its memory, its sockets, its command line, its signals.
 pub struct ServerProcess {
     pub child: std::process::Child,
     pub base: String,
+    /// Where its `/metrics` is (`http://127.0.0.1:<port>`).
+    pub metrics: String,
 }
 
 impl ServerProcess {
     pub fn start(db: &str, args: &[&str]) -> Self {
+        Self::start_in(&std::env::temp_dir(), binary().as_path(), Some(db), args)
+    }
+
+    /// [`ServerProcess::start`] of the binary at `binary`, in the working directory `dir`,
+    /// with nothing from the environment that configures it (no `db`: the default one).
+    pub fn start_in(dir: &Path, binary: &Path, db: Option<&str>, args: &[&str]) -> Self {
         use std::io::BufRead;
-        let site = repo().join("target/site");
-        let mut child = std::process::Command::new(binary())
-            .args(["serve", "--addr", "127.0.0.1:0", "--db", db])
-            .arg("--site-root")
-            .arg(site)
+        let mut command = std::process::Command::new(binary);
+        for (name, _) in std::env::vars() {
+            if name.starts_with("SHUANGSUI_") || name.starts_with("LEPTOS_") || name == "DATABASE_URL" {
+                command.env_remove(name);
+            }
+        }
+        let mut child = command
+            .current_dir(dir)
+            .args(["serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"])
+            .args(db.map(|db| ["--db", db]).into_iter().flatten())
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
@@ -383,16 +392,20 @@ impl ServerProcess {
             .unwrap();
         let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
+        let mut metrics = String::new();
         let base = loop {
             line.clear();
             assert!(out.read_line(&mut line).unwrap() > 0, "the server process exited before listening");
+            if let Some(m) = line.trim().strip_prefix("metrics on ") {
+                metrics = m.trim_end_matches("/metrics").to_string();
+            }
             if let Some(base) = line.trim().strip_prefix("listening on ") {
                 break base.to_string();
             }
         };
         // Whatever it prints later is read and dropped, so it never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        ServerProcess { child, base }
+        ServerProcess { child, base, metrics }
     }
 
     /// A line of the process's `/proc/<pid>/status`, in KiB (`VmHWM`: peak resident memory).

@@ -86,12 +86,14 @@ async fn pages_finish_while_other_servers_start() {
     let cookie = app.sign_in("jingban").await;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let builder = {
-        let (stop, state) = (stop.clone(), app.state.clone());
+        let (stop, state, ops) = (stop.clone(), app.state.clone(), app.ops.clone());
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             let mut built = 0;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                rt.block_on(async { drop(server::serve::router(state.clone())) });
+                rt.block_on(async {
+                    drop(server::serve::router(state.clone(), &server::site::Site::Embedded, &ops))
+                });
                 built += 1;
             }
             built

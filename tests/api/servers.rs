@@ -239,12 +239,11 @@ async fn copy_db_moves_a_sqlite_file_into_postgresql() {
             .unwrap();
     assert_eq!(id, max + 1);
     // A server on the copy serves the same plan and results to the public.
-    let args = server::config::ServeArgs {
+    let args = server::config::Config {
         addr: "127.0.0.1:0".into(),
         db: target.clone(),
-        site_root: crate::helpers::repo().join("target/site").display().to_string(),
         no_demo: true,
-        ..server::config::ServeArgs::defaults()
+        ..server::config::Config::defaults()
     };
     let prepared = server::serve::prepare(&args).await.expect("server starts on the copy");
     let base = format!("http://{}", prepared.addr);

@@ -1,7 +1,7 @@
 // Shared harness: boots the real `shuangsui` binary on a free port with a fresh
 // database, launches Debian's headless Chromium, and fails a page on any console error.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +16,26 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Starts the server; resolves to { base, stop, dir }. */
-export async function startServer() {
-  const bin = process.env.SHUANGSUI_BIN || path.join(repo, 'target/debug/shuangsui');
+/**
+ * Starts the server; resolves to { base, stop, dir }. With `alone`, the binary is first
+ * copied into an empty directory and run there with nothing that configures it: no site
+ * directory, no variables, its default database under that directory.
+ */
+export async function startServer({ alone = false } = {}) {
+  const built = process.env.SHUANGSUI_BIN || path.join(repo, 'target/debug/shuangsui');
   const dir = mkdtempSync(path.join(tmpdir(), 'shuangsui-browser-'));
-  const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--db', `sqlite://${dir}/test.db`,
-    '--site-root', path.join(repo, 'target/site')], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  let bin = built, cwd = repo, env = process.env;
+  let args = ['serve', '--addr', '127.0.0.1:0', '--metrics-addr', 'off', '--db', `sqlite://${dir}/test.db`];
+  if (alone) {
+    bin = path.join(dir, 'shuangsui');
+    copyFileSync(built, bin);
+    cwd = dir;
+    env = Object.fromEntries(Object.entries(process.env)
+      .filter(([k]) => !k.startsWith('SHUANGSUI_') && !k.startsWith('LEPTOS_') && k !== 'DATABASE_URL'));
+    args = ['serve', '--addr', '127.0.0.1:0', '--metrics-addr', 'off'];
+  }
+  // The site built into the binary, as a bureau runs it (no --site-root).
+  const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });
   const base = await new Promise((resolve, reject) => {
@@ -83,9 +97,9 @@ export function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-/** Runs named tests in order and prints the closing line the CI reads. */
-export async function runTests(tests) {
-  const server = await startServer();
+/** Runs named tests in order and prints the closing line the CI reads (`options`: as startServer's). */
+export async function runTests(tests, options = {}) {
+  const server = await startServer(options);
   const browser = await launch();
   let passed = 0, failed = 0;
   try {

@@ -188,24 +188,32 @@ pub async fn get_item(id: i64) -> Result<(ItemRow, Vec<Department>, bool), AppEr
 }
 
 /// Imports a registry file (.xlsx or .csv) sent as a multipart form, as a browser sends a
-/// chosen file: `kind`, `apply` (`true` or not) and `file`, at most
-/// [`WEB_IMPORT_MAX_BYTES`](crate::domain::registry::WEB_IMPORT_MAX_BYTES). A dry run
-/// unless `apply`; all or nothing.
+/// chosen file: `kind`, `apply` (`true` or not) and `file`, at most the configured
+/// `registry_import_max` ([`WEB_IMPORT_MAX_BYTES`](crate::domain::registry::WEB_IMPORT_MAX_BYTES)
+/// by default). A dry run unless `apply`; all or nothing.
 #[server(prefix = "/api", endpoint = "registry/import", input = server_fn::codec::MultipartFormData)]
 pub async fn import_registry(
     form: server_fn::codec::MultipartData,
 ) -> Result<RegistryImportReport, AppError> {
-    use crate::domain::registry::WEB_IMPORT_MAX_BYTES;
     use crate::ssr::registry::import::{import, read_upload};
     // Who may import is settled before a byte of the file is read.
     let user = crate::ssr::auth::require(&EDITORS)?;
+    let max = crate::ssr::state::policy().registry_import_max_bytes;
     let declared = use_context::<axum::http::request::Parts>()
         .and_then(|p| p.headers.get(axum::http::header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok());
     let form = form.into_inner().ok_or_else(|| AppError::internal("multipart form without a body"))?;
-    let upload = read_upload(form, declared, WEB_IMPORT_MAX_BYTES).await?;
+    let upload = read_upload(form, declared, max).await?;
     let kind = kind_of(&upload.kind)?;
     let db = crate::ssr::state::db()?;
-    import(&db, kind, &upload.file, WEB_IMPORT_MAX_BYTES, upload.apply, user.actor()).await
+    import(&db, kind, &upload.file, max, upload.apply, user.actor()).await
+}
+
+/// The largest file [`import_registry`] takes, as this server is configured (the import
+/// page checks a chosen file against it before sending it).
+#[server(prefix = "/api", endpoint = "registry/import_limit")]
+pub async fn import_limit() -> Result<usize, AppError> {
+    crate::ssr::auth::require(&EDITORS)?;
+    Ok(crate::ssr::state::policy().registry_import_max_bytes)
 }
 
 /// The conflicts list: open ones (and withdrawn ones when asked), newest first, and the

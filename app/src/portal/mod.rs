@@ -27,8 +27,10 @@ const PAGE_MAX_AGE: &str = "public, max-age=60";
 pub const SEARCH_LIMIT: i64 = 50;
 
 /// The portal's routes (pages, open data, the public manifest download).
-pub fn router(site_root: &str) -> Router<AppState> {
-    verifier_url(site_root);
+/// `verifier_wasm` is the built verifier (`pkg/verifier.wasm`, embedded in the binary or read
+/// from the site directory), whose hash goes into its address.
+pub fn router(verifier_wasm: Option<&[u8]>) -> Router<AppState> {
+    set_verifier(verifier_wasm);
     Router::new()
         .route("/public", get(home))
         .route("/public/plans", get(latest_plan))
@@ -46,19 +48,24 @@ pub fn router(site_root: &str) -> Router<AppState> {
 
 /// The verifier's address with its content hash, so it can be cached for a year:
 /// `/pkg/verifier.wasm?v=<first 16 hex of its SHA-256>`.
-pub fn verifier_url(site_root: &str) -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
+pub fn verifier_url() -> &'static str {
+    VERIFIER_URL.get().map_or("/pkg/verifier.wasm", String::as_str)
+}
+
+static VERIFIER_URL: OnceLock<String> = OnceLock::new();
+
+/// Works out [`verifier_url`] from the verifier's bytes, once per process.
+fn set_verifier(wasm: Option<&[u8]>) {
+    VERIFIER_URL.get_or_init(|| {
         use sha2::{Digest, Sha256};
-        let path = format!("{site_root}/pkg/verifier.wasm");
-        match std::fs::read(&path) {
-            Ok(bytes) => format!("/pkg/verifier.wasm?v={}", &hex::encode(Sha256::digest(bytes))[..16]),
-            Err(e) => {
-                tracing::warn!("{path}: {e}; the draw page's verify button will not work (run scripts/build-verifier.sh)");
+        match wasm {
+            Some(bytes) => format!("/pkg/verifier.wasm?v={}", &hex::encode(Sha256::digest(bytes))[..16]),
+            None => {
+                tracing::warn!("no pkg/verifier.wasm in the site; the draw page's verify button will not work (run scripts/build-verifier.sh)");
                 "/pkg/verifier.wasm".to_string()
             }
         }
-    })
+    });
 }
 
 /// An HTML page with the portal's cache policy and a Content-Security-Policy that lets
@@ -145,7 +152,7 @@ async fn draw(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
             let draw = data::draw(&state.db, id)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("任务“{}”尚未冻结抽取名录", task.task_name)))?;
-            Ok(views::draw_page(&task, &draw, verifier_url(&state.leptos_options.site_root)))
+            Ok(views::draw_page(&task, &draw, verifier_url()))
         }
         .await,
     )
@@ -228,8 +235,8 @@ async fn live(State(state): State<AppState>, Path(task_id): Path<i64>) -> Respon
     )
 }
 
-async fn verify(State(state): State<AppState>) -> Response {
-    html(views::verify_page(verifier_url(&state.leptos_options.site_root)))
+async fn verify() -> Response {
+    html(views::verify_page(verifier_url()))
 }
 
 /// The site's front door: the staff's plan page for a signed-in user, the public portal

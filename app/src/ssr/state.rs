@@ -14,6 +14,35 @@ pub struct AppState {
     pub results: crate::portal::search::ResultsCache,
     /// The site's configured address and trusted proxies.
     pub settings: std::sync::Arc<super::net::settings::Settings>,
+    /// Session lifetimes and the web import's limit, as configured.
+    pub policy: std::sync::Arc<Policy>,
+}
+
+/// What the bureau's configuration sets for the application itself (the network's part is
+/// [`Settings`](super::net::settings::Settings)); the defaults are the built-in values.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// A session ends after this long without a request.
+    pub session_idle_secs: i64,
+    /// A session ends this long after sign-in, however busy.
+    pub session_absolute_secs: i64,
+    /// The largest file the web registry import takes.
+    pub registry_import_max_bytes: usize,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            session_idle_secs: super::auth::IDLE_SECS,
+            session_absolute_secs: super::auth::ABSOLUTE_SECS,
+            registry_import_max_bytes: crate::domain::registry::WEB_IMPORT_MAX_BYTES,
+        }
+    }
+}
+
+/// The policy of the current request's server (the defaults outside a request).
+pub fn policy() -> std::sync::Arc<Policy> {
+    leptos::prelude::use_context::<AppState>().map(|s| s.policy).unwrap_or_default()
 }
 
 /// The live hub of the current request's server.

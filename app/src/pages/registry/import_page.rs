@@ -18,13 +18,14 @@ pub fn RegistryImportPage() -> impl IntoView {
         query.read().get("kind").and_then(|k| RegistryKind::parse(&k)).unwrap_or(RegistryKind::Enterprises)
     };
     let input = NodeRef::<Input>::new();
+    // The server's configured limit (the built-in one until it has answered).
+    let limit = Resource::new(|| (), |_| crate::api::registry::import_limit());
+    let max = move || limit.get().and_then(Result::ok).unwrap_or(WEB_IMPORT_MAX_BYTES);
     // The chosen file's size in bytes; a file over the limit is refused before it is sent.
     let chosen = RwSignal::new(None::<f64>);
     let too_large = move || {
-        chosen
-            .get()
-            .filter(|&n| n > WEB_IMPORT_MAX_BYTES as f64)
-            .map(|n| too_large_message(n as usize, WEB_IMPORT_MAX_BYTES))
+        let max = max();
+        chosen.get().filter(|&n| n > max as f64).map(|n| too_large_message(n as usize, max))
     };
     // The browser sends the file itself as a form: it is never copied into the page.
     let run = Action::new_local(move |apply: &bool| upload(input, kind(), *apply));
@@ -44,11 +45,13 @@ pub fn RegistryImportPage() -> impl IntoView {
         <nav class="toolbar">
             {RegistryKind::ALL.iter().map(|k| view! { <a href=format!("/registry/import?kind={}", k.code())>{k.label()}</a>" " }).collect_view()}
         </nav>
-        <p class="lead">{move || format!(
-            "选择 Excel（.xlsx）或 CSV 文件（UTF-8 或 GBK 编码），表头应包含：{}。先预检：显示将新增、更新多少条，并逐行列出有问题的单元格；全部无误后才能导入，导入一次完成。超过 {} MB 的文件请用命令行 shuangsui import。",
-            kind().columns().join("、"),
-            WEB_IMPORT_MAX_BYTES >> 20
-        )}</p>
+        <Suspense fallback=|| ()>
+            <p class="lead">{move || format!(
+                "选择 Excel（.xlsx）或 CSV 文件（UTF-8 或 GBK 编码），表头应包含：{}。先预检：显示将新增、更新多少条，并逐行列出有问题的单元格；全部无误后才能导入，导入一次完成。超过 {} MB 的文件请用命令行 shuangsui import。",
+                kind().columns().join("、"),
+                max() >> 20
+            )}</p>
+        </Suspense>
         <p><a href=move || format!("/registry/export/{}.xlsx", kind().code())>"下载当前名录作为模板"</a></p>
         <div class="actions">
             <label class="file">"文件 "

@@ -43,8 +43,24 @@ pub fn script_hashes() -> &'static [String] {
 /// The site name on every portal page.
 pub const PORTAL_NAME: &str = "双随机、一公开 · 公示平台";
 
+/// The bureau that publishes (the configuration's `bureau_name` and `region`), named in
+/// every page's footer; set once per process when the server starts.
+static PUBLISHER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Names the bureau in the footer of every page this process renders (the first call wins).
+pub fn set_publisher(bureau_name: &str, region: &str) {
+    let name = match (bureau_name.trim(), region.trim()) {
+        (name, "") => name.to_string(),
+        ("", region) => region.to_string(),
+        (name, region) => format!("{name}（{region}）"),
+    };
+    let _ = PUBLISHER.set(name);
+}
+
 /// A whole page: head, header with navigation, `main`, footer.
 pub fn page(title: &str, body: impl IntoView + 'static) -> String {
+    let publisher =
+        PUBLISHER.get().filter(|p| !p.is_empty()).map(|p| view! { <p>{format!("公示单位：{p}")}</p> });
     let full_title =
         if title.is_empty() { PORTAL_NAME.to_string() } else { format!("{title} · {PORTAL_NAME}") };
     let html = view! {
@@ -70,6 +86,7 @@ pub fn page(title: &str, body: impl IntoView + 'static) -> String {
                 </header>
                 <main id="main">{body}</main>
                 <footer class="foot">
+                    {publisher}
                     <p>"抽取按公开的 DR1 协议进行：承诺值在抽取前公布，任何人可凭公示数据复核。"</p>
                     <p><a href="/public/data">"开放数据（CSV / JSON）"</a>" · "<a href="/login">"工作人员登录"</a></p>
                 </footer>

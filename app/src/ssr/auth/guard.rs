@@ -16,9 +16,9 @@ use std::net::SocketAddr;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "ss_session";
-/// A session ends after this long without a request.
+/// A session ends after this long without a request (by default; `session_idle`).
 pub const IDLE_SECS: i64 = 30 * 60;
-/// A session ends this long after sign-in, however busy.
+/// A session ends this long after sign-in, however busy (by default; `session_absolute`).
 pub const ABSOLUTE_SECS: i64 = 12 * 60 * 60;
 /// `last_seen_at` is written at most this often per session (one write per request would
 /// serialise every page view on the database's single writer).
@@ -38,6 +38,7 @@ pub struct SessionToken(pub String);
 pub async fn session_layer(
     State(db): State<AnyPool>,
     State(settings): State<std::sync::Arc<crate::ssr::net::settings::Settings>>,
+    State(policy): State<std::sync::Arc<crate::ssr::state::Policy>>,
     mut req: Request,
     next: Next,
 ) -> Response {
@@ -57,7 +58,7 @@ pub async fn session_layer(
     let over_https = settings.is_https() || proxied_https;
     let mut user = None;
     if let Some(token) = cookie(req.headers(), COOKIE) {
-        match resolve(&db, &token).await {
+        match resolve(&db, &token, &policy).await {
             Ok(Some(u)) => {
                 user = Some(u);
                 req.extensions_mut().insert(SessionToken(token));
@@ -93,10 +94,12 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The `Set-Cookie` value for a new session (`Secure` when the site is served over HTTPS).
+/// The `Set-Cookie` value for a new session (`Secure` when the site is served over HTTPS),
+/// kept by the browser as long as the session can live.
 pub fn session_cookie(token: &str, secure: bool) -> String {
     format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={ABSOLUTE_SECS}{}",
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        crate::ssr::state::policy().session_absolute_secs,
         if secure { "; Secure" } else { "" }
     )
 }
@@ -111,12 +114,17 @@ fn is_https(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
 }
 
-/// The active user of a live session; expired sessions are deleted on the way.
-pub async fn resolve(db: &AnyPool, token: &str) -> Result<Option<SessionUser>, sqlx::Error> {
+/// The active user of a live session; sessions past `policy`'s lifetimes are deleted on
+/// the way.
+pub async fn resolve(
+    db: &AnyPool,
+    token: &str,
+    policy: &crate::ssr::state::Policy,
+) -> Result<Option<SessionUser>, sqlx::Error> {
     let hash = token_hash(token);
     let now = now_unix();
     let Some((created, seen)) = sessions::times(db, &hash).await? else { return Ok(None) };
-    if now - seen > IDLE_SECS || now - created > ABSOLUTE_SECS {
+    if now - seen > policy.session_idle_secs || now - created > policy.session_absolute_secs {
         sessions::delete(db, &hash).await?;
         return Ok(None);
     }

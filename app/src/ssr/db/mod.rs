@@ -16,6 +16,7 @@ pub mod draws;
 pub mod enterprises;
 pub mod inspectors;
 pub mod items;
+pub mod metrics;
 pub mod plan_changes;
 pub mod plan_import;
 pub mod plans;
