@@ -104,7 +104,7 @@ await runTests([
 
   ['a tampered public summary fails and names the field', async ({ browser, base }) => {
     const page = await newPage(browser, PHONE);
-    await page.route('**/public/data/tasks/*/draw.json', async (route) => {
+    await page.route('**/public/data/{tasks,draws}/*/draw.json', async (route) => {
       const doc = await (await route.fetch()).json();
       doc.selected[1].key = doc.selected[0].key;
       await route.fulfill({ json: doc });
