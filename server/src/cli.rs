@@ -5,19 +5,17 @@
 
 use crate::commands;
 use crate::config::{Flags, Layers, ServeFlags};
+use crate::VERSION;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// The version and the commit it was built from, e.g. `0.1.0 (commit c09c0212e66d, 2026-12-05)`.
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("SHUANGSUI_BUILD"), ")");
 
 /// 双随 Shuangsui — random market inspections whose draws anyone can re-verify.
 ///
 /// Configuration: built-in defaults, then shuangsui.toml (in the working directory, or
 /// --config), then SHUANGSUI_* variables, then the options; `shuangsui config` prints it.
 #[derive(Parser, Debug)]
-#[command(name = "shuangsui", version = VERSION, about)]
+#[command(name = "shuangsui", version = crate::VERSION, about)]
 pub struct Cli {
     /// The configuration file (TOML; keys as `shuangsui config` prints them). Default:
     /// shuangsui.toml in the working directory, when there is one.

@@ -13,3 +13,6 @@ pub mod metrics;
 pub mod serve;
 pub mod site;
 pub mod telemetry;
+
+/// The version and the commit it was built from, e.g. `0.1.0 (commit c09c0212e66d, 2026-12-05)`.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("SHUANGSUI_BUILD"), ")");

@@ -64,7 +64,7 @@ async fn start(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     // Tests and scripts read this line to find the port.
     println!("listening on http://{addr}");
-    tracing::info!("listening on http://{addr}: shuangsui {}", crate::cli::VERSION);
+    tracing::info!("listening on http://{addr}: shuangsui {}", crate::VERSION);
     let shutdown = {
         let (ops, live) = (ops.clone(), state.live.clone());
         async move {

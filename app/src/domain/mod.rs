@@ -17,6 +17,7 @@ pub mod region;
 pub mod registry;
 pub mod registry_rows;
 pub mod result;
+pub mod scope;
 pub mod task;
 pub mod task_view;
 pub mod workday;

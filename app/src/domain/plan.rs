@@ -98,7 +98,7 @@ pub struct TaskRow {
     /// The filters that give its pool (type, industry, nature, scale, region, filing date,
     /// risk class).
     #[serde(default)]
-    pub filters: super::task::Scope,
+    pub filters: super::scope::Scope,
     /// 发起部门 (short name) and its id.
     pub initiating_department: String,
     pub initiating_department_id: String,

@@ -451,34 +451,6 @@ async fn within_window(
     }
 }
 
-/// Declares the live draw of a drawn task void (作废) with a reason, inside the caller's
-/// transaction: the draw stays, marked abandoned and shown publicly as such; the task
-/// returns to the plan, so that it may be frozen and drawn anew as a separate draw that
-/// names this one. The principal leader's step (`domain::workflow`); the caller records
-/// the status change. Returns the abandoned draw's id.
-pub(crate) async fn abandon_in(
-    conn: &mut AnyConnection,
-    task_id: i64,
-    reason: &str,
-    actor: Actor<'_>,
-) -> Result<i64, AppError> {
-    let draw_id: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM draws WHERE task_id = $1 AND abandoned_at IS NULL AND manifest IS NOT NULL",
-    )
-    .bind(task_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let draw_id = draw_id.ok_or_else(|| AppError::Conflict("该任务没有可作废的抽取".into()))?;
-    sqlx::query("UPDATE draws SET abandoned_at = $1, abandoned_by = $2, abandon_reason = $3 WHERE id = $4")
-        .bind(now_utc())
-        .bind(actor.name)
-        .bind(reason.trim())
-        .bind(draw_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(draw_id)
-}
-
 /// A fresh random salt for every stratum of a pool with several strata, as the JSON the
 /// `stratum_salts` column holds; `None` for a single stratum (its manifest is public).
 fn new_salts(pool: &[PoolEntry]) -> Result<Option<String>, AppError> {

@@ -69,7 +69,7 @@ pub async fn advance(
     let mut abandoned = None;
     match (from, to) {
         (TaskStatus::Drawn, TaskStatus::Planned) => {
-            abandoned = Some(super::draws::abandon_in(&mut tx, task_id, comment, user.actor()).await?);
+            abandoned = Some(abandon_in(&mut tx, task_id, comment, user.actor()).await?);
         }
         (TaskStatus::Inspecting, TaskStatus::ResultsEntered) => {
             let (selected, entered, returned) = result_counts(&mut tx, task_id).await?;
@@ -92,13 +92,13 @@ pub async fn advance(
             .fetch_one(&mut *tx)
             .await?;
             if pending > 0 {
-                return Err(AppError::Conflict(format!("还有 {pending} 户的结果未审核通过")));
+                return Err(AppError::Conflict(format!("还有 {pending} 户的结果未审核公示")));
             }
         }
         (TaskStatus::Reviewed, TaskStatus::Published) => {
             sqlx::query(
-                "UPDATE inspection_results SET published_at = $1 \
-                 WHERE draw_id = (SELECT id FROM draws WHERE task_id = $2 AND abandoned_at IS NULL)",
+                "UPDATE inspection_results SET published_at = $1 WHERE published_at IS NULL \
+                 AND draw_id = (SELECT id FROM draws WHERE task_id = $2 AND abandoned_at IS NULL)",
             )
             .bind(now_utc())
             .bind(task_id)
@@ -172,4 +172,32 @@ pub(crate) async fn set_status(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Declares the live draw of a drawn task void (作废) with a reason, inside the caller's
+/// transaction: the draw stays, marked abandoned and shown publicly as such; the task
+/// returns to the plan, so that it may be frozen and drawn anew as a separate draw that
+/// names this one. The principal leader's step (`domain::workflow`); the caller records
+/// the status change. Returns the abandoned draw's id.
+pub(crate) async fn abandon_in(
+    conn: &mut AnyConnection,
+    task_id: i64,
+    reason: &str,
+    actor: Actor<'_>,
+) -> Result<i64, AppError> {
+    let draw_id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM draws WHERE task_id = $1 AND abandoned_at IS NULL AND manifest IS NOT NULL",
+    )
+    .bind(task_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let draw_id = draw_id.ok_or_else(|| AppError::Conflict("该任务没有可作废的抽取".into()))?;
+    sqlx::query("UPDATE draws SET abandoned_at = $1, abandoned_by = $2, abandon_reason = $3 WHERE id = $4")
+        .bind(now_utc())
+        .bind(actor.name)
+        .bind(reason.trim())
+        .bind(draw_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(draw_id)
 }
