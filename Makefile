@@ -43,7 +43,9 @@ site:
 test-rust:
 	cargo test -p dr1 -p verifier -p app -p server
 	# The integration suite again, each test on a PostgreSQL database of its own.
-	SHUANGSUI_TEST_DB=postgres cargo test -p server --test api
+	# The same packages as above, so cargo reuses the build (one package alone would
+	# unify features differently and rebuild app and server).
+	SHUANGSUI_TEST_DB=postgres cargo test -p dr1 -p verifier -p app -p server --test api
 
 test-python:
 	python3 -m unittest discover -s tests/python
