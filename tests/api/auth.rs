@@ -185,7 +185,7 @@ async fn every_role_is_refused_by_the_server_what_it_may_not_do() {
     let app = spawn_app().await;
     let step = |task: &'static str, to: &'static str| vec![("task_id", task), ("to", to), ("comment", "")];
     let result = serde_json::json!({ "draft": {
-        "task_id": 1, "code": "X", "inspected_on": "2023-03-20", "method": "现场检查",
+        "task_id": 1, "code": "X", "inspected_on": "2023-03-20", "method": "实地核查",
         "attended": [1, 2], "categories": ["未发现问题"], "problems": "", "handling": [], "referral_department": ""
     }});
     // (account, form endpoint, fields, expected status); None = anonymous.

@@ -14,6 +14,7 @@ mod portal;
 mod procedure;
 mod registry;
 mod registry_files;
+mod results;
 mod schema;
 mod security;
 mod servers;

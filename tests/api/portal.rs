@@ -76,7 +76,7 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
         .unwrap();
     sqlx::query(
         "INSERT INTO inspection_results (draw_id, enterprise_id, inspected_on, method, attended, categories, problems, \
-         handling, entered_by, entered_at, updated_at) SELECT s.draw_id, s.enterprise_id, '2023-04-01', '现场检查', \
+         handling, entered_by, entered_at, updated_at) SELECT s.draw_id, s.enterprise_id, '2023-04-01', '实地核查', \
          '[1,2]', '[\"发现问题待后续处理\"]', $1, '[\"责令改正\"]', 'jingban', '2023-04-01T00:00:00Z', \
          '2023-04-01T00:00:00Z' FROM draw_selections s WHERE s.draw_id = 1 AND s.position = 0",
     )
@@ -184,12 +184,18 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
     let staff = app.sign_in("jingban").await;
     assert_eq!(app.page(&staff, "/").await.0, 200);
 
-    // Not public: unpublished results, unfiled tasks, unknown enterprises.
+    // Task 1 is being inspected: its results page and file exist (results are published
+    // enterprise by enterprise) but hold nothing that was not passed.
+    for path in ["/public/tasks/1/results", "/public/data/tasks/1/results.json"] {
+        let resp = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        let body = resp.text().await.unwrap();
+        assert!(!body.contains(UNPUBLISHED_PROBLEM), "{path} shows an unpublished result");
+    }
+    // Not public: unfiled tasks, unknown enterprises.
     for path in [
-        "/public/tasks/1/results",
         "/public/tasks/2/draw",
         "/public/data/tasks/2/pool.csv",
-        "/public/data/tasks/1/results.json",
         "/public/enterprises/91130400000000000X",
         "/public/plans/2031",
     ] {

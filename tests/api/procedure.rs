@@ -273,7 +273,7 @@ async fn the_public_pages_show_the_adjustment_and_the_joint_department() {
     sqlx::query(
         "INSERT INTO inspection_results (draw_id, enterprise_id, inspected_on, method, attended, categories, \
          problems, handling, entered_by, entered_at, updated_at, review_status, published_at) \
-         SELECT s.draw_id, s.enterprise_id, '2026-01-05', '现场检查', '[]', '[\"未发现问题\"]', '', '[]', \
+         SELECT s.draw_id, s.enterprise_id, '2026-01-05', '实地核查', '[]', '[\"未发现问题\"]', '', '[]', \
          'jingban.sctx', '2026-01-05T00:00:00Z', '2026-01-05T00:00:00Z', 'passed', '2026-01-06T00:00:00Z' \
          FROM draw_selections s WHERE s.draw_id = $1 AND s.position = 0",
     )

@@ -79,6 +79,8 @@ await runTests([
     await first.click();
     await page.waitForURL(/\/tasks\/1\/results$/);
     await hydrated(page);
+    // Reached by a client-side link: the rows arrive with the server function's answer.
+    await page.waitForSelector('[data-testid=results] tbody tr[data-code]');
     const buttons = await page.$$('[data-testid=enter-result]');
     const rows = await page.$$('[data-testid=results] tbody tr[data-code]');
     // An inspector reads only the enterprises they were sent to (README, permission table),
@@ -104,7 +106,25 @@ await runTests([
     const row = await page.textContent('[data-testid=results] tbody tr[data-code]:has([data-testid=enter-result])');
     assert(row.includes('未发现问题') && row.includes('待审核'), `row: ${row}`);
     await page.screenshot({ path: path.join(artifacts, 'workflow-result.png'), fullPage: true });
+    const code = await page.getAttribute('[data-testid=results] tbody tr[data-code]:has([data-testid=enter-result])', 'data-code');
     // The one refused save above answered 400.
     await noErrors(page, [/status of 400 \(Bad Request\)/]);
+
+    // The office head, on a phone, publishes that one enterprise's result on its own.
+    const phone = await newPage(browser, { width: 360, height: 740 });
+    await signIn(phone, base, 'chuzhang');
+    await phone.goto(base + '/tasks/1/results');
+    await hydrated(phone);
+    const line = `[data-testid=results] tbody tr[data-code="${code}"]`;
+    await phone.click(`${line} [data-testid=pass-result]`);
+    await phone.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('按时公示'), line);
+    assert(!(await phone.$(`${line} [data-testid=pass-result]`)), 'a published result is not passed twice');
+    await phone.screenshot({ path: path.join(artifacts, 'workflow-publish-phone.png'), fullPage: true });
+    await noErrors(phone);
+    // Anyone finds it at once, while the task's other enterprises are still being inspected.
+    const anon = await newPage(browser, { width: 360, height: 740 });
+    await anon.goto(base + '/public/results?q=' + code);
+    const found = await anon.textContent('main');
+    assert(found.includes(code) && found.includes('按时公示'), `public result: ${found.slice(0, 300)}`);
   }],
 ]);

@@ -58,6 +58,7 @@ pub fn action_label(action: &str) -> &str {
         "result.create" => "录入结果",
         "result.update" => "修改结果",
         "result.pass" => "结果审核通过",
+        "result.publish" => "结果审核并公示",
         "result.return" => "结果退回",
         "account.create" => "新建账号",
         "account.enable" => "启用账号",

@@ -93,6 +93,18 @@ fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
+/// The Beijing (UTC+8) date of a stored UTC time `YYYY-MM-DDTHH:MM:SSZ`, as `YYYY-MM-DD`:
+/// the date people read (a result published at 20:00 UTC was published the next day in
+/// Beijing). Text that is not such a time gives its first ten characters back.
+pub fn beijing_date(utc: &str) -> String {
+    let hour = utc.get(11..13).and_then(|h| h.parse::<u32>().ok());
+    match (utc.get(..10).and_then(Date::parse), hour) {
+        (Some(d), Some(h)) if h >= 16 => d.plus_days(1).to_string(),
+        (Some(d), _) => d.to_string(),
+        _ => utc.get(..10).unwrap_or(utc).to_string(),
+    }
+}
+
 /// (year, month, day) to days since 1970-01-01; Howard Hinnant's algorithm.
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -120,6 +132,14 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_utc_time_has_its_beijing_date() {
+        assert_eq!(beijing_date("2026-12-05T15:59:59Z"), "2026-12-05");
+        assert_eq!(beijing_date("2026-12-05T16:00:00Z"), "2026-12-06");
+        assert_eq!(beijing_date("2023-12-31T20:00:00Z"), "2024-01-01");
+        assert_eq!(beijing_date("2023-03-20"), "2023-03-20");
+    }
 
     #[test]
     fn dates_parse_round_trip_and_count() {

@@ -3,44 +3,67 @@
 use super::task::{is_iso_date, FieldError};
 use serde::{Deserialize, Serialize};
 
-/// 检查方式.
-pub const METHODS: [&str; 4] = ["现场检查", "书面检查", "网络监测", "其他"];
+/// 核查方式, as the national publication (GSXT) lists them.
+pub const METHODS: [&str; 6] =
+    ["实地核查", "书面检查", "网络监测", "检验检测", "委托专业机构", "行政部门意见"];
 
-/// The standard result categories (国家市场监管总局 standard list), in order.
-pub const CATEGORIES: [&str; 10] = [
+/// 检查结果: the standard values the national enterprise credit publicity system (GSXT)
+/// publishes, in order. Several may be chosen where they do not contradict.
+pub const CATEGORIES: [&str; 11] = [
     "未发现问题",
-    "未按规定公示应当公示的信息",
-    "公示信息隐瞒真实情况、弄虚作假",
-    "通过登记的住所（经营场所）无法联系",
-    "已关闭停业或正在组织清算",
-    "不配合检查情节严重",
     "未发现开展本次抽查涉及的经营活动",
     "发现问题已责令改正",
     "发现问题待后续处理",
-    "其他",
+    "不配合检查情节严重",
+    "通过登记的住所（经营场所）无法联系",
+    "已关闭停业或正在组织清算",
+    "已注销",
+    "已吊销",
+    "已撤销",
+    "已迁出",
 ];
 
-/// The category that says nothing was wrong; it excludes every problem category.
+/// The value that says nothing was wrong.
 pub const NO_PROBLEM: &str = "未发现问题";
 
-/// Categories that state a problem: they need the problems written down.
+/// The value that says the enterprise does not carry on the inspected business.
+pub const NO_ACTIVITY: &str = "未发现开展本次抽查涉及的经营活动";
+
+/// The value that asks for a 后续处置.
+pub const FOLLOW_UP: &str = "发现问题待后续处理";
+
+/// Values that state a problem: the problems must be written down.
 pub fn is_problem(category: &str) -> bool {
+    matches!(category, "发现问题已责令改正" | "发现问题待后续处理" | "不配合检查情节严重")
+}
+
+/// Values that say the enterprise could not be inspected (无法检查): the circumstances
+/// must be written down, and no other value goes with them but another of their kind.
+pub fn is_not_inspectable(category: &str) -> bool {
     matches!(
         category,
-        "未按规定公示应当公示的信息"
-            | "公示信息隐瞒真实情况、弄虚作假"
-            | "通过登记的住所（经营场所）无法联系"
-            | "不配合检查情节严重"
-            | "发现问题已责令改正"
-            | "发现问题待后续处理"
+        "通过登记的住所（经营场所）无法联系"
+            | "已关闭停业或正在组织清算"
+            | "已注销"
+            | "已吊销"
+            | "已撤销"
+            | "已迁出"
     )
 }
 
-/// 后续处置.
-pub const HANDLINGS: [&str; 4] = ["责令改正", "立案查处", "移送", "移送司法机关"];
+/// 后续处置 chosen on the result; each becomes a follow-up followed to its end.
+pub const HANDLINGS: [&str; 6] = ["责令改正", "立案查处", "移送", "移送司法机关", "抄告相关部门", "其他"];
 
 /// The handling that names a receiving department.
 pub const REFERRAL: &str = "移送";
+
+/// The result values of the earlier list that the standard list replaced, and what each
+/// became (migrations/*/20261205200000_results.sql does the same to stored rows).
+pub const REPLACED_CATEGORIES: [(&str, &str); 3] = [
+    ("未按规定公示应当公示的信息", FOLLOW_UP),
+    ("公示信息隐瞒真实情况、弄虚作假", FOLLOW_UP),
+    ("其他", FOLLOW_UP),
+];
 
 /// A result as entered (new or corrected) for one selected enterprise of a task.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,20 +114,32 @@ impl ResultDraft {
         if let Some(bad) = self.categories.iter().find(|c| !CATEGORIES.contains(&c.as_str())) {
             err("categories", format!("“{bad}”不是标准检查结果"));
         }
-        if self.categories.iter().any(|c| c == NO_PROBLEM) && self.categories.len() > 1 {
-            err("categories", "“未发现问题”不能与其他结果同时选择".into());
+        for alone in [NO_PROBLEM, NO_ACTIVITY] {
+            if self.categories.iter().any(|c| c == alone) && self.categories.len() > 1 {
+                err("categories", format!("“{alone}”不能与其他结果同时选择"));
+            }
+        }
+        let unreachable = self.categories.iter().any(|c| is_not_inspectable(c));
+        if unreachable && self.categories.iter().any(|c| is_problem(c)) {
+            err(
+                "categories",
+                "无法检查的情形（无法联系、停业、注销、吊销、撤销、迁出）不能与发现问题同时选择".into(),
+            );
         }
         let found_problem = self.categories.iter().any(|c| is_problem(c));
         if found_problem && self.problems.trim().is_empty() {
             err("problems", "检查结果表明存在问题，请填写发现的问题".into());
         }
+        if unreachable && self.problems.trim().is_empty() {
+            err("problems", "无法检查时请写明情况（如走访时间、所见情形）".into());
+        }
         if let Some(bad) = self.handling.iter().find(|h| !HANDLINGS.contains(&h.as_str())) {
             err("handling", format!("“{bad}”不是可选的处置方式"));
         }
-        if self.categories.iter().any(|c| c == "发现问题待后续处理") && self.handling.is_empty() {
+        if self.categories.iter().any(|c| c == FOLLOW_UP) && self.handling.is_empty() {
             err("handling", "“发现问题待后续处理”须选择后续处置方式".into());
         }
-        if self.categories.iter().any(|c| c == NO_PROBLEM) && !self.handling.is_empty() {
+        if self.categories.iter().any(|c| c == NO_PROBLEM || c == NO_ACTIVITY) && !self.handling.is_empty() {
             err("handling", "未发现问题时不应有后续处置".into());
         }
         let referral = self.handling.iter().any(|h| h == REFERRAL);
@@ -140,7 +175,7 @@ impl ReviewStatus {
     pub fn label(self) -> &'static str {
         match self {
             Self::Pending => "待审核",
-            Self::Passed => "审核通过",
+            Self::Passed => "已审核公示",
             Self::Returned => "已退回",
         }
     }
@@ -175,6 +210,8 @@ pub struct EnteredResult {
     pub review_comment: String,
     pub reviewed_by: Option<String>,
     pub published_at: Option<String>,
+    /// The publication deadline: 20 working days from the inspection date.
+    pub due: String,
 }
 
 /// A task's results page.
@@ -208,6 +245,33 @@ pub struct DeadlineRow {
     pub published_on: Option<String>,
     /// Working days left (negative: overdue by that many); `None` once published.
     pub working_days_left: Option<i64>,
+    /// Each inspected enterprise's own clock (20 working days from its inspection date).
+    pub enterprises: Vec<EnterpriseDeadline>,
+}
+
+/// One enterprise's result against its own publication deadline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnterpriseDeadline {
+    pub code: String,
+    pub name: String,
+    pub inspected_on: String,
+    pub due: String,
+    pub published_on: Option<String>,
+    /// Working days left (negative: overdue); `None` once published.
+    pub working_days_left: Option<i64>,
+}
+
+impl EnterpriseDeadline {
+    /// 按时 / 逾期 / 剩余 n 个工作日, in words.
+    pub fn state(&self) -> String {
+        match (&self.published_on, self.working_days_left) {
+            (Some(p), _) if *p <= self.due => "按时公示".into(),
+            (Some(_), _) => "逾期公示".into(),
+            (None, Some(n)) if n < 0 => format!("已逾期 {} 个工作日", -n),
+            (None, Some(n)) => format!("剩余 {n} 个工作日"),
+            (None, None) => "未公示".into(),
+        }
+    }
 }
 
 /// A selected enterprise on one of the signed-in inspector's teams.
@@ -266,7 +330,7 @@ mod tests {
             task_id: 1,
             code: "X".into(),
             inspected_on: "2023-03-20".into(),
-            method: "现场检查".into(),
+            method: "实地核查".into(),
             attended: vec![3, 7],
             categories: vec![NO_PROBLEM.into()],
             ..Default::default()
@@ -290,8 +354,9 @@ mod tests {
         assert_eq!(fields(&ResultDraft { attended: vec![3, 3], ..ok() }), ["attended"]);
         assert_eq!(fields(&ResultDraft { attended: vec![3, 8], ..ok() }), ["attended"]);
         assert_eq!(fields(&ResultDraft { categories: vec![], ..ok() }), ["categories"]);
-        let mixed = vec![NO_PROBLEM.to_string(), "其他".to_string()];
-        assert_eq!(fields(&ResultDraft { categories: mixed, ..ok() }), ["categories"]);
+        let mixed = vec![NO_PROBLEM.to_string(), "发现问题已责令改正".to_string()];
+        let mixed = ResultDraft { categories: mixed, problems: "台账不全".into(), ..ok() };
+        assert_eq!(fields(&mixed), ["categories"]);
         let problem = ResultDraft { categories: vec!["发现问题待后续处理".into()], ..ok() };
         assert_eq!(fields(&problem), ["problems", "handling"]);
         let referred =
@@ -301,5 +366,23 @@ mod tests {
         assert_eq!(fields(&referred), ["referral_department"]);
         let done = ResultDraft { referral_department: "市场监督管理局".into(), ..referred };
         assert!(fields(&done).is_empty());
+    }
+
+    #[test]
+    fn an_enterprise_that_cannot_be_inspected_says_why_and_finds_no_problem() {
+        let gone = ResultDraft { categories: vec!["已注销".into()], ..ok() };
+        assert_eq!(fields(&gone), ["problems"]);
+        let explained =
+            ResultDraft { problems: "2023-03-21 走访，登记住所已无人经营".into(), ..gone };
+        assert!(fields(&explained).is_empty());
+        let both =
+            ResultDraft { categories: vec!["已注销".into(), FOLLOW_UP.into()], ..explained.clone() };
+        assert!(fields(&both).contains(&"categories".to_string()));
+        let no_activity =
+            ResultDraft { categories: vec![NO_ACTIVITY.into(), "已迁出".into()], ..explained };
+        assert_eq!(fields(&no_activity), ["categories"]);
+        for (old, new) in REPLACED_CATEGORIES {
+            assert!(!CATEGORIES.contains(&old) && CATEGORIES.contains(&new));
+        }
     }
 }

@@ -148,9 +148,9 @@ pub const TRANSITIONS: [Transition; 17] = [
     step(S::ListFiled, S::Inspecting, Role::Clerk, "开始检查"),
     back(S::Drawn, S::Planned, Role::PrincipalLeader, "作废本次抽取"),
     step(S::Inspecting, S::ResultsEntered, Role::Clerk, "提交结果审核"),
-    step(S::ResultsEntered, S::Reviewed, Role::OfficeHead, "审核通过"),
+    step(S::ResultsEntered, S::Reviewed, Role::OfficeHead, "确认全部审核"),
     back(S::ResultsEntered, S::Inspecting, Role::OfficeHead, "退回补正"),
-    step(S::Reviewed, S::Published, Role::OfficeHead, "公示结果"),
+    step(S::Reviewed, S::Published, Role::OfficeHead, "确认全部公示"),
     step(S::Published, S::Closed, Role::OfficeHead, "办结"),
 ];
 

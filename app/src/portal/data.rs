@@ -190,8 +190,21 @@ pub struct ResultRow {
     pub items: String,
     #[serde(flatten)]
     pub result: PublicResult,
-    /// Whether it was published by the deadline (20 working days after the window).
+    /// Whether it was published by its deadline (20 working days from its inspection date).
     pub on_time: Option<bool>,
+}
+
+/// Whether a task's results may be public: from the start of inspection each enterprise's
+/// result is published once the office head passes it (the rest follow in their turn).
+pub fn results_phase(status: TaskStatus) -> bool {
+    matches!(
+        status,
+        TaskStatus::Inspecting
+            | TaskStatus::ResultsEntered
+            | TaskStatus::Reviewed
+            | TaskStatus::Published
+            | TaskStatus::Closed
+    )
 }
 
 /// Every published result, newest first (the portal's search snapshot holds them; pages
@@ -203,9 +216,10 @@ pub async fn all_results(conn: &mut sqlx::AnyConnection) -> Result<Vec<ResultRow
     Ok(records
         .into_iter()
         .map(|r| {
-            let due =
-                crate::ssr::db::calendar::deadline(&cal, r.window_year as i32, r.window_end_month as u32);
-            let published_on = r.published_at.get(..10).unwrap_or(&r.published_at).to_string();
+            // Each enterprise's own clock: 20 working days from its inspection date.
+            let due = crate::domain::date::Date::parse(&r.inspected_on)
+                .map(|d| cal.publish_deadline(d).to_string());
+            let published_on = crate::domain::date::beijing_date(&r.published_at);
             ResultRow {
                 task_id: r.task_id,
                 task_name: r.task_name,

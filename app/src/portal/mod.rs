@@ -166,7 +166,7 @@ async fn draw_by_id(State(state): State<AppState>, Path(id): Path<i64>) -> Respo
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("没有第 {id} 号公开抽取")))?;
             let task = data::task(&state.db, draw.task_id).await?;
-            Ok(views::draw_page(&task, &draw, verifier_url(&state.leptos_options.site_root)))
+            Ok(views::draw_page(&task, &draw, verifier_url()))
         }
         .await,
     )
@@ -176,10 +176,8 @@ async fn task_results(State(state): State<AppState>, Path(id): Path<i64>) -> Res
     respond(
         async {
             let task = data::task(&state.db, id).await?;
-            if !matches!(
-                task.status,
-                crate::domain::workflow::TaskStatus::Published | crate::domain::workflow::TaskStatus::Closed
-            ) {
+            // Results are published enterprise by enterprise from the start of inspection.
+            if !data::results_phase(task.status) {
                 return Err(AppError::NotFound(format!("任务“{}”的抽查结果尚未公示", task.task_name)));
             }
             let results = state.results.snapshot(&state.db).await?.of_task(id);

@@ -102,7 +102,7 @@ async fn index(State(state): State<AppState>) -> Response {
                     for t in plan.tasks.into_iter().chain(plan.special) {
                         use crate::domain::workflow::TaskStatus::*;
                         let drawn = !matches!(t.status, Planned | Frozen);
-                        let published = matches!(t.status, Published | Closed);
+                        let published = data::results_phase(t.status);
                         tasks.push((t.id, t.task_name, drawn, published));
                     }
                 }
@@ -273,8 +273,7 @@ async fn task_file(State(state): State<AppState>, Path((id, file)): Path<(i64, S
                     Ok(Table { headers: POOL_COLUMNS, rows, extra: head }.respond(format, &file))
                 }
                 "results" => {
-                    use crate::domain::workflow::TaskStatus::*;
-                    if !matches!(task.status, Published | Closed) {
+                    if !data::results_phase(task.status) {
                         return Err(AppError::NotFound(format!(
                             "任务“{}”的抽查结果尚未公示",
                             task.task_name

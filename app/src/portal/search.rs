@@ -248,7 +248,7 @@ mod tests {
                 name: name.into(),
                 code: code.into(),
                 inspected_on: "2023-04-01".into(),
-                method: "现场检查".into(),
+                method: "实地核查".into(),
                 categories: vec![],
                 problems: String::new(),
                 handling: vec![],

@@ -48,7 +48,7 @@ fn ResultsView(r: TaskResults, reload: Callback<()>) -> impl IntoView {
             {r.deadline.clone().map(|d| format!("；公示截止 {d}（检查结束后 20 个工作日）"))}</p>
         <div class="table-wrap">
             <table data-testid="results">
-                <thead><tr><th>"序号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"检查组"</th><th>"检查结果"</th><th>"审核"</th><th>"操作"</th></tr></thead>
+                <thead><tr><th>"序号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"检查组"</th><th>"检查结果"</th><th>"审核与公示"</th><th>"操作"</th></tr></thead>
                 <tbody>
                     {r.rows.into_iter().map(|row| view! { <ResultLine row editing can_review task_id reload drawn_on=drawn_on.clone()/> }).collect_view()}
                 </tbody>
@@ -78,6 +78,12 @@ fn ResultLine(
         let mut s = r.review.label().to_string();
         if !r.review_comment.is_empty() {
             s.push_str(&format!("（{}）", r.review_comment));
+        }
+        // Each enterprise's own clock: 20 working days from its inspection date.
+        match r.published_at.as_deref().map(crate::domain::date::beijing_date) {
+            Some(on) if on <= r.due => s.push_str(&format!("；{on} 按时公示")),
+            Some(on) => s.push_str(&format!("；{on} 逾期公示（截止 {}）", r.due)),
+            None => s.push_str(&format!("；公示截止 {}", r.due)),
         }
         s
     });
@@ -129,7 +135,7 @@ fn ReviewButtons(task_id: i64, code: String, reload: Callback<()>) -> impl IntoV
     view! {
         <div class="review">
             <button type="button" data-testid="pass-result" disabled=move || act.pending().get()
-                on:click=move |_| { act.dispatch((true, String::new())); }>"通过"</button>
+                on:click=move |_| { act.dispatch((true, String::new())); }>"通过并公示"</button>
             <input placeholder="退回理由" aria-label="退回理由" prop:value=move || reason.get()
                 on:input=move |ev| reason.set(event_target_value(&ev))/>
             <button type="button" class="secondary" disabled=move || act.pending().get()
@@ -221,7 +227,7 @@ fn ResultForm(
                 }).collect_view()}
             </fieldset>
             <label class="field">
-                <span>"发现的问题"</span>
+                <span>"发现的问题 / 无法检查的情况"</span>
                 <textarea name="problems" rows="3" prop:value=move || draft.with(|d| d.problems.clone())
                     on:input=move |ev| draft.update(|d| d.problems = event_target_value(&ev))></textarea>
             </label>

@@ -103,7 +103,7 @@ pub(super) fn task_links(t: &TaskRow) -> impl IntoView {
     let id = t.id;
     let draw = (!matches!(t.status, Planned))
         .then(|| view! { <a href=format!("/public/tasks/{id}/draw")>"抽取"</a> });
-    let results = matches!(t.status, Published | Closed)
+    let results = crate::portal::data::results_phase(t.status)
         .then(|| view! { " · " <a href=format!("/public/tasks/{id}/results")>"结果"</a> });
     view! { <span class="stage">{stage_label(t.status)}</span><br/>{draw}{results} }
 }

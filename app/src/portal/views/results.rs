@@ -38,7 +38,12 @@ pub fn results_page(q: &str, results: &[ResultRow], limit: usize) -> String {
 /// A task's published results.
 pub fn task_results_page(task: &TaskRow, results: &[ResultRow], due: Option<&str>) -> String {
     let id = task.id;
-    let deadline = due.map(|d| format!("公示期限：检查结束后 20 个工作日内（{d} 前）。")).unwrap_or_default();
+    let deadline = due
+        .map(|d| format!("每户结果在检查之日起 20 个工作日内逐户审核公示；本任务全部结果应于 {d} 前公示。"))
+        .unwrap_or_default();
+    let empty = results.is_empty().then(
+        || view! { <p class="empty">"本任务尚无已公示的检查结果：结果经处室负责人逐户审核后公示。"</p> },
+    );
     page(
         &format!("抽查结果 · {}", task.task_name),
         view! {
@@ -48,6 +53,7 @@ pub fn task_results_page(task: &TaskRow, results: &[ResultRow], due: Option<&str
                 <a href=format!("/public/data/tasks/{id}/results.csv")>"CSV"</a>" · "
                 <a href=format!("/public/data/tasks/{id}/results.json")>"JSON"</a></p>
             <h2>{format!("已公示结果（{} 条）", results.len())}</h2>
+            {empty}
             <div data-testid="public-results">{results_list(results, false)}</div>
         },
     )

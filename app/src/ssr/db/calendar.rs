@@ -17,3 +17,12 @@ pub async fn calendar(db: impl sqlx::Executor<'_, Database = sqlx::Any>) -> Resu
 pub fn deadline(cal: &WorkCalendar, year: i32, end_month: u32) -> Option<String> {
     Some(cal.publish_deadline(Date::last_of_month(year, end_month)).to_string())
 }
+
+/// The publication deadline of one enterprise's result: 20 working days from its
+/// inspection date (`YYYY-MM-DD`; an unreadable date gives itself back).
+pub fn result_deadline(cal: &WorkCalendar, inspected_on: &str) -> String {
+    match Date::parse(inspected_on) {
+        Some(d) => cal.publish_deadline(d).to_string(),
+        None => inspected_on.to_string(),
+    }
+}

@@ -15,8 +15,9 @@ pub const PUBLIC_STATUSES: &str =
     "('planned', 'frozen', 'drawn', 'list_submitted', 'list_consented', 'list_filed', \
      'inspecting', 'results_entered', 'reviewed', 'published', 'closed')";
 
-/// Statuses whose results are public.
-const RESULTS_PUBLIC: &str = "('published', 'closed')";
+/// Statuses in which a result may be public: each enterprise's result is published on its
+/// own once the office head passes it, while the task's other enterprises are inspected.
+const RESULTS_PUBLIC: &str = "('inspecting', 'results_entered', 'reviewed', 'published', 'closed')";
 
 /// Years with at least one public task, newest first.
 pub async fn plan_years(db: &AnyPool) -> Result<Vec<i64>, sqlx::Error> {
@@ -167,7 +168,7 @@ pub async fn published_results(conn: &mut AnyConnection) -> Result<Vec<ResultRec
         Backend::Postgres => RESULT_SELECT.replace("CROSS JOIN", "JOIN"),
     };
     let sql = format!(
-        "{select} WHERE r.published_at IS NOT NULL AND t.status IN {RESULTS_PUBLIC} \
+        "{select} WHERE r.published_at IS NOT NULL AND d.abandoned_at IS NULL AND t.status IN {RESULTS_PUBLIC} \
          ORDER BY r.published_at DESC, t.id DESC, e.credit_code"
     );
     sqlx::query_as::<_, ResultRecord>(&sql).fetch_all(&mut *conn).await

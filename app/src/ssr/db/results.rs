@@ -5,12 +5,15 @@ use super::workflow::task_state;
 use crate::domain::access::{reaches_task, results_reach, Reach};
 use crate::domain::auth::{Role, SessionUser};
 use crate::domain::result::{
-    Assignment, DeadlineRow, EnteredResult, ResultDraft, ResultRow, ReviewStatus, TaskResults,
+    Assignment, DeadlineRow, EnteredResult, EnterpriseDeadline, ResultDraft, ResultRow, ReviewStatus,
+    TaskResults,
 };
+use crate::domain::workday::WorkCalendar;
 use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::clock::{now_utc, today};
 use crate::ssr::db::audit::{self, Change};
+use crate::ssr::db::calendar::result_deadline;
 use sqlx::{AnyConnection, AnyPool};
 
 #[derive(sqlx::FromRow)]
@@ -32,8 +35,9 @@ struct Stored {
 }
 
 impl Stored {
-    fn into_result(self, task_id: i64) -> EnteredResult {
+    fn into_result(self, task_id: i64, cal: &WorkCalendar) -> EnteredResult {
         let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+        let due = result_deadline(cal, &self.inspected_on);
         EnteredResult {
             draft: ResultDraft {
                 task_id,
@@ -52,6 +56,7 @@ impl Stored {
             review_comment: self.review_comment,
             reviewed_by: self.reviewed_by,
             published_at: self.published_at,
+            due,
         }
     }
 }
@@ -99,8 +104,9 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
     .bind(task_id)
     .fetch_all(&mut *conn)
     .await?;
+    let cal = super::calendar::calendar(&mut *conn).await?;
     let mut stored: std::collections::HashMap<String, EnteredResult> =
-        stored.into_iter().map(|s| (s.code.clone(), s.into_result(task_id))).collect();
+        stored.into_iter().map(|s| (s.code.clone(), s.into_result(task_id, &cal))).collect();
     let rows: Vec<ResultRow> = selections
         .into_iter()
         .map(|(position, code, name)| {
@@ -148,14 +154,15 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
         reach if reaches_task(user, reach, &departments) => rows,
         _ => return Err(AppError::Forbidden("只能查看本部门发起或参与的任务的检查结果".into())),
     };
-    let cal = super::calendar::calendar(&mut *conn).await?;
     Ok(TaskResults {
         task_id,
         task_name,
         status,
         drawn_on: drawn_at[..10].to_string(),
         rows,
-        can_review: status == TaskStatus::ResultsEntered
+        // Each enterprise's result is reviewed and published on its own, while the others
+        // are still being inspected.
+        can_review: matches!(status, TaskStatus::Inspecting | TaskStatus::ResultsEntered)
             && user.role == Role::OfficeHead
             && user.serves(&dept),
         can_approve_recusals: matches!(status, TaskStatus::Drawn | TaskStatus::Inspecting)
@@ -232,9 +239,10 @@ pub async fn save(db: &AnyPool, d: &ResultDraft, user: &SessionUser) -> Result<(
     .bind(enterprise_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let before = before.map(|s| s.into_result(d.task_id));
+    let cal = super::calendar::calendar(&mut *tx).await?;
+    let before = before.map(|s| s.into_result(d.task_id, &cal));
     if before.as_ref().is_some_and(|b| b.review == ReviewStatus::Passed) {
-        return Err(AppError::Conflict("该结果已审核通过，不能再修改".into()));
+        return Err(AppError::Conflict("该结果已审核公示，不能再修改".into()));
     }
     let json = |v: &[String]| serde_json::to_string(v).expect("strings serialise");
     let now = now_utc();
@@ -276,8 +284,9 @@ pub async fn save(db: &AnyPool, d: &ResultDraft, user: &SessionUser) -> Result<(
     Ok(())
 }
 
-/// The office head passes or returns one result. Returning sends the task back to
-/// 检查中 so the result can be corrected.
+/// The office head passes (and so publishes) or returns one enterprise's result, on its
+/// own: the others need not be in. Returning a result of a task whose results were all in
+/// sends the task back to 检查中 so it can be corrected.
 pub async fn review(
     db: &AnyPool,
     task_id: i64,
@@ -295,8 +304,8 @@ pub async fn review(
     if !user.serves(&dept) {
         return Err(AppError::Forbidden("只能审核本部门发起的任务".into()));
     }
-    if status != TaskStatus::ResultsEntered {
-        return Err(AppError::Conflict(format!("任务当前为“{}”，不在审核阶段", status.label())));
+    if !matches!(status, TaskStatus::Inspecting | TaskStatus::ResultsEntered) {
+        return Err(AppError::Conflict(format!("任务当前为“{}”，不在检查或审核阶段", status.label())));
     }
     if comment.chars().count() > 500 {
         return Err(AppError::invalid("comment", "审核意见过长：最多 500 个字符"));
@@ -305,25 +314,40 @@ pub async fn review(
         return Err(AppError::invalid("comment", "退回须填写理由"));
     }
     let (draw_id, _, enterprise_id) = selection(&mut tx, task_id, code).await?;
+    let current: Option<String> = sqlx::query_scalar(
+        "SELECT review_status FROM inspection_results WHERE draw_id = $1 AND enterprise_id = $2",
+    )
+    .bind(draw_id)
+    .bind(enterprise_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    match current.as_deref().and_then(ReviewStatus::parse) {
+        None => return Err(AppError::NotFound(format!("企业 {code} 尚无检查结果"))),
+        Some(ReviewStatus::Passed) => {
+            return Err(AppError::Conflict(format!("企业 {code} 的结果已审核公示")))
+        }
+        Some(ReviewStatus::Returned) => {
+            return Err(AppError::Conflict(format!("企业 {code} 的结果已退回，待重新录入后再审核")))
+        }
+        Some(ReviewStatus::Pending) => {}
+    }
     let to = if pass { ReviewStatus::Passed } else { ReviewStatus::Returned };
-    let changed = sqlx::query(
+    let now = now_utc();
+    sqlx::query(
         "UPDATE inspection_results SET review_status = $1, review_comment = $2, reviewed_by = $3, reviewed_role = $4, \
-         reviewed_at = $5 WHERE draw_id = $6 AND enterprise_id = $7",
+         reviewed_at = $5, published_at = $6 WHERE draw_id = $7 AND enterprise_id = $8",
     )
     .bind(to.code())
     .bind(comment)
     .bind(&user.username)
     .bind(user.role.code())
-    .bind(now_utc())
+    .bind(&now)
+    .bind(pass.then_some(now.as_str()))
     .bind(draw_id)
     .bind(enterprise_id)
     .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if changed != 1 {
-        return Err(AppError::NotFound(format!("企业 {code} 尚无检查结果")));
-    }
-    if !pass {
+    .await?;
+    if !pass && status == TaskStatus::ResultsEntered {
         set_status(
             &mut tx,
             task_id,
@@ -339,7 +363,7 @@ pub async fn review(
         Change {
             actor: &user.username,
             role: user.role.code(),
-            action: if pass { "result.pass" } else { "result.return" },
+            action: if pass { "result.publish" } else { "result.return" },
             entity_type: "result",
             entity_id: &format!("{task_id}:{code}"),
             before: None,
@@ -369,8 +393,9 @@ pub async fn deadlines(db: &AnyPool, department: Option<&str>) -> Result<Vec<Dea
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT t.id, t.task_no, t.task_name, dp.short_name AS department, t.status, t.window_year, \
-         t.window_end_month, (SELECT min(r.published_at) FROM inspection_results r JOIN draws d \
-         ON d.id = r.draw_id WHERE d.task_id = t.id AND d.abandoned_at IS NULL) AS published_at \
+         t.window_end_month, CASE WHEN t.status IN ('published', 'closed') THEN (SELECT max(r.published_at) \
+         FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = t.id \
+         AND d.abandoned_at IS NULL) END AS published_at \
          FROM tasks t JOIN departments dp ON dp.id = t.initiating_department_id \
          WHERE t.status IN ('drawn', 'list_submitted', 'list_consented', 'list_filed', 'inspecting', \
          'results_entered', 'reviewed', 'published', 'closed') \
@@ -388,6 +413,37 @@ pub async fn deadlines(db: &AnyPool, department: Option<&str>) -> Result<Vec<Dea
         }
     }
     let today = Date::parse(&today()).unwrap_or(Date::from_day_number(0));
+    let left = |due: Date| {
+        if today <= due {
+            cal.working_days_between(today, due) as i64
+        } else {
+            -(cal.working_days_between(due, today) as i64)
+        }
+    };
+    // Each inspected enterprise's own clock, from its inspection date.
+    let inspected: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT d.task_id, s.code, e.name, r.inspected_on, r.published_at FROM inspection_results r \
+         JOIN draws d ON d.id = r.draw_id JOIN draw_selections s ON s.draw_id = r.draw_id \
+         AND s.enterprise_id = r.enterprise_id JOIN enterprises e ON e.id = r.enterprise_id \
+         JOIN tasks t ON t.id = d.task_id WHERE d.abandoned_at IS NULL \
+         AND ($1 IS NULL OR t.initiating_department_id = $1) ORDER BY d.task_id, s.position",
+    )
+    .bind(department)
+    .fetch_all(db)
+    .await?;
+    let mut enterprises: std::collections::HashMap<i64, Vec<EnterpriseDeadline>> = Default::default();
+    for (task_id, code, name, inspected_on, published_at) in inspected {
+        let due = Date::parse(&inspected_on).map(|d| cal.publish_deadline(d));
+        let published_on = published_at.map(|p| crate::domain::date::beijing_date(&p));
+        enterprises.entry(task_id).or_default().push(EnterpriseDeadline {
+            code,
+            name,
+            due: due.map_or_else(|| inspected_on.clone(), |d| d.to_string()),
+            working_days_left: if published_on.is_none() { due.map(left) } else { None },
+            inspected_on,
+            published_on,
+        });
+    }
     let mut out: Vec<DeadlineRow> = rows
         .into_iter()
         .filter_map(|r| {
@@ -397,14 +453,8 @@ pub async fn deadlines(db: &AnyPool, department: Option<&str>) -> Result<Vec<Dea
             };
             let (window_end, due_n) = (end.to_string(), cal.publish_deadline(end));
             let due = due_n.to_string();
-            let published_on = r.published_at.map(|p| p[..10].to_string());
-            let working_days_left = published_on.is_none().then(|| {
-                if today <= due_n {
-                    cal.working_days_between(today, due_n) as i64
-                } else {
-                    -(cal.working_days_between(due_n, today) as i64)
-                }
-            });
+            let published_on = r.published_at.map(|p| crate::domain::date::beijing_date(&p));
+            let working_days_left = published_on.is_none().then(|| left(due_n));
             Some(DeadlineRow {
                 task_id: r.id,
                 task_no: r.task_no,
@@ -415,6 +465,7 @@ pub async fn deadlines(db: &AnyPool, department: Option<&str>) -> Result<Vec<Dea
                 due,
                 published_on,
                 working_days_left,
+                enterprises: enterprises.remove(&r.id).unwrap_or_default(),
             })
         })
         .collect();

@@ -408,7 +408,7 @@ pub async fn insert_past_result(conn: &mut AnyConnection, r: &PastResult<'_>) ->
         "INSERT INTO inspection_results (draw_id, enterprise_id, inspected_on, method, attended, categories, \
          problems, handling, referral_department, entered_by, entered_at, updated_at, review_status, \
          review_comment, reviewed_by, reviewed_at, published_at) \
-         VALUES ($1, $2, $3, '现场检查', $4, $5, $6, $7, $8, 'jingban', $9, $10, 'passed', '', 'chuzhang', $11, $12)",
+         VALUES ($1, $2, $3, '实地核查', $4, $5, $6, $7, $8, 'jingban', $9, $10, 'passed', '', 'chuzhang', $11, $12)",
     )
     .bind(r.draw_id)
     .bind(r.enterprise_id)

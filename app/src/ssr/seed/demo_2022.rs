@@ -81,6 +81,8 @@ pub async fn draw_and_publish(db: &AnyPool, task_id: i64) -> Result<(), sqlx::Er
         let (categories, problems, handling, referral) = FINDINGS[position as usize % FINDINGS.len()];
         let day = 10 + position % 18;
         let (inspected_on, entered_at) = (format!("2022-04-{day:02}"), format!("2022-04-{day:02}T08:00:00Z"));
+        // Each result is reviewed and published on its own, three days after its inspection.
+        let published_at = format!("2022-04-{:02}T02:00:00Z", day + 3);
         seed::insert_past_result(
             &mut tx,
             &PastResult {
@@ -93,8 +95,8 @@ pub async fn draw_and_publish(db: &AnyPool, task_id: i64) -> Result<(), sqlx::Er
                 problems,
                 referral_department: referral,
                 entered_at: &entered_at,
-                reviewed_at: "2022-05-09T02:00:00Z",
-                published_at: "2022-05-12T02:00:00Z",
+                reviewed_at: &published_at,
+                published_at: &published_at,
             },
         )
         .await?;

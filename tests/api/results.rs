@@ -1,0 +1,238 @@
+//! Results to the end (issue 18): the national publication's result values and 核查方式,
+//! the migration that maps earlier values onto them, and each enterprise's result reviewed
+//! and published on its own, on its own clock.
+
+use crate::helpers::{fresh_postgres_database, spawn_app, test_backend_is_postgres, TempDir, TestApp};
+use sqlx::Connection;
+use std::path::Path;
+
+/// The first migration of the standard values.
+const RESULTS_MIGRATION: i64 = 20261205200000;
+
+/// The teams (inspector ids) of task 1's selected enterprises, by code, in draw order.
+async fn teams(app: &TestApp) -> Vec<(String, Vec<i64>)> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT s.code, m.inspector_id FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
+         JOIN draw_team_members m ON m.draw_id = s.draw_id AND m.position = s.position \
+         WHERE d.task_id = 1 AND d.abandoned_at IS NULL ORDER BY s.position, m.seq",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let mut out: Vec<(String, Vec<i64>)> = Vec::new();
+    for (code, id) in rows {
+        match out.last_mut() {
+            Some((c, ids)) if *c == code => ids.push(id),
+            _ => out.push((code, vec![id])),
+        }
+    }
+    out
+}
+
+fn result(code: &str, team: &[i64], on: &str) -> serde_json::Value {
+    serde_json::json!({ "draft": {
+        "task_id": 1, "code": code, "inspected_on": on, "method": "实地核查",
+        "attended": team, "categories": ["未发现问题"], "problems": "", "handling": [],
+        "referral_department": ""
+    }})
+}
+
+async fn review(app: &TestApp, head: &str, code: &str, pass: bool, comment: &str) -> (u16, String) {
+    let pass = if pass { "true" } else { "false" };
+    let resp = app
+        .post_form(
+            Some(head),
+            "review_result",
+            &[("task_id", "1"), ("code", code), ("pass", pass), ("comment", comment)],
+        )
+        .await;
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn each_enterprise_is_published_on_its_own_and_keeps_its_own_clock() {
+    let app = spawn_app().await;
+    let (clerk, head) = (app.sign_in("jingban").await, app.sign_in("chuzhang").await);
+    let teams = teams(&app).await;
+    assert!(teams.len() >= 3, "the demo task draws several enterprises");
+    let (last, others) = teams.split_last().unwrap();
+    let today = crate::helpers::today();
+    for (code, team) in others {
+        let resp = app.post_json(Some(&clerk), "save_result", result(code, team, &today)).await;
+        assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    }
+    // The last enterprise was inspected long ago (the demo draw is dated 2023-03-10).
+    let resp = app.post_json(Some(&clerk), "save_result", result(&last.0, &last.1, "2023-03-20")).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+
+    // Nothing is public before the office head passes it.
+    let search = |code: String| {
+        let url = format!("{}/public/results?q={code}", app.base);
+        let client = app.client.clone();
+        async move { client.get(&url).send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(search(others[0].0.clone()).await.contains("没有找到"));
+    // Only the office head publishes, and only a result that is in.
+    assert_eq!(review(&app, &clerk, &others[0].0, true, "").await.0, 403);
+    // All but the last are passed, and so published, while the task is still being inspected.
+    for (code, _) in others {
+        let (s, body) = review(&app, &head, code, true, "").await;
+        assert_eq!(s, 200, "{body}");
+    }
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM tasks WHERE id = 1").fetch_one(&app.db).await.unwrap();
+    assert_eq!(status, "inspecting", "publishing one enterprise does not move the task");
+    // Passing twice is refused; a published result can no longer be changed.
+    let (s, body) = review(&app, &head, &others[0].0, true, "").await;
+    assert_eq!(s, 409, "{body}");
+    let resp = app.post_json(Some(&clerk), "save_result", result(&others[0].0, &others[0].1, &today)).await;
+    assert_eq!(resp.status(), 409);
+    for (code, _) in others {
+        assert!(search(code.clone()).await.contains(code.as_str()), "{code} is public once published");
+    }
+    assert!(search(last.0.clone()).await.contains("没有找到"), "the one under review is not public");
+    let html = app.client.get(format!("{}/public/tasks/1/results", app.base)).send().await.unwrap();
+    assert_eq!(html.status(), 200);
+    let html = html.text().await.unwrap();
+    assert!(html.contains("按时公示") && !html.contains("逾期公示"), "inspected today, published today");
+    assert!(!html.contains(last.0.as_str()));
+
+    // The staff's deadlines: each enterprise on its own clock; the last is already overdue.
+    let resp = app.post_form(Some(&head), "deadlines", &[]).await;
+    assert_eq!(resp.status(), 200);
+    let rows: serde_json::Value = resp.json().await.unwrap();
+    let task = rows.as_array().unwrap().iter().find(|r| r["task_id"] == 1).expect("task 1 has a deadline");
+    let enterprises = task["enterprises"].as_array().unwrap();
+    assert_eq!(enterprises.len(), teams.len());
+    let of = |code: &str| enterprises.iter().find(|e| e["code"] == code).unwrap().clone();
+    assert_eq!(of(&last.0)["due"], "2023-04-18", "20 working days from 2023-03-20 (清明 4-5 is off)");
+    assert!(of(&last.0)["published_on"].is_null());
+    assert!(of(&last.0)["working_days_left"].as_i64().unwrap() < 0, "overdue");
+    assert_eq!(of(&others[0].0)["published_on"], today.as_str());
+
+    // The last is published in its turn: late, on its own account.
+    let (s, body) = review(&app, &head, &last.0, true, "").await;
+    assert_eq!(s, 200, "{body}");
+    let page = search(last.0.clone()).await;
+    assert!(page.contains(last.0.as_str()) && page.contains("逾期公示"), "{page}");
+    let html = app.client.get(format!("{}/public/tasks/1/results", app.base)).send().await.unwrap();
+    let html = html.text().await.unwrap();
+    assert!(html.contains("按时公示") && html.contains("逾期公示"), "each result has its own verdict");
+    // The audit trail says who published what.
+    let published: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'result.publish' AND actor = 'chuzhang'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(published, teams.len() as i64);
+}
+
+#[tokio::test]
+async fn a_returned_result_is_corrected_before_it_is_published() {
+    let app = spawn_app().await;
+    let (clerk, head) = (app.sign_in("jingban").await, app.sign_in("chuzhang").await);
+    let teams = teams(&app).await;
+    let (code, team) = &teams[0];
+    let today = crate::helpers::today();
+    assert_eq!(app.post_json(Some(&clerk), "save_result", result(code, team, &today)).await.status(), 200);
+    let (s, body) = review(&app, &head, code, false, "").await;
+    assert_eq!(s, 400, "a return needs its reason: {body}");
+    assert_eq!(review(&app, &head, code, false, "检查日期有误").await.0, 200);
+    let (s, body) = review(&app, &head, code, true, "").await;
+    assert_eq!(s, 409, "a returned result is entered again first: {body}");
+    assert!(body.contains("退回"), "{body}");
+    assert_eq!(app.post_json(Some(&clerk), "save_result", result(code, team, &today)).await.status(), 200);
+    assert_eq!(review(&app, &head, code, true, "").await.0, 200);
+}
+
+#[tokio::test]
+async fn the_standard_values_are_the_only_ones_accepted() {
+    let app = spawn_app().await;
+    let clerk = app.sign_in("jingban").await;
+    let teams = teams(&app).await;
+    let (code, team) = &teams[0];
+    let mut old = result(code, team, &crate::helpers::today());
+    old["draft"]["method"] = "现场检查".into();
+    let resp = app.post_json(Some(&clerk), "save_result", old).await;
+    assert_eq!(resp.status(), 400);
+    assert!(resp.text().await.unwrap().contains("实地核查"), "the message lists the 核查方式");
+    let mut gone = result(code, team, &crate::helpers::today());
+    gone["draft"]["categories"] = serde_json::json!(["已注销"]);
+    let resp = app.post_json(Some(&clerk), "save_result", gone.clone()).await;
+    assert_eq!(resp.status(), 400, "a deregistered enterprise needs the circumstances written");
+    gone["draft"]["problems"] = "登记机关查询显示已注销".into();
+    let resp = app.post_json(Some(&clerk), "save_result", gone).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+}
+
+/// The migration maps earlier values onto the standard list, on a database that holds rows
+/// written before it (foreign keys set aside: the rows stand alone).
+#[tokio::test]
+async fn the_migration_maps_earlier_values_onto_the_standard_list() {
+    let dir = TempDir::new("results-migration");
+    let backend = if test_backend_is_postgres() { "postgres" } else { "sqlite" };
+    // The migrations before this one, as a source of their own.
+    let older = dir.join("older");
+    std::fs::create_dir_all(&older).unwrap();
+    let all = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations").join(backend);
+    for entry in std::fs::read_dir(&all).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let version: i64 = name[..14].parse().unwrap();
+        if version < RESULTS_MIGRATION {
+            std::fs::copy(&path, older.join(&name)).unwrap();
+        }
+    }
+    let older = sqlx::migrate::Migrator::new(older.as_path()).await.unwrap();
+    let newer = sqlx::migrate::Migrator::new(all.as_path()).await.unwrap();
+    let rows: [(&str, &str, &str); 3] = [
+        ("现场检查", r#"["未按规定公示应当公示的信息","公示信息隐瞒真实情况、弄虚作假"]"#, "年报未公示"),
+        ("其他", r#"["其他"]"#, ""),
+        ("书面检查", r#"["未发现问题"]"#, ""),
+    ];
+    let insert = "INSERT INTO inspection_results (id, draw_id, enterprise_id, inspected_on, method, attended, \
+                  categories, problems, entered_by, entered_at) VALUES ($1, 1, $1, '2023-03-20', $2, '[1,2]', $3, $4, 'jingban', '2023-03-20T08:00:00Z')";
+    let read = "SELECT method, categories, problems FROM inspection_results ORDER BY id";
+    let after: Vec<(String, String, String)> = if backend == "postgres" {
+        let url = fresh_postgres_database().await;
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        older.run(&mut conn).await.unwrap();
+        sqlx::query(
+            "ALTER TABLE inspection_results DROP CONSTRAINT inspection_results_draw_id_fkey, \
+             DROP CONSTRAINT inspection_results_enterprise_id_fkey",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        for (i, (m, c, p)) in rows.iter().enumerate() {
+            sqlx::query(insert).bind(i as i64 + 1).bind(m).bind(c).bind(p).execute(&mut conn).await.unwrap();
+        }
+        newer.run(&mut conn).await.unwrap();
+        sqlx::query_as(read).fetch_all(&mut conn).await.unwrap()
+    } else {
+        let url = format!("sqlite://{}?mode=rwc", dir.join("old.db").display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut conn).await.unwrap();
+        older.run(&mut conn).await.unwrap();
+        for (i, (m, c, p)) in rows.iter().enumerate() {
+            sqlx::query(insert).bind(i as i64 + 1).bind(m).bind(c).bind(p).execute(&mut conn).await.unwrap();
+        }
+        newer.run(&mut conn).await.unwrap();
+        sqlx::query_as(read).fetch_all(&mut conn).await.unwrap()
+    };
+    let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap();
+    assert_eq!(after[0].0, "实地核查");
+    assert_eq!(list(&after[0].1), ["发现问题待后续处理"], "two old problem values become one");
+    assert_eq!(after[0].2, "年报未公示");
+    assert_eq!(after[1].0, "实地核查");
+    assert_eq!(list(&after[1].1), ["发现问题待后续处理"]);
+    assert_eq!(after[1].2, "（迁移前检查结果为“其他”，未写明问题）（迁移前核查方式为“其他”）");
+    assert_eq!((after[2].0.as_str(), list(&after[2].1)), ("书面检查", vec!["未发现问题".to_string()]));
+    for (method, categories, _) in &after {
+        assert!(app::domain::result::METHODS.contains(&method.as_str()));
+        for c in list(categories) {
+            assert!(app::domain::result::CATEGORIES.contains(&c.as_str()), "{c}");
+        }
+    }
+}
