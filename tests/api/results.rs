@@ -236,3 +236,123 @@ async fn the_migration_maps_earlier_values_onto_the_standard_list() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_follow_up_goes_from_an_order_to_correct_to_finished() {
+    let app = spawn_app().await;
+    let (clerk, head) = (app.sign_in("jingban").await, app.sign_in("chuzhang").await);
+    let teams = teams(&app).await;
+    let (code, team) = &teams[0];
+    let today = crate::helpers::today();
+    let mut found = result(code, team, &today);
+    found["draft"]["categories"] = serde_json::json!(["发现问题已责令改正"]);
+    found["draft"]["problems"] = "购销台账登记不全".into();
+    found["draft"]["handling"] = serde_json::json!(["责令改正"]);
+    assert_eq!(app.post_json(Some(&clerk), "save_result", found).await.status(), 200);
+    assert_eq!(review(&app, &head, code, true, "").await.0, 200);
+
+    // Publishing opened the follow-up; the office sees it with its age.
+    let list = |who: String| {
+        let app = &app;
+        async move {
+            let resp = app.post_form(Some(&who), "follow_ups", &[]).await;
+            (resp.status().as_u16(), resp.json::<serde_json::Value>().await.unwrap_or_default())
+        }
+    };
+    let (s, all) = list(head.clone()).await;
+    assert_eq!(s, 200);
+    let mine = all.as_array().unwrap().iter().find(|f| f["code"] == code.as_str()).expect("opened").clone();
+    assert_eq!((mine["kind"].as_str(), mine["done"].as_bool()), (Some("责令改正"), Some(false)));
+    assert_eq!(all[0]["id"], mine["id"], "open follow-ups come first");
+    assert_eq!(mine["age_days"], 0);
+    assert_eq!(mine["can_edit"], true);
+    // Inspectors do not handle follow-ups; other roles read but do not write.
+    assert_eq!(list(app.sign_in("zhifa").await).await.0, 403);
+    let (s, seen) = list(app.sign_in("lingdao").await).await;
+    assert_eq!(s, 200);
+    assert!(seen.as_array().unwrap().iter().all(|f| f["can_edit"] == false));
+    let id = mine["id"].as_i64().unwrap();
+    let save = |who: String, fields: serde_json::Value, finish: bool| {
+        let app = &app;
+        async move {
+            let body = serde_json::json!({ "update": { "id": id, "fields": fields, "finish": finish } });
+            let resp = app.post_json(Some(&who), "save_follow_up", body).await;
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    };
+    let empty = serde_json::json!({
+        "deadline": "", "recheck_on": "", "outcome": "", "case_no": "", "decision_no": "", "decided_on": "",
+        "penalty": "", "referred_to": "", "referred_on": "", "receipt": "", "note": ""
+    });
+    let (s, body) = save(app.sign_in("lingdao").await, empty.clone(), false).await;
+    assert_eq!(s, 403, "{body}");
+    // Publicly it is under way.
+    let card = || async {
+        let url = format!("{}/public/results?q={code}", app.base);
+        app.client.get(url).send().await.unwrap().text().await.unwrap()
+    };
+    assert!(card().await.contains("责令改正（办理中）"));
+    // Progress is recorded bit by bit; finishing needs the re-check, named by its field.
+    let mut progress = empty.clone();
+    progress["deadline"] = "2099-01-31".into();
+    assert_eq!(save(clerk.clone(), progress.clone(), false).await.0, 200);
+    let (s, body) = save(clerk.clone(), progress.clone(), true).await;
+    assert_eq!(s, 400, "{body}");
+    assert!(body.contains("recheck_on") && body.contains("复查日期"), "{body}");
+    let mut done = progress;
+    done["recheck_on"] = today.clone().into();
+    done["outcome"] = "已改正".into();
+    let (s, body) = save(head.clone(), done.clone(), true).await;
+    assert_eq!(s, 200, "{body}");
+    assert!(card().await.contains(&format!("责令改正（已完结，{today}：{today} 复查，已改正）")));
+    let (s, body) = save(head.clone(), done, false).await;
+    assert_eq!(s, 409, "finished is final: {body}");
+    let (_, all) = list(head.clone()).await;
+    let finished = all.as_array().unwrap().iter().find(|f| f["id"] == id).unwrap();
+    assert_eq!(
+        (finished["done"].as_bool(), finished["finished_on"].as_str()),
+        (Some(true), Some(today.as_str()))
+    );
+    let audited: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE entity_type = 'follow_up' ORDER BY seq")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(audited, ["follow_up.update", "follow_up.finish"]);
+}
+
+#[tokio::test]
+async fn the_demo_shows_follow_ups_to_their_end() {
+    let app = spawn_app().await;
+    let open: i64 = sqlx::query_scalar("SELECT count(*) FROM follow_ups WHERE status = 'open'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let done: i64 = sqlx::query_scalar("SELECT count(*) FROM follow_ups WHERE status = 'done'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(open, 0);
+    assert!(done >= 2, "the 2022 task's orders to correct and referrals are finished ({done})");
+    let html =
+        app.client.get(format!("{}/public/data", app.base)).send().await.unwrap().text().await.unwrap();
+    let task: i64 = sqlx::query_scalar("SELECT id FROM tasks WHERE window_year = 2022 LIMIT 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("/public/data/tasks/{task}/results.csv")));
+    let csv = app
+        .client
+        .get(format!("{}/public/data/tasks/{task}/results.csv", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("责令改正（已完结，2022-05-11：2022-05-11 复查，已改正，购销台账补登完整）"),
+        "{csv}"
+    );
+    assert!(csv.contains("移送（已完结，2022-05-20"), "{csv}");
+}

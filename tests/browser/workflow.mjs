@@ -100,11 +100,13 @@ await runTests([
     await page.waitForSelector('[data-testid=result-form] .error');
     assert((await page.textContent('[data-testid=result-form] .error')).includes('发现的问题'), 'names the problems field');
     await page.uncheck('[data-testid=result-form] input[name=categories][value="发现问题待后续处理"]');
-    await page.check('[data-testid=result-form] input[name=categories][value="未发现问题"]');
+    await page.check('[data-testid=result-form] input[name=categories][value="发现问题已责令改正"]');
+    await page.fill('[data-testid=result-form] textarea[name=problems]', '购销台账登记不全');
+    await page.check('[data-testid=result-form] input[name=handling][value="责令改正"]');
     await page.click('[data-testid=save-result]');
     await page.waitForFunction(() => /已录入 1 \//.test(document.querySelector('[data-testid=results-progress]')?.textContent || ''));
     const row = await page.textContent('[data-testid=results] tbody tr[data-code]:has([data-testid=enter-result])');
-    assert(row.includes('未发现问题') && row.includes('待审核'), `row: ${row}`);
+    assert(row.includes('发现问题已责令改正') && row.includes('待审核'), `row: ${row}`);
     await page.screenshot({ path: path.join(artifacts, 'workflow-result.png'), fullPage: true });
     const code = await page.getAttribute('[data-testid=results] tbody tr[data-code]:has([data-testid=enter-result])', 'data-code');
     // The one refused save above answered 400.
@@ -120,11 +122,27 @@ await runTests([
     await phone.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('按时公示'), line);
     assert(!(await phone.$(`${line} [data-testid=pass-result]`)), 'a published result is not passed twice');
     await phone.screenshot({ path: path.join(artifacts, 'workflow-publish-phone.png'), fullPage: true });
-    await noErrors(phone);
+    // Publishing opened the order to correct as a follow-up; the office head records the
+    // re-check and finishes it, on the same phone.
+    await phone.goto(base + '/follow-ups');
+    await hydrated(phone);
+    const open = `[data-testid=follow-ups] tbody tr:has(code:text-is("${code}"))`;
+    assert((await phone.textContent(open)).includes('未完结'), 'the follow-up is open');
+    await phone.click(`${open} [data-testid=edit-follow-up]`);
+    await phone.click('[data-testid=finish-follow-up]');
+    await phone.waitForSelector('[data-testid=follow-up-form] .field-error');
+    assert((await phone.textContent('[data-testid=follow-up-form]')).includes('复查日期'), 'finishing names the missing re-check');
+    await phone.fill('[data-testid=follow-up-form] input[name=recheck_on]', today);
+    await phone.fill('[data-testid=follow-up-form] input[name=outcome]', '已改正');
+    await phone.click('[data-testid=finish-follow-up]');
+    await phone.waitForSelector(`${open}:has-text("已完结")`);
+    await phone.screenshot({ path: path.join(artifacts, 'follow-ups-phone.png'), fullPage: true });
+    await noErrors(phone, [/status of 400 \(Bad Request\)/]);
     // Anyone finds it at once, while the task's other enterprises are still being inspected.
     const anon = await newPage(browser, { width: 360, height: 740 });
     await anon.goto(base + '/public/results?q=' + code);
     const found = await anon.textContent('main');
     assert(found.includes(code) && found.includes('按时公示'), `public result: ${found.slice(0, 300)}`);
+    assert(found.includes('责令改正（已完结'), `the public reads the follow-up's end: ${found.slice(0, 600)}`);
   }],
 ]);

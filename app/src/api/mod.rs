@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod ceremony;
 pub mod draws;
+pub mod follow_ups;
 pub mod plans;
 pub mod registry;
 pub mod results;

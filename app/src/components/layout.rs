@@ -22,6 +22,9 @@ pub fn Header() -> impl IntoView {
                         None => vec![("/public", "公示平台"), ("/verify", labels::NAV_VERIFY)],
                         Some(r) => {
                             let mut l = vec![("/", labels::NAV_PLAN), ("/calendar", labels::NAV_CALENDAR), ("/deadlines", "公示期限")];
+                            if r != Role::Inspector {
+                                l.push(("/follow-ups", "后续处置"));
+                            }
                             l.push(("/registry/enterprises", "检查对象"));
                             l.push(("/registry/inspectors", "执法人员"));
                             l.push(("/registry/items", "抽查事项"));

@@ -8,6 +8,7 @@ pub mod credit_code;
 pub mod date;
 pub mod draw;
 pub mod enterprise;
+pub mod follow_up;
 pub mod import;
 pub mod inspector;
 pub mod plan;

@@ -299,6 +299,24 @@ pub struct PublicResult {
     pub handling: Vec<String>,
     pub referral_department: String,
     pub published_on: String,
+    /// 后续处置 followed to their end (empty for a result without handling).
+    #[serde(default)]
+    pub follow_ups: Vec<super::follow_up::PublicFollowUp>,
+}
+
+impl PublicResult {
+    /// 后续处置 in words: each follow-up with its state and outcome, or the handling chosen.
+    pub fn handling_in_words(&self) -> String {
+        if !self.follow_ups.is_empty() {
+            return self.follow_ups.iter().map(|f| f.in_words()).collect::<Vec<_>>().join("；");
+        }
+        let mut handling =
+            if self.handling.is_empty() { "无".to_string() } else { self.handling.join("、") };
+        if !self.referral_department.is_empty() {
+            handling.push_str(&format!("（移送{}）", self.referral_department));
+        }
+        handling
+    }
 }
 
 /// The reasons a conflict of interest may be declared for.

@@ -211,6 +211,7 @@ pub fn results_phase(status: TaskStatus) -> bool {
 /// read that).
 pub async fn all_results(conn: &mut sqlx::AnyConnection) -> Result<Vec<ResultRow>, AppError> {
     let records = portal::published_results(&mut *conn).await?;
+    let mut follow_ups = crate::ssr::db::follow_ups::public_by_result(&mut *conn).await?;
     let cal = crate::ssr::db::calendar::calendar(&mut *conn).await?;
     let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
     Ok(records
@@ -239,6 +240,7 @@ pub async fn all_results(conn: &mut sqlx::AnyConnection) -> Result<Vec<ResultRow
                     method: r.method,
                     problems: r.problems,
                     referral_department: r.referral_department,
+                    follow_ups: follow_ups.remove(&r.result_id).unwrap_or_default(),
                 },
             }
         })

@@ -186,7 +186,7 @@ fn result_cells(r: &ResultRow) -> Vec<String> {
         r.items.clone(),
         x.categories.join("、"),
         x.problems.clone(),
-        x.handling.join("、"),
+        x.handling_in_words(),
         x.referral_department.clone(),
         x.published_on.clone(),
         match r.on_time {

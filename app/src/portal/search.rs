@@ -254,6 +254,7 @@ mod tests {
                 handling: vec![],
                 referral_department: String::new(),
                 published_on: "2023-05-01".into(),
+                follow_ups: vec![],
             },
         }
     }

@@ -67,10 +67,7 @@ fn result_card(r: &ResultRow, with_task: bool) -> impl IntoView {
     } else {
         format!("{}：{}", res.categories.join("、"), res.problems)
     };
-    let mut handling = if res.handling.is_empty() { "无".to_string() } else { res.handling.join("、") };
-    if !res.referral_department.is_empty() {
-        handling.push_str(&format!("（移送{}）", res.referral_department));
-    }
+    let handling = res.handling_in_words();
     let flag = match r.on_time {
         Some(true) => Some(view! { <span class="ok">"按时公示"</span> }.into_any()),
         Some(false) => Some(view! { <span class="late">"逾期公示"</span> }.into_any()),

@@ -125,6 +125,7 @@ pub async fn pool(db: &AnyPool, task_id: i64) -> Result<Vec<PoolMember>, sqlx::E
 /// A published result with its task, as stored (lists still JSON text).
 #[derive(sqlx::FromRow)]
 pub struct ResultRecord {
+    pub result_id: i64,
     pub task_id: i64,
     pub task_name: String,
     pub department: String,
@@ -146,7 +147,7 @@ pub struct ResultRecord {
 
 /// Driven from the results (CROSS JOIN keeps SQLite from starting at a million
 /// enterprises when the search text cannot use an index).
-const RESULT_SELECT: &str = "SELECT t.id AS task_id, t.task_name, dp.short_name AS department, \
+const RESULT_SELECT: &str = "SELECT r.id AS result_id, t.id AS task_id, t.task_name, dp.short_name AS department, \
      (SELECT string_agg(jd.short_name, '、' ORDER BY j.position) FROM task_joint_departments j \
      JOIN departments jd ON jd.id = j.department_id WHERE j.task_id = t.id \
      AND j.department_id <> t.initiating_department_id) AS joint, \

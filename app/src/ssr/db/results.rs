@@ -347,6 +347,17 @@ pub async fn review(
     .bind(enterprise_id)
     .execute(&mut *tx)
     .await?;
+    if pass {
+        let (result_id, handling, referral): (i64, String, String) = sqlx::query_as(
+            "SELECT id, handling, referral_department FROM inspection_results WHERE draw_id = $1 AND enterprise_id = $2",
+        )
+        .bind(draw_id)
+        .bind(enterprise_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let handling: Vec<String> = serde_json::from_str(&handling).unwrap_or_default();
+        super::follow_ups::open_in(&mut tx, result_id, &handling, &referral, &user.username).await?;
+    }
     if !pass && status == TaskStatus::ResultsEntered {
         set_status(
             &mut tx,

@@ -402,6 +402,39 @@ pub struct PastResult<'a> {
     pub published_at: &'a str,
 }
 
+/// Inserts a finished follow-up of a past result (recorded by chuzhang).
+pub async fn insert_past_follow_up(
+    conn: &mut AnyConnection,
+    draw_id: i64,
+    enterprise_id: i64,
+    kind: &str,
+    f: &crate::domain::follow_up::FollowUpFields,
+    finished_on: &str,
+    opened_at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO follow_ups (result_id, kind, status, deadline, recheck_on, outcome, referred_to, referred_on, \
+         receipt, finished_on, created_at, updated_at, updated_by) \
+         SELECT id, $1, 'done', $2, $3, $4, $5, $6, $7, $8, $9, $10, 'chuzhang' FROM inspection_results \
+         WHERE draw_id = $11 AND enterprise_id = $12",
+    )
+    .bind(kind)
+    .bind(&f.deadline)
+    .bind(&f.recheck_on)
+    .bind(&f.outcome)
+    .bind(&f.referred_to)
+    .bind(&f.referred_on)
+    .bind(&f.receipt)
+    .bind(finished_on)
+    .bind(opened_at)
+    .bind(format!("{finished_on}T02:00:00Z"))
+    .bind(draw_id)
+    .bind(enterprise_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Inserts a past result (entered by jingban, passed by chuzhang).
 pub async fn insert_past_result(conn: &mut AnyConnection, r: &PastResult<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(

@@ -4,6 +4,7 @@
 
 use crate::domain::audit::Actor;
 use crate::domain::auth::Role;
+use crate::domain::follow_up::FollowUpFields;
 use crate::domain::workflow::TaskStatus;
 use crate::ssr::db::seed::{self, insert_event, PastResult, SeedTask};
 use sqlx::{AnyConnection, AnyPool};
@@ -100,6 +101,36 @@ pub async fn draw_and_publish(db: &AnyPool, task_id: i64) -> Result<(), sqlx::Er
             },
         )
         .await?;
+        // Each handling followed to its end: the order to correct re-checked, the referral
+        // received and acted on.
+        for kind in handling.iter() {
+            let fields = match *kind {
+                "责令改正" => FollowUpFields {
+                    deadline: "2022-05-10".into(),
+                    recheck_on: "2022-05-11".into(),
+                    outcome: "已改正，购销台账补登完整".into(),
+                    ..Default::default()
+                },
+                _ => FollowUpFields {
+                    referred_to: referral.to_string(),
+                    referred_on: published_at[..10].to_string(),
+                    receipt: "接收回执（演示）".into(),
+                    outcome: "接收部门已立案办理".into(),
+                    ..Default::default()
+                },
+            };
+            let finished_on = if *kind == "责令改正" { "2022-05-11" } else { "2022-05-20" };
+            seed::insert_past_follow_up(
+                &mut tx,
+                draw_id,
+                enterprise_id,
+                kind,
+                &fields,
+                finished_on,
+                &published_at,
+            )
+            .await?;
+        }
     }
     let steps = [
         (TaskStatus::Drawn, TaskStatus::ListSubmitted, "jingban", Role::Clerk, "", "2022-03-08T06:00:00Z"),
