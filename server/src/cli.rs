@@ -76,12 +76,24 @@ enum Command {
         db: Option<String>,
     },
     /// Export a whole registry to FILE, as .csv (UTF-8 with BOM) or .xlsx by its extension,
-    /// with Chinese headers; the file imports back unchanged.
+    /// with Chinese headers; the file imports back unchanged. `export results --year Y`
+    /// writes a year's published results, one row per enterprise and inspection item, in the
+    /// GSXT 双随机抽查结果 layout or a --template's columns (exit 1 naming a wrong template).
     Export {
-        /// enterprises, inspectors or items.
+        /// enterprises, inspectors, items or results.
         kind: String,
         /// The file to write (.csv or .xlsx).
         file: PathBuf,
+        /// results: the plan year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// results: only this task (its id).
+        #[arg(long)]
+        task: Option<i64>,
+        /// results: a template file (`列标题 = 来源字段` per line; default: the GSXT layout,
+        /// templates/results-gsxt.template).
+        #[arg(long)]
+        template: Option<PathBuf>,
         /// Database URL (default: as `serve`'s, from the configuration).
         #[arg(long)]
         db: Option<String>,
@@ -194,6 +206,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Import { kind, file, apply, .. } => {
             commands::registry::import(&kind, &file, apply, &db).await
+        }
+        Command::Export { kind, file, year, task, template, .. } if kind == "results" => {
+            commands::results::export(&file, year, task, template.as_deref(), &db).await
         }
         Command::Export { kind, file, .. } => commands::registry::export(&kind, &file, &db).await,
         Command::Backup { file, .. } => commands::database::backup(&db, &file).await,

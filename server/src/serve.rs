@@ -179,6 +179,8 @@ pub fn router(state: AppState, site: &Site, ops: &Arc<Ops>) -> Router {
     let pages = Router::new()
         .merge(app::portal::router(verifier.as_deref()))
         .route("/plans/{year}/export.xlsx", get(plan_export))
+        .route("/plans/{year}/results/{file}", get(results_export_year))
+        .route("/tasks/{id}/results/{file}", get(results_export_task))
         .route("/api/public/tasks/{id}/live", get(app::ssr::live::events))
         .route("/registry/export/{file}", get(registry_export))
         .leptos_routes(&state, routes, move || app::shell(options.clone()))
@@ -239,6 +241,69 @@ async fn plan_export(
             bytes,
         )
             .into_response(),
+        Err(e) => e.into_status_response(),
+    }
+}
+
+/// A year's published results in the GSXT layout (`results.csv` or `results.xlsx`), for
+/// signed-in staff: the file the provincial system and GSXT read.
+async fn results_export_year(
+    State(state): State<AppState>,
+    Path((year, file)): Path<(i32, String)>,
+    axum::Extension(user): axum::Extension<app::ssr::auth::CurrentUser>,
+) -> Response {
+    results_export(&state, &user, Some(year), None, &file, &format!("results-{year}")).await
+}
+
+/// One task's published results, as [`results_export_year`].
+async fn results_export_task(
+    State(state): State<AppState>,
+    Path((id, file)): Path<(i64, String)>,
+    axum::Extension(user): axum::Extension<app::ssr::auth::CurrentUser>,
+) -> Response {
+    results_export(&state, &user, None, Some(id), &file, &format!("results-task-{id}")).await
+}
+
+async fn results_export(
+    state: &AppState,
+    user: &app::ssr::auth::CurrentUser,
+    year: Option<i32>,
+    task: Option<i64>,
+    file: &str,
+    stem: &str,
+) -> Response {
+    if let Some(refused) = unless_signed_in(user) {
+        return refused;
+    }
+    let xlsx = match file {
+        "results.xlsx" => true,
+        "results.csv" => false,
+        _ => {
+            return (StatusCode::NOT_FOUND, "没有这个文件：可下载 results.csv 或 results.xlsx")
+                .into_response()
+        }
+    };
+    let rows = match app::ssr::db::exports::published_rows(&state.db, year, task).await {
+        Ok(rows) => rows,
+        Err(e) => return e.into_status_response(),
+    };
+    let template = app::domain::result_export::Template::gsxt();
+    match app::ssr::files::results_export::render(&rows, &template, xlsx) {
+        Ok(bytes) => {
+            let (ext, mime) = if xlsx {
+                ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            } else {
+                ("csv", "text/csv; charset=utf-8")
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, mime.to_string()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.{ext}\"")),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
         Err(e) => e.into_status_response(),
     }
 }

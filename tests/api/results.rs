@@ -356,3 +356,166 @@ async fn the_demo_shows_follow_ups_to_their_end() {
     );
     assert!(csv.contains("移送（已完结，2022-05-20"), "{csv}");
 }
+
+/// The rows of a CSV the export wrote (BOM off, CRLF lines, no quoted commas in this data).
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.trim_start_matches('\u{FEFF}');
+    text.lines().map(|l| l.split(',').map(str::to_owned).collect()).collect()
+}
+
+#[tokio::test]
+async fn the_year_s_published_results_leave_in_the_gsxt_layout() {
+    let app = spawn_app().await;
+    let out = app.dir.join("results-2022.csv");
+    let (code, stdout, stderr) = crate::helpers::run(&[
+        "export",
+        "results",
+        "--year",
+        "2022",
+        out.to_str().unwrap(),
+        "--db",
+        &app.db_url,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let rows = csv_rows(&out);
+    assert_eq!(
+        rows[0],
+        [
+            "抽查计划编号",
+            "抽查计划名称",
+            "抽查任务编号",
+            "抽查任务名称",
+            "抽查类型",
+            "抽查机关",
+            "抽查完成日期",
+            "统一社会信用代码",
+            "企业名称",
+            "检查事项",
+            "检查结果",
+            "核查方式",
+            "后续处置",
+            "公示日期"
+        ]
+    );
+    // One row per published enterprise and inspection item of the 2022 task.
+    let (published, items): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id \
+         JOIN tasks t ON t.id = d.task_id WHERE t.window_year = 2022 AND r.published_at IS NOT NULL), \
+         (SELECT count(*) FROM task_items ti JOIN tasks t ON t.id = ti.task_id WHERE t.window_year = 2022)",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(published > 0 && items > 0);
+    assert_eq!(rows.len() as i64 - 1, published * items, "{stdout}");
+    assert!(stdout.contains(&format!("{} 行", published * items)), "{stdout}");
+    let codes: Vec<&str> = rows[1..].iter().map(|r| r[7].as_str()).collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(codes, sorted, "in credit-code order");
+    for r in &rows[1..] {
+        assert_eq!(r.len(), 14);
+        assert!(app::domain::result::METHODS.contains(&r[11].as_str()));
+        for value in r[10].split('、') {
+            assert!(app::domain::result::CATEGORIES.contains(&value), "{value}");
+        }
+        assert!(r[13].starts_with("2022-04-"), "published in April 2022: {}", r[13]);
+        assert_eq!(r[4], "定向", "the 2022 task is 定向 (成品油零售企业)");
+    }
+    assert!(rows.iter().any(|r| r[12].starts_with("责令改正（已完结")), "follow-ups travel with the result");
+    // A task not yet published gives a header and nothing else; nothing of 2023 leaks.
+    let none = app.dir.join("results-2023.csv");
+    assert_eq!(
+        crate::helpers::run(&[
+            "export",
+            "results",
+            "--year",
+            "2023",
+            none.to_str().unwrap(),
+            "--db",
+            &app.db_url
+        ])
+        .0,
+        0
+    );
+    assert_eq!(csv_rows(&none).len(), 1);
+    // Exporting again gives the same bytes (nothing in the file depends on when it ran).
+    let again = app.dir.join("again.csv");
+    assert_eq!(
+        crate::helpers::run(&[
+            "export",
+            "results",
+            "--year",
+            "2022",
+            again.to_str().unwrap(),
+            "--db",
+            &app.db_url
+        ])
+        .0,
+        0
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
+    // The .xlsx carries the same cells.
+    let xlsx = app.dir.join("results-2022.xlsx");
+    assert_eq!(
+        crate::helpers::run(&[
+            "export",
+            "results",
+            "--year",
+            "2022",
+            xlsx.to_str().unwrap(),
+            "--db",
+            &app.db_url
+        ])
+        .0,
+        0
+    );
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+
+    // A province's own layout: renamed, reordered, dropped columns.
+    let template = app.dir.join("province.template");
+    std::fs::write(&template, "# 省平台\n社会信用代码 = code\n单位名称 = name\n结果 = result\n").unwrap();
+    let mine = app.dir.join("province.csv");
+    let (code, _, err) = crate::helpers::run(&[
+        "export",
+        "results",
+        "--year",
+        "2022",
+        "--template",
+        template.to_str().unwrap(),
+        mine.to_str().unwrap(),
+        "--db",
+        &app.db_url,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let province = csv_rows(&mine);
+    assert_eq!(province[0], ["社会信用代码", "单位名称", "结果"]);
+    assert_eq!(province[1], [rows[1][7].clone(), rows[1][8].clone(), rows[1][10].clone()]);
+    // An unknown source field is refused with its name, and nothing is written.
+    std::fs::write(&template, "社会信用代码 = code\n罚款金额 = fine_amount\n").unwrap();
+    let refused = app.dir.join("refused.csv");
+    let (code, _, err) = crate::helpers::run(&[
+        "export",
+        "results",
+        "--year",
+        "2022",
+        "--template",
+        template.to_str().unwrap(),
+        refused.to_str().unwrap(),
+        "--db",
+        &app.db_url,
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("fine_amount") && err.contains("第 2 行"), "{err}");
+    assert!(!refused.exists());
+
+    // Staff download the same file from the plan page; the public cannot.
+    let head = app.sign_in("chuzhang").await;
+    let url = format!("{}/plans/2022/results/results.csv", app.base);
+    let resp = app.client.get(&url).header("cookie", &head).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-disposition"].to_str().unwrap().contains("results-2022.csv"));
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), std::fs::read(&out).unwrap().as_slice());
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401);
+}

@@ -18,6 +18,7 @@ pub mod region;
 pub mod registry;
 pub mod registry_rows;
 pub mod result;
+pub mod result_export;
 pub mod scope;
 pub mod task;
 pub mod task_view;

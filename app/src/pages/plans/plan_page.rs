@@ -75,6 +75,8 @@ fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
             <a class="button" href=format!("/tasks/new?year={}", plan.year) data-testid="new-task">"新增任务"</a>
             <a href=format!("/plans/{}/calendar", plan.year)>"查看日历"</a>
             <a href=format!("/plans/{}/export.xlsx", plan.year) data-testid="export">"导出 Excel"</a>
+            <a href=format!("/plans/{}/results/results.xlsx", plan.year) rel="external" download data-testid="export-results"
+                title="已公示的抽查结果，每户企业每个检查事项一行，国家企业信用信息公示系统的格式">"导出已公示结果"</a>
             <a href=format!("/plans/{}/import", plan.year)>"导入计划表"</a>
             <a href=format!("/plans/{}/edit", plan.year)>"编辑计划"</a>
             <a href="/plans/new">"新建年度计划"</a>

@@ -46,6 +46,9 @@ fn ResultsView(r: TaskResults, reload: Callback<()>) -> impl IntoView {
         <h1>"检查结果 " <span class=format!("status status-{}", r.status.code())>{r.status.label()}</span></h1>
         <p data-testid="results-progress">{format!("已录入 {entered} / {total} 户")}
             {r.deadline.clone().map(|d| format!("；公示截止 {d}（检查结束后 20 个工作日）"))}</p>
+        <p class="downloads">"已公示结果（国家企业信用信息公示系统格式）："
+            <a href=format!("/tasks/{task_id}/results/results.xlsx") rel="external" download>"Excel"</a>" · "
+            <a href=format!("/tasks/{task_id}/results/results.csv") rel="external" download>"CSV"</a></p>
         <div class="table-wrap">
             <table data-testid="results">
                 <thead><tr><th>"序号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"检查组"</th><th>"检查结果"</th><th>"审核与公示"</th><th>"操作"</th></tr></thead>

@@ -14,6 +14,7 @@ pub mod conflicts;
 pub mod copy;
 pub mod draws;
 pub mod enterprises;
+pub mod exports;
 pub mod follow_ups;
 pub mod inspectors;
 pub mod items;

@@ -4,5 +4,6 @@
 
 pub mod plan_sheet;
 pub mod qr;
+pub mod results_export;
 pub mod table_file;
 pub mod xlsx_read;
