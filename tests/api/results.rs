@@ -519,3 +519,72 @@ async fn the_year_s_published_results_leave_in_the_gsxt_layout() {
     assert_eq!(resp.bytes().await.unwrap().as_ref(), std::fs::read(&out).unwrap().as_slice());
     assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401);
 }
+
+#[tokio::test]
+async fn a_published_result_is_corrected_as_a_new_version_with_its_reason() {
+    let app = spawn_app().await;
+    let (clerk, head) = (app.sign_in("jingban").await, app.sign_in("chuzhang").await);
+    let teams = teams(&app).await;
+    let (code, team) = &teams[0];
+    let today = crate::helpers::today();
+    assert_eq!(app.post_json(Some(&clerk), "save_result", result(code, team, &today)).await.status(), 200);
+    let mut fixed = result(code, team, &today);
+    fixed["draft"]["categories"] = serde_json::json!(["发现问题已责令改正"]);
+    fixed["draft"]["problems"] = "复核发现购销台账登记不全".into();
+    fixed["draft"]["handling"] = serde_json::json!(["责令改正"]);
+    let correct = |who: String, body: serde_json::Value, reason: &str| {
+        let app = &app;
+        let mut body = body;
+        body["reason"] = reason.into();
+        async move {
+            let resp = app.post_json(Some(&who), "correct_result", body).await;
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    };
+    // Not yet published: it is simply edited, not corrected.
+    let (s, body) = correct(head.clone(), fixed.clone(), "复核").await;
+    assert_eq!(s, 409, "{body}");
+    assert_eq!(review(&app, &head, code, true, "").await.0, 200);
+    // Once published only the office head corrects it, and only with a reason.
+    let (s, _) = correct(clerk.clone(), fixed.clone(), "复核").await;
+    assert_eq!(s, 403);
+    let (s, body) = correct(head.clone(), fixed.clone(), "  ").await;
+    assert_eq!(s, 400, "{body}");
+    assert!(body.contains("reason") && body.contains("理由"), "{body}");
+    assert_eq!(app.post_json(Some(&clerk), "save_result", fixed.clone()).await.status(), 409);
+    let (s, body) = correct(head.clone(), fixed.clone(), "复核台账后更正检查结果").await;
+    assert_eq!(s, 200, "{body}");
+
+    // The public sees the current version, marked 已更正 with the date and the reason.
+    let page = app
+        .client
+        .get(format!("{}/public/results?q={code}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("已更正（{today}）：复核台账后更正检查结果")), "{page}");
+    assert!(page.contains("复核发现购销台账登记不全") && page.contains("责令改正（办理中）"), "{page}");
+    // Staff see both versions.
+    let resp = app.post_form(Some(&head), "results", &[("task_id", "1")]).await;
+    let results: serde_json::Value = resp.json().await.unwrap();
+    let row = results["rows"].as_array().unwrap().iter().find(|r| r["code"] == code.as_str()).unwrap();
+    let current = &row["result"];
+    assert_eq!(current["version"], 2);
+    assert_eq!(current["draft"]["categories"], serde_json::json!(["发现问题已责令改正"]));
+    let history = current["history"].as_array().unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0]["version"], 1);
+    assert_eq!(history[0]["draft"]["categories"], serde_json::json!(["未发现问题"]));
+    assert_eq!(history[0]["reason"], "复核台账后更正检查结果");
+    assert_eq!(history[0]["replaced_by"], "chuzhang");
+    // The audit trail holds the old version as the correction's before.
+    let (before, after): (String, String) =
+        sqlx::query_as("SELECT before_json, after_json FROM audit_log WHERE action = 'result.correct'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(before.contains("未发现问题") && after.contains("复核台账后更正检查结果"), "{before} {after}");
+}

@@ -20,6 +20,14 @@ pub async fn save_result(draft: ResultDraft) -> Result<(), AppError> {
     crate::ssr::db::results::save(&db, &draft, &user).await
 }
 
+/// 更正: the office head corrects a published result, with a reason, as a new version.
+#[server(prefix = "/api", endpoint = "correct_result", input = server_fn::codec::Json)]
+pub async fn correct_result(draft: ResultDraft, reason: String) -> Result<(), AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::state::db()?;
+    crate::ssr::db::results::correct(&db, &draft, &reason, &user).await
+}
+
 /// The office head passes (`pass`) or returns one result with a reason.
 #[server(prefix = "/api", endpoint = "review_result")]
 pub async fn review_result(task_id: i64, code: String, pass: bool, comment: String) -> Result<(), AppError> {

@@ -59,6 +59,7 @@ pub fn action_label(action: &str) -> &str {
         "result.update" => "修改结果",
         "result.pass" => "结果审核通过",
         "result.publish" => "结果审核并公示",
+        "result.correct" => "更正已公示结果",
         "follow_up.update" => "记录后续处置",
         "follow_up.finish" => "后续处置完结",
         "result.return" => "结果退回",

@@ -212,6 +212,25 @@ pub struct EnteredResult {
     pub published_at: Option<String>,
     /// The publication deadline: 20 working days from the inspection date.
     pub due: String,
+    /// 1 for the result as first published; each correction adds one.
+    pub version: i64,
+    /// When and why it was last corrected (更正), if it was.
+    pub corrected_at: Option<String>,
+    pub correction_reason: String,
+    /// The versions it replaced, oldest first (staff only).
+    pub history: Vec<ResultVersion>,
+}
+
+/// A published result as it was before a correction replaced it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultVersion {
+    pub version: i64,
+    pub draft: ResultDraft,
+    pub published_at: Option<String>,
+    /// When, by whom and why it was replaced.
+    pub replaced_at: String,
+    pub replaced_by: String,
+    pub reason: String,
 }
 
 /// A task's results page.
@@ -224,6 +243,8 @@ pub struct TaskResults {
     pub rows: Vec<ResultRow>,
     /// Whether the signed-in user may review (通过 / 退回) results now.
     pub can_review: bool,
+    /// Whether the signed-in user may correct (更正) published results.
+    pub can_correct: bool,
     /// Whether the signed-in user may approve recusals declared after the draw.
     pub can_approve_recusals: bool,
     /// Recusals declared after the draw.
@@ -302,6 +323,11 @@ pub struct PublicResult {
     /// 后续处置 followed to their end (empty for a result without handling).
     #[serde(default)]
     pub follow_ups: Vec<super::follow_up::PublicFollowUp>,
+    /// The Beijing date of its last correction (更正) and why, if it was corrected.
+    #[serde(default)]
+    pub corrected_on: Option<String>,
+    #[serde(default)]
+    pub correction_reason: String,
 }
 
 impl PublicResult {

@@ -241,6 +241,8 @@ pub async fn all_results(conn: &mut sqlx::AnyConnection) -> Result<Vec<ResultRow
                     problems: r.problems,
                     referral_department: r.referral_department,
                     follow_ups: follow_ups.remove(&r.result_id).unwrap_or_default(),
+                    corrected_on: r.corrected_at.as_deref().map(crate::domain::date::beijing_date),
+                    correction_reason: r.correction_reason,
                 },
             }
         })

@@ -255,6 +255,8 @@ mod tests {
                 referral_department: String::new(),
                 published_on: "2023-05-01".into(),
                 follow_ups: vec![],
+                corrected_on: None,
+                correction_reason: String::new(),
             },
         }
     }

@@ -1,7 +1,9 @@
 //! `/tasks/:id/results`: each selected enterprise with its team and result; entering and
 //! correcting results, and the office head's review.
 
-use crate::api::results::{approve_recusal, declare_recusal, get_results, review_result, save_result};
+use crate::api::results::{
+    approve_recusal, correct_result, declare_recusal, get_results, review_result, save_result,
+};
 use crate::components::error_view::ErrorBox;
 use crate::domain::result::{
     PendingRecusal, ResultDraft, ResultRow, ReviewStatus, TaskResults, CATEGORIES, HANDLINGS, METHODS,
@@ -39,6 +41,7 @@ fn ResultsView(r: TaskResults, reload: Callback<()>) -> impl IntoView {
     let total = r.rows.len();
     let task_id = r.task_id;
     let can_review = r.can_review;
+    let can_correct = r.can_correct;
     let drawn_on = r.drawn_on.clone();
     view! {
         <Title text=format!("检查结果 · {}", r.task_name)/>
@@ -53,7 +56,7 @@ fn ResultsView(r: TaskResults, reload: Callback<()>) -> impl IntoView {
             <table data-testid="results">
                 <thead><tr><th>"序号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"检查组"</th><th>"检查结果"</th><th>"审核与公示"</th><th>"操作"</th></tr></thead>
                 <tbody>
-                    {r.rows.into_iter().map(|row| view! { <ResultLine row editing can_review task_id reload drawn_on=drawn_on.clone()/> }).collect_view()}
+                    {r.rows.into_iter().map(|row| view! { <ResultLine row editing can_review can_correct task_id reload drawn_on=drawn_on.clone()/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -67,6 +70,7 @@ fn ResultLine(
     row: ResultRow,
     editing: RwSignal<Option<String>>,
     can_review: bool,
+    can_correct: bool,
     task_id: i64,
     reload: Callback<()>,
     drawn_on: String,
@@ -91,9 +95,27 @@ fn ResultLine(
         s
     });
     let reviewable = can_review && row.result.as_ref().is_some_and(|r| r.review == ReviewStatus::Pending);
+    let correctable = can_correct && row.result.as_ref().is_some_and(|r| r.published_at.is_some());
+    let history = row.result.as_ref().map(|r| r.history.clone()).unwrap_or_default();
+    let corrected = row.result.as_ref().and_then(|r| {
+        r.corrected_at.as_ref().map(|at| {
+            format!(
+                "（第 {} 版，{} 更正：{}）",
+                r.version,
+                crate::domain::date::beijing_date(at),
+                r.correction_reason
+            )
+        })
+    });
     let team_names = row.team.iter().map(|(_, n, d)| format!("{n}（{d}）")).collect::<Vec<_>>().join("、");
     let open_code = code.clone();
-    let is_open = move || editing.get().as_deref() == Some(open_code.as_str());
+    let is_open = move || {
+        editing.get().is_some_and(|e| e == open_code || e.strip_prefix("更正:") == Some(open_code.as_str()))
+    };
+    let correcting = {
+        let c = code.clone();
+        move || editing.get().is_some_and(|e| e.strip_prefix("更正:") == Some(c.as_str()))
+    };
     let toggle_code = code.clone();
     let form_row = row.clone();
     view! {
@@ -102,7 +124,7 @@ fn ResultLine(
             <td>{row.name.clone()}</td>
             <td><code>{code.clone()}</code></td>
             <td>{team_names}</td>
-            <td>{summary}</td>
+            <td>{summary}{corrected}<History list=history/></td>
             <td>{review.unwrap_or_else(|| "—".into())}</td>
             <td>
                 {row.can_enter.then(|| {
@@ -111,12 +133,16 @@ fn ResultLine(
                     view! { <button type="button" data-testid="enter-result" on:click=move |_| editing.set(Some(c.clone()))>{label}</button> }
                 })}
                 {reviewable.then(|| view! { <ReviewButtons task_id code=code.clone() reload/> })}
+                {correctable.then(|| {
+                    let c = code.clone();
+                    view! { <button type="button" class="secondary" data-testid="correct-result" on:click=move |_| editing.set(Some(format!("更正:{c}")))>"更正"</button> }
+                })}
                 {(!row.may_recuse.is_empty()).then(|| view! { <DeclareRecusal task_id code=code.clone() members=row.may_recuse.clone() reload/> })}
             </td>
         </tr>
         <Show when=is_open>
             <tr class="form-row"><td colspan="7">
-                <ResultForm row=form_row.clone() task_id editing reload drawn_on=drawn_on.clone()/>
+                <ResultForm row=form_row.clone() task_id editing reload drawn_on=drawn_on.clone() correcting=correcting()/>
             </td></tr>
         </Show>
     }
@@ -156,7 +182,10 @@ fn ResultForm(
     editing: RwSignal<Option<String>>,
     reload: Callback<()>,
     drawn_on: String,
+    /// 更正 of a published result: a reason is asked for and the correction saved as a new version.
+    correcting: bool,
 ) -> impl IntoView {
+    let reason = RwSignal::new(String::new());
     let start = row.result.as_ref().map(|r| r.draft.clone()).unwrap_or_else(|| ResultDraft {
         task_id,
         code: row.code.clone(),
@@ -166,7 +195,16 @@ fn ResultForm(
     });
     let draft = RwSignal::new(start);
     let problem = RwSignal::new(None::<String>);
-    let save = Action::new(|d: &ResultDraft| save_result(d.clone()));
+    let save = Action::new(move |d: &ResultDraft| {
+        let (d, why) = (d.clone(), reason.get_untracked());
+        async move {
+            if correcting {
+                correct_result(d, why).await
+            } else {
+                save_result(d).await
+            }
+        }
+    });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(())) => {
             editing.set(None);
@@ -251,6 +289,13 @@ fn ResultForm(
                     </label>
                 </Show>
             </fieldset>
+            {correcting.then(|| view! {
+                <label class="field">
+                    <span>"更正理由（公示时一并显示）"</span>
+                    <textarea name="reason" rows="2" prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                </label>
+            })}
             {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
             <div class="actions">
                 <button type="submit" data-testid="save-result" disabled=move || save.pending().get()>"保存结果"</button>
@@ -344,6 +389,35 @@ fn Recusals(list: Vec<PendingRecusal>, can_approve: bool, reload: Callback<()>) 
             </table>
             {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         </section>
+    }
+    .into_any()
+}
+
+/// The versions a correction replaced, for staff (oldest first).
+#[component]
+fn History(list: Vec<crate::domain::result::ResultVersion>) -> impl IntoView {
+    if list.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <details class="history" data-testid="result-history">
+            <summary>{format!("历史版本（{}）", list.len())}</summary>
+            <ol>
+                {list.into_iter().map(|v| view! {
+                    <li>{format!(
+                        "第 {} 版：{} {}：{}{}；{} 由 {} 更正，理由：{}",
+                        v.version,
+                        v.draft.inspected_on,
+                        v.draft.method,
+                        v.draft.categories.join("、"),
+                        if v.draft.problems.is_empty() { String::new() } else { format!("（{}）", v.draft.problems) },
+                        crate::domain::date::beijing_date(&v.replaced_at),
+                        v.replaced_by,
+                        v.reason
+                    )}</li>
+                }).collect_view()}
+            </ol>
+        </details>
     }
     .into_any()
 }

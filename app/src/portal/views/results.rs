@@ -68,6 +68,9 @@ fn result_card(r: &ResultRow, with_task: bool) -> impl IntoView {
         format!("{}：{}", res.categories.join("、"), res.problems)
     };
     let handling = res.handling_in_words();
+    let corrected = res.corrected_on.clone().map(|on| {
+        view! { <p class="corrected" data-testid="corrected">{format!("已更正（{on}）：{}", res.correction_reason)}</p> }
+    });
     let flag = match r.on_time {
         Some(true) => Some(view! { <span class="ok">"按时公示"</span> }.into_any()),
         Some(false) => Some(view! { <span class="late">"逾期公示"</span> }.into_any()),
@@ -82,6 +85,7 @@ fn result_card(r: &ResultRow, with_task: bool) -> impl IntoView {
         <article class="card result" data-code=res.code.clone()>
             <h3><a href=format!("/public/enterprises/{}", res.code)>{res.name.clone()}</a></h3>
             <p class="code">{res.code.clone()}</p>
+            {corrected}
             <dl>
                 {task}
                 <div><dt>"检查单位"</dt><dd>{r.department.clone()}</dd></div>

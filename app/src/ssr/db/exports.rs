@@ -95,6 +95,8 @@ pub async fn published_rows(
             referral_department: r.referral_department.clone(),
             published_on: published_on.clone(),
             follow_ups: follow_ups.remove(&r.result_id).unwrap_or_default(),
+            corrected_on: None,
+            correction_reason: String::new(),
         };
         let authority = std::iter::once(r.department.clone())
             .chain(joint_of.get(&r.task_id).into_iter().flatten().cloned())

@@ -143,6 +143,8 @@ pub struct ResultRecord {
     pub handling: String,
     pub referral_department: String,
     pub published_at: String,
+    pub corrected_at: Option<String>,
+    pub correction_reason: String,
 }
 
 /// Driven from the results (CROSS JOIN keeps SQLite from starting at a million
@@ -157,7 +159,7 @@ const RESULT_SELECT: &str = "SELECT r.id AS result_id, t.id AS task_id, t.task_n
      WHERE c2.task_id = t.id AND c2.status = 'consented')), t.window_end_month) AS window_end_month, (SELECT string_agg(i.name, '、' ORDER BY ti.position) FROM task_items ti \
      JOIN inspection_items i ON i.id = ti.item_id WHERE ti.task_id = t.id) AS items, \
      e.name, e.credit_code AS code, r.inspected_on, r.method, r.categories, r.problems, r.handling, \
-     r.referral_department, r.published_at \
+     r.referral_department, r.published_at, r.corrected_at, r.correction_reason \
      FROM inspection_results r CROSS JOIN draws d ON d.id = r.draw_id CROSS JOIN tasks t ON t.id = d.task_id \
      JOIN departments dp ON dp.id = t.initiating_department_id CROSS JOIN enterprises e ON e.id = r.enterprise_id";
 

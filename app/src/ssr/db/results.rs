@@ -5,8 +5,8 @@ use super::workflow::task_state;
 use crate::domain::access::{reaches_task, results_reach, Reach};
 use crate::domain::auth::{Role, SessionUser};
 use crate::domain::result::{
-    Assignment, DeadlineRow, EnteredResult, EnterpriseDeadline, ResultDraft, ResultRow, ReviewStatus,
-    TaskResults,
+    Assignment, DeadlineRow, EnteredResult, EnterpriseDeadline, ResultDraft, ResultRow, ResultVersion,
+    ReviewStatus, TaskResults,
 };
 use crate::domain::workday::WorkCalendar;
 use crate::domain::workflow::TaskStatus;
@@ -18,6 +18,10 @@ use sqlx::{AnyConnection, AnyPool};
 
 #[derive(sqlx::FromRow)]
 struct Stored {
+    id: i64,
+    version: i64,
+    corrected_at: Option<String>,
+    correction_reason: String,
     code: String,
     inspected_on: String,
     method: String,
@@ -57,11 +61,15 @@ impl Stored {
             reviewed_by: self.reviewed_by,
             published_at: self.published_at,
             due,
+            version: self.version,
+            corrected_at: self.corrected_at,
+            correction_reason: self.correction_reason,
+            history: Vec::new(),
         }
     }
 }
 
-const STORED_COLUMNS: &str = "s.code, r.inspected_on, r.method, r.attended, r.categories, r.problems, r.handling, \
+const STORED_COLUMNS: &str = "r.id, r.version, r.corrected_at, r.correction_reason, s.code, r.inspected_on, r.method, r.attended, r.categories, r.problems, r.handling, \
     r.referral_department, r.entered_by, r.entered_at, r.review_status, r.review_comment, r.reviewed_by, r.published_at";
 
 /// A drawn task's selected enterprises, teams and results, with what `user` may do.
@@ -105,8 +113,16 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
     .fetch_all(&mut *conn)
     .await?;
     let cal = super::calendar::calendar(&mut *conn).await?;
-    let mut stored: std::collections::HashMap<String, EnteredResult> =
-        stored.into_iter().map(|s| (s.code.clone(), s.into_result(task_id, &cal))).collect();
+    let mut history = versions(&mut conn, task_id).await?;
+    let mut stored: std::collections::HashMap<String, EnteredResult> = stored
+        .into_iter()
+        .map(|s| {
+            let id = s.id;
+            let mut r = s.into_result(task_id, &cal);
+            r.history = history.remove(&id).unwrap_or_default();
+            (r.draft.code.clone(), r)
+        })
+        .collect();
     let rows: Vec<ResultRow> = selections
         .into_iter()
         .map(|(position, code, name)| {
@@ -165,12 +181,152 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
         can_review: matches!(status, TaskStatus::Inspecting | TaskStatus::ResultsEntered)
             && user.role == Role::OfficeHead
             && user.serves(&dept),
+        can_correct: user.role == Role::OfficeHead && user.serves(&dept),
         can_approve_recusals: matches!(status, TaskStatus::Drawn | TaskStatus::Inspecting)
             && user.role == Role::OfficeHead
             && user.serves(&dept),
         recusals,
         deadline: super::calendar::deadline(&cal, window.year, window.end_month),
     })
+}
+
+/// The earlier versions of a task's corrected results, by result id, oldest first.
+async fn versions(
+    conn: &mut AnyConnection,
+    task_id: i64,
+) -> Result<std::collections::HashMap<i64, Vec<ResultVersion>>, AppError> {
+    let rows: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT v.result_id, v.version, v.content, v.replaced_at, v.replaced_by, v.reason FROM result_versions v \
+         JOIN inspection_results r ON r.id = v.result_id JOIN draws d ON d.id = r.draw_id \
+         WHERE d.task_id = $1 ORDER BY v.result_id, v.version",
+    )
+    .bind(task_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: std::collections::HashMap<i64, Vec<ResultVersion>> = Default::default();
+    for (result_id, version, content, replaced_at, replaced_by, reason) in rows {
+        let content: serde_json::Value = serde_json::from_str(&content).map_err(AppError::internal)?;
+        let draft: ResultDraft =
+            serde_json::from_value(content["draft"].clone()).map_err(AppError::internal)?;
+        out.entry(result_id).or_default().push(ResultVersion {
+            version,
+            draft,
+            published_at: content["published_at"].as_str().map(str::to_owned),
+            replaced_at,
+            replaced_by,
+            reason,
+        });
+    }
+    Ok(out)
+}
+
+/// 更正: the office head corrects a published result with a reason, as a new version; the
+/// one it replaces is kept whole (result_versions, and the audit entry's before).
+pub async fn correct(
+    db: &AnyPool,
+    d: &ResultDraft,
+    reason: &str,
+    user: &SessionUser,
+) -> Result<(), AppError> {
+    let reason = reason.trim();
+    let mut tx = crate::ssr::db::begin_write(db).await?;
+    let (_, dept) = task_state(&mut tx, d.task_id).await?;
+    if user.role != Role::OfficeHead || !user.serves(&dept) {
+        return Err(AppError::Forbidden("已公示的结果只能由发起部门的处室负责人更正".into()));
+    }
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "更正须写明理由"));
+    }
+    if reason.chars().count() > 500 {
+        return Err(AppError::invalid("reason", "更正理由不超过 500 字"));
+    }
+    let (draw_id, position, enterprise_id) = selection(&mut tx, d.task_id, &d.code).await?;
+    let before: Option<Stored> = sqlx::query_as(&format!(
+        "SELECT {STORED_COLUMNS} FROM inspection_results r JOIN draw_selections s \
+         ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id WHERE r.draw_id = $1 AND r.enterprise_id = $2"
+    ))
+    .bind(draw_id)
+    .bind(enterprise_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(before) = before.filter(|b| b.published_at.is_some()) else {
+        return Err(AppError::Conflict(format!(
+            "企业 {} 的结果尚未公示：未公示的结果直接修改，无须更正",
+            d.code
+        )));
+    };
+    let team: Vec<i64> = sqlx::query_scalar(
+        "SELECT inspector_id FROM draw_team_members WHERE draw_id = $1 AND position = $2 ORDER BY seq",
+    )
+    .bind(draw_id)
+    .bind(position)
+    .fetch_all(&mut *tx)
+    .await?;
+    let drawn_at: String = sqlx::query_scalar("SELECT drawn_at FROM draws WHERE id = $1")
+        .bind(draw_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let errors = d.validate(&team, &drawn_at[..10], &today());
+    if !errors.is_empty() {
+        return Err(AppError::from_fields(&errors));
+    }
+    let cal = super::calendar::calendar(&mut *tx).await?;
+    let (result_id, version) = (before.id, before.version);
+    let old = before.into_result(d.task_id, &cal);
+    let now = now_utc();
+    let content = serde_json::json!({
+        "draft": old.draft, "published_at": old.published_at, "entered_by": old.entered_by,
+        "reviewed_by": old.reviewed_by, "corrected_at": old.corrected_at, "correction_reason": old.correction_reason,
+    });
+    sqlx::query(
+        "INSERT INTO result_versions (result_id, version, content, replaced_at, replaced_by, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(result_id)
+    .bind(version)
+    .bind(content.to_string())
+    .bind(&now)
+    .bind(&user.username)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?;
+    let json = |v: &[String]| serde_json::to_string(v).expect("strings serialise");
+    sqlx::query(
+        "UPDATE inspection_results SET inspected_on = $1, method = $2, attended = $3, categories = $4, \
+         problems = $5, handling = $6, referral_department = $7, updated_at = $8, version = $9, \
+         corrected_at = $8, correction_reason = $10 WHERE id = $11",
+    )
+    .bind(&d.inspected_on)
+    .bind(&d.method)
+    .bind(serde_json::to_string(&d.attended).expect("ids serialise"))
+    .bind(json(&d.categories))
+    .bind(d.problems.trim())
+    .bind(json(&d.handling))
+    .bind(d.referral_department.trim())
+    .bind(&now)
+    .bind(version + 1)
+    .bind(reason)
+    .bind(result_id)
+    .execute(&mut *tx)
+    .await?;
+    // A handling the correction adds is followed up too; one it drops stays on record.
+    super::follow_ups::open_in(&mut tx, result_id, &d.handling, d.referral_department.trim(), &user.username)
+        .await?;
+    audit::append(
+        &mut tx,
+        Change {
+            actor: &user.username,
+            role: user.role.code(),
+            action: "result.correct",
+            entity_type: "result",
+            entity_id: &format!("{}:{}", d.task_id, d.code),
+            before: Some(serde_json::to_value(&old.draft).map_err(AppError::internal)?),
+            after: Some(serde_json::json!({ "draft": d, "reason": reason, "version": version + 1 })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// 经办人 of the initiating department for any enterprise; 执法人员 for their own team's.
@@ -242,7 +398,9 @@ pub async fn save(db: &AnyPool, d: &ResultDraft, user: &SessionUser) -> Result<(
     let cal = super::calendar::calendar(&mut *tx).await?;
     let before = before.map(|s| s.into_result(d.task_id, &cal));
     if before.as_ref().is_some_and(|b| b.review == ReviewStatus::Passed) {
-        return Err(AppError::Conflict("该结果已审核公示，不能再修改".into()));
+        return Err(AppError::Conflict(
+            "该结果已审核公示，不能再修改：如有错误，由处室负责人写明理由后更正".into(),
+        ));
     }
     let json = |v: &[String]| serde_json::to_string(v).expect("strings serialise");
     let now = now_utc();
