@@ -5,8 +5,8 @@
 use super::task::{is_iso_date, FieldError};
 use serde::{Deserialize, Serialize};
 
-/// The kinds, as the result form offers them (`result::HANDLINGS`).
-pub use super::result::HANDLINGS as KINDS;
+// The kinds are the result form's handlings (`result::HANDLINGS`); the result refers to
+// this module for what the public reads of them, so this one does not import it back.
 
 /// A follow-up as staff see it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
