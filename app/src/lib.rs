@@ -142,6 +142,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/my") view=pages::results::my_page::MyPage/>
                     <Route ssr=SsrMode::Async path=path!("/deadlines") view=pages::results::deadlines_page::DeadlinesPage/>
                     <Route ssr=SsrMode::Async path=path!("/follow-ups") view=pages::results::follow_ups_page::FollowUpsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/penalties") view=pages::results::penalties_page::PenaltiesPage/>
                     <Route ssr=SsrMode::Async path=path!("/audit") view=pages::audit::audit_page::AuditPage/>
                     <Route ssr=SsrMode::Async path=path!("/admin/accounts") view=pages::admin::accounts_page::AccountsPage/>
                     <Route ssr=SsrMode::Async path=path!("/admin/calendar") view=pages::admin::calendar_admin_page::CalendarAdminPage/>

@@ -588,3 +588,95 @@ async fn a_published_result_is_corrected_as_a_new_version_with_its_reason() {
             .unwrap();
     assert!(before.contains("未发现问题") && after.contains("复核台账后更正检查结果"), "{before} {after}");
 }
+
+#[tokio::test]
+async fn a_penalty_is_public_during_its_period_and_gone_after_it() {
+    let app = spawn_app().await;
+    let (clerk, head) = (app.sign_in("jingban").await, app.sign_in("chuzhang").await);
+    let code: String = sqlx::query_scalar("SELECT credit_code FROM enterprises ORDER BY id LIMIT 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let today = crate::helpers::today();
+    let draft = |decision: &str| {
+        serde_json::json!({ "draft": {
+            "code": code, "follow_up_id": null, "decision_no": decision, "violation_type": "未按规定备案",
+            "facts": "变更经营场所后未办理备案变更", "basis": "《拍卖管理办法》第三十五条",
+            "content": "警告，罚款", "fine_yuan": "5000", "authority": "邯郸市商务局（演示）",
+            "decided_on": today, "severity": "minor"
+        }})
+    };
+    let publish = |who: String, body: serde_json::Value| {
+        let app = &app;
+        async move {
+            let resp = app.post_json(Some(&who), "publish_penalty", body).await;
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    };
+    assert_eq!(publish(clerk.clone(), draft("邯商罚〔2026〕1号")).await.0, 403, "the office head publishes");
+    let mut bad = draft("邯商罚〔2026〕1号");
+    bad["draft"]["fine_yuan"] = "五千".into();
+    let (s, body) = publish(head.clone(), bad).await;
+    assert_eq!(s, 400);
+    assert!(body.contains("fine_yuan") && body.contains("罚款金额"), "{body}");
+    let (s, body) = publish(head.clone(), draft("邯商罚〔2026〕1号")).await;
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = publish(head.clone(), draft("邯商罚〔2026〕1号")).await;
+    assert_eq!(s, 409, "one publication per decision: {body}");
+    let (s, body) = publish(head.clone(), draft("邯商罚〔2026〕2号")).await;
+    assert_eq!(s, 200, "{body}");
+
+    let portal = || async {
+        app.client.get(format!("{}/public/penalties", app.base)).send().await.unwrap().text().await.unwrap()
+    };
+    let page = portal().await;
+    for shown in [
+        "邯商罚〔2026〕1号",
+        code.as_str(),
+        "未按规定备案",
+        "变更经营场所后未办理备案变更",
+        "《拍卖管理办法》第三十五条",
+        "警告，罚款",
+        "5000.00 元",
+        "邯郸市商务局（演示）",
+        today.as_str(),
+    ] {
+        assert!(page.contains(shown), "the portal shows {shown}");
+    }
+    // A minor penalty is public for three months.
+    let until: String =
+        sqlx::query_scalar("SELECT publish_until FROM penalties WHERE decision_no = '邯商罚〔2026〕1号'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(until.as_str() > today.as_str() && page.contains(&until));
+    // After its period (the clock moved past it) the portal no longer shows it; staff still do.
+    sqlx::query("UPDATE penalties SET published_on = '2020-01-02', publish_until = '2020-04-02' WHERE decision_no = '邯商罚〔2026〕1号'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let page = portal().await;
+    assert!(!page.contains("邯商罚〔2026〕1号") && page.contains("邯商罚〔2026〕2号"));
+    // An early end (信用修复) needs a reason and is audited.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM penalties WHERE decision_no = '邯商罚〔2026〕2号'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let id = id.to_string();
+    let resp = app.post_form(Some(&head), "end_penalty", &[("id", &id), ("reason", "")]).await;
+    assert_eq!(resp.status(), 400);
+    let resp = app
+        .post_form(Some(&head), "end_penalty", &[("id", &id), ("reason", "已履行处罚决定，信用修复")])
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert!(!portal().await.contains("邯商罚〔2026〕2号"));
+    let resp = app.post_form(Some(&clerk), "penalties", &[]).await;
+    let all: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 2, "the record stays for staff");
+    let audited: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE entity_type = 'penalty' ORDER BY seq")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(audited, ["penalty.publish", "penalty.publish", "penalty.end"]);
+}

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod ceremony;
 pub mod draws;
 pub mod follow_ups;
+pub mod penalties;
 pub mod plans;
 pub mod registry;
 pub mod results;

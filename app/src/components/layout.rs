@@ -24,6 +24,7 @@ pub fn Header() -> impl IntoView {
                             let mut l = vec![("/", labels::NAV_PLAN), ("/calendar", labels::NAV_CALENDAR), ("/deadlines", "公示期限")];
                             if r != Role::Inspector {
                                 l.push(("/follow-ups", "后续处置"));
+                                l.push(("/penalties", "处罚公示"));
                             }
                             l.push(("/registry/enterprises", "检查对象"));
                             l.push(("/registry/inspectors", "执法人员"));

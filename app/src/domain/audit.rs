@@ -61,6 +61,8 @@ pub fn action_label(action: &str) -> &str {
         "result.publish" => "结果审核并公示",
         "result.correct" => "更正已公示结果",
         "follow_up.update" => "记录后续处置",
+        "penalty.publish" => "公示行政处罚信息",
+        "penalty.end" => "提前终止行政处罚公示（信用修复）",
         "follow_up.finish" => "后续处置完结",
         "result.return" => "结果退回",
         "account.create" => "新建账号",

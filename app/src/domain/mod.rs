@@ -11,6 +11,7 @@ pub mod enterprise;
 pub mod follow_up;
 pub mod import;
 pub mod inspector;
+pub mod penalty;
 pub mod plan;
 pub mod plan_table;
 pub mod ratio;

@@ -41,6 +41,7 @@ pub fn router(verifier_wasm: Option<&[u8]>) -> Router<AppState> {
         .route("/public/results", get(search))
         .route("/public/enterprises/{code}", get(enterprise))
         .route("/public/verify", get(verify))
+        .route("/public/penalties", get(penalties))
         .route("/live/{task_id}", get(live))
         .route("/api/public/draws/{id}/manifest.json", get(manifest))
         .merge(open_data::router())
@@ -228,6 +229,17 @@ async fn live(State(state): State<AppState>, Path(task_id): Path<i64>) -> Respon
                 .await?
                 .ok_or_else(|| AppError::NotFound("该任务尚未冻结名录，没有抽取现场".into()))?;
             Ok(views::live_page(&s.public()))
+        }
+        .await,
+    )
+}
+
+/// 行政处罚信息公示: the penalties inside their publication period.
+async fn penalties(State(state): State<AppState>) -> Response {
+    respond(
+        async {
+            let list = crate::ssr::db::penalties::public(&state.db).await?;
+            Ok(views::penalties_page(&list))
         }
         .await,
     )

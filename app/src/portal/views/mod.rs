@@ -11,6 +11,7 @@ mod enterprise;
 mod home;
 mod live;
 mod open_data;
+mod penalties;
 mod plan;
 mod results;
 mod verify;
@@ -20,6 +21,7 @@ pub use enterprise::enterprise_page;
 pub use home::home;
 pub use live::live_page;
 pub use open_data::data_page;
+pub use penalties::penalties_page;
 pub use plan::plan_page;
 pub use results::{results_page, task_results_page};
 pub use verify::verify_page;
@@ -81,6 +83,7 @@ pub fn page(title: &str, body: impl IntoView + 'static) -> String {
                         <a href="/public">"首页"</a>
                         <a href="/public/plans">"年度计划"</a>
                         <a href="/public/results">"结果查询"</a>
+                        <a href="/public/penalties">"行政处罚"</a>
                         <a href="/public/verify">"复核工具"</a>
                     </nav>
                 </header>

@@ -1,0 +1,29 @@
+//! 行政处罚信息公示: publishing decided penalties and ending them early.
+
+use crate::domain::penalty::{Penalty, PenaltyDraft};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Every penalty, newest first, whether or not still public (staff).
+#[server(prefix = "/api", endpoint = "penalties")]
+pub async fn get_penalties() -> Result<Vec<Penalty>, AppError> {
+    crate::ssr::auth::user()?;
+    let db = crate::ssr::state::db()?;
+    crate::ssr::db::penalties::all(&db).await
+}
+
+/// Publishes a decided penalty (the office head); its id.
+#[server(prefix = "/api", endpoint = "publish_penalty", input = server_fn::codec::Json)]
+pub async fn publish_penalty(draft: PenaltyDraft) -> Result<i64, AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::state::db()?;
+    crate::ssr::db::penalties::publish(&db, &draft, &user).await
+}
+
+/// Ends a penalty's publication early (信用修复), with a reason (the office head).
+#[server(prefix = "/api", endpoint = "end_penalty")]
+pub async fn end_penalty(id: i64, reason: String) -> Result<(), AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::state::db()?;
+    crate::ssr::db::penalties::end(&db, id, &reason, &user).await
+}

@@ -1,0 +1,184 @@
+//! `/penalties`: 行政处罚信息公示 for staff — every penalty with its period, the office
+//! head's form to publish a decided one, and its early end (信用修复).
+
+use crate::api::penalties::{end_penalty, get_penalties, publish_penalty};
+use crate::components::error_view::ErrorBox;
+use crate::domain::penalty::{Penalty, PenaltyDraft, SEVERITIES};
+use crate::error::AppError;
+use crate::labels;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn PenaltiesPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_penalties());
+    let reload = Callback::new(move |()| data.refetch());
+    view! {
+        <Title text="行政处罚信息公示"/>
+        <h1>"行政处罚信息公示"</h1>
+        <p class="note">"处罚决定作出后由处室负责人公示；公示期按类别计算（通报批评或较低数额罚款三个月，其他三年），期满后公示平台不再显示，记录保留。信用修复可提前终止公示，须写明理由。"</p>
+        <PublishForm reload/>
+        <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) if list.is_empty() => view! { <p class="empty">"尚未公示行政处罚信息。"</p> }.into_any(),
+                    Ok(list) => view! { <PenaltyList list reload/> }.into_any(),
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn PenaltyList(list: Vec<Penalty>, reload: Callback<()>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table data-testid="penalties">
+                <thead><tr><th>"当事人"</th><th>"决定书文号"</th><th>"处罚内容"</th><th>"公示期"</th><th>"状态"</th><th>"操作"</th></tr></thead>
+                <tbody>{list.into_iter().map(|p| view! { <PenaltyLine p reload/> }).collect_view()}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn PenaltyLine(p: Penalty, reload: Callback<()>) -> impl IntoView {
+    let id = p.id;
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let end = Action::new(move |r: &String| end_penalty(id, r.clone()));
+    Effect::new(move |_| match end.value().get() {
+        Some(Ok(())) => reload.run(()),
+        Some(Err(e)) => problem.set(Some(message(e))),
+        None => {}
+    });
+    let state = match &p.ended_on {
+        Some(on) => format!("已提前终止（{on}：{}）", p.end_reason),
+        None => "公示中或已期满".to_string(),
+    };
+    let open = p.ended_on.is_none();
+    view! {
+        <tr data-decision=p.decision_no.clone()>
+            <td>{p.party_name.clone()}<br/><code>{p.party_code.clone()}</code></td>
+            <td>{p.decision_no.clone()}</td>
+            <td>{format!("{}；罚款 {} 元", p.content, p.fine_yuan)}</td>
+            <td>{format!("{} 至 {}", p.published_on, p.publish_until)}</td>
+            <td>{state}</td>
+            <td>{open.then(|| view! {
+                <input aria-label="提前终止理由" placeholder="信用修复理由" prop:value=move || reason.get()
+                    on:input=move |ev| reason.set(event_target_value(&ev))/>
+                <button type="button" class="secondary" data-testid="end-penalty"
+                    on:click=move |_| { problem.set(None); end.dispatch(reason.get_untracked()); }>"提前终止公示"</button>
+                {move || problem.get().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+            })}</td>
+        </tr>
+    }
+    .into_any()
+}
+
+fn message(e: AppError) -> String {
+    match e {
+        AppError::Invalid { message, .. } => message,
+        other => other.to_string(),
+    }
+}
+
+/// The fields of the form: (name, label, input type).
+const FIELDS: [(&str, &str, &str); 9] = [
+    ("code", "当事人统一社会信用代码", "text"),
+    ("decision_no", "行政处罚决定书文号", "text"),
+    ("violation_type", "违法行为类型", "text"),
+    ("facts", "违法事实", "textarea"),
+    ("basis", "处罚依据", "text"),
+    ("content", "处罚内容", "text"),
+    ("fine_yuan", "罚款金额（元，无罚款留空）", "text"),
+    ("authority", "处罚机关", "text"),
+    ("decided_on", "处罚决定日期", "date"),
+];
+
+fn field_mut<'a>(d: &'a mut PenaltyDraft, name: &str) -> &'a mut String {
+    match name {
+        "code" => &mut d.code,
+        "decision_no" => &mut d.decision_no,
+        "violation_type" => &mut d.violation_type,
+        "facts" => &mut d.facts,
+        "basis" => &mut d.basis,
+        "content" => &mut d.content,
+        "fine_yuan" => &mut d.fine_yuan,
+        "authority" => &mut d.authority,
+        "decided_on" => &mut d.decided_on,
+        _ => &mut d.severity,
+    }
+}
+
+fn get(d: &PenaltyDraft, name: &str) -> String {
+    field_mut(&mut d.clone(), name).clone()
+}
+
+fn set(d: &mut PenaltyDraft, name: &str, value: String) {
+    *field_mut(d, name) = value;
+}
+
+#[component]
+fn PublishForm(reload: Callback<()>) -> impl IntoView {
+    let draft = RwSignal::new(PenaltyDraft { severity: "general".into(), ..Default::default() });
+    let problem = RwSignal::new(None::<(String, String)>);
+    let done = RwSignal::new(false);
+    let publish = Action::new(move |d: &PenaltyDraft| publish_penalty(d.clone()));
+    Effect::new(move |_| match publish.value().get() {
+        Some(Ok(_)) => {
+            done.set(true);
+            draft.set(PenaltyDraft { severity: "general".into(), ..Default::default() });
+            reload.run(());
+        }
+        Some(Err(AppError::Invalid { field, message })) => problem.set(Some((field, message))),
+        Some(Err(e)) => problem.set(Some((String::new(), e.to_string()))),
+        None => {}
+    });
+    let inputs = FIELDS
+        .iter()
+        .map(|(name, label, kind)| {
+            let name = *name;
+            let error = move || {
+                problem
+                    .get()
+                    .filter(|(f, _)| f == name)
+                    .map(|(_, m)| view! { <span class="field-error" role="alert">{m}</span> })
+            };
+            let input = if *kind == "textarea" {
+                view! { <textarea name=name rows="2" prop:value=move || draft.with(|d| get(d, name))
+                on:input=move |ev| draft.update(|d| set(d, name, event_target_value(&ev)))></textarea> }
+                .into_any()
+            } else {
+                view! { <input type=*kind name=name prop:value=move || draft.with(|d| get(d, name))
+                on:input=move |ev| draft.update(|d| set(d, name, event_target_value(&ev)))/> }
+                .into_any()
+            };
+            view! { <label class="field"><span>{*label}</span>{input}{error}</label> }
+        })
+        .collect_view();
+    view! {
+        <details class="publish-penalty">
+            <summary>"公示一项行政处罚决定"</summary>
+            <form class="task-form" data-testid="penalty-form" novalidate
+                on:submit=move |ev| { ev.prevent_default(); problem.set(None); done.set(false); publish.dispatch(draft.get_untracked()); }>
+                {inputs}
+                <label class="field">
+                    <span>"公示期限类别"</span>
+                    <select name="severity" on:change=move |ev| draft.update(|d| d.severity = event_target_value(&ev))>
+                        {SEVERITIES.iter().map(|(code, label)| view! {
+                            <option value=*code selected=move || draft.with(|d| d.severity == *code)>{*label}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                {move || problem.get().filter(|(f, _)| !FIELDS.iter().any(|(n, _, _)| n == f)).map(|(_, m)| view! { <p class="error" role="alert">{m}</p> })}
+                {move || done.get().then(|| view! { <p class="ok" role="status">"已公示。"</p> })}
+                <div class="actions"><button type="submit" disabled=move || publish.pending().get()>"公示"</button></div>
+            </form>
+        </details>
+    }
+    .into_any()
+}
