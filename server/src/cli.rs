@@ -78,9 +78,10 @@ enum Command {
     /// Export a whole registry to FILE, as .csv (UTF-8 with BOM) or .xlsx by its extension,
     /// with Chinese headers; the file imports back unchanged. `export results --year Y`
     /// writes a year's published results, one row per enterprise and inspection item, in the
-    /// GSXT 双随机抽查结果 layout or a --template's columns (exit 1 naming a wrong template).
+    /// GSXT 双随机抽查结果 layout or a --template's columns (exit 1 naming a wrong template);
+    /// `export penalties --year Y` the year's penalty decisions in the 双公示 layout.
     Export {
-        /// enterprises, inspectors, items or results.
+        /// enterprises, inspectors, items, results or penalties.
         kind: String,
         /// The file to write (.csv or .xlsx).
         file: PathBuf,
@@ -207,8 +208,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Import { kind, file, apply, .. } => {
             commands::registry::import(&kind, &file, apply, &db).await
         }
-        Command::Export { kind, file, year, task, template, .. } if kind == "results" => {
-            commands::results::export(&file, year, task, template.as_deref(), &db).await
+        Command::Export { kind, file, year, task, template, .. }
+            if kind == "results" || kind == "penalties" =>
+        {
+            commands::results::export(kind == "penalties", &file, year, task, template.as_deref(), &db).await
         }
         Command::Export { kind, file, .. } => commands::registry::export(&kind, &file, &db).await,
         Command::Backup { file, .. } => commands::database::backup(&db, &file).await,

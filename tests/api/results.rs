@@ -679,4 +679,39 @@ async fn a_penalty_is_public_during_its_period_and_gone_after_it() {
             .await
             .unwrap();
     assert_eq!(audited, ["penalty.publish", "penalty.publish", "penalty.end"]);
+
+    // The year's decisions leave in the 双公示 layout, ended or not.
+    let out = app.dir.join("penalties.csv");
+    let year = &today[..4];
+    let (code_, stdout, err) = crate::helpers::run(&[
+        "export",
+        "penalties",
+        "--year",
+        year,
+        out.to_str().unwrap(),
+        "--db",
+        &app.db_url,
+    ]);
+    assert_eq!(code_, 0, "{err}");
+    assert!(stdout.contains("2 条"), "{stdout}");
+    let rows = csv_rows(&out);
+    assert_eq!(
+        rows[0],
+        [
+            "行政相对人名称",
+            "统一社会信用代码",
+            "行政处罚决定书文号",
+            "违法行为类型",
+            "违法事实",
+            "处罚依据",
+            "处罚内容",
+            "罚款金额（万元）",
+            "处罚机关",
+            "处罚决定日期",
+            "公示日期",
+            "公示截止期"
+        ]
+    );
+    assert_eq!(rows.len(), 3);
+    assert_eq!((rows[1][1].as_str(), rows[1][7].as_str()), (code.as_str(), "0.5"));
 }

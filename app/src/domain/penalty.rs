@@ -44,6 +44,16 @@ pub fn fen_of(yuan: &str) -> Option<i64> {
     Some(whole.parse::<i64>().ok()? * 100 + frac.parse::<i64>().ok()?)
 }
 
+/// Fen as 万元, exactly (`500000` fen → `0.5`), as the 双公示 files count fines.
+pub fn wan_of(fen: i64) -> String {
+    let (whole, rest) = (fen / 1_000_000, fen % 1_000_000);
+    if rest == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{rest:06}").trim_end_matches('0').to_string()
+    }
+}
+
 /// Fen as yuan for reading: `5000.00`.
 pub fn yuan_of(fen: i64) -> String {
     format!("{}.{:02}", fen / 100, fen % 100)
@@ -105,6 +115,29 @@ pub struct Penalty {
 }
 
 impl Penalty {
+    /// A field by its export name (`result_export::PENALTY_FIELDS`).
+    pub fn field(&self, name: &str) -> String {
+        match name {
+            "party_name" => self.party_name.clone(),
+            "party_code" => self.party_code.clone(),
+            "decision_no" => self.decision_no.clone(),
+            "violation_type" => self.violation_type.clone(),
+            "facts" => self.facts.clone(),
+            "basis" => self.basis.clone(),
+            "content" => self.content.clone(),
+            "fine_yuan" => self.fine_yuan.clone(),
+            "fine_wan" => fen_of(&self.fine_yuan).map_or_else(String::new, wan_of),
+            "authority" => self.authority.clone(),
+            "decided_on" => self.decided_on.clone(),
+            "published_on" => self.published_on.clone(),
+            "publish_until" => self.publish_until.clone(),
+            "ended" => {
+                self.ended_on.as_ref().map_or_else(String::new, |on| format!("{on}：{}", self.end_reason))
+            }
+            _ => String::new(),
+        }
+    }
+
     /// Whether the portal shows it on `today`.
     pub fn is_public(&self, today: &str) -> bool {
         self.ended_on.is_none() && self.published_on.as_str() <= today && today <= self.publish_until.as_str()
@@ -125,6 +158,10 @@ mod tests {
             assert_eq!(fen_of(bad), None, "{bad}");
         }
         assert_eq!(yuan_of(123_450), "1234.50");
+        assert_eq!(
+            (wan_of(500_000), wan_of(3_000_000), wan_of(123_456)),
+            ("0.5".into(), "3".into(), "0.123456".into())
+        );
     }
 
     #[test]

@@ -8,6 +8,27 @@ use serde::{Deserialize, Serialize};
 /// The default template, the GSXT layout.
 pub const GSXT_TEMPLATE: &str = include_str!("../../../templates/results-gsxt.template");
 
+/// The default penalties template, the 双公示 行政处罚 layout.
+pub const PENALTIES_TEMPLATE: &str = include_str!("../../../templates/penalties-shuanggongshi.template");
+
+/// The source fields a penalties template may name.
+pub const PENALTY_FIELDS: [(&str, &str); 14] = [
+    ("party_name", "行政相对人名称"),
+    ("party_code", "统一社会信用代码"),
+    ("decision_no", "行政处罚决定书文号"),
+    ("violation_type", "违法行为类型"),
+    ("facts", "违法事实"),
+    ("basis", "处罚依据"),
+    ("content", "处罚内容"),
+    ("fine_wan", "罚款金额（万元）"),
+    ("fine_yuan", "罚款金额（元）"),
+    ("authority", "处罚机关"),
+    ("decided_on", "处罚决定日期"),
+    ("published_on", "公示日期"),
+    ("publish_until", "公示截止期"),
+    ("ended", "提前终止公示（日期与理由）"),
+];
+
 /// The source fields a template may name, with what each holds.
 pub const FIELDS: [(&str, &str); 18] = [
     ("plan_no", "抽查计划编号"),
@@ -87,6 +108,11 @@ impl Template {
     /// Reads a template: one column per line, `列标题 = 来源字段`; `#` starts a comment.
     /// An unknown field, a line without `=` or an empty title is refused naming its line.
     pub fn parse(text: &str) -> Result<Template, String> {
+        Self::parse_for(text, &FIELDS)
+    }
+
+    /// Reads a template whose source fields are `fields`.
+    pub fn parse_for(text: &str, fields: &[(&str, &str)]) -> Result<Template, String> {
         let mut columns = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim().trim_start_matches('\u{FEFF}');
@@ -100,8 +126,8 @@ impl Template {
             if title.is_empty() {
                 return Err(format!("第 {} 行：列标题为空", n + 1));
             }
-            if !FIELDS.iter().any(|(f, _)| *f == field) {
-                let known: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
+            if !fields.iter().any(|(f, _)| *f == field) {
+                let known: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
                 return Err(format!(
                     "第 {} 行：未知的来源字段“{field}”（可用：{}）",
                     n + 1,
@@ -126,7 +152,17 @@ impl Template {
     }
 
     pub fn cells(&self, row: &ExportRow) -> Vec<String> {
-        self.columns.iter().map(|(_, f)| row.field(f).to_string()).collect()
+        self.cells_with(|f| row.field(f).to_string())
+    }
+
+    /// The cells of a row whose fields `value` gives by name.
+    pub fn cells_with(&self, value: impl Fn(&str) -> String) -> Vec<String> {
+        self.columns.iter().map(|(_, f)| value(f)).collect()
+    }
+
+    /// The default penalties template (双公示).
+    pub fn penalties() -> Template {
+        Template::parse_for(PENALTIES_TEMPLATE, &PENALTY_FIELDS).expect("the shipped template is valid")
     }
 }
 

@@ -210,6 +210,18 @@ pub async fn all(db: &AnyPool) -> Result<Vec<Penalty>, AppError> {
     Ok(rows.into_iter().map(Penalty::from).collect())
 }
 
+/// The penalties decided in `year`, in decision order (the 双公示 export).
+pub async fn of_year(db: &AnyPool, year: i32) -> Result<Vec<Penalty>, AppError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{SELECT} WHERE decided_on >= $1 AND decided_on <= $2 ORDER BY decided_on, decision_no"
+    ))
+    .bind(format!("{year:04}-01-01"))
+    .bind(format!("{year:04}-12-31"))
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Penalty::from).collect())
+}
+
 /// The penalties the portal shows today: inside their period and not ended.
 pub async fn public(db: &AnyPool) -> Result<Vec<Penalty>, AppError> {
     let today = today();

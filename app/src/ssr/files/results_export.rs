@@ -6,8 +6,16 @@ use crate::error::AppError;
 
 /// The file's bytes: `.xlsx` when `xlsx`, else `.csv`.
 pub fn render(rows: &[ExportRow], template: &Template, xlsx: bool) -> Result<Vec<u8>, AppError> {
+    render_cells(template, rows.iter().map(|r| template.cells(r)), xlsx)
+}
+
+/// A file of rows already cut to the template's columns.
+pub fn render_cells(
+    template: &Template,
+    cells: impl IntoIterator<Item = Vec<String>>,
+    xlsx: bool,
+) -> Result<Vec<u8>, AppError> {
     let titles = template.titles();
-    let cells = rows.iter().map(|r| template.cells(r));
     if xlsx {
         super::table_file::write_xlsx("双随机抽查结果", &titles, cells).map_err(AppError::internal)
     } else {
