@@ -166,7 +166,7 @@ async fn draw_by_id(State(state): State<AppState>, Path(id): Path<i64>) -> Respo
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("没有第 {id} 号公开抽取")))?;
             let task = data::task(&state.db, draw.task_id).await?;
-            Ok(views::draw_page(&task, &draw, verifier_url(&state.leptos_options.site_root)))
+            Ok(views::draw_page(&task, &draw, verifier_url()))
         }
         .await,
     )
