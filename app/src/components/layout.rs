@@ -14,7 +14,7 @@ pub fn Header() -> impl IntoView {
         <a class="skip" href="#main">{labels::SKIP_TO_CONTENT}</a>
         <header class="site-header">
             <a class="brand" href="/">"双随"<span class="brand-sub">"双随机、一公开"</span></a>
-            <Suspense fallback=|| view! { <nav aria-label="主导航"><a href="/public">"公示平台"</a><a href="/verify">{labels::NAV_VERIFY}</a></nav> }>
+            <Suspense fallback=|| view! { <nav aria-label="主导航"><a rel="external" href="/public">"公示平台"</a><a href="/verify">{labels::NAV_VERIFY}</a></nav> }>
                 {move || Suspend::new(async move {
                     let user = user.await.ok().flatten();
                     let role = user.as_ref().map(|u| u.role);
@@ -43,7 +43,11 @@ pub fn Header() -> impl IntoView {
                     };
                     view! {
                         <nav aria-label="主导航">
-                            {links.into_iter().map(|(href, label)| view! { <a href=href>{label}</a> }).collect_view()}
+                            {links.into_iter().map(|(href, label)| {
+                                // The portal is served by the server, not by the app's router.
+                                let rel = href.starts_with("/public").then_some("external");
+                                view! { <a href=href rel=rel>{label}</a> }
+                            }).collect_view()}
                         </nav>
                         <div class="account">
                             {match user {

@@ -74,7 +74,7 @@ fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
             </label>
             <a class="button" href=format!("/tasks/new?year={}", plan.year) data-testid="new-task">"新增任务"</a>
             <a href=format!("/plans/{}/calendar", plan.year)>"查看日历"</a>
-            <a href=format!("/plans/{}/export.xlsx", plan.year) data-testid="export">"导出 Excel"</a>
+            <a rel="external" href=format!("/plans/{}/export.xlsx", plan.year) data-testid="export">"导出 Excel"</a>
             <a href=format!("/plans/{}/import", plan.year)>"导入计划表"</a>
             <a href=format!("/plans/{}/edit", plan.year)>"编辑计划"</a>
             <a href="/plans/new">"新建年度计划"</a>

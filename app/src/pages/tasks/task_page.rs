@@ -99,7 +99,7 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
             {editable.then(|| view! { <a class="button" href=format!("/tasks/{}/edit", row.id)>"编辑任务"</a> })}
             {(!row.status.editable()).then(|| view! { <span class="note">"任务已提交，内容不能再修改（退回后可改）。"</span> })}
             {frozen.then(|| view! { <a class="button" href=format!("/tasks/{}/ceremony", row.id) data-testid="open-ceremony">{if drawn { "抽取现场（回放）" } else { "进入抽取现场" }}</a> })}
-            {frozen.then(|| view! { <a class="button" href=format!("/live/{}", row.id)>"公开直播页"</a> })}
+            {frozen.then(|| view! { <a class="button" rel="external" href=format!("/live/{}", row.id)>"公开直播页"</a> })}
             {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/record", row.id)>"抽取记录表"</a> })}
             {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/results", row.id)>"检查结果"</a> })}
             {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/list/consent", row.id) data-testid="consent-form">"抽取名单审批表"</a> })}

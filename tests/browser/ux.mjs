@@ -1,0 +1,88 @@
+// What users meet (issue 24): each point tried as the person who meets it would, in
+// headless Chromium against the demo data.
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { artifacts, assert, hydrated, newPage, runTests, signIn } from './harness.mjs';
+
+const PHONE = { width: 360, height: 740 };
+const STAFF = { width: 1440, height: 900 };
+
+/** Clicks `link` and expects the browser to download a non-empty file named `*.ext`. */
+async function download(page, link, ext, what) {
+  assert(await link.count() === 1, `${what}: one link (found ${await link.count()})`);
+  const href = await link.getAttribute('href');
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }).catch(() => null), link.click()]);
+  assert(file, `${what}: clicking ${href} downloads nothing (page: ${(await page.textContent('main')).slice(0, 60)})`);
+  const name = file.suggestedFilename();
+  assert(name.endsWith('.' + ext), `${what}: ${name} is not .${ext}`);
+  const bytes = readFileSync(await file.path());
+  assert(bytes.length > 100, `${what}: ${name} has ${bytes.length} bytes`);
+  return { name, bytes };
+}
+
+await runTests([
+  ['1. every staff download link gets its file; links to the portal leave the app', async ({ browser, base }) => {
+    const page = await newPage(browser, STAFF);
+    await signIn(page, base, 'jingban');
+
+    await page.goto(base + '/plans/2023');
+    await hydrated(page);
+    await download(page, page.locator('[data-testid=export]'), 'xlsx', 'the plan\'s 导出 Excel');
+
+    await page.goto(base + '/registry/enterprises?region=130426&risk=A');
+    await hydrated(page);
+    await download(page, page.locator('a', { hasText: /^Excel$/ }), 'xlsx', 'enterprises as Excel');
+    const csv = await download(page, page.locator('a', { hasText: /^CSV$/ }), 'csv', 'enterprises as CSV');
+    const rows = csv.bytes.toString('utf8').trim().split('\n').length - 1;
+    const shown = Number(/共 (\d+) 户/.exec(await page.textContent('[data-testid=registry-count]'))[1]);
+    assert(rows === shown, `the CSV keeps the filters: ${rows} rows, ${shown} shown`);
+
+    for (const list of ['inspectors', 'items']) {
+      await page.goto(base + `/registry/${list}`);
+      await hydrated(page);
+      await download(page, page.locator('a', { hasText: /^Excel$/ }), 'xlsx', `${list} as Excel`);
+      await download(page, page.locator('a', { hasText: /^CSV$/ }), 'csv', `${list} as CSV`);
+    }
+
+    await page.goto(base + '/registry/import?kind=enterprises');
+    await hydrated(page);
+    await download(page, page.locator('a', { hasText: '下载当前名录作为模板' }), 'xlsx', 'the registry template');
+
+    await page.goto(base + '/plans/2023/import');
+    await hydrated(page);
+    await download(page, page.locator('a', { hasText: '下载当前计划表作为模板' }), 'xlsx', 'the plan template');
+
+    // The portal and the live page are the server's, not the app's.
+    await page.goto(base + '/tasks/1');
+    await hydrated(page);
+    await Promise.all([page.waitForURL('**/public'), page.click('nav a:text-is("公示平台")')]);
+    assert(!(await page.textContent('body')).includes('页面不存在'), 'the nav\'s 公示平台 opens the portal');
+    assert((await page.title()).length > 0 && await page.locator('h1').count() > 0, 'the portal rendered');
+    assert(page.errors.length === 0, `console errors:\n${page.errors.join('\n')}`);
+    await page.close();
+  }],
+
+  ['2. the record\'s verify address opens for an anonymous phone and verifies', async ({ browser, base }) => {
+    const staff = await newPage(browser, STAFF);
+    await signIn(staff, base, 'jingban');
+    await staff.goto(base + '/tasks/1/record');
+    await staff.waitForSelector('.record-note');
+    const note = await staff.textContent('.record-note');
+    const url = /(https?:\/\/\S+?)\s*下载/.exec(note)?.[1] ?? /(https?:\/\/[^\s，。]+)/.exec(note)?.[1];
+    assert(url, `the record names an address: ${note}`);
+    await staff.close();
+
+    const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', isMobile: true });
+    const phone = await context.newPage();
+    const res = await phone.goto(url);
+    assert(res.status() === 200, `${url} answers ${res.status()} to the public`);
+    const text = await phone.textContent('body');
+    assert(!text.includes('请登录'), `${url} asks the public to sign in`);
+    await phone.click('#verify');
+    await phone.waitForSelector('[data-testid=verdict]');
+    const verdict = await phone.textContent('[data-testid=verdict]');
+    assert(verdict.startsWith('有效'), `verdict: ${verdict}`);
+    await phone.screenshot({ path: path.join(artifacts, 'ux-qr-target-phone.png'), fullPage: true });
+    await context.close();
+  }],
+]);
