@@ -67,7 +67,7 @@ fn Record(v: CeremonyView) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <p class="record-note">{format!("任何人可在 {} 下载本次抽取清单并独立验证。", v.verify_url.clone().unwrap_or_default())}</p>
+            <p class="record-note">{format!("任何人无需登录即可在 {} 查看本次抽取并独立验证。", v.verify_url.clone().unwrap_or_default())}</p>
         </article>
     }
     .into_any()
