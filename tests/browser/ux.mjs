@@ -85,4 +85,64 @@ await runTests([
     await phone.screenshot({ path: path.join(artifacts, 'ux-qr-target-phone.png'), fullPage: true });
     await context.close();
   }],
+  ['3. the demo\'s task 001 tells one story in time: a 2023 date saves, the past deadline is overdue', async ({ browser, base }) => {
+    const page = await newPage(browser, STAFF);
+    await signIn(page, base, 'jingban');
+    await page.goto(base + '/deadlines');
+    await page.waitForSelector('[data-testid=deadlines]');
+    const row = await page.textContent('[data-testid=deadlines] tbody tr:has-text("2023 年商务局成品油")');
+    assert(/已逾期 \d+ 个工作日/.test(row), `task 001's deadline shows as overdue: ${row}`);
+    await page.goto(base + '/tasks/1/results');
+    await hydrated(page);
+    await page.locator('[data-testid=enter-result]').first().click();
+    await page.fill('[data-testid=result-form] input[name=inspected_on]', '2023-03-20');
+    await page.check('[data-testid=result-form] input[name=categories][value="未发现问题"]');
+    await page.click('[data-testid=save-result]');
+    await page.waitForFunction(() => /已录入 1 \//.test(document.querySelector('[data-testid=results-progress]')?.textContent || ''), null, { timeout: 10_000 })
+      .catch(async () => { throw new Error(`a date inside the window is refused: ${await page.textContent('[data-testid=result-form]')}`); });
+    await page.close();
+  }],
+
+  ['4. a form\'s errors sit beside their fields, in Chinese, and what was typed stays', async ({ browser, base }) => {
+    const page = await newPage(browser, STAFF);
+    await signIn(page, base, 'jingban');
+    await page.goto(base + '/tasks/1/results');
+    await hydrated(page);
+    await page.locator('[data-testid=enter-result]').last().click();
+    await page.waitForSelector('[data-testid=result-form]');
+    // No date, a problem category without the problem written down, handling missing.
+    await page.check('[data-testid=result-form] input[name=categories][value="发现问题待后续处理"]');
+    await page.click('[data-testid=save-result]');
+    await page.waitForSelector('[data-testid=result-form] .field-error');
+    const date = await page.textContent('[data-testid=result-form] .field-error[data-field=inspected_on]');
+    assert(date.includes('请填写检查日期'), `an empty date is missing, not badly formatted: ${date}`);
+    assert((await page.textContent('[data-testid=result-form] .field-error[data-field=problems]')).includes('请填写发现的问题'), 'problems marked');
+    assert(await page.locator('[data-testid=result-form] .field-error[data-field=handling]').count() === 1, 'handling marked');
+    assert(await page.getAttribute('[data-testid=result-form] input[name=inspected_on]', 'aria-invalid') === 'true', 'the date field is marked');
+    const all = await page.textContent('[data-testid=result-form]');
+    assert(!/[a-z]+_[a-z]+|inspected|comment|password/.test(all), `no code names: ${all}`);
+    assert(await page.isChecked('[data-testid=result-form] input[name=categories][value="发现问题待后续处理"]'), 'the form keeps what was chosen');
+    await page.screenshot({ path: path.join(artifacts, 'ux-form-errors.png'), fullPage: false });
+
+    // A send-back without its reason: the sentence names the field in Chinese.
+    const chief = await newPage(browser, STAFF);
+    await signIn(chief, base, 'zhuyao');
+    await chief.goto(base + '/tasks/2');
+    await hydrated(chief);
+    await chief.click('[data-testid=step-draft]');
+    await chief.waitForSelector('main .error');
+    const refusal = await chief.textContent('main .error');
+    assert(refusal.includes('理由') && !/[a-z]/.test(refusal), `a send-back without reason, in Chinese: ${refusal}`);
+    // The sign-in form: an empty password says so in Chinese.
+    const anon = await newPage(browser, STAFF);
+    await anon.goto(base + '/login');
+    await anon.fill('input[name=username]', 'jingban');
+    await anon.evaluate(() => document.querySelector('input[name=password]').removeAttribute('required'));
+    await anon.click('[data-testid=sign-in]');
+    await anon.waitForSelector('[data-testid=login-error]');
+    const login = await anon.textContent('[data-testid=login-error]');
+    assert(!/password/.test(login) && login.includes('密码'), `sign-in error: ${login}`);
+    assert(await anon.inputValue('input[name=username]') === 'jingban', 'the user name stays');
+    await page.close(); await chief.close(); await anon.close();
+  }],
 ]);
