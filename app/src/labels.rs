@@ -164,3 +164,55 @@ mod field_label_tests {
         assert_eq!(AppError::invalid("文件", "格式不对").to_string(), "文件：格式不对");
     }
 }
+
+/// A DR1 check in words (its machine name, e.g. `selected[0] 9113…: key`, stays in the
+/// manifest tools): what a 纪检 officer reads beside the exact value. The portal's
+/// verify.js says the same.
+pub fn check_words(name: &str) -> String {
+    if let Some(rest) = name.strip_prefix("selected[") {
+        if let Some((i, rest)) = rest.split_once("] ") {
+            if let (Ok(i), Some((code, field))) = (i.parse::<usize>(), rest.split_once(": ")) {
+                let what = match field {
+                    "code" => "统一社会信用代码与名单一致",
+                    "key" => "排序键由种子和信用代码算出",
+                    "order" => "排序键按从小到大排列",
+                    "stratum" => "所属层一致",
+                    "inspectors" => "检查组由协议抽出",
+                    "cap_lifted" => "检查户数上限的放宽与协议一致",
+                    "recused" => "回避情况与协议一致",
+                    other => other,
+                };
+                return format!("抽中第 {} 户（{code}）：{what}", i + 1);
+            }
+        }
+    }
+    if let Some((i, entity)) = name.strip_prefix("recusals[").and_then(|r| r.split_once("] ")) {
+        if let Ok(i) = i.parse::<usize>() {
+            return format!("第 {} 条回避（{entity}）与协议一致", i + 1);
+        }
+    }
+    match name {
+        "protocol" => "抽取协议为 DR1",
+        "commitment" => "承诺值：抽取前公布的承诺值由公开的秘密值算出",
+        "pool_digest" => "名单摘要：冻结的检查对象名单未被改动",
+        "seed" => "种子：由秘密值和公共随机数算出",
+        "pool: count" => "名单户数：各层户数之和等于名单总户数",
+        "selected: count" => "抽中户数：符合抽查比例（向上取整）",
+        "recusals: count" => "回避条数与协议一致",
+        other => other,
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod check_words_tests {
+    #[test]
+    fn checks_read_in_chinese() {
+        assert_eq!(
+            super::check_words("selected[0] 91130403MA00000310: key"),
+            "抽中第 1 户（91130403MA00000310）：排序键由种子和信用代码算出"
+        );
+        assert_eq!(super::check_words("seed"), "种子：由秘密值和公共随机数算出");
+        assert_eq!(super::check_words("recusals[1] X"), "第 2 条回避（X）与协议一致");
+    }
+}

@@ -145,4 +145,63 @@ await runTests([
     assert(await anon.inputValue('input[name=username]') === 'jingban', 'the user name stays');
     await page.close(); await chief.close(); await anon.close();
   }],
+  ['5. the public verify list and the audit log read in Chinese, with the exact values', async ({ browser, base }) => {
+    const english = /\b(protocol|commitment|seed|pool|selected|key|order|stratum|count|status|draft|task|user|system)\b|[{}"]/;
+    const phone = await newPage(browser, PHONE);
+    await phone.goto(base + '/public/tasks/4/draw');
+    await phone.click('#verify');
+    await phone.waitForSelector('[data-testid=verdict]');
+    const out = await phone.innerText('#verify-out');
+    assert(out.startsWith('有效'), `verdict: ${out.slice(0, 80)}`);
+    assert(!english.test(out), `English on the verify list: ${english.exec(out)?.[0]} in ${out.slice(0, 300)}`);
+    assert(out.includes('种子：由秘密值和公共随机数算出') && /[0-9a-f]{64}/.test(out), 'the seed check shows its value');
+    await phone.goto(base + '/public/verify');
+    await phone.fill('#json', readFileSync(path.join(import.meta.dirname, '../../spec/vectors/joint.json'), 'utf8'));
+    await phone.click('#verify');
+    await phone.waitForSelector('[data-testid=verdict]');
+    const tool = await phone.innerText('#verify-out');
+    assert(!english.test(tool), `English on the verify tool: ${english.exec(tool)?.[0]} in ${tool.slice(0, 300)}`);
+    await phone.screenshot({ path: path.join(artifacts, 'ux-portal-verify-phone.png'), fullPage: true });
+    await phone.close();
+
+    const officer = await newPage(browser, STAFF);
+    await signIn(officer, base, 'jijian');
+    await officer.goto(base + '/audit');
+    await officer.waitForSelector('[data-testid=audit]');
+    for (const [i, cell] of (await officer.$$eval('[data-testid=audit] tbody tr', (trs) => trs.map((tr) => [...tr.cells].slice(2, 7).map((c) => c.innerText).join(' | ')))).entries()) {
+      assert(!english.test(cell) && !/\b[a-z]+[._][a-z]+\b/.test(cell), `audit row ${i}: ${cell}`);
+    }
+    await officer.screenshot({ path: path.join(artifacts, 'ux-audit.png'), fullPage: false });
+    await officer.close();
+  }],
+  ['6. times on pages are in Beijing time, never UTC', async ({ browser, base }) => {
+    const utc = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?Z|UTC/;
+    const check = async (page, url) => {
+      await page.goto(base + url);
+      await page.waitForLoadState('networkidle');
+      const text = await page.innerText('body');
+      assert(!utc.test(text), `${url} shows ${utc.exec(text)?.[0]}`);
+      return text;
+    };
+    const staff = await newPage(browser, STAFF);
+    await signIn(staff, base, 'jingban');
+    for (const url of ['/tasks/1', '/tasks/1/list/consent', '/tasks/1/list/filing', '/tasks/1/ceremony', '/tasks/4', '/registry/conflicts', '/registry/enterprises/1', '/tasks/1/results']) {
+      await check(staff, url);
+    }
+    const record = await check(staff, '/tasks/1/record');
+    // The demo draw of task 001 was at 2023-03-10T02:30:00Z: 10:30 in Beijing.
+    assert(record.includes('2023-03-10 10:30:00') && record.includes('北京时间'), `the record's time: ${/抽取时间[^\n]*/.exec(record)?.[0]}`);
+    await staff.close();
+    const officer = await newPage(browser, STAFF);
+    await signIn(officer, base, 'jijian');
+    await check(officer, '/audit');
+    await officer.close();
+    const phone = await newPage(browser, PHONE);
+    for (const url of ['/public', '/public/tasks/1/draw', '/public/draws/1', '/public/tasks/4/draw', '/public/tasks/4/results', '/public/plans/2023']) {
+      await check(phone, url);
+    }
+    const draw = await check(phone, '/public/tasks/1/draw');
+    assert(draw.includes('2023-03-10 10:30:00'), 'the portal shows the draw in Beijing time');
+    await phone.close();
+  }],
 ]);

@@ -189,7 +189,7 @@ fn StepTask(v: RwSignal<CeremonyView>, place: RwSignal<String>, can_run: bool) -
                     <dt>"检查对象名单"</dt><dd data-testid="cer-pool">{format!("{} 户", l.pool_count)}</dd>
                     <dt>"抽查比例"</dt><dd>{l.ratio.clone()}</dd>
                     <dt>"应抽取"</dt><dd data-testid="cer-to-draw">{format!("{} 户", l.to_draw)}</dd>
-                    <dt>"名单冻结于"</dt><dd>{l.frozen_at.clone()}</dd>
+                    <dt>"名单冻结于"</dt><dd>{crate::domain::date::local_time(&l.frozen_at)}</dd>
                 </dl>
                 <p class="cer-label">"名单摘要（SHA-256）"</p>
                 <Hex hex=l.pool_digest.clone()/>
