@@ -204,4 +204,38 @@ await runTests([
     assert(draw.includes('2023-03-10 10:30:00'), 'the portal shows the draw in Beijing time');
     await phone.close();
   }],
+  ['8. each role sees only its actions, and a to-do list with its count in the navigation', async ({ browser, base }) => {
+    const editing = ['新增任务', '导入计划表', '编辑计划', '新建年度计划'];
+    for (const who of ['lingdao', 'zhixu', 'jijian', 'zhuyao', 'jingban']) {
+      const page = await newPage(browser, STAFF);
+      await signIn(page, base, who);
+      await page.goto(base + '/plans/2023');
+      await hydrated(page);
+      const toolbar = await page.innerText('main');
+      const shown = editing.filter((a) => toolbar.includes(a));
+      if (who === 'jingban') assert(shown.length === editing.length, `the clerk keeps ${editing}: ${shown}`);
+      else assert(shown.length === 0, `${who} is offered ${shown}`);
+      await page.close();
+    }
+    const chief = await newPage(browser, STAFF);
+    await signIn(chief, base, 'zhuyao');
+    await chief.goto(base + '/');
+    await hydrated(chief);
+    await chief.waitForSelector('[data-testid=todo] li');
+    const items = await chief.$$eval('[data-testid=todo] li', (lis) => lis.map((li) => li.innerText));
+    assert(items.some((t) => t.includes('002')), `the principal leader's to-do names task 002: ${items}`);
+    const nav = await chief.textContent('[data-testid=nav-todo]');
+    assert(nav === `待办（${items.length}）`, `the navigation counts ${items.length}: ${nav}`);
+    await chief.screenshot({ path: path.join(artifacts, 'ux-todo-principal-leader.png'), fullPage: false });
+    await Promise.all([chief.waitForURL('**/tasks/*'), chief.locator('[data-testid=todo] li a').first().click()]);
+    await chief.close();
+    const office = await newPage(browser, STAFF);
+    await signIn(office, base, 'zhixu');
+    await office.goto(base + '/todo');
+    await hydrated(office);
+    await office.waitForSelector('[data-testid=todo] .empty, [data-testid=todo] li');
+    const n = await office.locator('[data-testid=todo] li').count();
+    assert(await office.textContent('[data-testid=nav-todo]') === `待办（${n}）`, 'the order office\'s count matches its list');
+    await office.close();
+  }],
 ]);

@@ -10,4 +10,5 @@ pub mod plans;
 pub mod registry;
 pub mod results;
 pub mod tasks;
+pub mod todo;
 pub mod workflow;

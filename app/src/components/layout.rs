@@ -10,6 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Header() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
+    let todo = Resource::new(|| (), |_| crate::api::todo::get_todo());
     view! {
         <a class="skip" href="#main">{labels::SKIP_TO_CONTENT}</a>
         <header class="site-header">
@@ -18,10 +19,13 @@ pub fn Header() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let user = user.await.ok().flatten();
                     let role = user.as_ref().map(|u| u.role);
+                    // Nobody signed in: the call is refused, and there is nothing to do.
+                    let waiting = todo.await.map(|t| t.len()).unwrap_or(0);
+                    let todo_label = format!("待办（{waiting}）");
                     let links: Vec<(&str, &str)> = match role {
                         None => vec![("/public", "公示平台"), ("/verify", labels::NAV_VERIFY)],
                         Some(r) => {
-                            let mut l = vec![("/", labels::NAV_PLAN), ("/calendar", labels::NAV_CALENDAR), ("/deadlines", "公示期限")];
+                            let mut l = vec![("/todo", todo_label.as_str()), ("/", labels::NAV_PLAN), ("/calendar", labels::NAV_CALENDAR), ("/deadlines", "公示期限")];
                             l.push(("/registry/enterprises", "检查对象"));
                             l.push(("/registry/inspectors", "执法人员"));
                             l.push(("/registry/items", "抽查事项"));
@@ -46,7 +50,8 @@ pub fn Header() -> impl IntoView {
                             {links.into_iter().map(|(href, label)| {
                                 // The portal is served by the server, not by the app's router.
                                 let rel = href.starts_with("/public").then_some("external");
-                                view! { <a href=href rel=rel>{label}</a> }
+                                let testid = (href == "/todo").then_some("nav-todo");
+                                view! { <a href=href rel=rel data-testid=testid>{label.to_string()}</a> }
                             }).collect_view()}
                         </nav>
                         <div class="account">

@@ -3,7 +3,8 @@
 
 use crate::api::audit::{search_audit, AUDIT_PAGE_ROWS};
 use crate::components::error_view::ErrorBox;
-use crate::domain::audit::{action_label, change_text, entity_label, AuditFilter};
+use crate::domain::audit::{action_label, AuditFilter};
+use crate::domain::audit_words::{change_text, entity_label};
 use crate::domain::auth::Role;
 use crate::labels;
 use leptos::prelude::*;

@@ -29,6 +29,7 @@ pub mod results;
 pub mod seed;
 pub mod sessions;
 pub mod tasks;
+pub mod todo;
 pub mod unique;
 pub mod workflow;
 
