@@ -20,7 +20,7 @@ async function download(page, link, ext, what) {
   return { name, bytes };
 }
 
-await runTests([
+const tests = [
   ['1. every staff download link gets its file; links to the portal leave the app', async ({ browser, base }) => {
     const page = await newPage(browser, STAFF);
     await signIn(page, base, 'jingban');
@@ -238,4 +238,77 @@ await runTests([
     assert(await office.textContent('[data-testid=nav-todo]') === `待办（${n}）`, 'the order office\'s count matches its list');
     await office.close();
   }],
-]);
+  ['7. every ceremony step fits a 1920×1080 and a 1280×720 projector', async ({ browser, base }) => {
+    const room = await newPage(browser, { width: 1920, height: 1080 });
+    await signIn(room, base, 'jingban.sctx');
+    await room.goto(base + '/tasks/3');
+    await hydrated(room);
+    room.once('dialog', (d) => d.accept());
+    await room.click('[data-testid=freeze]');
+    await room.waitForSelector('[data-testid=open-ceremony]');
+    await room.goto(base + '/tasks/3/ceremony');
+    await hydrated(room);
+    const waitStep = (n) => room.waitForFunction((n) => Number(document.querySelector('[data-testid=ceremony]')?.dataset.step) === n, n);
+    const figures = [], problems = [];
+    const fits = async (label) => {
+      for (const [width, height] of [[1920, 1080], [1280, 720]]) {
+        await room.setViewportSize({ width, height });
+        await room.waitForTimeout(150);
+        const out = await room.evaluate(() => {
+          const doc = document.documentElement;
+          const outside = [...document.querySelectorAll('[data-testid=ceremony] *')].filter((el) => {
+            const r = el.getBoundingClientRect();
+            const style = getComputedStyle(el);
+            return r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && (r.bottom > innerHeight + 1 || r.right > innerWidth + 1);
+          }).map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
+          // A credit code on one line: a code element no taller than one line of its text.
+          const broken = [...document.querySelectorAll('[data-testid=ceremony] code, [data-testid=ceremony] .cer-code')].filter((el) => {
+            const lh = parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.3;
+            return /^[0-9A-Z]{18}$/.test(el.textContent.trim()) && el.getBoundingClientRect().height > lh * 1.5;
+          }).map((el) => el.textContent);
+          return { height: doc.scrollHeight, width: doc.scrollWidth, outside: outside.slice(0, 5), broken: broken.slice(0, 3) };
+        });
+        figures.push(`${label} @${width}×${height}: ${out.height} px`);
+        await room.screenshot({ path: path.join(artifacts, `ux-ceremony-${label}-${width}x${height}.png`) });
+        if (out.height > height || out.width > width) problems.push(`${label} at ${width}×${height} is ${out.width}×${out.height}`);
+        if (out.outside.length) problems.push(`${label} at ${width}×${height}: outside the screen: ${out.outside}`);
+        if (out.broken.length) problems.push(`${label} at ${width}×${height}: codes broken over lines: ${out.broken}`);
+      }
+      await room.setViewportSize({ width: 1920, height: 1080 });
+    };
+    try {
+      await fits('0-start');
+      await room.keyboard.press('Space');
+      await waitStep(1);
+      await fits('1-task');
+      await room.keyboard.press('Enter');
+      await waitStep(2);
+      await room.keyboard.type('3 1 4 1 5 6 2 6 5 3 5 2 6 1 4 3 2 3 5 4');
+      await fits('2-entropy');
+      await room.keyboard.press('Enter');
+      await room.waitForSelector('[data-testid=cer-confirm]');
+      await room.keyboard.press('Enter');
+      await waitStep(3);
+      await fits('3-seed');
+      await room.keyboard.press('Space');
+      await waitStep(4);
+      // Names passing by in the spin are not drawn, and must not look it.
+      const spin = await room.$eval('.cer-spin', (el) => [getComputedStyle(el).color, getComputedStyle(el).fontWeight]);
+      const drawn = await room.$eval('.cer-drawn li', (el) => getComputedStyle(el).color).catch(() => '');
+      assert(spin[0] !== 'rgb(255, 209, 102)' && Number(spin[1]) < 700 && spin[0] !== drawn, `the spin looks drawn: ${spin}`);
+      await room.keyboard.press('Space');
+      await room.waitForTimeout(500);
+      await fits('4-landed');
+      await room.keyboard.press('Space');
+      await waitStep(5);
+      await fits('5-result');
+      assert(problems.length === 0, problems.join('\n'));
+    } finally {
+      console.log('    ' + figures.join('\n    '));
+    }
+  }],
+];
+
+// UX_ONLY=7 runs the tests whose names start with it.
+const only = process.env.UX_ONLY;
+await runTests(only ? tests.filter(([name]) => name.startsWith(only)) : tests);
