@@ -12,8 +12,13 @@ pub enum AppError {
     #[error("{0}")]
     NotFound(String),
     /// 400: input refused; `field` names the form field or column, `message` says why.
-    #[error("{field}：{message}")]
+    /// Shown with the field's Chinese name ([`crate::labels::field_label`]), never its code.
+    #[error("{}", field_sentence(field, message))]
     Invalid { field: String, message: String },
+    /// 400: a form refused on several fields at once, each with its own sentence, so the
+    /// page can put each beside its field.
+    #[error("{}", .0.iter().map(|e| field_sentence(&e.field, &e.message)).collect::<Vec<_>>().join("；"))]
+    Fields(Vec<crate::domain::task::FieldError>),
     /// 409: the request is well-formed but the current state refuses it (e.g. a second draw).
     #[error("{0}")]
     Conflict(String),
@@ -42,6 +47,17 @@ pub enum AppError {
     Transport(String),
 }
 
+/// `字段：原因` with the field's Chinese name, or the reason alone when it already names
+/// the field (“请填写检查日期” needs no “检查日期：” before it).
+fn field_sentence(field: &str, message: &str) -> String {
+    let label = crate::labels::field_label(field);
+    if label.is_empty() || message.contains(label) {
+        message.to_string()
+    } else {
+        format!("{label}：{message}")
+    }
+}
+
 /// What a request that cannot be read is told.
 pub const MALFORMED: &str = "请求格式不正确，无法处理";
 
@@ -50,7 +66,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::NotFound(_) => 404,
-            Self::Invalid { .. } => 400,
+            Self::Invalid { .. } | Self::Fields(_) => 400,
             Self::Conflict(_) => 409,
             Self::Unauthorized(_) => 401,
             Self::Forbidden(_) => 403,
@@ -66,10 +82,29 @@ impl AppError {
         Self::Invalid { field: field.into(), message: message.into() }
     }
 
-    /// The first of a form's field errors names the field; the message lists them all.
+    /// A form's field errors: one is [`AppError::Invalid`], several [`AppError::Fields`].
     pub fn from_fields(errors: &[crate::domain::task::FieldError]) -> Self {
-        let message = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；");
-        Self::invalid(errors.first().map(|e| e.field.clone()).unwrap_or_default(), message)
+        match errors {
+            [one] => Self::invalid(one.field.clone(), one.message.clone()),
+            many => Self::Fields(many.to_vec()),
+        }
+    }
+
+    /// The message for one form field, if this error is about it (several are joined).
+    pub fn on_field(&self, field: &str) -> Option<String> {
+        let messages: Vec<&str> = match self {
+            Self::Invalid { field: f, message } if f == field => vec![message.as_str()],
+            Self::Fields(list) => {
+                list.iter().filter(|e| e.field == field).map(|e| e.message.as_str()).collect()
+            }
+            _ => Vec::new(),
+        };
+        (!messages.is_empty()).then(|| messages.join("；"))
+    }
+
+    /// Whether the error is about form fields (each shown beside its field).
+    pub fn is_about_fields(&self) -> bool {
+        matches!(self, Self::Invalid { .. } | Self::Fields(_))
     }
 
     /// Logs `detail` once and returns [`AppError::Internal`].

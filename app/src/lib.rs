@@ -140,6 +140,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/tasks/:id/record") view=pages::ceremony::record_page::RecordPage/>
                     <Route ssr=SsrMode::Async path=path!("/tasks/:id/list/:form") view=pages::ceremony::list_form_page::ListFormPage/>
                     <Route ssr=SsrMode::Async path=path!("/my") view=pages::results::my_page::MyPage/>
+                    <Route ssr=SsrMode::Async path=path!("/todo") view=pages::tasks::todo_page::TodoPage/>
                     <Route ssr=SsrMode::Async path=path!("/deadlines") view=pages::results::deadlines_page::DeadlinesPage/>
                     <Route ssr=SsrMode::Async path=path!("/follow-ups") view=pages::results::follow_ups_page::FollowUpsPage/>
                     <Route ssr=SsrMode::Async path=path!("/penalties") view=pages::results::penalties_page::PenaltiesPage/>

@@ -136,7 +136,12 @@ async fn a_ceremony_runs_in_order_and_observers_follow_every_step() {
             || view["verify_qr"].as_str().unwrap().contains("<svg")
     );
     // Draws 1 and 2 are the demo's (2023 task 1, the finished 2022 task).
-    assert!(view["verify_url"].as_str().unwrap().ends_with("/verify/3"));
+    let verify_url = view["verify_url"].as_str().unwrap();
+    assert!(verify_url.ends_with("/public/draws/3"), "{verify_url}");
+    // The QR's page opens for anyone, signed in or not.
+    let public = app.client.get(format!("{}/public/draws/3", app.base)).send().await.unwrap();
+    assert_eq!(public.status(), 200);
+    assert!(!public.text().await.unwrap().contains("请登录"));
     let again = app.post_form(Some(&clerk), "draw", &[("task_id", "3"), ("public_entropy", "1")]).await;
     assert_eq!(again.status(), 409);
     let refused: i64 = sqlx::query_scalar(

@@ -96,7 +96,7 @@ await runTests([
     await page.setInputFiles('#file', { name: 'draw.json', mimeType: 'application/json', buffer: summary });
     await page.click('#verify');
     await page.waitForFunction(() => document.querySelector('[data-testid=verdict]')?.textContent.includes('项检查全部通过'), null, { polling: 100 });
-    assert((await page.textContent('#verify-out')).includes('pool: count'), 'summary checks listed');
+    assert((await page.textContent('#verify-out')).includes('名单户数：各层户数之和等于名单总户数'), 'summary checks listed in words');
     await noSideways(page, 'verify tool');
     assert(page.errors.length === 0, `console errors:\n${page.errors.join('\n')}`);
     await page.close();
@@ -113,7 +113,7 @@ await runTests([
     await page.click('#verify');
     await page.waitForSelector('[data-testid=verdict]');
     const verdict = await page.textContent('[data-testid=verdict]');
-    assert(verdict.startsWith('无效') && verdict.includes('selected[1]'), `verdict: ${verdict}`);
+    assert(verdict.startsWith('无效') && verdict.includes('抽中第 2 户'), `verdict: ${verdict}`);
     await page.close();
   }],
 ]);

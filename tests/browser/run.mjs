@@ -54,7 +54,8 @@ await runTests([
     await page.click('[data-testid=verify-button]');
     await page.waitForFunction(() => document.querySelector('[data-testid=verdict]').textContent.startsWith('无效'));
     const bad = await page.textContent('[data-testid=verdict]');
-    assert(bad.includes(`selected[0] ${manifest.selected[0].code}: inspectors`), `names the team: ${bad}`);
+    assert(bad.includes(`抽中第 1 户（${manifest.selected[0].code}）：检查组由协议抽出`), `names the team: ${bad}`);
+    assert(await page.locator(`li[data-check="selected[0] ${manifest.selected[0].code}: inspectors"].fail`).count() === 1, 'the failed check is marked');
     await page.screenshot({ path: path.join(artifacts, 'verify-tampered.png') });
     await noErrors(page);
   }],

@@ -97,8 +97,8 @@ await runTests([
     // A problem category without the problems written down is refused, naming the field.
     await page.check('[data-testid=result-form] input[name=categories][value="发现问题待后续处理"]');
     await page.click('[data-testid=save-result]');
-    await page.waitForSelector('[data-testid=result-form] .error');
-    assert((await page.textContent('[data-testid=result-form] .error')).includes('发现的问题'), 'names the problems field');
+    await page.waitForSelector('[data-testid=result-form] .field-error[data-field=problems]');
+    assert((await page.textContent('[data-testid=result-form] .field-error[data-field=problems]')).includes('发现的问题'), 'names the problems field');
     await page.uncheck('[data-testid=result-form] input[name=categories][value="发现问题待后续处理"]');
     await page.check('[data-testid=result-form] input[name=categories][value="发现问题已责令改正"]');
     await page.fill('[data-testid=result-form] textarea[name=problems]', '购销台账登记不全');

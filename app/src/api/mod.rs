@@ -12,4 +12,5 @@ pub mod plans;
 pub mod registry;
 pub mod results;
 pub mod tasks;
+pub mod todo;
 pub mod workflow;

@@ -8,17 +8,19 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "plan")]
 pub async fn get_plan(year: Option<i32>) -> Result<PlanPage, AppError> {
     use crate::ssr::db::plans;
-    crate::ssr::auth::user()?;
+    let user = crate::ssr::auth::user()?;
+    // Only a clerk adds tasks, imports a table or edits a plan (the server refuses others).
+    let can_edit = user.role == crate::domain::auth::Role::Clerk;
     let db = crate::ssr::state::db()?;
     let years = plans::plan_years(&db).await?;
     let Some(year) = year.or_else(|| years.first().copied()) else {
-        return Ok(PlanPage { years, plan: None });
+        return Ok(PlanPage { years, plan: None, can_edit });
     };
     let plan = plans::plan_of_year(&db, year).await?;
     if plan.is_none() {
         return Err(AppError::NotFound(format!("没有 {year} 年度的抽查计划")));
     }
-    Ok(PlanPage { years, plan })
+    Ok(PlanPage { years, plan, can_edit })
 }
 
 /// What the plan page needs: the plan shown and the years to switch between.
@@ -26,6 +28,8 @@ pub async fn get_plan(year: Option<i32>) -> Result<PlanPage, AppError> {
 pub struct PlanPage {
     pub years: Vec<i32>,
     pub plan: Option<AnnualPlan>,
+    /// Whether the signed-in user may add tasks, import a table and edit plans.
+    pub can_edit: bool,
 }
 
 /// The largest plan sheet accepted: a plan table is a few kilobytes.

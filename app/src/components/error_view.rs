@@ -22,3 +22,29 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
     });
     view! { <p class="error" role="alert">{error.to_string()}{sign_in}</p> }
 }
+
+/// What `error` says about one form field, shown beside that field (nothing otherwise).
+#[component]
+pub fn FieldMessage(error: RwSignal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    move || {
+        error.with(|e| e.as_ref().and_then(|e| e.on_field(field))).map(|m| {
+            view! { <span class="field-error" role="alert" data-field=field>{m}</span> }
+        })
+    }
+}
+
+/// Under a form: "请改正标出的项目" when the errors sit beside their fields, else the
+/// error's own sentence.
+#[component]
+pub fn FormError(error: RwSignal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            let text = if e.is_about_fields() {
+                "请改正标出的项目后再保存。".to_string()
+            } else {
+                e.to_string()
+            };
+            view! { <p class="error" role="alert">{text}</p> }
+        })
+    }
+}

@@ -10,18 +10,22 @@ use leptos::prelude::*;
 #[component]
 pub fn Header() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
+    let todo = Resource::new(|| (), |_| crate::api::todo::get_todo());
     view! {
         <a class="skip" href="#main">{labels::SKIP_TO_CONTENT}</a>
         <header class="site-header">
             <a class="brand" href="/">"双随"<span class="brand-sub">"双随机、一公开"</span></a>
-            <Suspense fallback=|| view! { <nav aria-label="主导航"><a href="/public">"公示平台"</a><a href="/verify">{labels::NAV_VERIFY}</a></nav> }>
+            <Suspense fallback=|| view! { <nav aria-label="主导航"><a rel="external" href="/public">"公示平台"</a><a href="/verify">{labels::NAV_VERIFY}</a></nav> }>
                 {move || Suspend::new(async move {
                     let user = user.await.ok().flatten();
                     let role = user.as_ref().map(|u| u.role);
+                    // Nobody signed in: the call is refused, and there is nothing to do.
+                    let waiting = todo.await.map(|t| t.len()).unwrap_or(0);
+                    let todo_label = format!("待办（{waiting}）");
                     let links: Vec<(&str, &str)> = match role {
                         None => vec![("/public", "公示平台"), ("/verify", labels::NAV_VERIFY)],
                         Some(r) => {
-                            let mut l = vec![("/", labels::NAV_PLAN), ("/calendar", labels::NAV_CALENDAR), ("/deadlines", "公示期限")];
+                            let mut l = vec![("/todo", todo_label.as_str()), ("/", labels::NAV_PLAN), ("/calendar", labels::NAV_CALENDAR), ("/deadlines", "公示期限")];
                             if r != Role::Inspector {
                                 l.push(("/follow-ups", "后续处置"));
                                 l.push(("/penalties", "处罚公示"));
@@ -47,7 +51,12 @@ pub fn Header() -> impl IntoView {
                     };
                     view! {
                         <nav aria-label="主导航">
-                            {links.into_iter().map(|(href, label)| view! { <a href=href>{label}</a> }).collect_view()}
+                            {links.into_iter().map(|(href, label)| {
+                                // The portal is served by the server, not by the app's router.
+                                let rel = href.starts_with("/public").then_some("external");
+                                let testid = (href == "/todo").then_some("nav-todo");
+                                view! { <a href=href rel=rel data-testid=testid>{label.to_string()}</a> }
+                            }).collect_view()}
                         </nav>
                         <div class="account">
                             {match user {

@@ -5,6 +5,7 @@ pub mod layout;
 pub mod pager;
 pub mod record_form;
 pub mod row_errors;
+pub mod todo;
 
 /// Asks the user to confirm an irreversible step (always yes while rendering on the server,
 /// where nothing is clicked).

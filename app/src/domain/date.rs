@@ -83,6 +83,43 @@ impl From<Date> for String {
     }
 }
 
+/// The bureau's time zone: China Standard Time (UTC+8), the one zone people read times in.
+pub const ZONE_OFFSET_SECS: i64 = 8 * 3600;
+
+/// A stored UTC timestamp (`2026-12-05T14:33:05Z`) as people read it: Beijing time,
+/// `2026-12-05 22:33:05`. Text that is not such a timestamp comes back unchanged.
+pub fn local_time(ts: &str) -> String {
+    let b = ts.as_bytes();
+    let parsed = (b.len() == 20 && b[10] == b'T' && b[19] == b'Z')
+        .then(|| {
+            let date = Date::parse(&ts[..10])?;
+            let num = |r: std::ops::Range<usize>| ts.get(r)?.parse::<i64>().ok();
+            let (h, m, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+            (b[13] == b':' && b[16] == b':' && h < 24 && m < 60 && s < 60)
+                .then_some((date, h * 3600 + m * 60 + s))
+        })
+        .flatten();
+    match parsed {
+        Some((date, secs)) => {
+            let total = secs + ZONE_OFFSET_SECS;
+            let day = date.plus_days(total.div_euclid(86_400));
+            let rem = total.rem_euclid(86_400);
+            format!("{day} {:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+        }
+        None => ts.to_string(),
+    }
+}
+
+/// Beijing time with minutes only (`2026-12-05 22:33`), where seconds are noise.
+pub fn local_minutes(ts: &str) -> String {
+    let t = local_time(ts);
+    if t.len() == 19 && t.as_bytes()[10] == b' ' {
+        t[..16].to_string()
+    } else {
+        t
+    }
+}
+
 fn days_in_month(y: i64, m: u32) -> u32 {
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     match m {
@@ -165,5 +202,17 @@ mod tests {
         assert_eq!(Date::parse("2023-12-31").unwrap().plus_days(1).to_string(), "2024-01-01");
         assert_eq!(serde_json::to_string(&Date::parse("2023-03-01")).unwrap(), "\"2023-03-01\"");
         assert!(serde_json::from_str::<Date>("\"2023-02-30\"").is_err());
+    }
+}
+
+#[cfg(test)]
+mod local_time_tests {
+    #[test]
+    fn utc_becomes_beijing_time() {
+        assert_eq!(super::local_time("2026-12-05T14:33:05Z"), "2026-12-05 22:33:05");
+        assert_eq!(super::local_time("2023-12-31T16:00:00Z"), "2024-01-01 00:00:00");
+        assert_eq!(super::local_minutes("2023-03-10T02:30:00Z"), "2023-03-10 10:30");
+        assert_eq!(super::local_time("尚未抽取"), "尚未抽取");
+        assert_eq!(super::local_time("2023-03-10"), "2023-03-10");
     }
 }

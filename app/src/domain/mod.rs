@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod audit_words;
 pub mod auth;
 pub mod ceremony;
 pub mod credit_code;

@@ -89,7 +89,9 @@ impl ResultDraft {
     pub fn validate(&self, allowed: &[i64], drawn_on: &str, today: &str) -> Vec<FieldError> {
         let mut errors = Vec::new();
         let mut err = |field: &str, message: String| errors.push(FieldError { field: field.into(), message });
-        if !is_iso_date(&self.inspected_on) {
+        if self.inspected_on.trim().is_empty() {
+            err("inspected_on", "请填写检查日期".into());
+        } else if !is_iso_date(&self.inspected_on) {
             err("inspected_on", "检查日期须为 YYYY-MM-DD 格式的有效日期".into());
         } else if self.inspected_on.as_str() < drawn_on {
             err("inspected_on", format!("检查日期不能早于抽取日期 {drawn_on}"));
@@ -393,6 +395,9 @@ mod tests {
     #[test]
     fn each_rule_names_its_field() {
         assert_eq!(fields(&ResultDraft { inspected_on: "2023-03-01".into(), ..ok() }), ["inspected_on"]);
+        let empty =
+            ResultDraft { inspected_on: String::new(), ..ok() }.validate(&[1, 2], "2023-03-10", "2023-04-30");
+        assert_eq!(empty[0].message, "请填写检查日期");
         assert_eq!(fields(&ResultDraft { inspected_on: "2023-05-01".into(), ..ok() }), ["inspected_on"]);
         assert_eq!(fields(&ResultDraft { method: "电话".into(), ..ok() }), ["method"]);
         assert_eq!(fields(&ResultDraft { attended: vec![3, 3], ..ok() }), ["attended"]);

@@ -232,6 +232,33 @@ pub fn offers(user: &SessionUser, department: &str, status: TaskStatus) -> Vec<S
         .collect()
 }
 
+/// 待办 — one thing waiting for the signed-in user, with where to do it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TodoItem {
+    pub href: String,
+    /// The task, `001 号 任务名称`.
+    pub task: String,
+    /// What to do, in the button's words (`同意名单`, `录入检查结果`).
+    pub what: String,
+}
+
+/// The steps waiting for `user`: one item per task on which they may take a forward step
+/// (a send-back is the other answer to the same question, not a second to-do).
+pub fn todo_of<'a>(
+    user: &SessionUser,
+    tasks: impl IntoIterator<Item = (i64, &'a str, &'a str, TaskStatus, &'a str)>,
+) -> Vec<TodoItem> {
+    tasks
+        .into_iter()
+        .filter_map(|(id, no, name, status, department)| {
+            let offer = offers(user, department, status).into_iter().find(|o| !o.send_back)?;
+            let href =
+                if status == S::Inspecting { format!("/tasks/{id}/results") } else { format!("/tasks/{id}") };
+            Some(TodoItem { href, task: format!("{no} {name}"), what: offer.verb })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,5 +340,21 @@ mod tests {
         ));
         assert_eq!(refusal(&leader, "swj-sctx", S::Submitted, S::Draft, "比例不符"), None);
         assert!(offers(&user(Role::Observer, None), "swj-sctx", S::Submitted).is_empty());
+    }
+
+    #[test]
+    fn each_role_sees_only_its_own_to_dos() {
+        let tasks = [
+            (1, "001 号", "甲", S::Submitted, "swj-zfzd"),
+            (2, "002 号", "乙", S::ListSubmitted, "swj-smfw"),
+            (3, "003 号", "丙", S::ListConsented, "swj-sctx"),
+            (4, "004 号", "丁", S::Draft, "swj-zfzd"),
+        ];
+        let of =
+            |role, dept| todo_of(&user(role, dept), tasks).into_iter().map(|t| t.task).collect::<Vec<_>>();
+        assert_eq!(of(Role::PrincipalLeader, None), ["001 号 甲", "002 号 乙"]);
+        assert_eq!(of(Role::OrderOffice, None), ["003 号 丙"]);
+        assert_eq!(of(Role::Clerk, Some("swj-zfzd")), ["004 号 丁"]);
+        assert!(of(Role::Leader, None).is_empty() && of(Role::Observer, None).is_empty());
     }
 }

@@ -4,6 +4,7 @@
 use crate::api::audit::{search_audit, AUDIT_PAGE_ROWS};
 use crate::components::error_view::ErrorBox;
 use crate::domain::audit::{action_label, AuditFilter};
+use crate::domain::audit_words::{change_text, entity_label};
 use crate::domain::auth::Role;
 use crate::labels;
 use leptos::prelude::*;
@@ -51,12 +52,12 @@ pub fn AuditPage() -> impl IntoView {
                                     {rows.into_iter().map(|e| view! {
                                         <tr>
                                             <td>{e.seq}</td>
-                                            <td>{e.at}</td>
-                                            <td>{e.actor_name}</td>
-                                            <td>{Role::parse(&e.role).map(|r| r.label().to_string()).unwrap_or(e.role)}</td>
+                                            <td class="nowrap">{crate::domain::date::local_time(&e.at)}</td>
+                                            <td>{if e.actor == "system" { "系统".to_string() } else { e.actor_name }}</td>
+                                            <td>{Role::parse(&e.role).map(|r| r.label().to_string()).unwrap_or_else(|| if e.role == "system" { "系统".into() } else { e.role })}</td>
                                             <td>{action_label(&e.action).to_string()}</td>
-                                            <td>{format!("{} {}", e.entity_type, e.entity_id)}</td>
-                                            <td class="diff">{e.before.unwrap_or_else(|| "—".into())}" → "{e.after.unwrap_or_else(|| "—".into())}</td>
+                                            <td>{entity_label(&e.entity_type, &e.entity_id)}</td>
+                                            <td class="diff">{change_text(e.before.as_deref(), e.after.as_deref())}</td>
                                             <td><code title=e.hash.clone()>{e.hash[..12].to_string()}</code></td>
                                         </tr>
                                     }).collect_view()}

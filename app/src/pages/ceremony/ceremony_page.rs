@@ -155,7 +155,7 @@ fn Screen(initial: CeremonyView) -> impl IntoView {
                 {move || problem.get().map(|p| view! { <p class="error cer-error" role="alert" data-testid="cer-error">{p}</p> })}
             </div>
             <div class="cer-keys">
-                {if can_run { "空格 / 回车：下一步　　Esc：退出" } else { "仅发起部门的经办人可主持抽取；此屏幕随现场同步。Esc：退出" }}
+                {if can_run { "空格 / 回车：下一步（输入框中空格为输入空格，按回车进入下一步）　　Esc：退出" } else { "仅发起部门的经办人可主持抽取；此屏幕随现场同步。Esc：退出" }}
                 {move || advance.pending().get().then_some("　　处理中…")}
             </div>
         </div>
@@ -189,13 +189,15 @@ fn StepTask(v: RwSignal<CeremonyView>, place: RwSignal<String>, can_run: bool) -
                     <dt>"检查对象名单"</dt><dd data-testid="cer-pool">{format!("{} 户", l.pool_count)}</dd>
                     <dt>"抽查比例"</dt><dd>{l.ratio.clone()}</dd>
                     <dt>"应抽取"</dt><dd data-testid="cer-to-draw">{format!("{} 户", l.to_draw)}</dd>
-                    <dt>"名单冻结于"</dt><dd>{l.frozen_at.clone()}</dd>
+                    <dt>"名单冻结于"</dt><dd>{crate::domain::date::local_time(&l.frozen_at)}</dd>
                 </dl>
-                <p class="cer-label">"名单摘要（SHA-256）"</p>
-                <Hex hex=l.pool_digest.clone()/>
-                <p class="cer-label">"承诺值（会前已公布）"</p>
-                <Hex hex=l.commitment.clone() testid="cer-commitment"/>
+                // Side by side, so the task screen fits a projector without scrolling.
+                <div class="cer-hexes">
+                    <div><p class="cer-label">"名单摘要（SHA-256）"</p><Hex hex=l.pool_digest.clone()/></div>
+                    <div><p class="cer-label">"承诺值（会前已公布）"</p><Hex hex=l.commitment.clone() testid="cer-commitment"/></div>
+                </div>
                 {can_run.then(|| view! {
+                    <div class="cer-places">
                     <label class="cer-place">"抽取地点 "
                         <input prop:value=move || place.get() on:input=move |ev| place.set(event_target_value(&ev)) placeholder="如：局三楼会议室"/>
                     </label>
@@ -207,6 +209,7 @@ fn StepTask(v: RwSignal<CeremonyView>, place: RwSignal<String>, can_run: bool) -
                         <input data-testid="observers-present" prop:value=move || present.get() on:input=move |ev| present.set(event_target_value(&ev))
                             on:change=move |_| { store(); } placeholder="到场人员姓名"/>
                     </label>
+                    </div>
                     {move || saved.get().map(|r| match r {
                         Ok(()) => view! { <span class="hint" role="status">"监督人员已记录"</span> }.into_any(),
                         Err(e) => view! { <span class="error" role="alert">{e}</span> }.into_any(),

@@ -77,7 +77,7 @@ fn ListForm(v: CeremonyView, form: Form) -> impl IntoView {
                 <tbody>
                     <tr><th>"抽查任务"</th><td colspan="3">{format!("{} {}", l.task_no, l.task_name)}</td></tr>
                     <tr><th>"实施部门"</th><td colspan="3">{v.departments.clone()}</td></tr>
-                    <tr><th>"抽取时间"</th><td>{l.drawn_at.clone().unwrap_or_default()}</td><th>"抽取地点"</th><td>{l.place.clone()}</td></tr>
+                    <tr><th>"抽取时间（北京时间）"</th><td>{l.drawn_at.as_deref().map(crate::domain::date::local_time).unwrap_or_default()}</td><th>"抽取地点"</th><td>{l.place.clone()}</td></tr>
                     <tr><th>"检查对象名单"</th><td>{format!("{} 户", l.pool_count)}</td><th>"抽取"</th><td>{format!("{} 户（{}）", l.selected.len(), l.ratio)}</td></tr>
                     <tr><th>"纪检监督"</th><td colspan="3">{format!("邀请：{}；到场：{}", or_dash(&v.observers_invited), or_dash(&v.observers_present))}</td></tr>
                     <tr><th>"种子"</th><td colspan="3"><code>{l.seed.as_deref().map(hex).unwrap_or_default()}</code></td></tr>
@@ -102,7 +102,7 @@ fn ListForm(v: CeremonyView, form: Form) -> impl IntoView {
                 <h2>"办理情况"</h2>
                 <ul data-testid="list-events">
                     {events.into_iter().map(|(step, who, comment, at)| view! {
-                        <li>{format!("{at} {step}，{who}{}", if comment.is_empty() { String::new() } else { format!("：{comment}") })}</li>
+                        <li>{format!("{} {step}，{who}{}", crate::domain::date::local_time(&at), if comment.is_empty() { String::new() } else { format!("：{comment}") })}</li>
                     }).collect_view()}
                 </ul>
             })}

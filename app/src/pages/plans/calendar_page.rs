@@ -24,7 +24,7 @@ pub fn CalendarPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((PlanData { plan: Some(plan), years }, today)) => {
+                    Ok((PlanData { plan: Some(plan), years, .. }, today)) => {
                         view! { <CalendarView plan years today/> }.into_any()
                     }
                     Ok((PlanData { plan: None, .. }, _)) => {

@@ -35,7 +35,7 @@ pub fn ImportPage() -> impl IntoView {
         <Title text="导入计划表"/>
         <h1>{move || format!("导入 {} 年度计划表", year())}</h1>
         <p class="lead">"选择与附件2格式相同的 Excel 文件（.xlsx）。先预检：显示将新增、更新多少项任务，并逐行列出有问题的单元格；全部无误后才能导入，导入一次性完成。"</p>
-        <p><a href=move || format!("/plans/{}/export.xlsx", year())>"下载当前计划表作为模板"</a></p>
+        <p><a rel="external" href=move || format!("/plans/{}/export.xlsx", year())>"下载当前计划表作为模板"</a></p>
         <div class="actions">
             <label class="file">"计划表文件 "
                 <input type="file" data-testid="sheet-file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -2,6 +2,7 @@
 
 use crate::api::plans::{get_plan, PlanPage as PlanData};
 use crate::components::error_view::ErrorBox;
+use crate::components::todo::TodoList;
 use crate::domain::plan::{AnnualPlan, TaskRow};
 use crate::labels;
 use leptos::prelude::*;
@@ -14,13 +15,19 @@ pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();
     let year = move || params.read().get("year").and_then(|y| y.parse::<i32>().ok());
     let data = Resource::new(year, get_plan);
+    // The start page (`/`) opens with what waits for the user.
+    let start = year().is_none();
     view! {
         <Title text=labels::NAV_PLAN/>
+        {start.then(|| view! { <TodoList/> })}
         <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(PlanData { plan: Some(plan), years }) => view! { <PlanView plan years/> }.into_any(),
-                    Ok(PlanData { plan: None, .. }) => view! { <p class="empty">{labels::NO_PLAN}</p> }.into_any(),
+                    Ok(PlanData { plan: Some(plan), years, can_edit }) => view! { <PlanView plan years can_edit/> }.into_any(),
+                    Ok(PlanData { plan: None, can_edit, .. }) => view! {
+                        <p class="empty">{labels::NO_PLAN}</p>
+                        {can_edit.then(|| view! { <p><a class="button" href="/plans/new">"新建年度计划"</a></p> })}
+                    }.into_any(),
                     Err(error) => view! { <ErrorBox error/> }.into_any(),
                 }
             })}
@@ -29,7 +36,7 @@ pub fn PlanPage() -> impl IntoView {
 }
 
 #[component]
-fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
+fn PlanView(plan: AnnualPlan, years: Vec<i32>, can_edit: bool) -> impl IntoView {
     let department = RwSignal::new(String::new());
     let departments = crate::domain::plan::departments_of(&plan.tasks);
     let tasks = StoredValue::new(plan.tasks.clone());
@@ -72,14 +79,16 @@ fn PlanView(plan: AnnualPlan, years: Vec<i32>) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <a class="button" href=format!("/tasks/new?year={}", plan.year) data-testid="new-task">"新增任务"</a>
+            {can_edit.then(|| view! { <a class="button" href=format!("/tasks/new?year={}", plan.year) data-testid="new-task">"新增任务"</a> })}
             <a href=format!("/plans/{}/calendar", plan.year)>"查看日历"</a>
-            <a href=format!("/plans/{}/export.xlsx", plan.year) data-testid="export">"导出 Excel"</a>
+            <a rel="external" href=format!("/plans/{}/export.xlsx", plan.year) data-testid="export">"导出 Excel"</a>
             <a href=format!("/plans/{}/results/results.xlsx", plan.year) rel="external" download data-testid="export-results"
                 title="已公示的抽查结果，每户企业每个检查事项一行，国家企业信用信息公示系统的格式">"导出已公示结果"</a>
-            <a href=format!("/plans/{}/import", plan.year)>"导入计划表"</a>
-            <a href=format!("/plans/{}/edit", plan.year)>"编辑计划"</a>
-            <a href="/plans/new">"新建年度计划"</a>
+            {can_edit.then(|| view! {
+                <a href=format!("/plans/{}/import", plan.year)>"导入计划表"</a>
+                <a href=format!("/plans/{}/edit", plan.year)>"编辑计划"</a>
+                <a href="/plans/new">"新建年度计划"</a>
+            })}
             <span class="count" data-testid="task-count">
                 {move || format!("共 {} 项任务", visible().len())}
             </span>

@@ -40,9 +40,9 @@ pub fn ConflictTable(conflicts: Vec<Conflict>, withdraw: Option<Withdraw>) -> im
                                 <td><a href=format!("/registry/enterprises/{}", c.enterprise_id)>{c.enterprise_name}</a>" "<code>{c.credit_code}</code></td>
                                 <td>{c.reason}</td>
                                 <td>{c.note}</td>
-                                <td class="nowrap">{c.declared_at}</td>
+                                <td class="nowrap">{crate::domain::date::local_time(&c.declared_at)}</td>
                                 <td>{match c.withdrawn_at {
-                                    Some(at) => format!("已撤回（{at}）").into_any(),
+                                    Some(at) => format!("已撤回（{}）", crate::domain::date::local_time(&at)).into_any(),
                                     None => match may_withdraw {
                                         Some(run) => view! {
                                             "有效 " <button type="button" class="link" data-testid="withdraw" data-conflict=id on:click=move |_| {

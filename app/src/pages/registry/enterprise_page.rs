@@ -78,7 +78,7 @@ fn Detail(id: i64) -> impl IntoView {
                                 <dt>"投诉次数"</dt><dd>{e.complaint_count}</dd>
                                 <dt>"住所"</dt><dd>{e.address.clone()}</dd>
                                 <dt>"被抽中次数"</dt><dd>{d.drawn}</dd>
-                                <dt>"更新时间"</dt><dd>{d.row.updated_at.clone()}</dd>
+                                <dt>"更新时间"</dt><dd>{crate::domain::date::local_time(&d.row.updated_at)}</dd>
                             </dl>
                             <DeclaredConflicts conflicts=d.conflicts.clone()/>
                             {d.can_edit.then(|| view! {

@@ -52,7 +52,7 @@ pub fn RegistryImportPage() -> impl IntoView {
                 max() >> 20
             )}</p>
         </Suspense>
-        <p><a href=move || format!("/registry/export/{}.xlsx", kind().code())>"下载当前名录作为模板"</a></p>
+        <p><a rel="external" href=move || format!("/registry/export/{}.xlsx", kind().code())>"下载当前名录作为模板"</a></p>
         <div class="actions">
             <label class="file">"文件 "
                 <input type="file" data-testid="registry-file" accept=".xlsx,.csv" node_ref=input on:change=move |_| {

@@ -13,10 +13,11 @@ use crate::domain::registry::RegistryKind;
 use leptos::prelude::*;
 
 /// Excel and CSV links that export what a registry table shows: `shown` is the table's
-/// address, whose filters the export keeps.
+/// address, whose filters the export keeps. `rel="external"`: the files are the server's,
+/// so the client-side router must let the browser fetch them.
 #[component]
 pub fn ExportLinks(kind: RegistryKind, shown: String) -> impl IntoView {
     let query = shown.split_once('?').map_or("", |(_, q)| q);
     let link = |ext: &str| format!("/registry/export/{}.{ext}?{query}", kind.code());
-    view! { <a href=link("xlsx")>"Excel"</a>" "<a href=link("csv")>"CSV"</a> }
+    view! { <a rel="external" href=link("xlsx")>"Excel"</a>" "<a rel="external" href=link("csv")>"CSV"</a> }
 }

@@ -2,7 +2,7 @@
 //! office records progress and finishes each with its outcome.
 
 use crate::api::follow_ups::{get_follow_ups, save_follow_up};
-use crate::components::error_view::ErrorBox;
+use crate::components::error_view::{ErrorBox, FieldMessage, FormError};
 use crate::domain::follow_up::{FollowUp, FollowUpFields, FollowUpUpdate};
 use crate::labels;
 use leptos::prelude::*;
@@ -124,7 +124,7 @@ fn field_mut<'a>(f: &'a mut FollowUpFields, name: &str) -> &'a mut String {
 fn FollowUpForm(f: FollowUp, editing: RwSignal<bool>, reload: Callback<()>) -> impl IntoView {
     let id = f.id;
     let fields = RwSignal::new(f.fields.clone());
-    let problem = RwSignal::new(None::<(String, String)>);
+    let problem = RwSignal::new(None::<crate::error::AppError>);
     let save = Action::new(move |finish: &bool| {
         let update = FollowUpUpdate { id, fields: fields.get_untracked(), finish: *finish };
         save_follow_up(update)
@@ -135,12 +135,9 @@ fn FollowUpForm(f: FollowUp, editing: RwSignal<bool>, reload: Callback<()>) -> i
             reload.run(());
         }
         // A refused field's message goes beside it; anything else above the buttons.
-        Some(Err(crate::error::AppError::Invalid { field, message })) => problem.set(Some((field, message))),
-        Some(Err(e)) => problem.set(Some((String::new(), e.to_string()))),
+        Some(Err(e)) => problem.set(Some(e)),
         None => {}
     });
-    // The fields this form shows (a message for another goes above the buttons).
-    let shown: Vec<&'static str> = fields_of(&f.kind).iter().map(|(n, _, _)| *n).chain(["note"]).collect();
     let inputs = fields_of(&f.kind)
         .iter()
         .map(|(name, label, kind)| {
@@ -151,7 +148,7 @@ fn FollowUpForm(f: FollowUp, editing: RwSignal<bool>, reload: Callback<()>) -> i
                     <input type=*kind name=name
                         prop:value=move || fields.with(|f| { let mut f = f.clone(); field_mut(&mut f, name).clone() })
                         on:input=move |ev| fields.update(|f| *field_mut(f, name) = event_target_value(&ev))/>
-                    {move || problem.get().filter(|(field, _)| field == name).map(|(_, m)| view! { <span class="field-error" role="alert">{m}</span> })}
+                    <FieldMessage error=problem field=name/>
                 </label>
             }
         })
@@ -166,9 +163,10 @@ fn FollowUpForm(f: FollowUp, editing: RwSignal<bool>, reload: Callback<()>) -> i
                     <span>"说明"</span>
                     <textarea name="note" rows="2" prop:value=move || fields.with(|f| f.note.clone())
                         on:input=move |ev| fields.update(|f| f.note = event_target_value(&ev))></textarea>
+                    <FieldMessage error=problem field="note"/>
                 </label>
             </fieldset>
-            {move || problem.get().filter(|(field, _)| !shown.contains(&field.as_str())).map(|(_, m)| view! { <p class="error" role="alert">{m}</p> })}
+            <FormError error=problem/>
             <div class="actions">
                 <button type="submit" disabled=move || save.pending().get()>"保存进展"</button>
                 <button type="button" data-testid="finish-follow-up" disabled=move || save.pending().get()

@@ -2,7 +2,7 @@
 //! head's form to publish a decided one, and its early end (信用修复).
 
 use crate::api::penalties::{end_penalty, get_penalties, publish_penalty};
-use crate::components::error_view::ErrorBox;
+use crate::components::error_view::{ErrorBox, FieldMessage, FormError};
 use crate::domain::penalty::{Penalty, PenaltyDraft, SEVERITIES};
 use crate::error::AppError;
 use crate::labels;
@@ -125,7 +125,7 @@ fn set(d: &mut PenaltyDraft, name: &str, value: String) {
 #[component]
 fn PublishForm(reload: Callback<()>) -> impl IntoView {
     let draft = RwSignal::new(PenaltyDraft { severity: "general".into(), ..Default::default() });
-    let problem = RwSignal::new(None::<(String, String)>);
+    let problem = RwSignal::new(None::<AppError>);
     let done = RwSignal::new(false);
     let publish = Action::new(move |d: &PenaltyDraft| publish_penalty(d.clone()));
     Effect::new(move |_| match publish.value().get() {
@@ -134,20 +134,13 @@ fn PublishForm(reload: Callback<()>) -> impl IntoView {
             draft.set(PenaltyDraft { severity: "general".into(), ..Default::default() });
             reload.run(());
         }
-        Some(Err(AppError::Invalid { field, message })) => problem.set(Some((field, message))),
-        Some(Err(e)) => problem.set(Some((String::new(), e.to_string()))),
+        Some(Err(e)) => problem.set(Some(e)),
         None => {}
     });
     let inputs = FIELDS
         .iter()
         .map(|(name, label, kind)| {
             let name = *name;
-            let error = move || {
-                problem
-                    .get()
-                    .filter(|(f, _)| f == name)
-                    .map(|(_, m)| view! { <span class="field-error" role="alert">{m}</span> })
-            };
             let input = if *kind == "textarea" {
                 view! { <textarea name=name rows="2" prop:value=move || draft.with(|d| get(d, name))
                 on:input=move |ev| draft.update(|d| set(d, name, event_target_value(&ev)))></textarea> }
@@ -157,7 +150,7 @@ fn PublishForm(reload: Callback<()>) -> impl IntoView {
                 on:input=move |ev| draft.update(|d| set(d, name, event_target_value(&ev)))/> }
                 .into_any()
             };
-            view! { <label class="field"><span>{*label}</span>{input}{error}</label> }
+            view! { <label class="field"><span>{*label}</span>{input}<FieldMessage error=problem field=name/></label> }
         })
         .collect_view();
     view! {
@@ -173,8 +166,9 @@ fn PublishForm(reload: Callback<()>) -> impl IntoView {
                             <option value=*code selected=move || draft.with(|d| d.severity == *code)>{*label}</option>
                         }).collect_view()}
                     </select>
+                    <FieldMessage error=problem field="severity"/>
                 </label>
-                {move || problem.get().filter(|(f, _)| !FIELDS.iter().any(|(n, _, _)| n == f)).map(|(_, m)| view! { <p class="error" role="alert">{m}</p> })}
+                <FormError error=problem/>
                 {move || done.get().then(|| view! { <p class="ok" role="status">"已公示。"</p> })}
                 <div class="actions"><button type="submit" disabled=move || publish.pending().get()>"公示"</button></div>
             </form>

@@ -4,11 +4,12 @@
 use crate::api::results::{
     approve_recusal, correct_result, declare_recusal, get_results, review_result, save_result,
 };
-use crate::components::error_view::ErrorBox;
+use crate::components::error_view::{ErrorBox, FieldMessage, FormError};
 use crate::domain::result::{
     PendingRecusal, ResultDraft, ResultRow, ReviewStatus, TaskResults, CATEGORIES, HANDLINGS, METHODS,
     REFERRAL,
 };
+use crate::error::AppError;
 use crate::labels;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -194,7 +195,7 @@ fn ResultForm(
         ..Default::default()
     });
     let draft = RwSignal::new(start);
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<AppError>);
     let save = Action::new(move |d: &ResultDraft| {
         let (d, why) = (d.clone(), reason.get_untracked());
         async move {
@@ -210,7 +211,7 @@ fn ResultForm(
             editing.set(None);
             reload.run(());
         }
-        Some(Err(e)) => problem.set(Some(e.to_string())),
+        Some(Err(e)) => problem.set(Some(e)),
         None => {}
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -232,13 +233,16 @@ fn ResultForm(
                 <label class="field small">
                     <span>"检查日期"</span>
                     <input type="date" name="inspected_on" min=drawn_on prop:value=move || draft.with(|d| d.inspected_on.clone())
+                        aria-invalid=move || problem.with(|p| p.as_ref().and_then(|p| p.on_field("inspected_on")).map(|_| "true"))
                         on:input=move |ev| draft.update(|d| d.inspected_on = event_target_value(&ev))/>
+                    <FieldMessage error=problem field="inspected_on"/>
                 </label>
                 <label class="field small">
                     <span>"检查方式"</span>
                     <select name="method" on:change=move |ev| draft.update(|d| d.method = event_target_value(&ev))>
                         {METHODS.iter().map(|m| view! { <option value=*m selected=move || draft.with(|d| d.method == *m)>{*m}</option> }).collect_view()}
                     </select>
+                    <FieldMessage error=problem field="method"/>
                 </label>
             </fieldset>
             <fieldset>
@@ -256,6 +260,7 @@ fn ResultForm(
                         </label>
                     }
                 }).collect_view()}
+                <FieldMessage error=problem field="attended"/>
             </fieldset>
             <fieldset>
                 <legend>"检查结果（可多选）"</legend>
@@ -266,11 +271,13 @@ fn ResultForm(
                         {*c}
                     </label>
                 }).collect_view()}
+                <FieldMessage error=problem field="categories"/>
             </fieldset>
             <label class="field">
                 <span>"发现的问题 / 无法检查的情况"</span>
                 <textarea name="problems" rows="3" prop:value=move || draft.with(|d| d.problems.clone())
                     on:input=move |ev| draft.update(|d| d.problems = event_target_value(&ev))></textarea>
+                <FieldMessage error=problem field="problems"/>
             </label>
             <fieldset>
                 <legend>"后续处置"</legend>
@@ -286,17 +293,20 @@ fn ResultForm(
                         <span>"移送接收部门"</span>
                         <input name="referral_department" prop:value=move || draft.with(|d| d.referral_department.clone())
                             on:input=move |ev| draft.update(|d| d.referral_department = event_target_value(&ev))/>
+                        <FieldMessage error=problem field="referral_department"/>
                     </label>
                 </Show>
+                <FieldMessage error=problem field="handling"/>
             </fieldset>
             {correcting.then(|| view! {
                 <label class="field">
                     <span>"更正理由（公示时一并显示）"</span>
                     <textarea name="reason" rows="2" prop:value=move || reason.get()
                         on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    <FieldMessage error=problem field="reason"/>
                 </label>
             })}
-            {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+            <FormError error=problem/>
             <div class="actions">
                 <button type="submit" data-testid="save-result" disabled=move || save.pending().get()>"保存结果"</button>
                 <button type="button" class="secondary" on:click=move |_| editing.set(None)>"取消"</button>

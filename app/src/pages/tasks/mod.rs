@@ -3,3 +3,4 @@
 pub mod pool_page;
 pub mod task_form_page;
 pub mod task_page;
+pub mod todo_page;

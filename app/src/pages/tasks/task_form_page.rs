@@ -118,12 +118,14 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
         );
         e
     });
+    // The page's own checks first, then what the server said about the same field.
     let error_of = move |field: &'static str| {
         move || {
             tried
                 .get()
                 .then(|| errors.with(|e| e.iter().find(|x| x.field == field).map(|x| x.message.clone())))
                 .flatten()
+                .or_else(|| server_error.with(|e| e.as_ref().and_then(|e| e.on_field(field))))
         }
     };
 

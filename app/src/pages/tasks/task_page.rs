@@ -99,7 +99,7 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
             {editable.then(|| view! { <a class="button" href=format!("/tasks/{}/edit", row.id)>"编辑任务"</a> })}
             {(!row.status.editable()).then(|| view! { <span class="note">"任务已提交，内容不能再修改（退回后可改）。"</span> })}
             {frozen.then(|| view! { <a class="button" href=format!("/tasks/{}/ceremony", row.id) data-testid="open-ceremony">{if drawn { "抽取现场（回放）" } else { "进入抽取现场" }}</a> })}
-            {frozen.then(|| view! { <a class="button" href=format!("/live/{}", row.id)>"公开直播页"</a> })}
+            {frozen.then(|| view! { <a class="button" rel="external" href=format!("/live/{}", row.id)>"公开直播页"</a> })}
             {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/record", row.id)>"抽取记录表"</a> })}
             {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/results", row.id)>"检查结果"</a> })}
             {drawn.then(|| view! { <a class="button" href=format!("/tasks/{}/list/consent", row.id) data-testid="consent-form">"抽取名单审批表"</a> })}
@@ -117,7 +117,7 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
             <h2>"检查对象名单"</h2>
             {match &d.draw {
                 Some(x) => view! {
-                    <p data-testid="pool-count">{format!("已冻结：{} 户（{}）", x.pool_count, x.frozen_at)} " " <a href=format!("/tasks/{}/pool", row.id)>"查看名单"</a></p>
+                    <p data-testid="pool-count">{format!("已冻结：{} 户（{}）", x.pool_count, crate::domain::date::local_time(&x.frozen_at))} " " <a href=format!("/tasks/{}/pool", row.id)>"查看名单"</a></p>
                     <p>"名单摘要 " <code>{x.pool_digest.clone()}</code></p>
                     <p>"承诺值 " <code>{x.commitment.clone()}</code></p>
                 }.into_any(),
@@ -135,7 +135,7 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
                 view! {
                     <ol class="events">
                         {d.events.iter().map(|e| view! {
-                            <li>{format!("{} {} → {}，{}", e.at, e.from.label(), e.to.label(), e.actor)}
+                            <li>{format!("{} {} → {}，{}", crate::domain::date::local_time(&e.at), e.from.label(), e.to.label(), e.actor)}
                                 {(!e.comment.is_empty()).then(|| format!("：{}", e.comment))}</li>
                         }).collect_view()}
                     </ol>
@@ -153,7 +153,7 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
                 <h3>"已作废的抽取"</h3>
                 <ul data-testid="abandoned-draws">
                     {d.abandoned_draws.iter().map(|a| view! {
-                        <li>{format!("第 {} 号抽取（{}），{} 作废，理由：{}", a.draw_id, a.drawn_at.clone().unwrap_or_default(), a.abandoned_at, a.reason)}
+                        <li>{format!("第 {} 号抽取（{}），{} 作废，理由：{}", a.draw_id, a.drawn_at.as_deref().map(crate::domain::date::local_time).unwrap_or_default(), crate::domain::date::local_time(&a.abandoned_at), a.reason)}
                             " " <a href=format!("/verify/{}", a.draw_id)>"验证"</a></li>
                     }).collect_view()}
                 </ul>
@@ -185,7 +185,7 @@ fn EstimateTable(estimate: crate::domain::task::PoolEstimate) -> impl IntoView {
 fn DrawView(x: DrawSummary) -> impl IntoView {
     view! {
         <p>"种子 " <code data-testid="seed">{x.seed.clone()}</code></p>
-        <p>{format!("公共随机数：{}；抽取时间：{}", x.public_entropy.clone().unwrap_or_default(), x.drawn_at.clone().unwrap_or_default())}</p>
+        <p>{format!("公共随机数：{}；抽取时间：{}", x.public_entropy.clone().unwrap_or_default(), x.drawn_at.as_deref().map(crate::domain::date::local_time).unwrap_or_default())}</p>
         <p><a href=format!("/verify/{}", x.draw_id)>"在浏览器中验证本次抽取"</a></p>
         <div class="table-wrap">
             <table data-testid="selection">
@@ -350,7 +350,7 @@ fn PlanChangePanel(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
             view! {
                 <li data-testid="plan-change">
                     {format!("原定 {}，调整为 {}，理由：{}（{} 提出，{}）", c.from.label(), c.to.label(), c.reason, c.requested_by, c.status.label())}
-                    {c.decided_at.as_ref().map(|at| format!("；{} {}", at, if c.decision_comment.is_empty() { String::new() } else { format!("意见：{}", c.decision_comment) }))}
+                    {c.decided_at.as_ref().map(|at| format!("；{} {}", crate::domain::date::local_time(at), if c.decision_comment.is_empty() { String::new() } else { format!("意见：{}", c.decision_comment) }))}
                     {(pending && can_decide).then(|| view! {
                         " "
                         <button type="button" data-testid="consent-change" on:click=move |_| { decide.dispatch((id, true, comment.get_untracked())); }>"同意调整"</button>

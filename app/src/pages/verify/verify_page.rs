@@ -135,14 +135,39 @@ const SHOWN_CHECKS: usize = 200;
 /// Manifests larger than this are verified but not echoed into the text box (layout cost).
 const ECHO_LIMIT: usize = 200_000;
 
+/// A checked value as a reader sees it: JSON text unquoted, lists joined, yes and no.
+fn plain(v: &str) -> String {
+    match v {
+        "true" => "是".into(),
+        "false" => "否".into(),
+        "(missing)" => "缺失".into(),
+        "(none)" => "无".into(),
+        _ => match serde_json::from_str::<serde_json::Value>(v) {
+            Ok(serde_json::Value::String(s)) => s,
+            Ok(serde_json::Value::Array(list)) if list.is_empty() => "无".into(),
+            Ok(serde_json::Value::Array(list)) => list
+                .iter()
+                .map(|x| x.as_str().map_or(x.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join("、"),
+            _ => v.to_string(),
+        },
+    }
+}
+
 fn check_row(c: Check) -> impl IntoView {
     let mark = if c.ok { "✓" } else { "✗" };
-    let detail = (!c.ok).then(|| format!("应为 {}，清单为 {}", c.expected, c.found));
+    // The check in words; the exact values stay visible under it.
+    let detail = if c.ok {
+        plain(&c.found)
+    } else {
+        format!("应为 {}，清单为 {}", plain(&c.expected), plain(&c.found))
+    };
     view! {
-        <li class=if c.ok { "ok" } else { "fail" }>
+        <li class=if c.ok { "ok" } else { "fail" } data-check=c.name.clone()>
             <span class="mark" aria-label=if c.ok { "通过" } else { "不一致" }>{mark}</span>
-            " " <code>{c.name}</code>
-            {detail.map(|d| view! { <div class="detail">{d}</div> })}
+            " " {crate::labels::check_words(&c.name)}
+            <div class="detail">{detail}</div>
         </li>
     }
 }
@@ -158,7 +183,9 @@ fn OutcomeView(outcome: Outcome) -> impl IntoView {
             let failed = checks.iter().filter(|c| !c.ok).count();
             let verdict = match draw::first_failure(&checks) {
                 None => format!("有效：全部 {} 项检查通过", checks.len()),
-                Some(c) => format!("无效：{failed} 项不一致，第一处为 {}", c.name),
+                Some(c) => {
+                    format!("无效：{failed} 项不一致，第一处为“{}”", crate::labels::check_words(&c.name))
+                }
             };
             let class = if failed == 0 { "verdict good" } else { "verdict bad" };
             // A 10^5 pool has ~16,000 checks: laying them all out costs the browser seconds,

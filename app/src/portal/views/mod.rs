@@ -121,15 +121,13 @@ pub fn hex_groups(hex: &str) -> String {
     crate::domain::ceremony::grouped_hex(hex).join(" ")
 }
 
-/// The date of a UTC timestamp: `2023-03-10T02:00:00Z` → `2023-03-10`.
+/// The Beijing date of a UTC timestamp: `2023-03-09T18:00:00Z` → `2023-03-10`.
 fn date(ts: &str) -> String {
-    ts.get(..10).unwrap_or(ts).to_string()
+    let t = crate::domain::date::local_time(ts);
+    t.get(..10).unwrap_or(&t).to_string()
 }
 
-/// `2023-03-10T02:00:00Z` → `2023-03-10 02:00 UTC`.
+/// A UTC timestamp in Beijing time: `2023-03-10T02:00:00Z` → `2023-03-10 10:00:00`.
 fn time(ts: &str) -> String {
-    match (ts.get(..10), ts.get(11..16)) {
-        (Some(d), Some(t)) => format!("{d} {t} UTC"),
-        _ => ts.to_string(),
-    }
+    crate::domain::date::local_time(ts)
 }

@@ -26,6 +26,42 @@ function run(exports, fn, text) {
   return report;
 }
 
+/** A check in words a reader of the record follows; the machine name stays in data-check. */
+function words(name) {
+  const sel = /^selected\[(\d+)\] (\S*): (\w+)$/.exec(name);
+  if (sel) {
+    const what = {
+      code: '统一社会信用代码与名单一致', key: '排序键由种子和信用代码算出', order: '排序键按从小到大排列',
+      stratum: '所属层一致', inspectors: '检查组由协议抽出', cap_lifted: '检查户数上限的放宽与协议一致',
+      recused: '回避情况与协议一致',
+    }[sel[3]] ?? sel[3];
+    return `抽中第 ${Number(sel[1]) + 1} 户（${sel[2]}）：${what}`;
+  }
+  const rec = /^recusals\[(\d+)\] (\S*)$/.exec(name);
+  if (rec) return `第 ${Number(rec[1]) + 1} 条回避（${rec[2]}）与协议一致`;
+  return {
+    protocol: '抽取协议为 DR1',
+    commitment: '承诺值：抽取前公布的承诺值由公开的秘密值算出',
+    pool_digest: '名单摘要：冻结的检查对象名单未被改动',
+    seed: '种子：由秘密值和公共随机数算出',
+    'pool: count': '名单户数：各层户数之和等于名单总户数',
+    'selected: count': '抽中户数：符合抽查比例（向上取整）',
+    'recusals: count': '回避条数与协议一致',
+  }[name] ?? name;
+}
+
+/** A checked value as a reader sees it. */
+function value(v) {
+  const words = { 'keys ascending': '从小到大', 'out of order': '顺序不对', '(missing)': '缺失', '(none)': '无', true: '是', false: '否' };
+  if (v in words) return words[v];
+  try {
+    const parsed = JSON.parse(v);
+    if (typeof parsed === 'string') return parsed;
+    if (Array.isArray(parsed)) return parsed.length ? parsed.join('、') : '无';
+  } catch { /* a plain value */ }
+  return v;
+}
+
 function show(report, ms) {
   out.replaceChildren();
   const verdict = document.createElement('p');
@@ -36,15 +72,19 @@ function show(report, ms) {
     ? `无法复核：${report.error}`
     : report.ok
       ? `有效：${report.checks.length} 项检查全部通过（用时 ${ms.toFixed(1)} 毫秒）`
-      : `无效：${failed.length} 项不符，首项为 ${failed[0].name}`;
+      : `无效：${failed.length} 项不符，首项为“${words(failed[0].name)}”`;
   out.append(verdict);
   const list = document.createElement('ul');
   list.className = 'checks';
   for (const c of report.checks) {
     const li = document.createElement('li');
     li.className = c.ok ? 'ok' : 'bad';
-    li.textContent = `${c.ok ? '✓' : '✗'} ${c.name}`;
-    if (!c.ok) li.title = `应为 ${c.expected}，实为 ${c.found}`;
+    li.dataset.check = c.name;
+    li.textContent = `${c.ok ? '✓' : '✗'} ${words(c.name)}`;
+    // The exact values stay visible: what was found, and what was expected when they differ.
+    const detail = document.createElement('code');
+    detail.textContent = c.ok ? value(c.found) : `应为 ${value(c.expected)}，实为 ${value(c.found)}`;
+    li.append(' ', detail);
     list.append(li);
   }
   out.append(list);

@@ -222,7 +222,8 @@ pub async fn view(
     .collect();
     let live = state_of(db, r).await?;
     let live_url = format!("{origin}/live/{task_id}");
-    let verify_url = live.drawn().then(|| format!("{origin}/verify/{draw_id}"));
+    // The public's page of this draw (no sign-in): it lists the draw and re-derives it.
+    let verify_url = live.drawn().then(|| format!("{origin}/public/draws/{draw_id}"));
     Ok(CeremonyView {
         // Drawn by the caller (`files::qr`): the database layer only says what they encode.
         live_qr: String::new(),

@@ -32,6 +32,7 @@ pub mod results;
 pub mod seed;
 pub mod sessions;
 pub mod tasks;
+pub mod todo;
 pub mod unique;
 pub mod workflow;
 
