@@ -59,6 +59,7 @@ test-browser:
 	node tests/browser/portal.mjs
 	node tests/browser/security.mjs
 	node tests/browser/standalone.mjs
+	node tests/browser/ux.mjs
 
 lint:
 	cargo fmt --all -- --check
