@@ -307,6 +307,23 @@ const tests = [
       console.log('    ' + figures.join('\n    '));
     }
   }],
+  ['9. the draw record prints on one A4 page for a typical task, signatures together', async ({ browser, base }) => {
+    const page = await newPage(browser, STAFF);
+    await signIn(page, base, 'jingban');
+    await page.goto(base + '/tasks/1/record');
+    await page.waitForSelector('.record-note');
+    await page.emulateMedia({ media: 'print' });
+    const file = path.join(artifacts, 'ux-record-task1.pdf');
+    const pdf = await page.pdf({ format: 'A4', path: file, preferCSSPageSize: true });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    console.log(`    record of task 001 (6 selected): ${pages} A4 page(s)`);
+    assert(pages === 1, `the record takes ${pages} pages`);
+    const keep = await page.$eval('.record-sign', (el) => getComputedStyle(el).breakInside);
+    assert(keep === 'avoid', `the signatures may split: ${keep}`);
+    const header = await page.$eval('.record-selected thead', (el) => getComputedStyle(el).display);
+    assert(header === 'table-header-group', 'the list header repeats on each page');
+    await page.close();
+  }],
 ];
 
 // UX_ONLY=7 runs the tests whose names start with it.

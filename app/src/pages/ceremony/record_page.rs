@@ -48,7 +48,7 @@ fn Record(v: CeremonyView) -> impl IntoView {
                 </tbody>
             </table>
             <h2>"抽取结果"</h2>
-            <table class="record-table">
+            <table class="record-table record-selected">
                 <thead><tr><th>"序号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"检查组"</th><th>"回避"</th></tr></thead>
                 <tbody>
                     {l.selected.iter().enumerate().map(|(i, e)| view! {
@@ -58,6 +58,8 @@ fn Record(v: CeremonyView) -> impl IntoView {
                 </tbody>
             </table>
             <p data-testid="record-observers">{format!("纪检监督：邀请 {}；到场 {}", if v.observers_invited.is_empty() { "—".to_string() } else { v.observers_invited.clone() }, if v.observers_present.is_empty() { "—".to_string() } else { v.observers_present.clone() })}</p>
+            // The signatures stay together on one page with the line under them.
+            <section class="record-sign">
             <h2>"在场人员"</h2>
             <table class="record-table signatures">
                 <thead><tr><th>"身份"</th><th>"姓名"</th><th>"单位"</th><th>"签字"</th></tr></thead>
@@ -68,6 +70,7 @@ fn Record(v: CeremonyView) -> impl IntoView {
                 </tbody>
             </table>
             <p class="record-note">{format!("任何人无需登录即可在 {} 查看本次抽取并独立验证。", v.verify_url.clone().unwrap_or_default())}</p>
+            </section>
         </article>
     }
     .into_any()
