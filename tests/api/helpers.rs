@@ -442,3 +442,24 @@ pub async fn fresh_database_url(dir: &TempDir) -> String {
 pub fn today() -> String {
     app::ssr::clock::today()
 }
+
+/// The teams (inspector ids) of a task's selected enterprises, by credit code, in draw order.
+pub async fn task_teams(db: &AnyPool, task_id: i64) -> Vec<(String, Vec<i64>)> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT s.code, m.inspector_id FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
+         JOIN draw_team_members m ON m.draw_id = s.draw_id AND m.position = s.position \
+         WHERE d.task_id = $1 AND d.abandoned_at IS NULL ORDER BY s.position, m.seq",
+    )
+    .bind(task_id)
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let mut out: Vec<(String, Vec<i64>)> = Vec::new();
+    for (code, id) in rows {
+        match out.last_mut() {
+            Some((c, ids)) if *c == code => ids.push(id),
+            _ => out.push((code, vec![id])),
+        }
+    }
+    out
+}

@@ -9,26 +9,6 @@ use std::path::Path;
 /// The first migration of the standard values.
 const RESULTS_MIGRATION: i64 = 20261205200000;
 
-/// The teams (inspector ids) of task 1's selected enterprises, by code, in draw order.
-async fn teams(app: &TestApp) -> Vec<(String, Vec<i64>)> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT s.code, m.inspector_id FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
-         JOIN draw_team_members m ON m.draw_id = s.draw_id AND m.position = s.position \
-         WHERE d.task_id = 1 AND d.abandoned_at IS NULL ORDER BY s.position, m.seq",
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
-    let mut out: Vec<(String, Vec<i64>)> = Vec::new();
-    for (code, id) in rows {
-        match out.last_mut() {
-            Some((c, ids)) if *c == code => ids.push(id),
-            _ => out.push((code, vec![id])),
-        }
-    }
-    out
-}
-
 fn result(code: &str, team: &[i64], on: &str) -> serde_json::Value {
     serde_json::json!({ "draft": {
         "task_id": 1, "code": code, "inspected_on": on, "method": "实地核查",
@@ -53,7 +33,7 @@ async fn review(app: &TestApp, head: &str, code: &str, pass: bool, comment: &str
 async fn each_enterprise_is_published_on_its_own_and_keeps_its_own_clock() {
     let app = spawn_app().await;
     let (clerk, head) = (app.sign_in("jingban").await, app.sign_in("chuzhang").await);
-    let teams = teams(&app).await;
+    let teams = crate::helpers::task_teams(&app.db, 1).await;
     assert!(teams.len() >= 3, "the demo task draws several enterprises");
     let (last, others) = teams.split_last().unwrap();
     let today = crate::helpers::today();
@@ -132,7 +112,7 @@ async fn each_enterprise_is_published_on_its_own_and_keeps_its_own_clock() {
 async fn a_returned_result_is_corrected_before_it_is_published() {
     let app = spawn_app().await;
     let (clerk, head) = (app.sign_in("jingban").await, app.sign_in("chuzhang").await);
-    let teams = teams(&app).await;
+    let teams = crate::helpers::task_teams(&app.db, 1).await;
     let (code, team) = &teams[0];
     let today = crate::helpers::today();
     assert_eq!(app.post_json(Some(&clerk), "save_result", result(code, team, &today)).await.status(), 200);
@@ -150,7 +130,7 @@ async fn a_returned_result_is_corrected_before_it_is_published() {
 async fn the_standard_values_are_the_only_ones_accepted() {
     let app = spawn_app().await;
     let clerk = app.sign_in("jingban").await;
-    let teams = teams(&app).await;
+    let teams = crate::helpers::task_teams(&app.db, 1).await;
     let (code, team) = &teams[0];
     let mut old = result(code, team, &crate::helpers::today());
     old["draft"]["method"] = "现场检查".into();
@@ -241,7 +221,7 @@ async fn the_migration_maps_earlier_values_onto_the_standard_list() {
 async fn a_follow_up_goes_from_an_order_to_correct_to_finished() {
     let app = spawn_app().await;
     let (clerk, head) = (app.sign_in("jingban").await, app.sign_in("chuzhang").await);
-    let teams = teams(&app).await;
+    let teams = crate::helpers::task_teams(&app.db, 1).await;
     let (code, team) = &teams[0];
     let today = crate::helpers::today();
     let mut found = result(code, team, &today);
@@ -524,7 +504,7 @@ async fn the_year_s_published_results_leave_in_the_gsxt_layout() {
 async fn a_published_result_is_corrected_as_a_new_version_with_its_reason() {
     let app = spawn_app().await;
     let (clerk, head) = (app.sign_in("jingban").await, app.sign_in("chuzhang").await);
-    let teams = teams(&app).await;
+    let teams = crate::helpers::task_teams(&app.db, 1).await;
     let (code, team) = &teams[0];
     let today = crate::helpers::today();
     assert_eq!(app.post_json(Some(&clerk), "save_result", result(code, team, &today)).await.status(), 200);

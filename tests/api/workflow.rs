@@ -131,25 +131,6 @@ async fn listing_in_the_plan_a_window_change_freezing_and_drawing_go_in_order_by
     );
 }
 
-/// The team (inspector ids) of each selected enterprise of task 1, by code.
-async fn teams(app: &TestApp) -> Vec<(String, Vec<i64>)> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT s.code, m.inspector_id FROM draw_selections s JOIN draw_team_members m \
-         ON m.draw_id = s.draw_id AND m.position = s.position WHERE s.draw_id = 1 ORDER BY s.position, m.seq",
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
-    let mut out: Vec<(String, Vec<i64>)> = Vec::new();
-    for (code, id) in rows {
-        match out.last_mut() {
-            Some((c, ids)) if *c == code => ids.push(id),
-            _ => out.push((code, vec![id])),
-        }
-    }
-    out
-}
-
 /// A result for task 1. The demo draw took place when the database was created, so the
 /// inspection is dated today.
 fn result(code: &str, team: &[i64], categories: &[&str]) -> serde_json::Value {
@@ -171,7 +152,7 @@ async fn results_are_entered_reviewed_published_and_closed() {
         .fetch_one(&app.db)
         .await
         .unwrap();
-    let teams = teams(&app).await;
+    let teams = crate::helpers::task_teams(&app.db, 1).await;
     assert!(teams.len() >= 2);
     let (mine, theirs): (Vec<_>, Vec<_>) = teams.iter().partition(|(_, t)| t.contains(&me));
     assert!(!mine.is_empty(), "the demo inspector is on the first team");

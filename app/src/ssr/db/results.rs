@@ -241,14 +241,7 @@ pub async fn correct(
         return Err(AppError::invalid("reason", "更正理由不超过 500 字"));
     }
     let (draw_id, position, enterprise_id) = selection(&mut tx, d.task_id, &d.code).await?;
-    let before: Option<Stored> = sqlx::query_as(&format!(
-        "SELECT {STORED_COLUMNS} FROM inspection_results r JOIN draw_selections s \
-         ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id WHERE r.draw_id = $1 AND r.enterprise_id = $2"
-    ))
-    .bind(draw_id)
-    .bind(enterprise_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let before = stored_result(&mut tx, draw_id, enterprise_id).await?;
     let Some(before) = before.filter(|b| b.published_at.is_some()) else {
         return Err(AppError::Conflict(format!(
             "企业 {} 的结果尚未公示：未公示的结果直接修改，无须更正",
@@ -262,14 +255,7 @@ pub async fn correct(
     .bind(position)
     .fetch_all(&mut *tx)
     .await?;
-    let drawn_at: String = sqlx::query_scalar("SELECT drawn_at FROM draws WHERE id = $1")
-        .bind(draw_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let errors = d.validate(&team, &drawn_at[..10], &today());
-    if !errors.is_empty() {
-        return Err(AppError::from_fields(&errors));
-    }
+    check_draft(&mut tx, d, draw_id, &team).await?;
     let cal = super::calendar::calendar(&mut *tx).await?;
     let (result_id, version) = (before.id, before.version);
     let old = before.into_result(d.task_id, &cal);
@@ -351,6 +337,42 @@ async fn selection(conn: &mut AnyConnection, task_id: i64, code: &str) -> Result
     .ok_or_else(|| AppError::NotFound(format!("企业 {code} 不是该任务抽中的检查对象")))
 }
 
+/// The stored result of a selected enterprise, if one was entered.
+async fn stored_result(
+    conn: &mut AnyConnection,
+    draw_id: i64,
+    enterprise_id: i64,
+) -> Result<Option<Stored>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {STORED_COLUMNS} FROM inspection_results r JOIN draw_selections s \
+         ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id WHERE r.draw_id = $1 AND r.enterprise_id = $2"
+    ))
+    .bind(draw_id)
+    .bind(enterprise_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// The result form's rules for a draft of draw `draw_id` whose team is `allowed`: dated
+/// between the draw and today.
+async fn check_draft(
+    conn: &mut AnyConnection,
+    d: &ResultDraft,
+    draw_id: i64,
+    allowed: &[i64],
+) -> Result<(), AppError> {
+    let drawn_at: String = sqlx::query_scalar("SELECT drawn_at FROM draws WHERE id = $1")
+        .bind(draw_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let errors = d.validate(allowed, &drawn_at[..10], &today());
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::from_fields(&errors))
+    }
+}
+
 /// Enters or corrects one result (all or nothing, with its audit entry).
 pub async fn save(db: &AnyPool, d: &ResultDraft, user: &SessionUser) -> Result<(), AppError> {
     if !matches!(user.role, Role::Clerk | Role::Inspector) {
@@ -378,23 +400,9 @@ pub async fn save(db: &AnyPool, d: &ResultDraft, user: &SessionUser) -> Result<(
     if status != TaskStatus::Inspecting {
         return Err(AppError::Conflict(format!("任务当前为“{}”，不能录入检查结果", status.label())));
     }
-    let drawn_at: String = sqlx::query_scalar("SELECT drawn_at FROM draws WHERE id = $1")
-        .bind(draw_id)
-        .fetch_one(&mut *tx)
-        .await?;
     let allowed: Vec<i64> = team.iter().map(|m| m.0).collect();
-    let errors = d.validate(&allowed, &drawn_at[..10], &today());
-    if !errors.is_empty() {
-        return Err(AppError::from_fields(&errors));
-    }
-    let before: Option<Stored> = sqlx::query_as(&format!(
-        "SELECT {STORED_COLUMNS} FROM inspection_results r JOIN draw_selections s \
-         ON s.draw_id = r.draw_id AND s.enterprise_id = r.enterprise_id WHERE r.draw_id = $1 AND r.enterprise_id = $2"
-    ))
-    .bind(draw_id)
-    .bind(enterprise_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    check_draft(&mut tx, d, draw_id, &allowed).await?;
+    let before = stored_result(&mut tx, draw_id, enterprise_id).await?;
     let cal = super::calendar::calendar(&mut *tx).await?;
     let before = before.map(|s| s.into_result(d.task_id, &cal));
     if before.as_ref().is_some_and(|b| b.review == ReviewStatus::Passed) {
