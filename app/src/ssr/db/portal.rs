@@ -131,8 +131,6 @@ pub struct ResultRecord {
     pub department: String,
     /// The joint departments other than the initiating one, joined with 、.
     pub joint: Option<String>,
-    pub window_year: i64,
-    pub window_end_month: i64,
     pub items: String,
     pub name: String,
     pub code: String,
@@ -153,10 +151,7 @@ const RESULT_SELECT: &str = "SELECT r.id AS result_id, t.id AS task_id, t.task_n
      (SELECT string_agg(jd.short_name, '、' ORDER BY j.position) FROM task_joint_departments j \
      JOIN departments jd ON jd.id = j.department_id WHERE j.task_id = t.id \
      AND j.department_id <> t.initiating_department_id) AS joint, \
-     coalesce((SELECT c.to_year FROM plan_changes c WHERE c.id = (SELECT max(c2.id) FROM plan_changes c2 \
-     WHERE c2.task_id = t.id AND c2.status = 'consented')), t.window_year) AS window_year, \
-     coalesce((SELECT c.to_end_month FROM plan_changes c WHERE c.id = (SELECT max(c2.id) FROM plan_changes c2 \
-     WHERE c2.task_id = t.id AND c2.status = 'consented')), t.window_end_month) AS window_end_month, (SELECT string_agg(i.name, '、' ORDER BY ti.position) FROM task_items ti \
+     (SELECT string_agg(i.name, '、' ORDER BY ti.position) FROM task_items ti \
      JOIN inspection_items i ON i.id = ti.item_id WHERE ti.task_id = t.id) AS items, \
      e.name, e.credit_code AS code, r.inspected_on, r.method, r.categories, r.problems, r.handling, \
      r.referral_department, r.published_at, r.corrected_at, r.correction_reason \
