@@ -347,16 +347,18 @@ fn csv_rows(path: &Path) -> Vec<Vec<String>> {
 #[tokio::test]
 async fn the_year_s_published_results_leave_in_the_gsxt_layout() {
     let app = spawn_app().await;
+    // `shuangsui export results --year Y [--template T] FILE` on this app's database.
+    let export = |year: &str, file: &Path, template: Option<&Path>| {
+        let (file, db) = (file.to_str().unwrap(), app.db_url.as_str());
+        let mut args = vec!["export", "results", "--year", year];
+        if let Some(t) = template {
+            args.extend(["--template", t.to_str().unwrap()]);
+        }
+        args.extend([file, "--db", db]);
+        crate::helpers::run(&args)
+    };
     let out = app.dir.join("results-2022.csv");
-    let (code, stdout, stderr) = crate::helpers::run(&[
-        "export",
-        "results",
-        "--year",
-        "2022",
-        out.to_str().unwrap(),
-        "--db",
-        &app.db_url,
-    ]);
+    let (code, stdout, stderr) = export("2022", &out, None);
     assert_eq!(code, 0, "{stderr}");
     let rows = csv_rows(&out);
     assert_eq!(
@@ -406,68 +408,22 @@ async fn the_year_s_published_results_leave_in_the_gsxt_layout() {
     assert!(rows.iter().any(|r| r[12].starts_with("责令改正（已完结")), "follow-ups travel with the result");
     // A task not yet published gives a header and nothing else; nothing of 2023 leaks.
     let none = app.dir.join("results-2023.csv");
-    assert_eq!(
-        crate::helpers::run(&[
-            "export",
-            "results",
-            "--year",
-            "2023",
-            none.to_str().unwrap(),
-            "--db",
-            &app.db_url
-        ])
-        .0,
-        0
-    );
+    assert_eq!(export("2023", &none, None).0, 0);
     assert_eq!(csv_rows(&none).len(), 1);
     // Exporting again gives the same bytes (nothing in the file depends on when it ran).
     let again = app.dir.join("again.csv");
-    assert_eq!(
-        crate::helpers::run(&[
-            "export",
-            "results",
-            "--year",
-            "2022",
-            again.to_str().unwrap(),
-            "--db",
-            &app.db_url
-        ])
-        .0,
-        0
-    );
+    assert_eq!(export("2022", &again, None).0, 0);
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
     // The .xlsx carries the same cells.
     let xlsx = app.dir.join("results-2022.xlsx");
-    assert_eq!(
-        crate::helpers::run(&[
-            "export",
-            "results",
-            "--year",
-            "2022",
-            xlsx.to_str().unwrap(),
-            "--db",
-            &app.db_url
-        ])
-        .0,
-        0
-    );
+    assert_eq!(export("2022", &xlsx, None).0, 0);
     assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
 
     // A province's own layout: renamed, reordered, dropped columns.
     let template = app.dir.join("province.template");
     std::fs::write(&template, "# 省平台\n社会信用代码 = code\n单位名称 = name\n结果 = result\n").unwrap();
     let mine = app.dir.join("province.csv");
-    let (code, _, err) = crate::helpers::run(&[
-        "export",
-        "results",
-        "--year",
-        "2022",
-        "--template",
-        template.to_str().unwrap(),
-        mine.to_str().unwrap(),
-        "--db",
-        &app.db_url,
-    ]);
+    let (code, _, err) = export("2022", &mine, Some(template.as_path()));
     assert_eq!(code, 0, "{err}");
     let province = csv_rows(&mine);
     assert_eq!(province[0], ["社会信用代码", "单位名称", "结果"]);
@@ -475,17 +431,7 @@ async fn the_year_s_published_results_leave_in_the_gsxt_layout() {
     // An unknown source field is refused with its name, and nothing is written.
     std::fs::write(&template, "社会信用代码 = code\n罚款金额 = fine_amount\n").unwrap();
     let refused = app.dir.join("refused.csv");
-    let (code, _, err) = crate::helpers::run(&[
-        "export",
-        "results",
-        "--year",
-        "2022",
-        "--template",
-        template.to_str().unwrap(),
-        refused.to_str().unwrap(),
-        "--db",
-        &app.db_url,
-    ]);
+    let (code, _, err) = export("2022", &refused, Some(template.as_path()));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("fine_amount") && err.contains("第 2 行"), "{err}");
     assert!(!refused.exists());
