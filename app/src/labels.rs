@@ -85,6 +85,8 @@ pub fn field_label(field: &str) -> &str {
         "attended" => "实际参加检查的执法人员",
         "categories" => "检查结果",
         "problems" => "发现的问题",
+        "verdicts" => "分事项检查结果",
+        "item_id" => "检查事项",
         "handling" => "后续处置",
         "referral_department" => "移送接收部门",
         "comment" => "意见",

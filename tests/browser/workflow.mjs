@@ -145,4 +145,38 @@ await runTests([
     assert(found.includes(code) && found.includes('按时公示'), `public result: ${found.slice(0, 300)}`);
     assert(found.includes('责令改正（已完结'), `the public reads the follow-up's end: ${found.slice(0, 600)}`);
   }],
+
+  ['a clerk enters one verdict per inspection item', async ({ browser, base }) => {
+    const page = await newPage(browser);
+    await signIn(page, base, 'jingban');
+    await page.goto(base + '/tasks/1/results');
+    await hydrated(page);
+    const open = '[data-testid=results] tbody tr[data-code]:has-text("未录入")';
+    const code = await page.getAttribute(open, 'data-code');
+    await page.click(`${open} [data-testid=enter-result]`);
+    await page.waitForSelector('[data-testid=result-form]');
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    await page.fill('[data-testid=result-form] input[name=inspected_on]', today);
+    // Task 1 has two items: one verdict may stand for both, or each gets its own.
+    await page.check('[data-testid=per-item]');
+    const blocks = page.locator('[data-testid=item-verdict]');
+    assert(await blocks.count() === 2, 'one block per item');
+    const names = await blocks.locator('legend').allTextContents();
+    await blocks.nth(0).locator('input[value="未发现问题"]').check();
+    await blocks.nth(1).locator('input[value="发现问题已责令改正"]').check();
+    await page.check('[data-testid=result-form] input[name=handling][value="责令改正"]');
+    // The second item's problem unwritten: refused, naming the item.
+    await page.click('[data-testid=save-result]');
+    await page.waitForSelector('[data-testid=result-form] .field-error[data-field=verdicts]');
+    const refused = await page.textContent('[data-testid=result-form] .field-error[data-field=verdicts]');
+    assert(refused.includes(names[1].split('：')[0]) && refused.includes('发现的问题'), `names the item: ${refused}`);
+    await blocks.nth(1).locator('textarea').fill('未按规定报送统计数据');
+    await page.click('[data-testid=save-result]');
+    const row = `[data-testid=results] tbody tr[data-code="${code}"]`;
+    await page.waitForSelector(`${row} [data-testid=verdicts]`);
+    const verdicts = await page.textContent(`${row} [data-testid=verdicts]`);
+    assert(verdicts.includes(names[0].split('：')[0] + '：未发现问题') && verdicts.includes('发现问题已责令改正'), `verdicts: ${verdicts}`);
+    await page.screenshot({ path: path.join(artifacts, 'result-per-item.png'), fullPage: true });
+    await noErrors(page, [/status of 400 \(Bad Request\)/]);
+  }],
 ]);

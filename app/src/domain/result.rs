@@ -81,6 +81,76 @@ pub struct ResultDraft {
     pub handling: Vec<String>,
     /// The department a 移送 goes to.
     pub referral_department: String,
+    /// 分事项检查结果: one verdict per inspection item of the task, in the task's item
+    /// order. Left empty, the enterprise's `categories` and `problems` are each item's
+    /// verdict; given, they must cover every item, and the enterprise's `categories` and
+    /// `problems` become their summary ([`ResultDraft::with_verdicts`]).
+    #[serde(default)]
+    pub verdicts: Vec<ItemVerdict>,
+}
+
+/// One inspection item's verdict in a result.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemVerdict {
+    pub item_id: i64,
+    pub categories: Vec<String>,
+    pub problems: String,
+}
+
+/// The enterprise's 检查结果 from its items' verdicts, in the standard order: every value
+/// found, except that 未发现问题 and 未发现开展本次抽查涉及的经营活动 stand only when nothing
+/// else was found (未发现问题 when some items found no problem and the rest no activity).
+pub fn summarise(verdicts: &[ItemVerdict]) -> Vec<String> {
+    let found: Vec<&str> = CATEGORIES
+        .into_iter()
+        .filter(|c| verdicts.iter().any(|v| v.categories.iter().any(|x| x == c)))
+        .collect();
+    let other: Vec<String> =
+        found.iter().filter(|c| **c != NO_PROBLEM && **c != NO_ACTIVITY).map(|c| c.to_string()).collect();
+    if !other.is_empty() {
+        other
+    } else if found.contains(&NO_PROBLEM) {
+        vec![NO_PROBLEM.into()]
+    } else if found.contains(&NO_ACTIVITY) {
+        vec![NO_ACTIVITY.into()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The rules one verdict keeps (standard values that do not contradict, problems written
+/// where found), as (field, message); `limit` bounds the problems' length in characters.
+fn verdict_errors(categories: &[String], problems: &str, limit: usize) -> Vec<(&'static str, String)> {
+    let mut errors = Vec::new();
+    if categories.is_empty() {
+        errors.push(("categories", "请至少选择一项检查结果".into()));
+    }
+    if let Some(bad) = categories.iter().find(|c| !CATEGORIES.contains(&c.as_str())) {
+        errors.push(("categories", format!("“{bad}”不是标准检查结果")));
+    }
+    for alone in [NO_PROBLEM, NO_ACTIVITY] {
+        if categories.iter().any(|c| c == alone) && categories.len() > 1 {
+            errors.push(("categories", format!("“{alone}”不能与其他结果同时选择")));
+        }
+    }
+    let unreachable = categories.iter().any(|c| is_not_inspectable(c));
+    let found_problem = categories.iter().any(|c| is_problem(c));
+    if unreachable && found_problem {
+        errors.push((
+            "categories",
+            "无法检查的情形（无法联系、停业、注销、吊销、撤销、迁出）不能与发现问题同时选择".into(),
+        ));
+    }
+    if found_problem && problems.trim().is_empty() {
+        errors.push(("problems", "检查结果表明存在问题，请填写发现的问题".into()));
+    }
+    if unreachable && problems.trim().is_empty() {
+        errors.push(("problems", "无法检查时请写明情况（如走访时间、所见情形）".into()));
+    }
+    if problems.chars().count() > limit {
+        errors.push(("problems", format!("发现的问题不超过 {limit} 字")));
+    }
+    errors
 }
 
 impl ResultDraft {
@@ -110,30 +180,10 @@ impl ResultDraft {
         if let Some(stranger) = attended.iter().find(|id| !allowed.contains(id)) {
             err("attended", format!("执法人员 {stranger} 不在本检查组，也不是登记的替换人员"));
         }
-        if self.categories.is_empty() {
-            err("categories", "请至少选择一项检查结果".into());
-        }
-        if let Some(bad) = self.categories.iter().find(|c| !CATEGORIES.contains(&c.as_str())) {
-            err("categories", format!("“{bad}”不是标准检查结果"));
-        }
-        for alone in [NO_PROBLEM, NO_ACTIVITY] {
-            if self.categories.iter().any(|c| c == alone) && self.categories.len() > 1 {
-                err("categories", format!("“{alone}”不能与其他结果同时选择"));
-            }
-        }
-        let unreachable = self.categories.iter().any(|c| is_not_inspectable(c));
-        if unreachable && self.categories.iter().any(|c| is_problem(c)) {
-            err(
-                "categories",
-                "无法检查的情形（无法联系、停业、注销、吊销、撤销、迁出）不能与发现问题同时选择".into(),
-            );
-        }
-        let found_problem = self.categories.iter().any(|c| is_problem(c));
-        if found_problem && self.problems.trim().is_empty() {
-            err("problems", "检查结果表明存在问题，请填写发现的问题".into());
-        }
-        if unreachable && self.problems.trim().is_empty() {
-            err("problems", "无法检查时请写明情况（如走访时间、所见情形）".into());
+        // Several items' verdicts are each bounded; their summary is as long as they are.
+        let limit = if self.verdicts.len() > 1 { usize::MAX } else { 2000 };
+        for (field, message) in verdict_errors(&self.categories, &self.problems, limit) {
+            err(field, message);
         }
         if let Some(bad) = self.handling.iter().find(|h| !HANDLINGS.contains(&h.as_str())) {
             err("handling", format!("“{bad}”不是可选的处置方式"));
@@ -151,10 +201,93 @@ impl ResultDraft {
         if !referral && !self.referral_department.trim().is_empty() {
             err("referral_department", "未选择“移送”时不填接收部门".into());
         }
-        if self.problems.chars().count() > 2000 {
-            err("problems", "发现的问题不超过 2000 字".into());
-        }
         errors
+    }
+}
+
+impl ResultDraft {
+    /// The draft with one verdict for each of the task's `items` (id, name; in the task's
+    /// order): the enterprise's verdict copied to each item when none were given, else the
+    /// given ones checked (every item once, each a valid verdict, an enterprise that could
+    /// not be inspected so for every item) and summarised into `categories` and `problems`.
+    pub fn with_verdicts(mut self, items: &[(i64, String)]) -> Result<Self, Vec<FieldError>> {
+        if self.verdicts.is_empty() {
+            self.verdicts = items
+                .iter()
+                .map(|(id, _)| ItemVerdict {
+                    item_id: *id,
+                    categories: self.categories.clone(),
+                    problems: self.problems.trim().to_string(),
+                })
+                .collect();
+            return Ok(self);
+        }
+        let mut errors: Vec<FieldError> = Vec::new();
+        let err = |errors: &mut Vec<FieldError>, message: String| {
+            errors.push(FieldError { field: "verdicts".into(), message })
+        };
+        let name = |id: i64| items.iter().find(|i| i.0 == id).map(|i| i.1.clone());
+        for v in &self.verdicts {
+            if name(v.item_id).is_none() {
+                err(&mut errors, format!("检查事项 {} 不是本任务的抽查事项", v.item_id));
+            }
+        }
+        for (id, item) in items {
+            match self.verdicts.iter().filter(|v| v.item_id == *id).count() {
+                0 => err(&mut errors, format!("请填写“{item}”的检查结果")),
+                1 => {}
+                _ => err(&mut errors, format!("“{item}”的检查结果重复")),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        for v in &self.verdicts {
+            let item = name(v.item_id).unwrap_or_default();
+            for (_, message) in verdict_errors(&v.categories, &v.problems, 2000) {
+                err(&mut errors, format!("{item}：{message}"));
+            }
+        }
+        let unreachable: Vec<Vec<&String>> = self
+            .verdicts
+            .iter()
+            .map(|v| v.categories.iter().filter(|c| is_not_inspectable(c)).collect())
+            .collect();
+        if unreachable.iter().any(|u| !u.is_empty()) && unreachable.iter().any(|u| *u != unreachable[0]) {
+            err(
+                &mut errors,
+                "无法检查的情形（无法联系、停业、注销、吊销、撤销、迁出）对整个企业适用，各检查事项须一致"
+                    .into(),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut ordered = Vec::with_capacity(items.len());
+        for (id, _) in items {
+            let mut v = self.verdicts.iter().find(|v| v.item_id == *id).cloned().expect("checked above");
+            v.problems = v.problems.trim().to_string();
+            ordered.push(v);
+        }
+        self.verdicts = ordered;
+        self.categories = summarise(&self.verdicts);
+        self.problems = if self.verdicts.len() == 1 {
+            self.verdicts[0].problems.clone()
+        } else {
+            // The same circumstances for every item are written once.
+            let texts: Vec<&str> = self.verdicts.iter().map(|v| v.problems.as_str()).collect();
+            if texts.iter().all(|t| *t == texts[0]) {
+                texts[0].to_string()
+            } else {
+                self.verdicts
+                    .iter()
+                    .filter(|v| !v.problems.is_empty())
+                    .map(|v| format!("【{}】{}", name(v.item_id).unwrap_or_default(), v.problems))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+        };
+        Ok(self)
     }
 }
 
@@ -253,6 +386,9 @@ pub struct TaskResults {
     pub recusals: Vec<PendingRecusal>,
     /// The publication deadline and, once published, whether it was met.
     pub deadline: Option<String>,
+    /// The task's inspection items (id, name), in its order: one verdict each per enterprise.
+    #[serde(default)]
+    pub items: Vec<(i64, String)>,
 }
 
 /// A task's place against the 20-working-day publication deadline.
@@ -330,6 +466,28 @@ pub struct PublicResult {
     pub corrected_on: Option<String>,
     #[serde(default)]
     pub correction_reason: String,
+    /// 分事项检查结果, in the task's item order (shown item by item when there are several).
+    #[serde(default)]
+    pub verdicts: Vec<PublicVerdict>,
+}
+
+/// One inspection item's published verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicVerdict {
+    pub item: String,
+    pub categories: Vec<String>,
+    pub problems: String,
+}
+
+impl PublicVerdict {
+    /// `检查结果：问题` in words.
+    pub fn in_words(&self) -> String {
+        if self.problems.is_empty() {
+            self.categories.join("、")
+        } else {
+            format!("{}：{}", self.categories.join("、"), self.problems)
+        }
+    }
 }
 
 impl PublicResult {
@@ -433,5 +591,86 @@ mod tests {
         for (old, new) in REPLACED_CATEGORIES {
             assert!(!CATEGORIES.contains(&old) && CATEGORIES.contains(&new));
         }
+    }
+
+    fn verdict(item_id: i64, categories: &[&str], problems: &str) -> ItemVerdict {
+        ItemVerdict {
+            item_id,
+            categories: categories.iter().map(|c| c.to_string()).collect(),
+            problems: problems.into(),
+        }
+    }
+
+    const ITEMS: [(i64, &str); 2] = [(4, "拍卖企业设立条件"), (5, "拍卖经营规范")];
+
+    fn items() -> Vec<(i64, String)> {
+        ITEMS.iter().map(|(id, n)| (*id, n.to_string())).collect()
+    }
+
+    #[test]
+    fn one_verdict_for_the_whole_task_becomes_each_items() {
+        let d = ResultDraft { problems: " 无 ".into(), ..ok() }.with_verdicts(&items()).unwrap();
+        assert_eq!(d.verdicts, [verdict(4, &[NO_PROBLEM], "无"), verdict(5, &[NO_PROBLEM], "无")]);
+        assert_eq!(d.categories, [NO_PROBLEM]);
+    }
+
+    #[test]
+    fn two_items_two_verdicts_summarised_for_the_enterprise() {
+        let d = ResultDraft {
+            verdicts: vec![
+                verdict(5, &["发现问题已责令改正"], "未公示拍卖规则"),
+                verdict(4, &[NO_PROBLEM], ""),
+            ],
+            ..ok()
+        }
+        .with_verdicts(&items())
+        .unwrap();
+        // In the task's order, the enterprise's result the problem found, its problems by item.
+        assert_eq!(d.verdicts.iter().map(|v| v.item_id).collect::<Vec<_>>(), [4, 5]);
+        assert_eq!(d.categories, ["发现问题已责令改正"]);
+        assert_eq!(d.problems, "【拍卖经营规范】未公示拍卖规则");
+        assert!(fields(&d).is_empty());
+    }
+
+    #[test]
+    fn verdicts_must_cover_each_item_once_and_be_valid() {
+        let msgs = |verdicts: Vec<ItemVerdict>| -> Vec<String> {
+            ResultDraft { verdicts, ..ok() }
+                .with_verdicts(&items())
+                .unwrap_err()
+                .into_iter()
+                .inspect(|e| assert_eq!(e.field, "verdicts"))
+                .map(|e| e.message)
+                .collect()
+        };
+        assert_eq!(msgs(vec![verdict(4, &[NO_PROBLEM], "")]), ["请填写“拍卖经营规范”的检查结果"]);
+        let twice =
+            vec![verdict(4, &[NO_PROBLEM], ""), verdict(4, &[NO_PROBLEM], ""), verdict(5, &[NO_PROBLEM], "")];
+        assert_eq!(msgs(twice), ["“拍卖企业设立条件”的检查结果重复"]);
+        let stranger =
+            vec![verdict(4, &[NO_PROBLEM], ""), verdict(5, &[NO_PROBLEM], ""), verdict(9, &[NO_PROBLEM], "")];
+        assert_eq!(msgs(stranger), ["检查事项 9 不是本任务的抽查事项"]);
+        let unwritten = vec![verdict(4, &[NO_PROBLEM], ""), verdict(5, &[FOLLOW_UP], " ")];
+        assert_eq!(msgs(unwritten), ["拍卖经营规范：检查结果表明存在问题，请填写发现的问题"]);
+        // An enterprise that could not be reached was not reached for any item.
+        let half = vec![verdict(4, &["已注销"], "已注销"), verdict(5, &[NO_PROBLEM], "")];
+        assert_eq!(msgs(half).len(), 1);
+        let both = vec![verdict(4, &["已注销"], "已注销"), verdict(5, &["已注销"], "已注销")];
+        let d = ResultDraft { verdicts: both, ..ok() }.with_verdicts(&items()).unwrap();
+        assert_eq!(
+            (d.categories.clone(), d.problems.clone()),
+            (vec!["已注销".to_string()], "已注销".to_string())
+        );
+    }
+
+    #[test]
+    fn the_summary_keeps_no_problem_only_when_nothing_else_was_found() {
+        let s = |vs: &[&[&str]]| summarise(&vs.iter().map(|c| verdict(1, c, "")).collect::<Vec<_>>());
+        assert_eq!(s(&[&[NO_PROBLEM], &[NO_ACTIVITY]]), [NO_PROBLEM]);
+        assert_eq!(s(&[&[NO_ACTIVITY], &[NO_ACTIVITY]]), [NO_ACTIVITY]);
+        assert_eq!(
+            s(&[&[FOLLOW_UP], &[NO_PROBLEM], &["发现问题已责令改正"]]),
+            ["发现问题已责令改正", FOLLOW_UP]
+        );
     }
 }

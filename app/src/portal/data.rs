@@ -212,6 +212,7 @@ pub fn results_phase(status: TaskStatus) -> bool {
 pub async fn all_results(conn: &mut sqlx::AnyConnection) -> Result<Vec<ResultRow>, AppError> {
     let records = portal::published_results(&mut *conn).await?;
     let mut follow_ups = crate::ssr::db::follow_ups::public_by_result(&mut *conn).await?;
+    let mut verdicts = crate::ssr::db::follow_ups::public_verdicts(&mut *conn).await?;
     let cal = crate::ssr::db::calendar::calendar(&mut *conn).await?;
     let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
     Ok(records
@@ -243,6 +244,7 @@ pub async fn all_results(conn: &mut sqlx::AnyConnection) -> Result<Vec<ResultRow
                     follow_ups: follow_ups.remove(&r.result_id).unwrap_or_default(),
                     corrected_on: r.corrected_at.as_deref().map(crate::domain::date::beijing_date),
                     correction_reason: r.correction_reason,
+                    verdicts: verdicts.remove(&r.result_id).unwrap_or_default(),
                 },
             }
         })

@@ -257,6 +257,7 @@ mod tests {
                 follow_ups: vec![],
                 corrected_on: None,
                 correction_reason: String::new(),
+                verdicts: vec![],
             },
         }
     }

@@ -44,6 +44,7 @@ fn ResultsView(r: TaskResults, reload: Callback<()>) -> impl IntoView {
     let can_review = r.can_review;
     let can_correct = r.can_correct;
     let drawn_on = r.drawn_on.clone();
+    let items = r.items.clone();
     view! {
         <Title text=format!("检查结果 · {}", r.task_name)/>
         <p class="crumbs"><a href=format!("/tasks/{task_id}")>{r.task_name.clone()}</a>" / 检查结果"</p>
@@ -57,7 +58,7 @@ fn ResultsView(r: TaskResults, reload: Callback<()>) -> impl IntoView {
             <table data-testid="results">
                 <thead><tr><th>"序号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"检查组"</th><th>"检查结果"</th><th>"审核与公示"</th><th>"操作"</th></tr></thead>
                 <tbody>
-                    {r.rows.into_iter().map(|row| view! { <ResultLine row editing can_review can_correct task_id reload drawn_on=drawn_on.clone()/> }).collect_view()}
+                    {r.rows.into_iter().map(|row| view! { <ResultLine row editing can_review can_correct task_id reload drawn_on=drawn_on.clone() items=items.clone()/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -75,6 +76,8 @@ fn ResultLine(
     task_id: i64,
     reload: Callback<()>,
     drawn_on: String,
+    /// The task's inspection items (id, name): one verdict each.
+    items: Vec<(i64, String)>,
 ) -> impl IntoView {
     let code = row.code.clone();
     let summary = row
@@ -82,6 +85,14 @@ fn ResultLine(
         .as_ref()
         .map(|r| format!("{} {}：{}", r.draft.inspected_on, r.draft.method, r.draft.categories.join("、")))
         .unwrap_or_else(|| "未录入".into());
+    // With several items, each item's verdict under the summary.
+    let by_item = row.result.as_ref().filter(|r| r.draft.verdicts.len() > 1).map(|r| {
+        let lines = r.draft.verdicts.iter().map(|v| {
+            let item = items.iter().find(|i| i.0 == v.item_id).map(|i| i.1.clone()).unwrap_or_default();
+            view! { <li>{format!("{item}：{}", v.categories.join("、"))}</li> }
+        });
+        view! { <ul class="verdicts" data-testid="verdicts">{lines.collect_view()}</ul> }
+    });
     let review = row.result.as_ref().map(|r| {
         let mut s = r.review.label().to_string();
         if !r.review_comment.is_empty() {
@@ -125,7 +136,7 @@ fn ResultLine(
             <td>{row.name.clone()}</td>
             <td><code>{code.clone()}</code></td>
             <td>{team_names}</td>
-            <td>{summary}{corrected}<History list=history/></td>
+            <td>{summary}{corrected}{by_item}<History list=history/></td>
             <td>{review.unwrap_or_else(|| "—".into())}</td>
             <td>
                 {row.can_enter.then(|| {
@@ -143,7 +154,7 @@ fn ResultLine(
         </tr>
         <Show when=is_open>
             <tr class="form-row"><td colspan="7">
-                <ResultForm row=form_row.clone() task_id editing reload drawn_on=drawn_on.clone() correcting=correcting()/>
+                <ResultForm row=form_row.clone() task_id editing reload drawn_on=drawn_on.clone() correcting=correcting() items=items.clone()/>
             </td></tr>
         </Show>
     }
@@ -185,15 +196,36 @@ fn ResultForm(
     drawn_on: String,
     /// 更正 of a published result: a reason is asked for and the correction saved as a new version.
     correcting: bool,
+    /// The task's inspection items (id, name); with two or more, a verdict for each.
+    items: Vec<(i64, String)>,
 ) -> impl IntoView {
     let reason = RwSignal::new(String::new());
-    let start = row.result.as_ref().map(|r| r.draft.clone()).unwrap_or_else(|| ResultDraft {
+    let mut start = row.result.as_ref().map(|r| r.draft.clone()).unwrap_or_else(|| ResultDraft {
         task_id,
         code: row.code.clone(),
         method: METHODS[0].into(),
         attended: row.team.iter().map(|m| m.0).collect(),
         ..Default::default()
     });
+    // With several items, one verdict may stand for all (the usual case), or each item
+    // gets its own (分事项填写), opened by default when the stored ones differ.
+    let several = items.len() > 1;
+    let differ = start.verdicts.iter().any(|v| {
+        start.verdicts.first().is_some_and(|f| f.categories != v.categories || f.problems != v.problems)
+    });
+    let per_item = RwSignal::new(several && differ);
+    start.verdicts = items
+        .iter()
+        .map(|(id, _)| {
+            start.verdicts.iter().find(|v| v.item_id == *id).cloned().unwrap_or_else(|| {
+                crate::domain::result::ItemVerdict {
+                    item_id: *id,
+                    categories: start.categories.clone(),
+                    problems: start.problems.clone(),
+                }
+            })
+        })
+        .collect();
     let draft = RwSignal::new(start);
     let problem = RwSignal::new(None::<AppError>);
     let save = Action::new(move |d: &ResultDraft| {
@@ -217,14 +249,12 @@ fn ResultForm(
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         problem.set(None);
-        save.dispatch(draft.get_untracked());
-    };
-    let toggle = |list: Vec<String>, item: &str, on: bool| -> Vec<String> {
-        let mut l: Vec<String> = list.into_iter().filter(|x| x != item).collect();
-        if on {
-            l.push(item.to_string());
+        let mut d = draft.get_untracked();
+        if !per_item.get_untracked() {
+            // One verdict for the whole task: the server gives it to each item.
+            d.verdicts.clear();
         }
-        l
+        save.dispatch(d);
     };
     view! {
         <form class="task-form result-form" on:submit=on_submit novalidate data-testid="result-form">
@@ -262,23 +292,28 @@ fn ResultForm(
                 }).collect_view()}
                 <FieldMessage error=problem field="attended"/>
             </fieldset>
-            <fieldset>
-                <legend>"检查结果（可多选）"</legend>
-                {CATEGORIES.iter().map(|c| view! {
-                    <label class="check">
-                        <input type="checkbox" name="categories" value=*c prop:checked=move || draft.with(|d| d.categories.iter().any(|x| x == c))
-                            on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.categories = toggle(std::mem::take(&mut d.categories), c, on)); }/>
-                        {*c}
-                    </label>
-                }).collect_view()}
-                <FieldMessage error=problem field="categories"/>
-            </fieldset>
-            <label class="field">
-                <span>"发现的问题 / 无法检查的情况"</span>
-                <textarea name="problems" rows="3" prop:value=move || draft.with(|d| d.problems.clone())
-                    on:input=move |ev| draft.update(|d| d.problems = event_target_value(&ev))></textarea>
-                <FieldMessage error=problem field="problems"/>
-            </label>
+            {several.then(|| view! {
+                <label class="check">
+                    <input type="checkbox" data-testid="per-item" prop:checked=move || per_item.get()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            if on {
+                                // Each item starts from the verdict given for the whole task.
+                                draft.update(|d| {
+                                    let (c, p) = (d.categories.clone(), d.problems.clone());
+                                    d.verdicts.iter_mut().for_each(|v| { v.categories = c.clone(); v.problems = p.clone(); });
+                                });
+                            }
+                            per_item.set(on);
+                        }/>
+                    {format!("按检查事项分别填写检查结果（本任务 {} 个检查事项）", items.len())}
+                </label>
+            })}
+            {move || if per_item.get() {
+                view! { <ItemVerdicts draft problem items=items.clone()/> }.into_any()
+            } else {
+                view! { <WholeVerdict draft problem/> }.into_any()
+            }}
             <fieldset>
                 <legend>"后续处置"</legend>
                 {HANDLINGS.iter().map(|h| view! {
@@ -314,6 +349,87 @@ fn ResultForm(
         </form>
     }
     .into_any()
+}
+
+/// 检查结果 of a task with one inspection item: the result's values and problems.
+#[component]
+fn WholeVerdict(draft: RwSignal<ResultDraft>, problem: RwSignal<Option<AppError>>) -> impl IntoView {
+    view! {
+            <fieldset>
+                <legend>"检查结果（可多选）"</legend>
+                {CATEGORIES.iter().map(|c| view! {
+                    <label class="check">
+                        <input type="checkbox" name="categories" value=*c prop:checked=move || draft.with(|d| d.categories.iter().any(|x| x == c))
+                            on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.categories = toggle(std::mem::take(&mut d.categories), c, on)); }/>
+                        {*c}
+                    </label>
+                }).collect_view()}
+                <FieldMessage error=problem field="categories"/>
+            </fieldset>
+            <label class="field">
+                <span>"发现的问题 / 无法检查的情况"</span>
+                <textarea name="problems" rows="3" prop:value=move || draft.with(|d| d.problems.clone())
+                    on:input=move |ev| draft.update(|d| d.problems = event_target_value(&ev))></textarea>
+                <FieldMessage error=problem field="problems"/>
+            </label>
+    }
+    .into_any()
+}
+
+/// 分事项检查结果: for each of the task's items, its values and its problems.
+#[component]
+fn ItemVerdicts(
+    draft: RwSignal<ResultDraft>,
+    problem: RwSignal<Option<AppError>>,
+    items: Vec<(i64, String)>,
+) -> impl IntoView {
+    let blocks = items.into_iter().enumerate().map(|(i, (_, name))| {
+        let values = CATEGORIES.iter().map(move |c| {
+            view! {
+                <label class="check">
+                    <input type="checkbox" value=*c
+                        prop:checked=move || draft.with(|d| d.verdicts.get(i).is_some_and(|v| v.categories.iter().any(|x| x == c)))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            draft.update(|d| if let Some(v) = d.verdicts.get_mut(i) {
+                                v.categories = toggle(std::mem::take(&mut v.categories), c, on);
+                            });
+                        }/>
+                    {*c}
+                </label>
+            }
+        });
+        view! {
+            <fieldset class="verdict" data-testid="item-verdict">
+                <legend>{format!("{name}：检查结果（可多选）")}</legend>
+                {values.collect_view()}
+                <label class="field">
+                    <span>{format!("{name}：发现的问题 / 无法检查的情况")}</span>
+                    <textarea rows="2" prop:value=move || draft.with(|d| d.verdicts.get(i).map(|v| v.problems.clone()).unwrap_or_default())
+                        on:input=move |ev| {
+                            let text = event_target_value(&ev);
+                            draft.update(|d| if let Some(v) = d.verdicts.get_mut(i) { v.problems = text; });
+                        }></textarea>
+                </label>
+            </fieldset>
+        }
+    });
+    view! {
+        <div class="verdicts-form">
+            {blocks.collect_view()}
+            <FieldMessage error=problem field="verdicts"/>
+        </div>
+    }
+    .into_any()
+}
+
+/// The list with `item` added (`on`) or taken out.
+fn toggle(list: Vec<String>, item: &str, on: bool) -> Vec<String> {
+    let mut l: Vec<String> = list.into_iter().filter(|x| x != item).collect();
+    if on {
+        l.push(item.to_string());
+    }
+    l
 }
 
 /// 申请回避: an inspector on the team (or the clerk for one) declares a conflict.

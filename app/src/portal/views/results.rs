@@ -62,10 +62,17 @@ pub fn task_results_page(task: &TaskRow, results: &[ResultRow], due: Option<&str
 /// One published result: unit, time, method, content, result, handling, on time.
 fn result_card(r: &ResultRow, with_task: bool) -> impl IntoView {
     let res = &r.result;
-    let found = if res.problems.is_empty() {
-        res.categories.join("、")
+    // With several items, each item's verdict on its own line.
+    let found = if res.verdicts.len() > 1 {
+        let lines = res
+            .verdicts
+            .iter()
+            .map(|v| view! { <li><b>{v.item.clone()}</b>{format!("：{}", v.in_words())}</li> });
+        view! { <ul class="verdicts" data-testid="public-verdicts">{lines.collect_view()}</ul> }.into_any()
+    } else if res.problems.is_empty() {
+        res.categories.join("、").into_any()
     } else {
-        format!("{}：{}", res.categories.join("、"), res.problems)
+        format!("{}：{}", res.categories.join("、"), res.problems).into_any()
     };
     let handling = res.handling_in_words();
     let corrected = res.corrected_on.clone().map(|on| {

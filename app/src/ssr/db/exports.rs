@@ -30,8 +30,9 @@ struct Published {
     published_at: String,
 }
 
-/// The rows of `year`'s published results (or only task `task`'s; either may be left out). Each enterprise's one
-/// verdict is repeated for each of its task's inspection items.
+/// The rows of `year`'s published results (or only task `task`'s; either may be left out):
+/// one per enterprise and inspection item, with that item's verdict (a result stored
+/// without item verdicts gives its one verdict for each of its task's items).
 pub async fn published_rows(
     db: &AnyPool,
     year: Option<i32>,
@@ -62,6 +63,23 @@ pub async fn published_rows(
     let mut items_of: HashMap<i64, Vec<String>> = HashMap::new();
     for (task_id, name) in items {
         items_of.entry(task_id).or_default().push(name);
+    }
+    // Each published result's item verdicts: (item name, categories, problems).
+    let verdicts: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT ri.result_id, i.name, ri.categories, ri.problems FROM result_items ri \
+         JOIN inspection_items i ON i.id = ri.item_id JOIN inspection_results r ON r.id = ri.result_id \
+         JOIN draws d ON d.id = r.draw_id JOIN tasks t ON t.id = d.task_id \
+         LEFT JOIN task_items ti ON ti.task_id = d.task_id AND ti.item_id = ri.item_id \
+         WHERE r.published_at IS NOT NULL AND ($1 IS NULL OR t.window_year = $1) AND ($2 IS NULL OR t.id = $2) \
+         ORDER BY ri.result_id, ti.position, i.id",
+    )
+    .bind(year)
+    .bind(task)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut verdicts_of: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
+    for (result_id, item, categories, problems) in verdicts {
+        verdicts_of.entry(result_id).or_default().push((item, categories, problems));
     }
     let joint: Vec<(i64, String)> = sqlx::query_as(
         "SELECT j.task_id, dp.name FROM task_joint_departments j JOIN departments dp ON dp.id = j.department_id \
@@ -97,6 +115,7 @@ pub async fn published_rows(
             follow_ups: follow_ups.remove(&r.result_id).unwrap_or_default(),
             corrected_on: None,
             correction_reason: String::new(),
+            verdicts: Vec::new(),
         };
         let authority = std::iter::once(r.department.clone())
             .chain(joint_of.get(&r.task_id).into_iter().flatten().cloned())
@@ -121,6 +140,15 @@ pub async fn published_rows(
             department: r.short_name,
             on_time: on_time.to_string(),
         };
+        if let Some(verdicts) = verdicts_of.remove(&r.result_id) {
+            rows.extend(verdicts.into_iter().map(|(item, categories, problems)| ExportRow {
+                item,
+                result: list(&categories).join("、"),
+                problems,
+                ..base.clone()
+            }));
+            continue;
+        }
         match items_of.get(&r.task_id) {
             Some(items) if !items.is_empty() => {
                 rows.extend(items.iter().map(|item| ExportRow { item: item.clone(), ..base.clone() }))

@@ -192,6 +192,29 @@ pub async fn update(db: &AnyPool, u: &FollowUpUpdate, user: &SessionUser) -> Res
     Ok(())
 }
 
+/// The item verdicts of every published result, by result id, in each task's item order.
+pub async fn public_verdicts(
+    conn: &mut AnyConnection,
+) -> Result<HashMap<i64, Vec<crate::domain::result::PublicVerdict>>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT ri.result_id, i.name, ri.categories, ri.problems FROM result_items ri \
+         JOIN inspection_items i ON i.id = ri.item_id JOIN inspection_results r ON r.id = ri.result_id \
+         JOIN draws d ON d.id = r.draw_id LEFT JOIN task_items ti ON ti.task_id = d.task_id AND ti.item_id = ri.item_id \
+         WHERE r.published_at IS NOT NULL ORDER BY ri.result_id, ti.position, i.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: HashMap<i64, Vec<crate::domain::result::PublicVerdict>> = HashMap::new();
+    for (result_id, item, categories, problems) in rows {
+        out.entry(result_id).or_default().push(crate::domain::result::PublicVerdict {
+            item,
+            categories: serde_json::from_str(&categories).unwrap_or_default(),
+            problems,
+        });
+    }
+    Ok(out)
+}
+
 /// The follow-ups of every published result, by result id, as the public reads them.
 pub async fn public_by_result(
     conn: &mut AnyConnection,

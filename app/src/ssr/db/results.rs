@@ -5,8 +5,8 @@ use super::workflow::task_state;
 use crate::domain::access::{reaches_task, results_reach, Reach};
 use crate::domain::auth::{Role, SessionUser};
 use crate::domain::result::{
-    Assignment, DeadlineRow, EnteredResult, EnterpriseDeadline, ResultDraft, ResultRow, ResultVersion,
-    ReviewStatus, TaskResults,
+    Assignment, DeadlineRow, EnteredResult, EnterpriseDeadline, ItemVerdict, ResultDraft, ResultRow,
+    ResultVersion, ReviewStatus, TaskResults,
 };
 use crate::domain::workday::WorkCalendar;
 use crate::domain::workflow::TaskStatus;
@@ -17,8 +17,8 @@ use crate::ssr::db::calendar::result_deadline;
 use sqlx::{AnyConnection, AnyPool};
 
 #[derive(sqlx::FromRow)]
-struct Stored {
-    id: i64,
+pub(super) struct Stored {
+    pub(super) id: i64,
     version: i64,
     corrected_at: Option<String>,
     correction_reason: String,
@@ -39,7 +39,7 @@ struct Stored {
 }
 
 impl Stored {
-    fn into_result(self, task_id: i64, cal: &WorkCalendar) -> EnteredResult {
+    pub(super) fn into_result(self, task_id: i64, cal: &WorkCalendar) -> EnteredResult {
         let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
         let due = result_deadline(cal, &self.inspected_on);
         EnteredResult {
@@ -53,6 +53,7 @@ impl Stored {
                 problems: self.problems,
                 handling: list(&self.handling),
                 referral_department: self.referral_department,
+                verdicts: Vec::new(),
             },
             entered_by: self.entered_by,
             entered_at: self.entered_at,
@@ -114,12 +115,14 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
     .await?;
     let cal = super::calendar::calendar(&mut *conn).await?;
     let mut history = versions(&mut conn, task_id).await?;
+    let mut verdicts = task_verdicts(&mut conn, task_id).await?;
     let mut stored: std::collections::HashMap<String, EnteredResult> = stored
         .into_iter()
         .map(|s| {
             let id = s.id;
             let mut r = s.into_result(task_id, &cal);
             r.history = history.remove(&id).unwrap_or_default();
+            r.draft.verdicts = verdicts.remove(&id).unwrap_or_default();
             (r.draft.code.clone(), r)
         })
         .collect();
@@ -154,6 +157,7 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
     let departments: Vec<&str> =
         std::iter::once(dept.as_str()).chain(joint.iter().map(String::as_str)).collect();
     let mut recusals = super::recusals::list(db, task_id).await?;
+    let items = task_items(&mut conn, task_id).await?;
     let rows: Vec<ResultRow> = match results_reach(user.role) {
         Reach::Own => {
             let mine: Vec<ResultRow> = rows
@@ -187,6 +191,7 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
             && user.serves(&dept),
         recusals,
         deadline: super::calendar::deadline(&cal, window.year, window.end_month),
+        items,
     })
 }
 
@@ -255,10 +260,12 @@ pub async fn correct(
     .bind(position)
     .fetch_all(&mut *tx)
     .await?;
+    let d = &with_verdicts(&mut tx, d).await?;
     check_draft(&mut tx, d, draw_id, &team).await?;
     let cal = super::calendar::calendar(&mut *tx).await?;
     let (result_id, version) = (before.id, before.version);
-    let old = before.into_result(d.task_id, &cal);
+    let mut old = before.into_result(d.task_id, &cal);
+    old.draft.verdicts = verdicts_of(&mut tx, result_id).await?;
     let now = now_utc();
     let content = serde_json::json!({
         "draft": old.draft, "published_at": old.published_at, "entered_by": old.entered_by,
@@ -295,6 +302,7 @@ pub async fn correct(
     .bind(result_id)
     .execute(&mut *tx)
     .await?;
+    store_verdicts(&mut tx, result_id, &d.verdicts).await?;
     // A handling the correction adds is followed up too; one it drops stays on record.
     super::follow_ups::open_in(&mut tx, result_id, &d.handling, d.referral_department.trim(), &user.username)
         .await?;
@@ -325,7 +333,11 @@ fn may_enter(user: &SessionUser, dept: &str, team: &[(i64, String, String)]) -> 
 }
 
 /// The draw, position and enterprise of a selected code in a task.
-async fn selection(conn: &mut AnyConnection, task_id: i64, code: &str) -> Result<(i64, i64, i64), AppError> {
+pub(super) async fn selection(
+    conn: &mut AnyConnection,
+    task_id: i64,
+    code: &str,
+) -> Result<(i64, i64, i64), AppError> {
     sqlx::query_as(
         "SELECT s.draw_id, s.position, s.enterprise_id FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
          WHERE d.task_id = $1 AND d.abandoned_at IS NULL AND s.code = $2",
@@ -338,7 +350,7 @@ async fn selection(conn: &mut AnyConnection, task_id: i64, code: &str) -> Result
 }
 
 /// The stored result of a selected enterprise, if one was entered.
-async fn stored_result(
+pub(super) async fn stored_result(
     conn: &mut AnyConnection,
     draw_id: i64,
     enterprise_id: i64,
@@ -351,6 +363,89 @@ async fn stored_result(
     .bind(enterprise_id)
     .fetch_optional(&mut *conn)
     .await?)
+}
+
+/// A task's inspection items (id, name), in the task's order.
+pub(super) async fn task_items(
+    conn: &mut AnyConnection,
+    task_id: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT i.id, i.name FROM task_items ti JOIN inspection_items i ON i.id = ti.item_id \
+         WHERE ti.task_id = $1 ORDER BY ti.position, i.id",
+    )
+    .bind(task_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The draft with one verdict per item of its task (domain::result::ResultDraft::with_verdicts).
+async fn with_verdicts(conn: &mut AnyConnection, d: &ResultDraft) -> Result<ResultDraft, AppError> {
+    let items = task_items(conn, d.task_id).await?;
+    d.clone().with_verdicts(&items).map_err(|errors| AppError::from_fields(&errors))
+}
+
+/// Replaces a result's item verdicts.
+async fn store_verdicts(
+    conn: &mut AnyConnection,
+    result_id: i64,
+    verdicts: &[ItemVerdict],
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM result_items WHERE result_id = $1").bind(result_id).execute(&mut *conn).await?;
+    for v in verdicts {
+        sqlx::query(
+            "INSERT INTO result_items (result_id, item_id, categories, problems) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(result_id)
+        .bind(v.item_id)
+        .bind(serde_json::to_string(&v.categories).expect("strings serialise"))
+        .bind(&v.problems)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// One result's item verdicts, in its task's order.
+pub(super) async fn verdicts_of(
+    conn: &mut AnyConnection,
+    result_id: i64,
+) -> Result<Vec<ItemVerdict>, AppError> {
+    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT ri.result_id, ri.item_id, ri.categories, ri.problems FROM result_items ri \
+         JOIN inspection_results r ON r.id = ri.result_id JOIN draws d ON d.id = r.draw_id \
+         LEFT JOIN task_items ti ON ti.task_id = d.task_id AND ti.item_id = ri.item_id \
+         WHERE ri.result_id = $1 ORDER BY ti.position, ri.item_id",
+    )
+    .bind(result_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(verdict).collect())
+}
+
+/// The item verdicts of a task's results, by result id, in the task's item order.
+async fn task_verdicts(
+    conn: &mut AnyConnection,
+    task_id: i64,
+) -> Result<std::collections::HashMap<i64, Vec<ItemVerdict>>, AppError> {
+    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT ri.result_id, ri.item_id, ri.categories, ri.problems FROM result_items ri \
+         JOIN inspection_results r ON r.id = ri.result_id JOIN draws d ON d.id = r.draw_id \
+         LEFT JOIN task_items ti ON ti.task_id = d.task_id AND ti.item_id = ri.item_id \
+         WHERE d.task_id = $1 ORDER BY ri.result_id, ti.position, ri.item_id",
+    )
+    .bind(task_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: std::collections::HashMap<i64, Vec<ItemVerdict>> = Default::default();
+    for row in rows {
+        out.entry(row.0).or_default().push(verdict(row));
+    }
+    Ok(out)
+}
+
+fn verdict((_, item_id, categories, problems): (i64, i64, String, String)) -> ItemVerdict {
+    ItemVerdict { item_id, categories: serde_json::from_str(&categories).unwrap_or_default(), problems }
 }
 
 /// The result form's rules for a draft of draw `draw_id` whose team is `allowed`: dated
@@ -375,15 +470,27 @@ async fn check_draft(
 
 /// Enters or corrects one result (all or nothing, with its audit entry).
 pub async fn save(db: &AnyPool, d: &ResultDraft, user: &SessionUser) -> Result<(), AppError> {
+    let mut tx = crate::ssr::db::begin_write(db).await?;
+    save_in(&mut tx, d, user).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Enters or corrects one result inside the caller's transaction (the form and the
+/// results import take this one path, and so the same rules).
+pub(super) async fn save_in(
+    tx: &mut AnyConnection,
+    d: &ResultDraft,
+    user: &SessionUser,
+) -> Result<(), AppError> {
     if !matches!(user.role, Role::Clerk | Role::Inspector) {
         return Err(AppError::Forbidden(format!(
             "检查结果由经办人或检查组执法人员录入，当前账号为{}",
             user.role.label()
         )));
     }
-    let mut tx = crate::ssr::db::begin_write(db).await?;
-    let (status, dept) = task_state(&mut tx, d.task_id).await?;
-    let (draw_id, position, enterprise_id) = selection(&mut tx, d.task_id, &d.code).await?;
+    let (status, dept) = task_state(&mut *tx, d.task_id).await?;
+    let (draw_id, position, enterprise_id) = selection(&mut *tx, d.task_id, &d.code).await?;
     let team: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT inspector_id, '', '' FROM draw_team_members WHERE draw_id = $1 AND position = $2 ORDER BY seq",
     )
@@ -401,10 +508,19 @@ pub async fn save(db: &AnyPool, d: &ResultDraft, user: &SessionUser) -> Result<(
         return Err(AppError::Conflict(format!("任务当前为“{}”，不能录入检查结果", status.label())));
     }
     let allowed: Vec<i64> = team.iter().map(|m| m.0).collect();
-    check_draft(&mut tx, d, draw_id, &allowed).await?;
-    let before = stored_result(&mut tx, draw_id, enterprise_id).await?;
+    let d = &with_verdicts(&mut *tx, d).await?;
+    check_draft(&mut *tx, d, draw_id, &allowed).await?;
+    let before = stored_result(&mut *tx, draw_id, enterprise_id).await?;
     let cal = super::calendar::calendar(&mut *tx).await?;
-    let before = before.map(|s| s.into_result(d.task_id, &cal));
+    let before = match before {
+        Some(s) => {
+            let id = s.id;
+            let mut b = s.into_result(d.task_id, &cal);
+            b.draft.verdicts = verdicts_of(&mut *tx, id).await?;
+            Some(b)
+        }
+        None => None,
+    };
     if before.as_ref().is_some_and(|b| b.review == ReviewStatus::Passed) {
         return Err(AppError::Conflict(
             "该结果已审核公示，不能再修改：如有错误，由处室负责人写明理由后更正".into(),
@@ -433,8 +549,15 @@ pub async fn save(db: &AnyPool, d: &ResultDraft, user: &SessionUser) -> Result<(
     .bind(&now)
     .execute(&mut *tx)
     .await?;
+    let result_id: i64 =
+        sqlx::query_scalar("SELECT id FROM inspection_results WHERE draw_id = $1 AND enterprise_id = $2")
+            .bind(draw_id)
+            .bind(enterprise_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    store_verdicts(&mut *tx, result_id, &d.verdicts).await?;
     audit::append(
-        &mut tx,
+        &mut *tx,
         Change {
             actor: &user.username,
             role: user.role.code(),
@@ -446,7 +569,6 @@ pub async fn save(db: &AnyPool, d: &ResultDraft, user: &SessionUser) -> Result<(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -455,7 +455,18 @@ pub async fn insert_past_result(conn: &mut AnyConnection, r: &PastResult<'_>) ->
     .bind(r.entered_at)
     .bind(r.reviewed_at)
     .bind(r.published_at)
-    .execute(conn)
+    .execute(&mut *conn)
+    .await?;
+    // The one verdict is each of the task's items' (as a result entered without verdicts).
+    sqlx::query(
+        "INSERT INTO result_items (result_id, item_id, categories, problems) \
+         SELECT r.id, ti.item_id, r.categories, r.problems FROM inspection_results r \
+         JOIN draws d ON d.id = r.draw_id JOIN task_items ti ON ti.task_id = d.task_id \
+         WHERE r.draw_id = $1 AND r.enterprise_id = $2",
+    )
+    .bind(r.draw_id)
+    .bind(r.enterprise_id)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
