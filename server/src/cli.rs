@@ -59,18 +59,27 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Import a registry file (.xlsx, or .csv in UTF-8 or GBK). A dry run unless --apply:
-    /// every row is checked and the rows that would be added or updated are counted. Exit 0
-    /// when every row is good (or was applied); exit 1 listing every rejected row by row
-    /// number, column and reason, with nothing written; exit 2 when the file cannot be read.
+    /// Import a registry file (.xlsx, or .csv in UTF-8 or GBK), or results entered in the
+    /// province's system first (`import results FILE --as ACCOUNT`, the layout `export
+    /// results` writes or a --template's). A dry run unless --apply: every row is checked
+    /// and the rows that would be added or updated are counted. Exit 0 when every row is
+    /// good (or was applied); exit 1 listing every rejected row by row number, column and
+    /// reason, with nothing written; exit 2 when the file cannot be read.
     Import {
-        /// enterprises, inspectors or items.
+        /// enterprises, inspectors, items or results.
         kind: String,
         /// The file; its columns are those `export` writes (extra columns are ignored).
         file: PathBuf,
         /// Write the rows (all or nothing, in one transaction). Without it nothing is written.
         #[arg(long)]
         apply: bool,
+        /// results: the account the results are entered as (a clerk of the initiating
+        /// department, or an inspector of the team): the form's permissions apply.
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        /// results: the file's layout (default: the GSXT layout of `export results`).
+        #[arg(long)]
+        template: Option<PathBuf>,
         /// Database URL (default: as `serve`'s, from the configuration).
         #[arg(long)]
         db: Option<String>,
@@ -204,6 +213,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Config(_) | Command::Draw { .. } | Command::Verify { .. } => unreachable!("handled above"),
         Command::Audit { command: AuditCommand::Verify { .. } } => {
             commands::database::audit_verify(&db).await
+        }
+        Command::Import { kind, file, apply, as_user, template, .. } if kind == "results" => {
+            commands::results::import(&file, as_user.as_deref(), template.as_deref(), apply, &db).await
         }
         Command::Import { kind, file, apply, .. } => {
             commands::registry::import(&kind, &file, apply, &db).await

@@ -93,3 +93,63 @@ pub async fn export(
     }
     ExitCode::SUCCESS
 }
+
+/// `import results FILE --as ACCOUNT [--template T] [--apply]`: 0 when every row is good
+/// (dry run) or was applied; 1 with every rejected row listed (nothing written); 2 when the
+/// file, the template or the database cannot be used.
+pub async fn import(
+    file: &Path,
+    as_user: Option<&str>,
+    template: Option<&Path>,
+    apply: bool,
+    url: &str,
+) -> ExitCode {
+    let Some(username) = as_user else {
+        eprintln!("error: import results needs --as ACCOUNT (who enters the results)");
+        return ExitCode::from(2);
+    };
+    let template = match template {
+        None => Template::gsxt(),
+        Some(path) => {
+            match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| Template::parse(&t)) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("模板 {} 有误：{e}", path.display());
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let db = match super::database::open_db(url).await {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    let r = match app::ssr::db::result_import::import(&db, &bytes, &template, username, apply).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    for e in &r.rejected {
+        println!("第 {} 行 [{}]：{}", e.row, e.column, e.message);
+    }
+    let counts = format!("新增 {} 户，更新 {} 户，未变 {} 户", r.added, r.updated, r.unchanged);
+    if !r.rejected.is_empty() {
+        println!("检查结果：有 {} 处问题，未写入任何数据", r.rejected.len());
+        ExitCode::from(1)
+    } else if r.applied {
+        println!("检查结果：已导入，{counts}");
+        ExitCode::SUCCESS
+    } else {
+        println!("检查结果：预检通过，将{counts}；未写入，加 --apply 导入");
+        ExitCode::SUCCESS
+    }
+}

@@ -28,6 +28,7 @@ pub mod portal;
 pub mod query;
 pub mod recusals;
 pub mod registry;
+pub mod result_import;
 pub mod results;
 pub mod seed;
 pub mod sessions;
