@@ -641,3 +641,297 @@ async fn a_penalty_is_public_during_its_period_and_gone_after_it() {
     assert_eq!(rows.len(), 3);
     assert_eq!((rows[1][1].as_str(), rows[1][7].as_str()), (code.as_str(), "0.5"));
 }
+
+/// A task with two inspection items: one verdict per enterprise and item, the enterprise's
+/// summary from them, each item's verdict on the portal and in the GSXT file.
+#[tokio::test]
+async fn a_task_with_two_items_gives_two_verdicts_per_enterprise() {
+    let app = spawn_app().await;
+    let (clerk, head) = (app.sign_in("jingban").await, app.sign_in("chuzhang").await);
+    // The demo's task 1 (成品油零售) has two items.
+    let items: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT i.id, i.name FROM task_items ti JOIN inspection_items i ON i.id = ti.item_id \
+         WHERE ti.task_id = 1 ORDER BY ti.position",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(items.len(), 2);
+    let ((first, first_name), (second, second_name)) = (items[0].clone(), items[1].clone());
+    let teams = crate::helpers::task_teams(&app.db, 1).await;
+    let (code, team) = &teams[0];
+    let today = crate::helpers::today();
+    let mut body = result(code, team, &today);
+    body["draft"]["handling"] = serde_json::json!(["责令改正"]);
+    // One item only: refused, naming the missing one, nothing stored.
+    body["draft"]["verdicts"] =
+        serde_json::json!([{ "item_id": first, "categories": ["未发现问题"], "problems": "" }]);
+    let resp = app.post_json(Some(&clerk), "save_result", body.clone()).await;
+    assert_eq!(resp.status(), 400);
+    let text = resp.text().await.unwrap();
+    assert!(
+        text.contains("verdicts") && text.contains(&format!("请填写“{second_name}”的检查结果")),
+        "{text}"
+    );
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM result_items").fetch_one(&app.db).await.unwrap();
+    let before = stored;
+    // Both items: the second found a problem, written down.
+    body["draft"]["verdicts"] = serde_json::json!([
+        { "item_id": second, "categories": ["发现问题已责令改正"], "problems": "未按规定报送统计数据" },
+        { "item_id": first, "categories": ["未发现问题"], "problems": "" },
+    ]);
+    let resp = app.post_json(Some(&clerk), "save_result", body.clone()).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM result_items").fetch_one(&app.db).await.unwrap();
+    assert_eq!(stored, before + 2);
+    let resp = app.post_form(Some(&head), "results", &[("task_id", "1")]).await;
+    let results: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(results["items"].as_array().unwrap().len(), 2);
+    let row = results["rows"].as_array().unwrap().iter().find(|r| r["code"] == code.as_str()).unwrap();
+    let draft = &row["result"]["draft"];
+    assert_eq!(draft["categories"], serde_json::json!(["发现问题已责令改正"]), "the enterprise's summary");
+    assert_eq!(draft["problems"], format!("【{second_name}】未按规定报送统计数据"));
+    let verdicts = draft["verdicts"].as_array().unwrap();
+    assert_eq!(verdicts[0]["item_id"], first, "in the task's item order");
+    assert_eq!(verdicts[0]["categories"], serde_json::json!(["未发现问题"]));
+    assert_eq!(verdicts[1]["categories"], serde_json::json!(["发现问题已责令改正"]));
+
+    // Published: the portal shows each item's verdict.
+    assert_eq!(review(&app, &head, code, true, "").await.0, 200);
+    let page = app.client.get(format!("{}/public/results?q={code}", app.base)).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("public-verdicts"), "{page}");
+    assert!(page.contains(&format!("<b>{first_name}</b>：未发现问题")), "{page}");
+    assert!(
+        page.contains(&format!("<b>{second_name}</b>：发现问题已责令改正：未按规定报送统计数据")),
+        "{page}"
+    );
+
+    // The GSXT file: one row per item, each with its own verdict.
+    let out = app.dir.join("task-1.csv");
+    let (status, _, err) = crate::helpers::run(&[
+        "export",
+        "results",
+        "--year",
+        "2023",
+        "--task",
+        "1",
+        out.to_str().unwrap(),
+        "--db",
+        &app.db_url,
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let rows = csv_rows(&out);
+    let mine: Vec<(&str, &str)> =
+        rows[1..].iter().filter(|r| r[7] == *code).map(|r| (r[9].as_str(), r[10].as_str())).collect();
+    assert_eq!(mine, [(first_name.as_str(), "未发现问题"), (second_name.as_str(), "发现问题已责令改正")]);
+}
+
+/// Every row of the results tables, as text (to show an import changed nothing).
+async fn results_state(db: &sqlx::AnyPool) -> Vec<String> {
+    let mut rows: Vec<String> = sqlx::query_scalar(
+        "SELECT r.id || '|' || r.inspected_on || '|' || r.method || '|' || r.categories || '|' || r.problems || '|' || \
+         r.handling || '|' || r.review_status || '|' || coalesce(r.published_at, '') || '|' || r.entered_by || '|' || \
+         coalesce(r.updated_at, '') FROM inspection_results r ORDER BY r.id",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let items: Vec<String> = sqlx::query_scalar(
+        "SELECT result_id || '|' || item_id || '|' || categories || '|' || problems FROM result_items \
+         ORDER BY result_id, item_id",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    rows.extend(items);
+    rows
+}
+
+/// Results entered in the province's system come back from its export: checked row by row,
+/// a dry run unless applied, all or nothing, as the named account; our own export read
+/// back changes nothing.
+#[tokio::test]
+async fn results_come_back_from_the_province_s_file() {
+    let app = spawn_app().await;
+    let run = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--db", app.db_url.as_str()]);
+        crate::helpers::run(&all)
+    };
+    // Our own 2022 export, read back: every enterprise unchanged, nothing written.
+    let out = app.dir.join("results-2022.csv");
+    assert_eq!(run(&["export", "results", "--year", "2022", out.to_str().unwrap()]).0, 0);
+    let before = results_state(&app.db).await;
+    let published: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM inspection_results r JOIN draws d ON d.id = r.draw_id JOIN tasks t ON t.id = d.task_id \
+         WHERE t.window_year = 2022 AND r.published_at IS NOT NULL",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let (code, stdout, stderr) =
+        run(&["import", "results", out.to_str().unwrap(), "--as", "jingban", "--apply"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains(&format!("新增 0 户，更新 0 户，未变 {published} 户")), "{stdout}");
+    assert_eq!(results_state(&app.db).await, before, "re-importing our own export changes nothing");
+
+    // New results of task 1 (being inspected), two enterprises, in the GSXT layout.
+    let (plan_no, task_no): (String, String) =
+        sqlx::query_as("SELECT plan_no, task_no FROM tasks WHERE id = 1").fetch_one(&app.db).await.unwrap();
+    let items: Vec<String> = sqlx::query_scalar(
+        "SELECT i.name FROM task_items ti JOIN inspection_items i ON i.id = ti.item_id WHERE ti.task_id = 1 \
+         ORDER BY ti.position",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(items.len(), 2, "the demo's task 1 has two items");
+    let teams = crate::helpers::task_teams(&app.db, 1).await;
+    let today = crate::helpers::today();
+    let header =
+        "抽查计划编号,抽查任务编号,统一社会信用代码,检查事项,检查结果,核查方式,抽查完成日期,后续处置\n";
+    // One row per item: the first item's verdict as given, the second found nothing.
+    let line = |code: &str, result: &str, handling: &str| {
+        format!(
+            "{plan_no},{task_no},{code},{},{result},实地核查,{today},{handling}\n\
+             {plan_no},{task_no},{code},{},未发现问题,实地核查,{today},{handling}\n",
+            items[0], items[1]
+        )
+    };
+    let good = format!(
+        "{header}{}{}",
+        line(&teams[0].0, "未发现问题", "无"),
+        line(&teams[1].0, "发现问题已责令改正", "责令改正")
+    );
+    let file = app.dir.join("province.csv");
+    std::fs::write(&file, &good).unwrap();
+    let path = file.to_str().unwrap();
+    let (code, stdout, _) = run(&["import", "results", path, "--as", "jingban"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("预检通过，将新增 2 户"), "{stdout}");
+    assert_eq!(results_state(&app.db).await, before, "a dry run writes nothing");
+
+    // A bad row anywhere: every problem named by row and column, nothing written.
+    let bad = format!(
+        "{good}{}{}",
+        line(&teams[2].0, "合格", "无"),
+        line("91110000000000000X", "未发现问题", "无")
+    );
+    std::fs::write(&file, &bad).unwrap();
+    let (code, stdout, _) = run(&["import", "results", path, "--as", "jingban", "--apply"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("第 6 行 [检查结果]：“合格”不是标准检查结果"), "{stdout}");
+    assert!(stdout.contains("第 8 行 [统一社会信用代码]"), "{stdout}");
+    assert_eq!(results_state(&app.db).await, before, "nothing of the good rows either");
+
+    // The form's permissions: the office head does not enter results.
+    std::fs::write(&file, &good).unwrap();
+    let (code, stdout, _) = run(&["import", "results", path, "--as", "chuzhang", "--apply"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("经办人或检查组执法人员录入"), "{stdout}");
+    assert_eq!(results_state(&app.db).await, before);
+
+    // Applied: two results waiting for the office head's review, entered as the clerk,
+    // the problem's words pointing to the province's record.
+    let (code, stdout, _) = run(&["import", "results", path, "--as", "jingban", "--apply"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("已导入，新增 2 户"), "{stdout}");
+    let entered: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT review_status, entered_by, problems FROM inspection_results r JOIN draws d ON d.id = r.draw_id \
+         WHERE d.task_id = 1 ORDER BY r.id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(entered.len(), 2);
+    assert!(entered.iter().all(|e| e.0 == "pending" && e.1 == "jingban"), "{entered:?}");
+    assert!(entered.iter().any(|e| e.2.contains("省级双随机监管平台")), "{entered:?}");
+    let imports: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'results.import'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(imports, 2, "the unchanged re-import and this one");
+    // The same file again: unchanged.
+    let (code, stdout, _) = run(&["import", "results", path, "--as", "jingban", "--apply"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("未变 2 户"), "{stdout}");
+}
+
+/// A published penalty is corrected only by the office head with a reason, as a new version:
+/// the portal and the open data show the current one marked 已更正, staff both; a penalty
+/// past its period is in neither.
+#[tokio::test]
+async fn a_penalty_is_corrected_as_a_new_version_and_its_open_data_follows_the_period() {
+    let app = spawn_app().await;
+    let (clerk, head) = (app.sign_in("jingban").await, app.sign_in("chuzhang").await);
+    let code: String = sqlx::query_scalar("SELECT credit_code FROM enterprises ORDER BY id LIMIT 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let today = crate::helpers::today();
+    let draft = serde_json::json!({
+        "code": code, "follow_up_id": null, "decision_no": "邯商罚〔2026〕7号", "violation_type": "未按规定备案",
+        "facts": "变更经营场所后未办理备案变更", "basis": "《拍卖管理办法》第三十五条",
+        "content": "警告，罚款", "fine_yuan": "5000", "authority": "邯郸市商务局（演示）",
+        "decided_on": today, "severity": "minor"
+    });
+    let resp = app.post_json(Some(&head), "publish_penalty", serde_json::json!({ "draft": draft })).await;
+    assert_eq!(resp.status(), 200);
+    let id: i64 = resp.json().await.unwrap();
+    let data = |file: &'static str| {
+        let url = format!("{}/public/data/{file}", app.base);
+        let client = app.client.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let json: serde_json::Value = serde_json::from_str(&data("penalties.json").await).unwrap();
+    assert_eq!(json["rows"][0]["decision_no"], "邯商罚〔2026〕7号");
+    assert_eq!(json["rows"][0]["fine_yuan"], "5000.00");
+
+    let mut fixed = draft.clone();
+    fixed["fine_yuan"] = "8000".into();
+    let correct = |who: &str, reason: &str| {
+        let body = serde_json::json!({ "id": id, "draft": fixed, "reason": reason });
+        let (app, who) = (&app, who.to_string());
+        async move {
+            let resp = app.post_json(Some(&who), "correct_penalty", body).await;
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    };
+    assert_eq!(correct(&clerk, "金额录入有误").await.0, 403, "only the office head corrects");
+    let (s, body) = correct(&head, " ").await;
+    assert_eq!(s, 400, "{body}");
+    assert!(body.contains("理由"), "{body}");
+    let (s, body) = correct(&head, "罚款金额录入有误，以决定书为准").await;
+    assert_eq!(s, 200, "{body}");
+
+    let page = app.client.get(format!("{}/public/penalties", app.base)).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains(&format!("已更正（{today}）：罚款金额录入有误，以决定书为准")), "{page}");
+    assert!(page.contains("8000.00 元") && !page.contains("5000.00 元"), "the current version only");
+    let csv = data("penalties.csv").await;
+    assert!(csv.contains("8000.00") && csv.contains("罚款金额录入有误"), "{csv}");
+    // Staff see both versions; the audit trail holds the old one.
+    let resp = app.post_form(Some(&clerk), "penalties", &[]).await;
+    let all: serde_json::Value = resp.json().await.unwrap();
+    let p = &all[0];
+    assert_eq!((p["version"].as_i64(), p["fine_yuan"].as_str()), (Some(2), Some("8000.00")));
+    assert_eq!(p["history"][0]["version"], 1);
+    assert_eq!(p["history"][0]["draft"]["fine_yuan"], "5000.00");
+    let (before, after): (String, String) =
+        sqlx::query_as("SELECT before_json, after_json FROM audit_log WHERE action = 'penalty.correct'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(before.contains("5000.00") && after.contains("以决定书为准"), "{before} {after}");
+    // Past its period: gone from the portal and the open data, kept for staff.
+    sqlx::query("UPDATE penalties SET published_on = '2020-01-02', publish_until = '2020-04-02'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&data("penalties.json").await).unwrap();
+    assert_eq!(json["rows"].as_array().unwrap().len(), 0);
+    assert!(!data("penalties.csv").await.contains("邯商罚"));
+}

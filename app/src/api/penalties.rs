@@ -27,3 +27,11 @@ pub async fn end_penalty(id: i64, reason: String) -> Result<(), AppError> {
     let db = crate::ssr::state::db()?;
     crate::ssr::db::penalties::end(&db, id, &reason, &user).await
 }
+
+/// 更正: the office head corrects a published penalty, with a reason, as a new version.
+#[server(prefix = "/api", endpoint = "correct_penalty", input = server_fn::codec::Json)]
+pub async fn correct_penalty(id: i64, draft: PenaltyDraft, reason: String) -> Result<(), AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::state::db()?;
+    crate::ssr::db::penalties::correct(&db, id, &draft, &reason, &user).await
+}

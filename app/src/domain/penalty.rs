@@ -112,6 +112,50 @@ pub struct Penalty {
     /// When the publication was ended early and why (信用修复).
     pub ended_on: Option<String>,
     pub end_reason: String,
+    /// `minor` or `general` (SEVERITIES).
+    #[serde(default)]
+    pub severity: String,
+    /// 1 as first published; each correction (更正) adds one.
+    #[serde(default)]
+    pub version: i64,
+    /// The date and reason of its last correction, if it was corrected.
+    #[serde(default)]
+    pub corrected_on: Option<String>,
+    #[serde(default)]
+    pub correction_reason: String,
+    /// The versions it replaced, oldest first (staff only; empty on the portal).
+    #[serde(default)]
+    pub history: Vec<PenaltyVersion>,
+}
+
+/// A published penalty as it was before a correction replaced it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PenaltyVersion {
+    pub version: i64,
+    pub draft: PenaltyDraft,
+    /// When, by whom and why it was replaced.
+    pub replaced_at: String,
+    pub replaced_by: String,
+    pub reason: String,
+}
+
+impl Penalty {
+    /// The penalty as a draft (what a correction starts from).
+    pub fn draft(&self) -> PenaltyDraft {
+        PenaltyDraft {
+            code: self.party_code.clone(),
+            follow_up_id: None,
+            decision_no: self.decision_no.clone(),
+            violation_type: self.violation_type.clone(),
+            facts: self.facts.clone(),
+            basis: self.basis.clone(),
+            content: self.content.clone(),
+            fine_yuan: if self.fine_yuan == "0.00" { String::new() } else { self.fine_yuan.clone() },
+            authority: self.authority.clone(),
+            decided_on: self.decided_on.clone(),
+            severity: self.severity.clone(),
+        }
+    }
 }
 
 impl Penalty {
@@ -201,6 +245,11 @@ mod tests {
             publish_until: "2023-04-10".into(),
             ended_on: None,
             end_reason: String::new(),
+            severity: "minor".into(),
+            version: 1,
+            corrected_on: None,
+            correction_reason: String::new(),
+            history: Vec::new(),
         };
         assert!(p.is_public("2023-04-10") && !p.is_public("2023-04-11") && !p.is_public("2023-01-09"));
         assert!(!Penalty { ended_on: Some("2023-02-01".into()), ..p }.is_public("2023-03-01"));

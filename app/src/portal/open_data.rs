@@ -21,6 +21,58 @@ pub fn router() -> Router<AppState> {
         .route("/public/data/plans/{file}", get(plan))
         .route("/public/data/tasks/{id}/{file}", get(task_file))
         .route("/public/data/draws/{id}/{file}", get(draw_file))
+        .route("/public/data/penalties.csv", get(|s| penalties_file(s, Format::Csv)))
+        .route("/public/data/penalties.json", get(|s| penalties_file(s, Format::Json)))
+}
+
+const PENALTY_COLUMNS: &[(&str, &str)] = &[
+    ("行政处罚决定书文号", "decision_no"),
+    ("当事人名称", "party_name"),
+    ("统一社会信用代码", "party_code"),
+    ("违法行为类型", "violation_type"),
+    ("违法事实", "facts"),
+    ("处罚依据", "basis"),
+    ("处罚内容", "content"),
+    ("罚款金额（元）", "fine_yuan"),
+    ("处罚机关", "authority"),
+    ("处罚决定日期", "decided_on"),
+    ("公示日期", "published_on"),
+    ("公示截止日期", "publish_until"),
+    ("更正日期", "corrected_on"),
+    ("更正理由", "correction_reason"),
+];
+
+/// 行政处罚信息: the penalties the portal shows today (inside their period, not ended early).
+async fn penalties_file(State(state): State<AppState>, format: Format) -> Response {
+    reply(
+        async {
+            let list = crate::ssr::db::penalties::public(&state.db).await?;
+            let rows = list
+                .into_iter()
+                .map(|p| {
+                    vec![
+                        p.decision_no,
+                        p.party_name,
+                        p.party_code,
+                        p.violation_type,
+                        p.facts,
+                        p.basis,
+                        p.content,
+                        p.fine_yuan,
+                        p.authority,
+                        p.decided_on,
+                        p.published_on,
+                        p.publish_until,
+                        p.corrected_on.unwrap_or_default(),
+                        p.correction_reason,
+                    ]
+                })
+                .collect();
+            let name = if format == Format::Csv { "penalties.csv" } else { "penalties.json" };
+            Ok(Table { headers: PENALTY_COLUMNS, rows, extra: json!({}) }.respond(format, name))
+        }
+        .await,
+    )
 }
 
 /// A file name split into stem and format: `2023.csv` → (`2023`, Csv).

@@ -1,7 +1,7 @@
 //! `/penalties`: 行政处罚信息公示 for staff — every penalty with its period, the office
 //! head's form to publish a decided one, and its early end (信用修复).
 
-use crate::api::penalties::{end_penalty, get_penalties, publish_penalty};
+use crate::api::penalties::{correct_penalty, end_penalty, get_penalties, publish_penalty};
 use crate::components::error_view::{ErrorBox, FieldMessage, FormError};
 use crate::domain::penalty::{Penalty, PenaltyDraft, SEVERITIES};
 use crate::error::AppError;
@@ -17,7 +17,10 @@ pub fn PenaltiesPage() -> impl IntoView {
         <Title text="行政处罚信息公示"/>
         <h1>"行政处罚信息公示"</h1>
         <p class="note">"处罚决定作出后由处室负责人公示；公示期按类别计算（通报批评或较低数额罚款三个月，其他三年），期满后公示平台不再显示，记录保留。信用修复可提前终止公示，须写明理由。"</p>
-        <PublishForm reload/>
+        <details class="publish-penalty">
+            <summary>"公示一项行政处罚决定"</summary>
+            <PublishForm reload correcting=None/>
+        </details>
         <Suspense fallback=|| view! { <p>{labels::LOADING}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -60,11 +63,24 @@ fn PenaltyLine(p: Penalty, reload: Callback<()>) -> impl IntoView {
         None => "公示中或已期满".to_string(),
     };
     let open = p.ended_on.is_none();
+    let correcting = RwSignal::new(false);
+    let corrected = p.corrected_on.clone().map(|on| {
+        view! { <p class="corrected">{format!("第 {} 版，{on} 更正：{}", p.version, p.correction_reason)}</p> }
+    });
+    let history = (!p.history.is_empty()).then(|| {
+        let lines = p.history.iter().map(|v| {
+            view! { <li>{format!("第 {} 版（{} 由 {} 更正，理由：{}）：{}；{}；罚款 {} 元", v.version,
+                crate::domain::date::local_time(&v.replaced_at), v.replaced_by, v.reason, v.draft.decision_no,
+                v.draft.content, if v.draft.fine_yuan.is_empty() { "0" } else { v.draft.fine_yuan.as_str() })}</li> }
+        });
+        view! { <details class="history"><summary>"更正前的版本"</summary><ul>{lines.collect_view()}</ul></details> }
+    });
+    let form_penalty = p.clone();
     view! {
         <tr data-decision=p.decision_no.clone()>
             <td>{p.party_name.clone()}<br/><code>{p.party_code.clone()}</code></td>
             <td>{p.decision_no.clone()}</td>
-            <td>{format!("{}；罚款 {} 元", p.content, p.fine_yuan)}</td>
+            <td>{format!("{}；罚款 {} 元", p.content, p.fine_yuan)}{corrected}{history}</td>
             <td>{format!("{} 至 {}", p.published_on, p.publish_until)}</td>
             <td>{state}</td>
             <td>{open.then(|| view! {
@@ -73,8 +89,15 @@ fn PenaltyLine(p: Penalty, reload: Callback<()>) -> impl IntoView {
                 <button type="button" class="secondary" data-testid="end-penalty"
                     on:click=move |_| { problem.set(None); end.dispatch(reason.get_untracked()); }>"提前终止公示"</button>
                 {move || problem.get().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
-            })}</td>
+            })}
+            <button type="button" class="secondary" data-testid="correct-penalty"
+                on:click=move |_| correcting.update(|c| *c = !*c)>"更正"</button></td>
         </tr>
+        <Show when=move || correcting.get()>
+            <tr class="form-row"><td colspan="6">
+                <PublishForm reload correcting=Some(form_penalty.clone())/>
+            </td></tr>
+        </Show>
     }
     .into_any()
 }
@@ -122,21 +145,46 @@ fn set(d: &mut PenaltyDraft, name: &str, value: String) {
     *field_mut(d, name) = value;
 }
 
+/// The form to publish a penalty, or (`correcting`) to correct a published one with a reason.
 #[component]
-fn PublishForm(reload: Callback<()>) -> impl IntoView {
-    let draft = RwSignal::new(PenaltyDraft { severity: "general".into(), ..Default::default() });
+fn PublishForm(reload: Callback<()>, correcting: Option<Penalty>) -> impl IntoView {
+    let fresh = || PenaltyDraft { severity: "general".into(), ..Default::default() };
+    let id = correcting.as_ref().map(|p| p.id);
+    let draft = RwSignal::new(correcting.as_ref().map_or_else(fresh, Penalty::draft));
+    let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<AppError>);
     let done = RwSignal::new(false);
-    let publish = Action::new(move |d: &PenaltyDraft| publish_penalty(d.clone()));
+    let publish = Action::new(move |d: &PenaltyDraft| {
+        let (d, why) = (d.clone(), reason.get_untracked());
+        async move {
+            match id {
+                Some(id) => correct_penalty(id, d, why).await.map(|()| id),
+                None => publish_penalty(d).await,
+            }
+        }
+    });
     Effect::new(move |_| match publish.value().get() {
         Some(Ok(_)) => {
             done.set(true);
-            draft.set(PenaltyDraft { severity: "general".into(), ..Default::default() });
+            if id.is_none() {
+                draft.set(fresh());
+            }
             reload.run(());
         }
         Some(Err(e)) => problem.set(Some(e)),
         None => {}
     });
+    let reason_field = id.map(|_| {
+        view! {
+            <label class="field">
+                <span>"更正理由（公示时一并显示）"</span>
+                <textarea name="reason" rows="2" prop:value=move || reason.get()
+                    on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                <FieldMessage error=problem field="reason"/>
+            </label>
+        }
+    });
+    let submit = if id.is_some() { "保存更正" } else { "公示" };
     let inputs = FIELDS
         .iter()
         .map(|(name, label, kind)| {
@@ -154,8 +202,6 @@ fn PublishForm(reload: Callback<()>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <details class="publish-penalty">
-            <summary>"公示一项行政处罚决定"</summary>
             <form class="task-form" data-testid="penalty-form" novalidate
                 on:submit=move |ev| { ev.prevent_default(); problem.set(None); done.set(false); publish.dispatch(draft.get_untracked()); }>
                 {inputs}
@@ -168,11 +214,11 @@ fn PublishForm(reload: Callback<()>) -> impl IntoView {
                     </select>
                     <FieldMessage error=problem field="severity"/>
                 </label>
+                {reason_field}
                 <FormError error=problem/>
-                {move || done.get().then(|| view! { <p class="ok" role="status">"已公示。"</p> })}
-                <div class="actions"><button type="submit" disabled=move || publish.pending().get()>"公示"</button></div>
+                {move || done.get().then(|| view! { <p class="ok" role="status">{if id.is_some() { "已更正。" } else { "已公示。" }}</p> })}
+                <div class="actions"><button type="submit" disabled=move || publish.pending().get()>{submit}</button></div>
             </form>
-        </details>
     }
     .into_any()
 }

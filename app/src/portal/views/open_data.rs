@@ -16,6 +16,10 @@ pub fn data_page(years: &[i32], tasks: &[(i64, String, bool, bool)]) -> String {
                     <li>{format!("{y} 年度：")}<a href=format!("/public/data/plans/{y}.csv")>"CSV"</a>" · "<a href=format!("/public/data/plans/{y}.json")>"JSON"</a></li>
                 }).collect_view()}
             </ul>
+            <h2>"行政处罚信息"</h2>
+            <ul class="plain">
+                <li>"公示期内的行政处罚决定："<a href="/public/data/penalties.csv">"CSV"</a>" · "<a href="/public/data/penalties.json">"JSON"</a></li>
+            </ul>
             <h2>"抽取与结果"</h2>
             <ul class="plain">
                 {tasks.iter().map(|(id, name, drawn, published)| view! {

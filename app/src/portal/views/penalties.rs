@@ -20,10 +20,14 @@ pub fn penalties_page(list: &[Penalty]) -> String {
 
 fn card(p: &Penalty) -> impl IntoView {
     let fine = if p.fine_yuan == "0.00" { "无".to_string() } else { format!("{} 元", p.fine_yuan) };
+    let corrected = p.corrected_on.clone().map(|on| {
+        view! { <p class="corrected" data-testid="corrected">{format!("已更正（{on}）：{}", p.correction_reason)}</p> }
+    });
     view! {
         <article class="card result" data-decision=p.decision_no.clone()>
             <h3>{p.party_name.clone()}</h3>
             <p class="code">{p.party_code.clone()}</p>
+            {corrected}
             <dl>
                 <div><dt>"决定书文号"</dt><dd>{p.decision_no.clone()}</dd></div>
                 <div><dt>"违法行为类型"</dt><dd>{p.violation_type.clone()}</dd></div>

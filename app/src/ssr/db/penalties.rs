@@ -3,7 +3,7 @@
 
 use crate::domain::auth::{Role, SessionUser};
 use crate::domain::date::Date;
-use crate::domain::penalty::{fen_of, yuan_of, Penalty, PenaltyDraft};
+use crate::domain::penalty::{fen_of, yuan_of, Penalty, PenaltyDraft, PenaltyVersion};
 use crate::error::AppError;
 use crate::ssr::clock::{now_utc, today};
 use crate::ssr::db::audit::{self, Change};
@@ -26,6 +26,10 @@ struct Row {
     publish_until: String,
     ended_on: Option<String>,
     end_reason: String,
+    severity: String,
+    version: i64,
+    corrected_on: Option<String>,
+    correction_reason: String,
 }
 
 impl From<Row> for Penalty {
@@ -46,13 +50,19 @@ impl From<Row> for Penalty {
             publish_until: r.publish_until,
             ended_on: r.ended_on,
             end_reason: r.end_reason,
+            severity: r.severity,
+            version: r.version,
+            corrected_on: r.corrected_on,
+            correction_reason: r.correction_reason,
+            history: Vec::new(),
         }
     }
 }
 
 const SELECT: &str =
     "SELECT id, decision_no, party_name, party_code, violation_type, facts, basis, content, \
-     fine_fen, authority, decided_on, published_on, publish_until, ended_on, end_reason FROM penalties";
+     fine_fen, authority, decided_on, published_on, publish_until, ended_on, end_reason, severity, version, \
+     corrected_on, correction_reason FROM penalties";
 
 /// `day` plus `months` calendar months (the day kept, or the month's last).
 fn add_months(day: Date, months: i64) -> Date {
@@ -203,11 +213,146 @@ pub async fn end(db: &AnyPool, id: i64, reason: &str, user: &SessionUser) -> Res
     Ok(())
 }
 
-/// Every penalty, newest first (staff: the record stays after its period).
+/// Every penalty, newest first, with the versions corrections replaced (staff: the record
+/// stays after its period).
 pub async fn all(db: &AnyPool) -> Result<Vec<Penalty>, AppError> {
     let rows: Vec<Row> =
         sqlx::query_as(&format!("{SELECT} ORDER BY published_on DESC, id DESC")).fetch_all(db).await?;
-    Ok(rows.into_iter().map(Penalty::from).collect())
+    let versions: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT penalty_id, version, content, replaced_at, replaced_by, reason FROM penalty_versions \
+         ORDER BY penalty_id, version",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut history: std::collections::HashMap<i64, Vec<PenaltyVersion>> = Default::default();
+    for (id, version, content, replaced_at, replaced_by, reason) in versions {
+        let draft: PenaltyDraft = serde_json::from_str(&content).map_err(AppError::internal)?;
+        history.entry(id).or_default().push(PenaltyVersion {
+            version,
+            draft,
+            replaced_at,
+            replaced_by,
+            reason,
+        });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mut p = Penalty::from(r);
+            p.history = history.remove(&p.id).unwrap_or_default();
+            p
+        })
+        .collect())
+}
+
+/// 更正: the office head corrects a published penalty with a reason, as a new version; the
+/// one it replaces is kept whole (penalty_versions, and the audit entry's before). A new
+/// severity recounts the period from the original publication date.
+pub async fn correct(
+    db: &AnyPool,
+    id: i64,
+    d: &PenaltyDraft,
+    reason: &str,
+    user: &SessionUser,
+) -> Result<(), AppError> {
+    let reason = reason.trim();
+    if user.role != Role::OfficeHead {
+        return Err(AppError::Forbidden("已公示的行政处罚信息只能由处室负责人更正".into()));
+    }
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "更正须写明理由"));
+    }
+    if reason.chars().count() > 500 {
+        return Err(AppError::invalid("reason", "更正理由不超过 500 字"));
+    }
+    let today = today();
+    let errors = d.validate(&today);
+    if !errors.is_empty() {
+        return Err(AppError::from_fields(&errors));
+    }
+    let mut tx = crate::ssr::db::begin_write(db).await?;
+    let row: Option<Row> =
+        sqlx::query_as(&format!("{SELECT} WHERE id = $1")).bind(id).fetch_optional(&mut *tx).await?;
+    let old = Penalty::from(row.ok_or_else(|| AppError::NotFound(format!("没有第 {id} 号行政处罚公示")))?);
+    let code = d.code.trim().to_ascii_uppercase();
+    let party: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM enterprises WHERE credit_code = $1")
+            .bind(&code)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((enterprise_id, party_name)) = party else {
+        return Err(AppError::invalid("code", format!("统一社会信用代码 {code} 不在检查对象名录中")));
+    };
+    let until = if d.severity == old.severity {
+        old.publish_until.clone()
+    } else {
+        let months = months_for(&mut tx, &d.severity).await?;
+        let start =
+            Date::parse(&old.published_on).ok_or_else(|| AppError::internal("published_on is a date"))?;
+        add_months(start, months).to_string()
+    };
+    let before = old.draft();
+    sqlx::query(
+        "INSERT INTO penalty_versions (penalty_id, version, content, replaced_at, replaced_by, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(old.version)
+    .bind(serde_json::to_string(&before).map_err(AppError::internal)?)
+    .bind(now_utc())
+    .bind(&user.username)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?;
+    let updated = sqlx::query(
+        "UPDATE penalties SET enterprise_id = $1, decision_no = $2, party_name = $3, party_code = $4, \
+         violation_type = $5, facts = $6, basis = $7, content = $8, fine_fen = $9, authority = $10, decided_on = $11, \
+         severity = $12, publish_until = $13, version = $14, corrected_on = $15, correction_reason = $16 WHERE id = $17",
+    )
+    .bind(enterprise_id)
+    .bind(d.decision_no.trim())
+    .bind(&party_name)
+    .bind(&code)
+    .bind(d.violation_type.trim())
+    .bind(d.facts.trim())
+    .bind(d.basis.trim())
+    .bind(d.content.trim())
+    .bind(fen_of(&d.fine_yuan).unwrap_or(0))
+    .bind(d.authority.trim())
+    .bind(&d.decided_on)
+    .bind(&d.severity)
+    .bind(&until)
+    .bind(old.version + 1)
+    .bind(&today)
+    .bind(reason)
+    .bind(id)
+    .execute(&mut *tx)
+    .await;
+    match updated {
+        Ok(_) => {}
+        Err(e) if super::unique::violates(&e, "penalties", &["decision_no"]) => {
+            return Err(AppError::invalid(
+                "decision_no",
+                format!("决定书文号 {} 已用于另一项公示", d.decision_no.trim()),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit::append(
+        &mut tx,
+        Change {
+            actor: &user.username,
+            role: user.role.code(),
+            action: "penalty.correct",
+            entity_type: "penalty",
+            entity_id: &old.decision_no,
+            before: Some(serde_json::to_value(&before).map_err(AppError::internal)?),
+            after: Some(serde_json::json!({ "draft": d, "reason": reason, "version": old.version + 1, "publish_until": until })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The penalties decided in `year`, in decision order (the 双公示 export).
