@@ -87,6 +87,8 @@ pub fn field_label(field: &str) -> &str {
         "problems" => "发现的问题",
         "verdicts" => "分事项检查结果",
         "item_id" => "检查事项",
+        "minor_months" => "较轻处罚公示期限（月）",
+        "general_months" => "其他处罚公示期限（月）",
         "handling" => "后续处置",
         "referral_department" => "移送接收部门",
         "comment" => "意见",

@@ -96,6 +96,34 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
     .unwrap();
     let task2: String =
         sqlx::query_scalar("SELECT task_name FROM tasks WHERE id = 2").fetch_one(&app.db).await.unwrap();
+    // Penalties: one inside its period, one past it, one ended early (信用修复).
+    let today = crate::helpers::today();
+    for (no, facts, published, until, ended) in [
+        ("邯商罚〔2026〕31号", "公示期内的违法事实", today.as_str(), "2099-12-31", None),
+        ("邯商罚〔2020〕32号", "公示期满的违法事实甲乙", "2020-01-02", "2020-04-02", None),
+        (
+            "邯商罚〔2026〕33号",
+            "已信用修复的违法事实丙丁",
+            today.as_str(),
+            "2099-12-31",
+            Some(today.as_str()),
+        ),
+    ] {
+        sqlx::query(
+            "INSERT INTO penalties (enterprise_id, decision_no, party_name, party_code, violation_type, facts, basis, \
+             content, fine_fen, authority, decided_on, severity, published_on, publish_until, ended_on, end_reason, \
+             created_by, created_at) SELECT id, $1, name, credit_code, '未按规定备案', $2, '《拍卖管理办法》', '警告', 0, \
+             '商务局', $3, 'minor', $3, $4, $5, '', 'chuzhang', '2026-01-01T00:00:00Z' FROM enterprises ORDER BY id LIMIT 1",
+        )
+        .bind(no)
+        .bind(facts)
+        .bind(published)
+        .bind(until)
+        .bind(ended)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
 
     let mut pages = crawl(&app).await;
     // The first event of a drawn task's live stream, as a phone that is not signed in gets it.
@@ -122,8 +150,14 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
         "/public/data/tasks/4/draw.json",
         "/public/data/tasks/1/pool.csv",
         "/public/data/plans/2023.json",
+        "/public/penalties",
+        "/public/data/penalties.csv",
+        "/public/data/penalties.json",
     ] {
         assert!(pages.contains_key(must), "{must} is linked from the portal");
+    }
+    for shown in ["/public/penalties", "/public/data/penalties.csv", "/public/data/penalties.json"] {
+        assert!(pages[shown].2.contains("公示期内的违法事实"), "{shown} shows the penalty inside its period");
     }
 
     // Things that are never public.
@@ -132,6 +166,8 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
         (UNPUBLISHED_PROBLEM.into(), "an unpublished result"),
         (DRAFT_TASK.into(), "a draft task"),
         (task2.clone(), "a task not yet filed"),
+        ("公示期满的违法事实甲乙".into(), "a penalty past its period"),
+        ("已信用修复的违法事实丙丁".into(), "a penalty ended early"),
     ];
     let inspectors: Vec<(String, String)> =
         sqlx::query_as("SELECT name, certificate_no FROM inspectors").fetch_all(&app.db).await.unwrap();

@@ -935,3 +935,64 @@ async fn a_penalty_is_corrected_as_a_new_version_and_its_open_data_follows_the_p
     assert_eq!(json["rows"].as_array().unwrap().len(), 0);
     assert!(!data("penalties.csv").await.contains("邯商罚"));
 }
+
+/// The publication periods are a setting: the administrator changes them (audited), a
+/// penalty published afterwards keeps the new period.
+#[tokio::test]
+async fn the_penalty_periods_are_a_setting_of_the_bureau() {
+    let app = spawn_app().await;
+    let (admin, head) = (app.sign_in("admin").await, app.sign_in("chuzhang").await);
+    let set = |who: String, minor: &'static str, general: &'static str| {
+        let app = &app;
+        async move {
+            let resp = app
+                .post_form(
+                    Some(&who),
+                    "set_penalty_periods",
+                    &[("minor_months", minor), ("general_months", general)],
+                )
+                .await;
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    };
+    let resp = app.post_form(Some(&head), "penalty_periods", &[]).await;
+    let current: (i64, i64, bool) = resp.json().await.unwrap();
+    assert_eq!(current, (3, 36, false), "SAMR's periods by default; the office head reads them");
+    assert_eq!(set(head.clone(), "6", "24").await.0, 403, "the administrator sets them");
+    let (s, body) = set(admin.clone(), "0", "24").await;
+    assert_eq!(s, 400, "{body}");
+    assert!(body.contains("minor_months") && body.contains("1 至 120"), "{body}");
+    let (s, body) = set(admin.clone(), "30", "24").await;
+    assert_eq!(s, 400, "{body}");
+    assert_eq!(set(admin.clone(), "6", "24").await.0, 200);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'settings.penalty_periods' AND actor = 'admin'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    // A minor penalty published now is public for six months.
+    let code: String = sqlx::query_scalar("SELECT credit_code FROM enterprises ORDER BY id LIMIT 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let today = crate::helpers::today();
+    let draft = serde_json::json!({ "draft": {
+        "code": code, "follow_up_id": null, "decision_no": "邯商罚〔2026〕9号", "violation_type": "未按规定备案",
+        "facts": "未办理备案变更", "basis": "《拍卖管理办法》第三十五条", "content": "警告", "fine_yuan": "",
+        "authority": "邯郸市商务局（演示）", "decided_on": today, "severity": "minor"
+    }});
+    assert_eq!(app.post_json(Some(&head), "publish_penalty", draft).await.status(), 200);
+    let until: String =
+        sqlx::query_scalar("SELECT publish_until FROM penalties WHERE decision_no = '邯商罚〔2026〕9号'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let (y, m): (i32, i32) = (today[..4].parse().unwrap(), today[5..7].parse().unwrap());
+    let months = y * 12 + m - 1 + 6;
+    assert!(
+        until.starts_with(&format!("{:04}-{:02}", months / 12, months % 12 + 1)),
+        "{until} is six months on"
+    );
+}

@@ -35,3 +35,20 @@ pub async fn correct_penalty(id: i64, draft: PenaltyDraft, reason: String) -> Re
     let db = crate::ssr::state::db()?;
     crate::ssr::db::penalties::correct(&db, id, &draft, &reason, &user).await
 }
+
+/// The publication periods in months (较轻, 其他) and whether the signed-in user may set them.
+#[server(prefix = "/api", endpoint = "penalty_periods")]
+pub async fn penalty_periods() -> Result<(i64, i64, bool), AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::state::db()?;
+    let (minor, general) = crate::ssr::db::penalties::periods(&db).await?;
+    Ok((minor, general, user.role == crate::domain::auth::Role::Admin))
+}
+
+/// Sets the publication periods by severity (the administrator).
+#[server(prefix = "/api", endpoint = "set_penalty_periods")]
+pub async fn set_penalty_periods(minor_months: i64, general_months: i64) -> Result<(), AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::state::db()?;
+    crate::ssr::db::penalties::set_periods(&db, minor_months, general_months, &user).await
+}

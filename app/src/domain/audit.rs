@@ -65,6 +65,7 @@ pub fn action_label(action: &str) -> &str {
         "penalty.publish" => "公示行政处罚信息",
         "penalty.end" => "提前终止行政处罚公示（信用修复）",
         "penalty.correct" => "更正行政处罚公示",
+        "settings.penalty_periods" => "设置行政处罚公示期限",
         "follow_up.finish" => "后续处置完结",
         "result.return" => "结果退回",
         "account.create" => "新建账号",

@@ -1,7 +1,9 @@
 //! `/penalties`: 行政处罚信息公示 for staff — every penalty with its period, the office
 //! head's form to publish a decided one, and its early end (信用修复).
 
-use crate::api::penalties::{correct_penalty, end_penalty, get_penalties, publish_penalty};
+use crate::api::penalties::{
+    correct_penalty, end_penalty, get_penalties, penalty_periods, publish_penalty, set_penalty_periods,
+};
 use crate::components::error_view::{ErrorBox, FieldMessage, FormError};
 use crate::domain::penalty::{Penalty, PenaltyDraft, SEVERITIES};
 use crate::error::AppError;
@@ -17,6 +19,7 @@ pub fn PenaltiesPage() -> impl IntoView {
         <Title text="行政处罚信息公示"/>
         <h1>"行政处罚信息公示"</h1>
         <p class="note">"处罚决定作出后由处室负责人公示；公示期按类别计算（通报批评或较低数额罚款三个月，其他三年），期满后公示平台不再显示，记录保留。信用修复可提前终止公示，须写明理由。"</p>
+        <Periods/>
         <details class="publish-penalty">
             <summary>"公示一项行政处罚决定"</summary>
             <PublishForm reload correcting=None/>
@@ -30,6 +33,63 @@ pub fn PenaltiesPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+    .into_any()
+}
+
+/// 公示期限: the periods by severity; the administrator sets them.
+#[component]
+fn Periods() -> impl IntoView {
+    let data = Resource::new(|| (), |_| penalty_periods());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((minor, general, can_edit)) => view! { <PeriodsForm minor general can_edit reload=Callback::new(move |()| data.refetch())/> }.into_any(),
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn PeriodsForm(minor: i64, general: i64, can_edit: bool, reload: Callback<()>) -> impl IntoView {
+    let text = format!("当前公示期限：通报批评或较低数额罚款 {minor} 个月，其他行政处罚 {general} 个月（新公示的处罚按此计算）。");
+    if !can_edit {
+        return view! { <p class="note" data-testid="penalty-periods">{text}</p> }.into_any();
+    }
+    let values = RwSignal::new((minor.to_string(), general.to_string()));
+    let problem = RwSignal::new(None::<AppError>);
+    let save = Action::new(move |(a, b): &(String, String)| {
+        let (a, b) = (a.trim().parse::<i64>().unwrap_or(0), b.trim().parse::<i64>().unwrap_or(0));
+        set_penalty_periods(a, b)
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(())) => reload.run(()),
+        Some(Err(e)) => problem.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <form class="task-form periods" data-testid="penalty-periods" novalidate
+            on:submit=move |ev| { ev.prevent_default(); problem.set(None); save.dispatch(values.get_untracked()); }>
+            <p class="note">{text}</p>
+            <label class="field small">
+                <span>"通报批评或较低数额罚款（月）"</span>
+                <input type="number" min="1" max="120" name="minor_months" prop:value=move || values.get().0
+                    on:input=move |ev| values.update(|v| v.0 = event_target_value(&ev))/>
+                <FieldMessage error=problem field="minor_months"/>
+            </label>
+            <label class="field small">
+                <span>"其他行政处罚（月）"</span>
+                <input type="number" min="1" max="120" name="general_months" prop:value=move || values.get().1
+                    on:input=move |ev| values.update(|v| v.1 = event_target_value(&ev))/>
+                <FieldMessage error=problem field="general_months"/>
+            </label>
+            <FormError error=problem/>
+            <div class="actions"><button type="submit" disabled=move || save.pending().get()>"保存公示期限"</button></div>
+        </form>
     }
     .into_any()
 }

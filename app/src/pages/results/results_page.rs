@@ -85,14 +85,23 @@ fn ResultLine(
         .as_ref()
         .map(|r| format!("{} {}：{}", r.draft.inspected_on, r.draft.method, r.draft.categories.join("、")))
         .unwrap_or_else(|| "未录入".into());
-    // With several items, each item's verdict under the summary.
-    let by_item = row.result.as_ref().filter(|r| r.draft.verdicts.len() > 1).map(|r| {
-        let lines = r.draft.verdicts.iter().map(|v| {
-            let item = items.iter().find(|i| i.0 == v.item_id).map(|i| i.1.clone()).unwrap_or_default();
-            view! { <li>{format!("{item}：{}", v.categories.join("、"))}</li> }
+    // Items with different verdicts: each item's under the summary.
+    let by_item = row
+        .result
+        .as_ref()
+        .filter(|r| {
+            r.draft
+                .verdicts
+                .windows(2)
+                .any(|w| w[0].categories != w[1].categories || w[0].problems != w[1].problems)
+        })
+        .map(|r| {
+            let lines = r.draft.verdicts.iter().map(|v| {
+                let item = items.iter().find(|i| i.0 == v.item_id).map(|i| i.1.clone()).unwrap_or_default();
+                view! { <li>{format!("{item}：{}", v.categories.join("、"))}</li> }
+            });
+            view! { <ul class="verdicts" data-testid="verdicts">{lines.collect_view()}</ul> }
         });
-        view! { <ul class="verdicts" data-testid="verdicts">{lines.collect_view()}</ul> }
-    });
     let review = row.result.as_ref().map(|r| {
         let mut s = r.review.label().to_string();
         if !r.review_comment.is_empty() {

@@ -83,6 +83,62 @@ async fn months_for(conn: &mut AnyConnection, severity: &str) -> Result<i64, App
     Ok(value.and_then(|v| v.parse().ok()).unwrap_or(if severity == "minor" { 3 } else { 36 }))
 }
 
+/// The publication periods in months: (minor, general).
+pub async fn periods(db: &AnyPool) -> Result<(i64, i64), AppError> {
+    let mut conn = db.acquire().await?;
+    Ok((months_for(&mut conn, "minor").await?, months_for(&mut conn, "general").await?))
+}
+
+/// Sets the publication periods by severity (the administrator; 1 to 120 months each). A
+/// penalty already published keeps the period it was published with.
+pub async fn set_periods(db: &AnyPool, minor: i64, general: i64, user: &SessionUser) -> Result<(), AppError> {
+    if user.role != Role::Admin {
+        return Err(AppError::Forbidden("公示期限由系统管理员设置".into()));
+    }
+    let mut errors = Vec::new();
+    for (field, months) in [("minor_months", minor), ("general_months", general)] {
+        if !(1..=120).contains(&months) {
+            errors.push(crate::domain::task::FieldError {
+                field: field.into(),
+                message: "公示期限须为 1 至 120 个月".into(),
+            });
+        }
+    }
+    if errors.is_empty() && minor > general {
+        errors.push(crate::domain::task::FieldError {
+            field: "minor_months".into(),
+            message: "较轻处罚的公示期限不能长于其他处罚".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::from_fields(&errors));
+    }
+    let mut tx = crate::ssr::db::begin_write(db).await?;
+    let before = (months_for(&mut tx, "minor").await?, months_for(&mut tx, "general").await?);
+    for (key, months) in [("penalty_months_minor", minor), ("penalty_months_general", general)] {
+        sqlx::query("UPDATE settings SET value = $1 WHERE key = $2")
+            .bind(months.to_string())
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::append(
+        &mut tx,
+        Change {
+            actor: &user.username,
+            role: user.role.code(),
+            action: "settings.penalty_periods",
+            entity_type: "system",
+            entity_id: "",
+            before: Some(serde_json::json!({ "minor_months": before.0, "general_months": before.1 })),
+            after: Some(serde_json::json!({ "minor_months": minor, "general_months": general })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Publishes a decided penalty (the office head), from today for its severity's period.
 pub async fn publish(db: &AnyPool, d: &PenaltyDraft, user: &SessionUser) -> Result<i64, AppError> {
     if user.role != Role::OfficeHead {
