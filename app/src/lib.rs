@@ -154,6 +154,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/registry/items") view=pages::registry::items_page::ItemsPage/>
                     <Route ssr=SsrMode::Async path=path!("/registry/items/:id") view=pages::registry::item_page::ItemPage/>
                     <Route ssr=SsrMode::Async path=path!("/registry/conflicts") view=pages::registry::conflicts_page::ConflictsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/registry/watchlist") view=pages::registry::watchlist_page::WatchlistPage/>
                     <Route ssr=SsrMode::Async path=path!("/registry/import") view=pages::registry::import_page::RegistryImportPage/>
                     <Route ssr=SsrMode::Async path=path!("/login") view=pages::auth::login_page::LoginPage/>
                     <Route ssr=SsrMode::Async path=path!("/verify") view=pages::verify::verify_page::VerifyPage/>

@@ -66,7 +66,8 @@ enum Command {
     /// good (or was applied); exit 1 listing every rejected row by row number, column and
     /// reason, with nothing written; exit 2 when the file cannot be read.
     Import {
-        /// enterprises, inspectors, items or results.
+        /// enterprises, inspectors, items, results, or complaints (举报投诉: 统一社会信用代码,
+        /// 投诉日期, 渠道, 摘要).
         kind: String,
         /// The file; its columns are those `export` writes (extra columns are ignored).
         file: PathBuf,
@@ -213,6 +214,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Config(_) | Command::Draw { .. } | Command::Verify { .. } => unreachable!("handled above"),
         Command::Audit { command: AuditCommand::Verify { .. } } => {
             commands::database::audit_verify(&db).await
+        }
+        Command::Import { kind, file, apply, .. } if kind == "complaints" => {
+            commands::results::import_complaints(&file, apply, &db).await
         }
         Command::Import { kind, file, apply, as_user, template, .. } if kind == "results" => {
             commands::results::import(&file, as_user.as_deref(), template.as_deref(), apply, &db).await

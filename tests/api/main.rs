@@ -6,6 +6,7 @@ mod auth;
 mod ceremony;
 mod cli;
 mod draws;
+mod frequency;
 mod helpers;
 mod ops;
 mod pages;

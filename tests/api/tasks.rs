@@ -57,6 +57,8 @@ fn fourth_task() -> TaskDraft {
         source: Default::default(),
         assigned_by: String::new(),
         assigned_doc_no: String::new(),
+        repeat_exclusion: Default::default(),
+        watch_ratio_bp: None,
     }
 }
 

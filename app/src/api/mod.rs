@@ -13,4 +13,5 @@ pub mod registry;
 pub mod results;
 pub mod tasks;
 pub mod todo;
+pub mod watchlist;
 pub mod workflow;

@@ -71,7 +71,16 @@ pub async fn get_pool_page(task_id: i64, page: u32) -> Result<PoolPage, AppError
     crate::ssr::auth::user()?;
     let db = crate::ssr::state::db()?;
     let (rows, total) = crate::ssr::db::pool::pool_page(&db, task_id, page.max(1), POOL_PAGE_SIZE).await?;
-    Ok(PoolPage { rows, total, page: page.max(1) })
+    let draw_id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM draws WHERE task_id = $1 AND abandoned_at IS NULL")
+            .bind(task_id)
+            .fetch_optional(&db)
+            .await?;
+    let excluded = match draw_id {
+        Some(id) => crate::ssr::db::watchlist::excluded_of_draw(&db, id).await?,
+        None => Vec::new(),
+    };
+    Ok(PoolPage { rows, total, page: page.max(1), excluded })
 }
 
 /// Rows per page of a pool list.
@@ -83,4 +92,7 @@ pub struct PoolPage {
     pub rows: Vec<(String, String, String, String)>,
     pub total: i64,
     pub page: u32,
+    /// Those the freeze left out (inspected lately for the same item): (code, name, reason).
+    #[serde(default)]
+    pub excluded: Vec<(String, String, String)>,
 }

@@ -176,6 +176,36 @@ pub async fn list_items(query: ListQuery) -> Result<ListPage<ItemRow>, AppError>
     Ok(ListPage { rows, total, departments: departments(&db).await?, can_edit: can_edit(&user) })
 }
 
+/// Each item's reach in `year` (the latest plan year with a draw when not given) against
+/// its 抽查覆盖率: (year, items).
+#[server(prefix = "/api", endpoint = "registry/item_coverage")]
+pub async fn item_coverage(
+    year: Option<i32>,
+) -> Result<(i32, Vec<crate::domain::watch::ItemCoverage>), AppError> {
+    crate::ssr::auth::user()?;
+    let db = crate::ssr::state::db()?;
+    let mut conn = db.acquire().await?;
+    let year = match year {
+        Some(y) => y,
+        None => {
+            let latest: Option<i64> = sqlx::query_scalar(
+                "SELECT max(t.window_year) FROM tasks t JOIN draws d ON d.task_id = t.id WHERE d.abandoned_at IS NULL",
+            )
+            .fetch_one(&mut *conn)
+            .await?;
+            latest.map_or_else(
+                || {
+                    crate::domain::date::beijing_date(&crate::ssr::clock::now_utc())[..4]
+                        .parse()
+                        .unwrap_or(2023)
+                },
+                |y| y as i32,
+            )
+        }
+    };
+    Ok((year, crate::ssr::db::items::coverage(&mut conn, year).await?))
+}
+
 /// One inspection item.
 #[server(prefix = "/api", endpoint = "registry/item")]
 pub async fn get_item(id: i64) -> Result<(ItemRow, Vec<Department>, bool), AppError> {

@@ -34,6 +34,9 @@ pub fn Header() -> impl IntoView {
                             l.push(("/registry/inspectors", "执法人员"));
                             l.push(("/registry/items", "抽查事项"));
                             l.push(("/registry/conflicts", "回避"));
+                            if r != Role::Inspector {
+                                l.push(("/registry/watchlist", "重点关注"));
+                            }
                             if r == Role::Inspector {
                                 l.push(("/my", "我的检查"));
                             }

@@ -24,6 +24,7 @@ pub mod result_export;
 pub mod scope;
 pub mod task;
 pub mod task_view;
+pub mod watch;
 pub mod workday;
 pub mod workflow;
 

@@ -42,6 +42,13 @@ pub struct TaskDraft {
     pub assigned_by: String,
     #[serde(default)]
     pub assigned_doc_no: String,
+    /// 避免检查过多: leave out enterprises already inspected for one of the items lately.
+    #[serde(default)]
+    pub repeat_exclusion: super::watch::RepeatExclusion,
+    /// 重点关注 enterprises' own ratio (their own stratum); `None`: they are drawn with their
+    /// risk class.
+    #[serde(default)]
+    pub watch_ratio_bp: Option<Ratio>,
 }
 
 /// A problem with one field of a form, in words for the person filling it in.
@@ -115,6 +122,12 @@ impl TaskDraft {
         if self.team_size < 2 {
             err("team_size", "每个检查组至少 2 名执法人员".into());
         }
+        if let Some(watch) = self.watch_ratio_bp {
+            let highest = crate::domain::enterprise::RiskClass::ALL.iter().map(|c| self.ratio_of(*c)).max();
+            if highest.is_some_and(|h| watch < h) {
+                err("watch_ratio", "重点关注企业的抽查比例应不低于各风险类别的比例（加大抽查力度）".into());
+            }
+        }
         if self.kind == TaskKind::Targeted && self.scope.category.is_none() {
             err("category", "定向抽查须选择检查对象类别".into());
         }
@@ -177,6 +190,8 @@ mod draft_tests {
             end_month: 11,
             team_size: 2,
             max_per_inspector: 0,
+            repeat_exclusion: Default::default(),
+            watch_ratio_bp: None,
         }
     }
 

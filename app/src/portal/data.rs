@@ -80,6 +80,9 @@ pub struct DrawView {
     pub replaces: Option<i64>,
     /// The task's abandoned draws, newest first: (draw id, drawn at, abandoned at, reason).
     pub abandoned_draws: Vec<(i64, Option<String>, String, String)>,
+    /// How many the freeze left out of the scope's pool (inspected lately for the same
+    /// item), and why; the pool digest covers the rest.
+    pub excluded: (i64, Option<String>),
 }
 
 /// The revealed part of a draw.
@@ -129,7 +132,9 @@ async fn view_of(db: &AnyPool, r: portal::DrawRow) -> Result<DrawView, AppError>
         }
         _ => None,
     };
+    let excluded = crate::ssr::db::watchlist::excluded_count(db, r.id).await?;
     Ok(DrawView {
+        excluded,
         draw_id: r.id,
         task_id,
         pool_count: r.pool_count,

@@ -8,6 +8,7 @@ pub mod inspector_page;
 pub mod inspectors_page;
 pub mod item_page;
 pub mod items_page;
+pub mod watchlist_page;
 
 use crate::domain::registry::RegistryKind;
 use leptos::prelude::*;

@@ -42,10 +42,24 @@ pub fn PoolPage() -> impl IntoView {
                                 </table>
                             </div>
                             <Pager page=p.page pages href=move |n| format!("/tasks/{task}/pool?page={n}")/>
+                            <Excluded list=p.excluded/>
                         }.into_any()
                     }
                 }
             })}
         </Suspense>
     }
+}
+
+/// Those the freeze left out of the pool, and why.
+#[component]
+fn Excluded(list: Vec<(String, String, String)>) -> impl IntoView {
+    (!list.is_empty()).then(|| {
+        view! {
+            <h2>{format!("冻结时排除的企业（{} 户）", list.len())}</h2>
+            <ul data-testid="pool-excluded">
+                {list.into_iter().map(|(code, name, reason)| view! { <li><code>{code}</code>" "{name}"："{reason}</li> }).collect_view()}
+            </ul>
+        }
+    })
 }

@@ -60,6 +60,8 @@ fn new_draft(year: i32) -> TaskDraft {
         source: Default::default(),
         assigned_by: String::new(),
         assigned_doc_no: String::new(),
+        repeat_exclusion: Default::default(),
+        watch_ratio_bp: None,
     }
 }
 
@@ -369,6 +371,7 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
                 </div>
                 {move || team_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
             </fieldset> }.into_any()}
+            <RepeatAndWatch d watch_err=Signal::derive(error_of("watch_ratio"))/>
             {move || server_error.get().map(|error| view! { <ErrorBox error/> })}
             {move || (tried.get() && !errors.with(|e| e.is_empty())).then(|| view! { <p class="error" role="alert">"请先改正标出的项目。"</p> })}
             <div class="actions">
@@ -377,6 +380,47 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
             </div>
         </form>
     }
+}
+
+/// 避免检查过多 and 重点关注: leave out enterprises inspected lately for the same item, and
+/// draw those on the 重点关注 list at their own, higher ratio.
+#[component]
+fn RepeatAndWatch(d: RwSignal<TaskDraft>, watch_err: Signal<Option<String>>) -> impl IntoView {
+    use crate::domain::watch::RepeatExclusion;
+    let watch_text =
+        RwSignal::new(d.with_untracked(|x| x.watch_ratio_bp.map(bp_to_percent).unwrap_or_default()));
+    let typo = RwSignal::new(false);
+    view! {
+        <fieldset>
+            <legend>"检查频次"</legend>
+            <label class="field">
+                <span>"重复检查"</span>
+                <select name="repeat_exclusion" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    d.update(|x| x.repeat_exclusion = RepeatExclusion::parse(&v).unwrap_or_default());
+                }>
+                    {RepeatExclusion::ALL.into_iter().map(|r| view! {
+                        <option value=r.code() selected=move || d.with(|x| x.repeat_exclusion == r)>{r.label()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="field small">
+                <span>"重点关注企业抽查比例（%，留空则按风险类别）"</span>
+                <input name="watch_ratio" inputmode="decimal" prop:value=move || watch_text.get()
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        let parsed = if text.trim().is_empty() { Some(None) } else { percent_to_bp(&text).map(Some) };
+                        typo.set(parsed.is_none());
+                        if let Some(p) = parsed { d.update(|x| x.watch_ratio_bp = p); }
+                        watch_text.set(text);
+                    }/>
+                {move || typo.get().then(|| view! { <span class="field-error" role="alert">"应为 0–100 之间的百分数，如 10"</span> })}
+                {move || watch_err.get().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+            </label>
+            <p class="note"><a href="/registry/watchlist">"重点关注名单"</a>"：近 12 个月举报投诉较多或经写明理由列入的企业，单独分层抽取，不对外公开其名单。"</p>
+        </fieldset>
+    }
+    .into_any()
 }
 
 /// A group of checkboxes for one of the notice's scope filters (检查对象类型、行业、性质、

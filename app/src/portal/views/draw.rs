@@ -56,6 +56,9 @@ pub fn draw_page(task: &TaskRow, d: &DrawView, verifier_url: &str) -> String {
             <div><dt>"DR1 任务号"</dt><dd><code>{task.draw_task_id()}</code></dd></div>
             <div><dt>"抽查比例"</dt><dd>{task.ratio_bp.label()}</dd></div>
             <div><dt>"名录企业数"</dt><dd>{d.pool_count}</dd></div>
+            {(d.excluded.0 > 0).then(|| view! {
+                <div><dt>"冻结时排除"</dt><dd data-testid="draw-excluded">{format!("{} 家：{}（名录摘要不含这些企业）", d.excluded.0, d.excluded.1.clone().unwrap_or_default())}</dd></div>
+            })}
             <div><dt>"承诺值公布时间"</dt><dd>{time(&d.frozen_at)}</dd></div>
             {(!d.place.is_empty()).then(|| view! { <div><dt>"抽取地点"</dt><dd>{d.place.clone()}</dd></div> })}
         </dl>

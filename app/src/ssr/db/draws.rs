@@ -5,6 +5,7 @@ use super::pool::{ScopeColumns, SCOPE_COLUMNS};
 use super::unique::OnUnique;
 use super::workflow::set_status;
 use crate::domain::draw::{self, ConflictPair, DrawInput, InspectorEntry, PoolEntry};
+use crate::domain::watch::WATCH_STRATUM;
 use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::clock::now_utc;
@@ -40,11 +41,14 @@ struct TaskScope {
 
 /// The DR1 inputs of a task as they stand now, less secret and entropy, plus the
 /// enterprise id of each pool code.
+/// What a freeze leaves out of the scope's pool: (enterprise id, credit code, reason).
+type Excluded = Vec<(i64, String, String)>;
+
 async fn frozen_input(
     conn: &mut AnyConnection,
     task_id: i64,
     draw_date: &str,
-) -> Result<(DrawInput, TaskScope, Vec<i64>), AppError> {
+) -> Result<(DrawInput, TaskScope, Vec<i64>, Excluded), AppError> {
     let t = sqlx::query_as::<_, TaskScope>(&format!(
         "SELECT plan_no, task_no, status, ratio_bp, risk_ratios_bp, {SCOPE_COLUMNS}, initiating_department_id, \
          team_size, max_per_inspector FROM tasks WHERE id = $1"
@@ -54,15 +58,41 @@ async fn frozen_input(
     .await?
     .ok_or_else(|| AppError::NotFound(format!("任务 {task_id} 不存在")))?;
 
-    let pool_rows = super::pool::members(conn, &t.scope.scope()?).await?;
+    let mut pool_rows = super::pool::members(conn, &t.scope.scope()?).await?;
+    // 避免检查过多: those inspected lately for one of the task's items are left out, and the
+    // frozen record says who and why.
+    let (repeat, watch) = super::tasks::repeats_and_watch(conn, task_id).await?;
+    let (inspected, reason) = super::watchlist::exclusions(conn, task_id, repeat, draw_date).await?;
+    let mut excluded = Vec::new();
+    if !inspected.is_empty() {
+        pool_rows.retain(|(id, code, _)| {
+            let keep = !inspected.contains(id);
+            if !keep {
+                excluded.push((*id, code.clone(), reason.clone()));
+            }
+            keep
+        });
+    }
+    // 重点关注, when the task gives them their own ratio: their own stratum.
+    if watch.is_some() {
+        let watched = super::watchlist::watched_ids(conn, draw_date).await?;
+        for (id, _, stratum) in pool_rows.iter_mut() {
+            if watched.contains(id) {
+                *stratum = WATCH_STRATUM.to_string();
+            }
+        }
+    }
     let enterprise_ids = pool_rows.iter().map(|(id, _, _)| *id).collect();
     let pool: Vec<PoolEntry> =
         pool_rows.into_iter().map(|(_, code, stratum)| PoolEntry { code, stratum }).collect();
 
-    let ratios_bp: BTreeMap<String, u64> = match &t.risk_ratios_bp {
+    let mut ratios_bp: BTreeMap<String, u64> = match &t.risk_ratios_bp {
         Some(json) => serde_json::from_str(json).map_err(AppError::internal)?,
         None => ["A", "B", "C", "D"].iter().map(|c| (c.to_string(), t.ratio_bp as u64)).collect(),
     };
+    if let Some(w) = watch {
+        ratios_bp.insert(WATCH_STRATUM.to_string(), u64::from(w.bp()));
+    }
     let mut departments = vec![t.initiating_department_id.clone()];
     for j in super::tasks::joint_departments(conn, task_id).await? {
         if !departments.contains(&j) {
@@ -120,7 +150,7 @@ async fn frozen_input(
         public_entropy: String::new(),
         post_recusals: Vec::new(),
     };
-    Ok((input, t, enterprise_ids))
+    Ok((input, t, enterprise_ids, excluded))
 }
 
 /// Refused attempts one account may make in [`BURST_SECS`] that are each recorded with
@@ -227,7 +257,7 @@ async fn freeze_tx(
     actor: Actor<'_>,
 ) -> Result<Frozen, AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let (mut input, task, enterprise_ids) = frozen_input(&mut tx, task_id, draw_date).await?;
+    let (mut input, task, enterprise_ids, excluded) = frozen_input(&mut tx, task_id, draw_date).await?;
     let status = TaskStatus::parse(&task.status).ok_or_else(|| AppError::internal("bad task status"))?;
     if status != TaskStatus::Planned {
         return Err(AppError::Conflict(format!(
@@ -278,6 +308,17 @@ async fn freeze_tx(
             .execute(&mut *tx)
             .await?;
     }
+    for (enterprise_id, code, reason) in &excluded {
+        sqlx::query(
+            "INSERT INTO draw_exclusions (draw_id, enterprise_id, code, reason) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(draw_id)
+        .bind(enterprise_id)
+        .bind(code)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+    }
     set_status(&mut tx, task_id, TaskStatus::Planned, TaskStatus::Frozen, actor, "冻结抽查对象名单").await?;
     let frozen = Frozen {
         draw_id,
@@ -295,7 +336,11 @@ async fn freeze_tx(
             entity_type: "task",
             entity_id: &task_id.to_string(),
             before: Some(serde_json::json!({ "status": TaskStatus::Planned.code() })),
-            after: Some(serde_json::to_value(&frozen).map_err(AppError::internal)?),
+            after: Some({
+                let mut after = serde_json::to_value(&frozen).map_err(AppError::internal)?;
+                after["excluded"] = serde_json::json!(excluded.len());
+                after
+            }),
         },
     )
     .await?;

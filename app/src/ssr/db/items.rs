@@ -97,3 +97,67 @@ pub async fn write(conn: &mut AnyConnection, id: Option<i64>, i: &ItemRecord) ->
     }
     q.fetch_optional(conn).await?.ok_or(sqlx::Error::RowNotFound)
 }
+
+/// Each active item's reach in `year` (drawn and inspected among the enterprises its tasks
+/// drew from) against the coverage rate its frequency states.
+pub async fn coverage(
+    conn: &mut AnyConnection,
+    year: i32,
+) -> Result<Vec<crate::domain::watch::ItemCoverage>, sqlx::Error> {
+    let items: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, name, frequency FROM inspection_items WHERE active = 1 ORDER BY department_id, name",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let relevant = count_by_item(
+        conn,
+        year,
+        "SELECT ti.item_id, count(DISTINCT p.enterprise_id) FROM task_items ti JOIN tasks t ON t.id = ti.task_id \
+         JOIN draws d ON d.task_id = t.id AND d.abandoned_at IS NULL JOIN draw_pool p ON p.draw_id = d.id \
+         WHERE t.window_year = $1 GROUP BY ti.item_id",
+    )
+    .await?;
+    let drawn = count_by_item(
+        conn,
+        year,
+        "SELECT ti.item_id, count(DISTINCT s.enterprise_id) FROM task_items ti JOIN tasks t ON t.id = ti.task_id \
+         JOIN draws d ON d.task_id = t.id AND d.abandoned_at IS NULL JOIN draw_selections s ON s.draw_id = d.id \
+         WHERE t.window_year = $1 GROUP BY ti.item_id",
+    )
+    .await?;
+    let inspected = count_by_item(
+        conn,
+        year,
+        "SELECT ri.item_id, count(DISTINCT r.enterprise_id) FROM result_items ri \
+         JOIN inspection_results r ON r.id = ri.result_id JOIN draws d ON d.id = r.draw_id \
+         JOIN tasks t ON t.id = d.task_id WHERE d.abandoned_at IS NULL AND t.window_year = $1 GROUP BY ri.item_id",
+    )
+    .await?;
+    Ok(items
+        .into_iter()
+        .map(|(item_id, name, frequency)| {
+            let relevant = relevant.get(&item_id).copied().unwrap_or(0);
+            let target = crate::domain::watch::coverage_of(&frequency)
+                .map(|r| crate::domain::draw::quota(relevant as u64, u64::from(r.bp())) as i64);
+            crate::domain::watch::ItemCoverage {
+                item_id,
+                name,
+                frequency,
+                relevant,
+                drawn: drawn.get(&item_id).copied().unwrap_or(0),
+                inspected: inspected.get(&item_id).copied().unwrap_or(0),
+                target,
+            }
+        })
+        .collect())
+}
+
+/// (item id, count) rows of `sql`, whose one parameter is the year.
+async fn count_by_item(
+    conn: &mut AnyConnection,
+    year: i32,
+    sql: &str,
+) -> Result<HashMap<i64, i64>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(sql).bind(i64::from(year)).fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().collect())
+}

@@ -35,6 +35,7 @@ pub mod sessions;
 pub mod tasks;
 pub mod todo;
 pub mod unique;
+pub mod watchlist;
 pub mod workflow;
 
 pub use query::{Flag, QueryBuilder};

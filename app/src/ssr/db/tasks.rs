@@ -10,6 +10,7 @@ use crate::domain::task::{PoolEstimate, Scope, TaskDraft};
 use crate::domain::task_view::{
     AbandonedDraw, DrawSummary, SelectionView, TaskDetail, TaskEvent, TaskFormOptions,
 };
+use crate::domain::watch::RepeatExclusion;
 use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::db::audit::{self, Change};
@@ -53,6 +54,24 @@ pub async fn joint_departments(
     .await?)
 }
 
+/// A task's rule for earlier inspections and its 重点关注 ratio.
+pub async fn repeats_and_watch(
+    conn: &mut sqlx::AnyConnection,
+    task_id: i64,
+) -> Result<(RepeatExclusion, Option<Ratio>), AppError> {
+    let (repeat, watch): (String, Option<i64>) =
+        sqlx::query_as("SELECT repeat_exclusion, watch_ratio_bp FROM tasks WHERE id = $1")
+            .bind(task_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let repeat = RepeatExclusion::parse(&repeat).ok_or_else(|| AppError::internal("bad repeat_exclusion"))?;
+    let watch = watch
+        .map(|bp| Ratio::try_from(u32::try_from(bp).unwrap_or(u32::MAX)))
+        .transpose()
+        .map_err(AppError::internal)?;
+    Ok((repeat, watch))
+}
+
 /// The task as its form shows it.
 pub async fn draft(db: &AnyPool, id: i64) -> Result<Option<TaskDraft>, AppError> {
     let mut conn = db.acquire().await?;
@@ -75,6 +94,7 @@ pub async fn draft(db: &AnyPool, id: i64) -> Result<Option<TaskDraft>, AppError>
             .await?;
     let scope = r.scope.scope()?;
     let joint_department_ids = joint_departments(&mut conn, id).await?;
+    let (repeat_exclusion, watch_ratio_bp) = repeats_and_watch(&mut conn, id).await?;
     Ok(Some(TaskDraft {
         id: Some(r.id),
         year: r.year as i32,
@@ -104,6 +124,8 @@ pub async fn draft(db: &AnyPool, id: i64) -> Result<Option<TaskDraft>, AppError>
         source: TaskSource::parse(&r.source).ok_or_else(|| AppError::internal("bad task source"))?,
         assigned_by: r.assigned_by,
         assigned_doc_no: r.assigned_doc_no,
+        repeat_exclusion,
+        watch_ratio_bp,
     }))
 }
 
@@ -285,6 +307,12 @@ pub async fn save(db: &AnyPool, d: &TaskDraft, user: &SessionUser) -> Result<i64
             format!("抽查计划 {} 中已有任务编号“{}”", d.plan_no.trim(), d.task_no.trim()),
         )
     })?;
+    sqlx::query("UPDATE tasks SET repeat_exclusion = $1, watch_ratio_bp = $2 WHERE id = $3")
+        .bind(d.repeat_exclusion.code())
+        .bind(d.watch_ratio_bp.map(i64::from))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM task_items WHERE task_id = $1").bind(id).execute(&mut *tx).await?;
     for (position, item) in d.item_ids.iter().enumerate() {
         sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES ($1, $2, $3)")
