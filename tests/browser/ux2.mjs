@@ -1,0 +1,177 @@
+// What users meet (issue 24, the points ux.mjs left): the projector's entropy step, the
+// printed record of a long draw, and the smaller things of point 10 — each tried as the
+// person who meets it would, in headless Chromium against the demo data.
+import path from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { artifacts, assert, DEMO_PASSWORD, hydrated, newPage, runTests, signIn } from './harness.mjs';
+
+const PHONE = { width: 360, height: 740 };
+const STAFF = { width: 1440, height: 900 };
+
+/** Signs in over HTTP; returns a caller of server functions as that account. */
+async function account(base, username) {
+  const r = await fetch(base + '/api/sign_in', {
+    method: 'POST', redirect: 'manual',
+    headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username, password: DEMO_PASSWORD }),
+  });
+  const cookie = r.headers.get('set-cookie')?.split(';')[0];
+  assert(cookie?.startsWith('ss_session='), `sign-in of ${username}: ${r.status}`);
+  return async (endpoint, body, { json = false } = {}) => {
+    const res = await fetch(`${base}/api/${endpoint}`, {
+      method: 'POST',
+      headers: { origin: base, cookie, 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
+      body: json ? JSON.stringify(body) : new URLSearchParams(body),
+    });
+    const text = await res.text();
+    assert(res.ok, `${endpoint} as ${username}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+}
+
+/**
+ * A task like the demo's 001 (the same pool, four risk classes) drawn this month with
+ * `wanted` enterprises selected: created, consented, frozen and drawn through the server
+ * functions the pages call. Resolves to its id.
+ */
+async function drawnTask(base, wanted, no) {
+  const clerk = await account(base, 'jingban');
+  const chief = await account(base, 'zhuyao');
+  const beijing = new Date(Date.now() + 8 * 3600_000);
+  const year = beijing.getUTCFullYear(), month = beijing.getUTCMonth() + 1;
+  const [draft] = await clerk('task_form', { id: '1' });
+  const task = {
+    ...draft, id: null, year, plan_no: `${year}9${no}`, task_no: `9${no} 号`,
+    task_name: `打印测试：抽取 ${wanted} 户`, start_month: month, end_month: month, max_per_inspector: 0,
+  };
+  let id = await clerk('save_task', { draft: task }, { json: true });
+  // The ratio that selects `wanted` from the pool's classes (each rounded up).
+  const classes = (await clerk('task', { id: String(id) })).estimate.classes.map((c) => c[1]);
+  const quota = (bp) => classes.reduce((sum, n) => sum + Math.min(n, Math.max(1, Math.ceil(n * bp / 10000))), 0);
+  let bp = 1;
+  while (bp < 10000 && quota(bp) < wanted) bp++;
+  id = await clerk('save_task', { draft: { ...task, id, ratio_bp: bp } }, { json: true });
+  await clerk('task_step', { task_id: String(id), to: 'submitted', comment: '' });
+  await chief('task_step', { task_id: String(id), to: 'planned', comment: '同意' });
+  await clerk('freeze', { task_id: String(id) });
+  await clerk('draw', { task_id: String(id), public_entropy: '6 2 4 1 5 3 3 6 1 2' });
+  const selected = (await clerk('task', { id: String(id) })).draw.selected.length;
+  return { id, selected };
+}
+
+/** The PDF's pages in order, each as its content streams inflated (Chromium's own PDFs). */
+function pdfPages(pdf) {
+  const text = pdf.toString('latin1'); // one character per byte: indexes are byte offsets
+  const objects = new Map();
+  for (const m of text.matchAll(/(\d+) 0 obj\b/g)) {
+    const start = m.index + m[0].length;
+    const end = text.indexOf('endobj', start);
+    let body = text.slice(start, end), content = null;
+    const s = body.indexOf('stream');
+    if (s >= 0 && !body.slice(0, s).includes('endstream')) {
+      const head = body.slice(0, s);
+      const from = start + s + 'stream'.length + (text[start + s + 6] === '\r' ? 2 : 1);
+      const len = /\/Length (\d+)(?! \d+ R)/.exec(head)?.[1];
+      const to = len ? from + Number(len) : text.lastIndexOf('endstream', end);
+      const raw = pdf.subarray(from, to);
+      try { content = /FlateDecode/.test(head) ? inflateSync(raw).toString('latin1') : raw.toString('latin1'); } catch { content = ''; }
+      body = head;
+    }
+    objects.set(m[1], { body, content });
+  }
+  const root = [...objects.values()].find((o) => /\/Type\s*\/Pages\b/.test(o.body) && /\/Kids/.test(o.body));
+  const order = [...(/\/Kids\s*\[([^\]]*)\]/.exec(root?.body ?? '')?.[1] ?? '').matchAll(/(\d+) 0 R/g)].map((m) => m[1]);
+  return order.map((n) => {
+    const page = objects.get(n)?.body ?? '';
+    const refs = /\/Contents\s*\[([^\]]*)\]/.exec(page)?.[1] ?? /\/Contents\s*(\d+ 0 R)/.exec(page)?.[1] ?? '';
+    return [...refs.matchAll(/(\d+) 0 R/g)].map((m) => objects.get(m[1])?.content ?? '').join('\n');
+  });
+}
+
+/**
+ * The print's pages on which something inside `selector` is drawn: everything else is
+ * made invisible (its place kept, so the pages break where they would), then printed.
+ */
+async function pagesShowing(page, selector) {
+  await page.addStyleTag({ content: `body * { visibility: hidden !important } ${selector}, ${selector} * { visibility: visible !important }`, });
+  const pages = pdfPages(await page.pdf({ format: 'A4', preferCSSPageSize: true }));
+  await page.evaluate(() => document.querySelectorAll('style').forEach((s) => s.textContent.includes('visibility: hidden !important') && s.remove()));
+  return pages.map((content, i) => (/\bBT\b/.test(content) ? i + 1 : 0)).filter(Boolean);
+}
+
+async function printRecord(browser, base, id, file) {
+  const page = await newPage(browser, STAFF);
+  await signIn(page, base, 'jingban');
+  await page.goto(`${base}/tasks/${id}/record`);
+  await page.waitForSelector('.record-note');
+  await page.emulateMedia({ media: 'print' });
+  const pdf = await page.pdf({ format: 'A4', path: path.join(artifacts, file), preferCSSPageSize: true });
+  return { page, pages: pdfPages(pdf).length };
+}
+
+const tests = [
+  ['7. the projector\'s fields: Space types in a field as the hint says; one message at a time; only dice points', async ({ browser, base }) => {
+    const room = await newPage(browser, { width: 1920, height: 1080 });
+    await signIn(room, base, 'jingban.sctx');
+    await room.goto(base + '/tasks/3');
+    await hydrated(room);
+    room.once('dialog', (d) => d.accept());
+    await room.click('[data-testid=freeze]');
+    await room.waitForSelector('[data-testid=open-ceremony]');
+    await room.goto(base + '/tasks/3/ceremony');
+    await hydrated(room);
+    const step = () => room.$eval('[data-testid=ceremony]', (el) => Number(el.dataset.step));
+    const keys = await room.textContent('.cer-keys');
+    assert(/输入框中空格为输入空格/.test(keys) && /回车/.test(keys), `the hint says what Space does in a field: ${keys}`);
+    // In the 抽取地点 field Space types a space, as the hint says, and the screen stays.
+    await room.click('.cer-place input >> nth=0');
+    await room.keyboard.type('局 三楼');
+    await room.waitForTimeout(200);
+    assert(await room.inputValue('.cer-place input >> nth=0') === '局 三楼', `the place: ${await room.inputValue('.cer-place input >> nth=0')}`);
+    assert(await step() === 0, 'Space in a field did not move the screen on');
+    // Outside a field Space moves on.
+    await room.click('.cer-title');
+    await room.keyboard.press('Space');
+    await room.waitForFunction(() => document.querySelector('[data-testid=ceremony]')?.dataset.step === '1');
+    await room.keyboard.press('Enter');
+    await room.waitForSelector('[data-testid=cer-entropy-input]');
+
+    // Enter on an empty entropy: the line under the field turns into the error, once.
+    const once = (text) => room.$$eval('[data-testid=ceremony] *', (els, t) => els.filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.includes(t))).length, text);
+    await room.keyboard.press('Enter');
+    await room.waitForSelector('[data-testid=cer-entropy-status].error');
+    assert(await once('请输入现场随机数') === 1, `the empty entropy's message shows ${await once('请输入现场随机数')} times`);
+    assert(await room.$('[data-testid=cer-error]') === null, 'no second box repeats it');
+    // A 9 is not a die: said beside the field at once, and Enter does not go on.
+    await room.keyboard.type('3 1 9');
+    await room.waitForFunction(() => /不是骰子点数/.test(document.querySelector('[data-testid=cer-entropy-status]')?.textContent));
+    const status = await room.textContent('[data-testid=cer-entropy-status]');
+    assert(status.includes('“9”') && status.includes('1–6') && !/[a-z]/i.test(status), `the status: ${status}`);
+    assert(await room.getAttribute('[data-testid=cer-entropy-input]', 'aria-invalid') === 'true', 'the field is marked');
+    for (const [width, height] of [[1920, 1080], [1280, 720]]) {
+      await room.setViewportSize({ width, height });
+      await room.waitForTimeout(150);
+      await room.screenshot({ path: path.join(artifacts, `ux2-ceremony-entropy-error-${width}x${height}.png`) });
+      const box = await room.$eval('[data-testid=cer-entropy-status]', (el) => { const r = el.getBoundingClientRect(); return [r.bottom, innerHeight]; });
+      assert(box[0] <= box[1], `the message is on the ${width}×${height} screen: ${box}`);
+    }
+    await room.keyboard.press('Enter');
+    await room.waitForTimeout(300);
+    assert(await room.$('[data-testid=cer-confirm]') === null, 'a 9 is not taken to the draw');
+    assert(await once('不是骰子点数') === 1, 'the message shows once');
+    assert(await step() === 2, 'still at the entropy step');
+    // Corrected, it counts the points and asks for the confirming Enter.
+    await room.keyboard.press('Backspace');
+    await room.keyboard.type('6 2');
+    await room.waitForFunction(() => /已输入 4 个点数/.test(document.querySelector('[data-testid=cer-entropy-status]')?.textContent));
+    await room.keyboard.press('Enter');
+    await room.waitForSelector('[data-testid=cer-confirm]');
+    assert(room.errors.length === 0, `console errors:\n${room.errors.join('\n')}`);
+    await room.close();
+  }],
+
+];
+
+// UX_ONLY=10 runs the tests whose names start with it.
+const only = process.env.UX_ONLY;
+await runTests(only ? tests.filter(([name]) => name.startsWith(only)) : tests);
