@@ -170,6 +170,31 @@ const tests = [
     await room.close();
   }],
 
+  ['9. the draw record: 30 selected fit one A4 page; 60 repeat the list\'s header and keep the signatures together', async ({ browser, base }) => {
+    const typical = await drawnTask(base, 30, '01');
+    assert(typical.selected === 30, `the typical task selected ${typical.selected}`);
+    const one = await printRecord(browser, base, typical.id, 'ux2-record-30.pdf');
+    console.log(`    record of ${typical.selected} selected: ${one.pages} A4 page(s)`);
+    assert(one.pages === 1, `30 selected print on ${one.pages} pages`);
+    await one.page.setViewportSize({ width: 700, height: 1000 }); // about A4's printed width
+    const codes = await one.page.$$eval('.record-selected td code, .record-selected td', (els) => els.filter((e) => /^[0-9A-Z]{18}$/.test(e.textContent.trim()))
+      .filter((e) => e.getBoundingClientRect().height > parseFloat(getComputedStyle(e).lineHeight) * 1.5).length);
+    assert(codes === 0, `${codes} credit codes wrap in print`);
+    await one.page.close();
+
+    const long = await drawnTask(base, 60, '02');
+    assert(long.selected >= 60, `the long task selected ${long.selected}`);
+    const two = await printRecord(browser, base, long.id, 'ux2-record-60.pdf');
+    const rows = await pagesShowing(two.page, '.record-selected tbody');
+    const header = await pagesShowing(two.page, '.record-selected thead');
+    const signatures = await pagesShowing(two.page, '.record-sign');
+    console.log(`    record of ${long.selected} selected: ${two.pages} A4 pages; list on ${rows}, its header on ${header}, signatures on ${signatures}`);
+    assert(two.pages >= 2 && rows.length >= 2, `the long list spans pages: ${rows} of ${two.pages}`);
+    assert(JSON.stringify(header) === JSON.stringify(rows), `the header repeats on every page of the list: ${header} vs ${rows}`);
+    assert(signatures.length === 1, `the signature block is split over pages ${signatures}`);
+    await two.page.close();
+  }],
+
 ];
 
 // UX_ONLY=10 runs the tests whose names start with it.
