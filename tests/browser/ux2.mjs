@@ -195,6 +195,29 @@ const tests = [
     await two.page.close();
   }],
 
+  ['10a. the registry\'s and the audit log\'s filters do not overlap at 1440 px', async ({ browser, base }) => {
+    const page = await newPage(browser, STAFF);
+    await signIn(page, base, 'jijian');
+    for (const url of ['/registry/enterprises', '/registry/inspectors', '/audit']) {
+      await page.goto(base + url);
+      await hydrated(page);
+      const overlaps = await page.$$eval('form.filters .field', (fields) => {
+        const boxes = fields.map((f) => [f, f.getBoundingClientRect(), f.querySelector('input, select')?.getBoundingClientRect()]);
+        const out = [];
+        for (const [f, box, input] of boxes) {
+          const name = f.querySelector('span')?.textContent;
+          if (input && (input.left < box.left - 1 || input.right > box.right + 1)) out.push(`${name}: its input leaves its box`);
+          for (const [g, other] of boxes) {
+            if (g !== f && input && input.left < other.right - 1 && input.right > other.left + 1 && input.top < other.bottom - 1 && input.bottom > other.top + 1) out.push(`${name} runs under ${g.querySelector('span')?.textContent}`);
+          }
+        }
+        return out;
+      });
+      assert(overlaps.length === 0, `${url}: ${overlaps.join('; ')}`);
+    }
+    await page.close();
+  }],
+
 ];
 
 // UX_ONLY=10 runs the tests whose names start with it.
