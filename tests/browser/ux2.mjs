@@ -218,6 +218,28 @@ const tests = [
     await page.close();
   }],
 
+  ['10b. the public plan: whole months on the calendar\'s bars and a 联合部门 column a name wide, at 360 and 1440 px', async ({ browser, base }) => {
+    for (const size of [PHONE, STAFF]) {
+      const page = await newPage(browser, size);
+      await page.goto(base + '/public/plans/2023');
+      const bars = await page.$$eval('.bar', (els) => els.map((e) => {
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        const text = range.getBoundingClientRect();
+        const clipped = getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1;
+        return { text: e.textContent, clipped, inside: text.left >= 0 && text.right <= innerWidth };
+      }));
+      assert(bars.length >= 2, 'the calendar has bars');
+      for (const b of bars) assert(!b.clipped && b.inside && /^\d+(–\d+)?月$/.test(b.text), `${size.width} px: a bar reads ${JSON.stringify(b)}`);
+      const widths = await page.$$eval('table.plan thead th', (ths) => ths.map((th) => [th.textContent, th.getBoundingClientRect().width, parseFloat(getComputedStyle(th).fontSize)]));
+      for (const [name, width, font] of widths.filter(([n]) => ['联合部门', '发起部门', '抽查类型', '抽查比例'].includes(n))) {
+        assert(width >= font * 4, `${size.width} px: the ${name} column is ${Math.round(width)} px wide`);
+      }
+      if (size === PHONE) await page.screenshot({ path: path.join(artifacts, 'ux2-portal-plan-phone.png'), fullPage: true });
+      await page.close();
+    }
+  }],
+
 ];
 
 // UX_ONLY=10 runs the tests whose names start with it.
