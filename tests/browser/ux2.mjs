@@ -240,6 +240,16 @@ const tests = [
     }
   }],
 
+  ['10c. /public/data says what a task without files is waiting for', async ({ browser, base }) => {
+    const page = await newPage(browser, PHONE);
+    await page.goto(base + '/public/data');
+    const items = await page.$$eval('h2 + ul li', (lis) => lis.map((li) => li.innerText));
+    const bare = items.filter((t) => /：\s*$/.test(t));
+    assert(bare.length === 0, `names followed by nothing: ${bare}`);
+    assert(items.some((t) => t.includes('尚未抽取')), `a task not drawn says so: ${items}`);
+    await page.close();
+  }],
+
 ];
 
 // UX_ONLY=10 runs the tests whose names start with it.
