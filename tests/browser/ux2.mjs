@@ -250,6 +250,27 @@ const tests = [
     await page.close();
   }],
 
+  ['10d. a credit code with nothing published links to its enterprise\'s page, which says 被抽中', async ({ browser, base }) => {
+    const clerk = await account(base, 'jingban');
+    const codes = (await clerk('task', { id: '1' })).draw.selected.map((s) => s.code);
+    const page = await newPage(browser, PHONE);
+    let code;
+    for (const c of codes) {
+      await page.goto(`${base}/public/results?q=${c}`);
+      if ((await page.textContent('main')).includes('没有找到')) { code = c; break; }
+    }
+    assert(code, 'a drawn enterprise of task 001 has no published result');
+    const link = page.locator(`a[href="/public/enterprises/${code}"]`);
+    assert(await link.count() === 1, `the empty search links to /public/enterprises/${code}: ${await page.textContent('main')}`);
+    await Promise.all([page.waitForURL(`**/public/enterprises/${code}`), link.click()]);
+    assert((await page.textContent('main')).includes('被抽中'), 'the enterprise page says 被抽中');
+    await page.goto(`${base}/public/results?q=${code.toLowerCase()}`);
+    assert(await page.locator(`a[href="/public/enterprises/${code}"]`).count() === 1, 'in lower case too');
+    await page.goto(`${base}/public/results?q=911304000000000000`);
+    assert(await page.locator('[data-testid=enterprise-link]').count() === 0, 'an unknown code links nowhere');
+    await page.close();
+  }],
+
 ];
 
 // UX_ONLY=10 runs the tests whose names start with it.

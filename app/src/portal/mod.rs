@@ -202,7 +202,16 @@ async fn search(State(state): State<AppState>, Query(query): Query<SearchQuery>)
     respond(
         async {
             let results = state.results.snapshot(&state.db).await?.search(&q, SEARCH_LIMIT as usize);
-            Ok(views::results_page(&q, &results, SEARCH_LIMIT as usize))
+            // A credit code with nothing published yet: its enterprise's page, if it was drawn
+            // from or drawn in a public draw, says so.
+            let drawn = match crate::domain::credit_code::CreditCode::parse(&q.trim().to_ascii_uppercase()) {
+                Ok(code) if results.is_empty() => {
+                    data::enterprise(&state.db, code.as_str(), Vec::new()).await?
+                }
+                _ => None,
+            };
+            let drawn = drawn.as_ref().map(|r| (r.code.as_str(), r.name.as_str()));
+            Ok(views::results_page(&q, &results, SEARCH_LIMIT as usize, drawn))
         }
         .await,
     )
