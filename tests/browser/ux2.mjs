@@ -271,6 +271,23 @@ const tests = [
     await page.close();
   }],
 
+  ['10e. /public/verify sends the public to a guide and a script the portal serves', async ({ browser, base }) => {
+    const page = await newPage(browser, PHONE);
+    await page.goto(base + '/public/verify');
+    const text = await page.textContent('main');
+    assert(!/docs\/|仓库/.test(text), `the verify page points into the repository: ${text}`);
+    const script = await page.getAttribute('[data-testid=offline] a[href$=".py"]', 'href');
+    const res = await fetch(base + script);
+    const body = await res.text();
+    assert(res.ok && body.includes('hashlib'), `${script}: ${res.status} ${body.slice(0, 60)}`);
+    assert(body.split('\n').length < 100, 'the script is the short one');
+    await Promise.all([page.waitForURL('**/public/verify/guide'), page.click('[data-testid=offline] a:text("核验说明")')]);
+    const guide = await page.innerText('[data-testid=guide]');
+    assert(guide.includes('抽取清单是什么') && guide.includes('python3') && !guide.includes('```') && !guide.includes('**'), `the guide reads as a page: ${guide.slice(0, 200)}`);
+    await page.screenshot({ path: path.join(artifacts, 'ux2-portal-verify-guide-phone.png'), fullPage: false });
+    await page.close();
+  }],
+
 ];
 
 // UX_ONLY=10 runs the tests whose names start with it.
