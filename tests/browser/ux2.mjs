@@ -288,6 +288,23 @@ const tests = [
     await page.close();
   }],
 
+  ['10f. a category typed in part (二手车) finds its enterprises in the registry', async ({ browser, base }) => {
+    const page = await newPage(browser, STAFF);
+    await signIn(page, base, 'jingban');
+    await page.goto(base + '/registry/enterprises?category=' + encodeURIComponent('二手车'));
+    await hydrated(page);
+    await page.waitForSelector('[data-testid=registry-count]');
+    const count = Number(/共 (\d+) 户/.exec(await page.textContent('[data-testid=registry-count]'))?.[1] ?? 0);
+    assert(count > 0, `二手车 finds ${count}`);
+    const categories = await page.$$eval('[data-testid=registry-table] tbody tr', (trs) => trs.map((tr) => tr.innerText));
+    assert(categories.every((t) => t.includes('二手车销售企业')), 'only second-hand car dealers');
+    await page.goto(base + '/registry/enterprises?industry=' + encodeURIComponent('旧车'));
+    await hydrated(page);
+    const byIndustry = Number(/共 (\d+) 户/.exec(await page.textContent('[data-testid=registry-count]'))?.[1] ?? 0);
+    assert(byIndustry > 0, `the industry 旧车 finds ${byIndustry}`);
+    await page.close();
+  }],
+
 ];
 
 // UX_ONLY=10 runs the tests whose names start with it.
