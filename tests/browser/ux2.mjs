@@ -305,6 +305,26 @@ const tests = [
     await page.close();
   }],
 
+  ['10g. the dry run counts only good rows and says the bad one is counted after correction', async ({ browser, base }) => {
+    const page = await newPage(browser, STAFF);
+    await signIn(page, base, 'jingban');
+    await page.goto(base + '/registry/import?kind=inspectors');
+    await hydrated(page);
+    // Two new inspectors, and a third (new too) with an impossible date.
+    const csv = '执法证号,姓名,所属部门,有效期起,有效期止,联系电话,状态\r\n'
+      + '130400239201,预检甲,执法支队,2024-01-01,2028-12-31,,在用\r\n'
+      + '130400239202,预检乙,执法支队,2024-01-01,2028-12-31,,在用\r\n'
+      + '130400239203,预检丙,执法支队,2024-13-01,2028-12-31,,在用\r\n';
+    await page.setInputFiles('[data-testid=registry-file]', { name: '执法人员.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.waitForSelector('[data-testid=dry-run]:not([disabled])');
+    await page.click('[data-testid=dry-run]');
+    await page.waitForSelector('[data-testid=import-summary].bad');
+    const summary = await page.textContent('[data-testid=import-summary]');
+    assert(!summary.includes('改正后将新增 2 条'), `after correction three are new, not two: ${summary}`);
+    assert(summary.includes('1 行') && summary.includes('新增 2 条') && summary.includes('改正后'), `the summary: ${summary}`);
+    await page.screenshot({ path: path.join(artifacts, 'ux2-import-dry-run.png'), fullPage: false });
+    await page.close();
+  }],
 ];
 
 // UX_ONLY=10 runs the tests whose names start with it.
