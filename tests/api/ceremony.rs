@@ -90,7 +90,7 @@ async fn a_ceremony_runs_in_order_and_observers_follow_every_step() {
     // A character DR1 refuses (refusal 5) stops the draw with a clear message; nothing is drawn.
     let (s, body) = step(&app, &clerk, 3, "").await;
     assert_eq!(s, 400, "{body}");
-    assert!(body.to_string().contains("第 4 个字符“·”"), "{body}");
+    assert!(body.to_string().contains("第 4 个点数“·”"), "{body}");
     let seed: Option<String> =
         sqlx::query_scalar("SELECT seed FROM draws WHERE task_id = 3").fetch_one(&app.db).await.unwrap();
     assert!(seed.is_none());

@@ -186,6 +186,15 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
         for (text, what) in &forbidden {
             assert!(!body.contains(text.as_str()), "{path} shows {what}: {text}");
         }
+        if path == "/public/verify/dr1_verify.py" {
+            // The verifier script reads a manifest's fields by name: code, not data.
+            assert_eq!(
+                body,
+                include_str!("../../docs/dr1_verify.py"),
+                "the portal serves the repository's script"
+            );
+            continue;
+        }
         for marker in ["risk_class", "风险等级", "/pkg/shuangsui", "shuangsui_bg.wasm", "\"inspectors\""]
         {
             assert!(!body.contains(marker), "{path} contains {marker}");
@@ -272,6 +281,20 @@ async fn results_are_found_by_name_and_by_code() {
     // Nothing found says so; LIKE wildcards are taken literally.
     assert!(get("不存在的企业名称".into()).await.contains("没有找到"));
     assert!(get("%".into()).await.contains("没有找到"));
+    // A drawn enterprise's code with nothing published links to its page (which says 被抽中).
+    let (drawn,): (String,) = sqlx::query_as(
+        "SELECT code FROM draw_selections WHERE draw_id = 1 AND enterprise_id NOT IN \
+         (SELECT enterprise_id FROM inspection_results WHERE published_at IS NOT NULL) ORDER BY code LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let html = get(drawn.clone()).await;
+    assert!(
+        html.contains("没有找到") && html.contains(&format!("href=\"/public/enterprises/{drawn}\"")),
+        "{html}"
+    );
+    assert!(!get("911304000000000000".into()).await.contains("enterprise-link"));
     // The enterprise's own page: drawn, and what was found.
     let resp = app.client.get(format!("{}/public/enterprises/{code}", app.base)).send().await.unwrap();
     assert_eq!(resp.status(), 200);

@@ -87,6 +87,23 @@ async fn the_enterprise_table_filters_searches_sorts_and_pages() {
         assert!(("2010-01-01"..="2020-12-31").contains(&filed), "{filed}");
     }
 
+    // A category or an industry typed in part finds the ones containing it (issue 24).
+    let whole = page(query(|q| q.category = "二手车销售企业".into())).await;
+    let part = page(query(|q| q.category = "二手车".into())).await;
+    assert!(whole["total"].as_i64().unwrap() > 0);
+    assert_eq!(part["total"], whole["total"]);
+    for r in part["rows"].as_array().unwrap() {
+        assert_eq!(r["record"]["category"], "二手车销售企业");
+    }
+    let unknown = page(query(|q| q.category = "车销".into())).await;
+    assert_eq!(unknown["total"], whole["total"], "a part of a known category inside the word");
+    assert_eq!(page(query(|q| q.category = "%".into())).await["total"], 0, "wildcards are literal");
+    let industry = page(query(|q| q.industry = "旧车".into())).await;
+    assert!(industry["total"].as_i64().unwrap() > 0);
+    for r in industry["rows"].as_array().unwrap() {
+        assert!(r["record"]["industry"].as_str().unwrap().contains("旧车"));
+    }
+
     // Name search, by the trigram index (3+ characters) and by scanning (fewer).
     let by_name = page(query(|q| q.q = "（演示12）".into())).await;
     assert_eq!(by_name["total"], 1);

@@ -24,8 +24,18 @@ pub fn to_ascii(s: &str) -> String {
 }
 
 /// Whether the room's entropy (already converted) would be accepted: the count of
-/// characters that count, or the reason in words (DR1 refusal 5).
+/// characters that count, or the reason in words. The room throws dice, so only the
+/// points 1–6 (separated by spaces or not) are taken; DR1 itself (refusal 5) would take
+/// any printable ASCII, and its refusals are worded here too.
 pub fn entropy_status(entropy: &str) -> Result<usize, String> {
+    let not_a_die = entropy
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\t' | '\n' | '\r'))
+        .enumerate()
+        .find(|(_, c)| !('1'..='6').contains(c));
+    if let Some((position, ch)) = not_a_die {
+        return Err(format!("第 {} 个点数“{ch}”不是骰子点数：只能输入 1–6", position + 1));
+    }
     match check_entropy(entropy) {
         Ok(e) => Ok(e.chars().count()),
         Err(Refusal::Entropy(EntropyFault::Empty)) => {
@@ -143,7 +153,11 @@ mod tests {
         assert_eq!(entropy_status(&to_ascii("３ １ ４")), Ok(3));
         assert!(entropy_status(" \t").unwrap_err().contains("请输入"));
         let err = entropy_status("12·3").unwrap_err();
-        assert!(err.contains("第 3 个字符“·”"), "{err}");
+        assert!(err.contains("第 3 个点数“·”"), "{err}");
+        let err = entropy_status("3 1 9 2").unwrap_err();
+        assert!(err.contains("第 3 个点数“9”不是骰子点数") && err.contains("1–6"), "{err}");
+        assert!(entropy_status("0").is_err() && entropy_status("a").is_err());
+        assert_eq!(entropy_status("1 2 3 4 5 6"), Ok(6));
         assert!(entropy_status(&"1".repeat(257)).unwrap_err().contains("过长"));
     }
 

@@ -41,6 +41,8 @@ pub fn router(verifier_wasm: Option<&[u8]>) -> Router<AppState> {
         .route("/public/results", get(search))
         .route("/public/enterprises/{code}", get(enterprise))
         .route("/public/verify", get(verify))
+        .route("/public/verify/guide", get(verify_guide))
+        .route("/public/verify/dr1_verify.py", get(verify_script))
         .route("/public/penalties", get(penalties))
         .route("/live/{task_id}", get(live))
         .route("/api/public/draws/{id}/manifest.json", get(manifest))
@@ -202,7 +204,16 @@ async fn search(State(state): State<AppState>, Query(query): Query<SearchQuery>)
     respond(
         async {
             let results = state.results.snapshot(&state.db).await?.search(&q, SEARCH_LIMIT as usize);
-            Ok(views::results_page(&q, &results, SEARCH_LIMIT as usize))
+            // A credit code with nothing published yet: its enterprise's page, if it was drawn
+            // from or drawn in a public draw, says so.
+            let drawn = match crate::domain::credit_code::CreditCode::parse(&q.trim().to_ascii_uppercase()) {
+                Ok(code) if results.is_empty() => {
+                    data::enterprise(&state.db, code.as_str(), Vec::new()).await?
+                }
+                _ => None,
+            };
+            let drawn = drawn.as_ref().map(|r| (r.code.as_str(), r.name.as_str()));
+            Ok(views::results_page(&q, &results, SEARCH_LIMIT as usize, drawn))
         }
         .await,
     )
@@ -247,6 +258,25 @@ async fn penalties(State(state): State<AppState>) -> Response {
 
 async fn verify() -> Response {
     html(views::verify_page(verifier_url()))
+}
+
+/// The verification guide (`docs/verify.md`) as a page.
+async fn verify_guide() -> Response {
+    html(views::guide_page())
+}
+
+/// The stand-alone Python verifier (`docs/dr1_verify.py`), as text a phone can show and
+/// a computer saves.
+async fn verify_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, HeaderValue::from_static("inline; filename=\"dr1_verify.py\"")),
+            (header::CACHE_CONTROL, HeaderValue::from_static(PAGE_MAX_AGE)),
+        ],
+        views::VERIFY_PY,
+    )
+        .into_response()
 }
 
 /// The site's front door: the staff's plan page for a signed-in user, the public portal

@@ -47,6 +47,8 @@ fn Screen(initial: CeremonyView) -> impl IntoView {
     let entropy = RwSignal::new(to_ascii(&initial.live.entropy));
     let place = RwSignal::new(initial.live.place.clone());
     let confirming = RwSignal::new(false);
+    // Enter pressed on an entropy the draw would refuse: its status line becomes the error.
+    let entropy_tried = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     // The animation: how many enterprises have landed, and the name spinning now.
     // (The selection is known only once drawn: count it when needed, not at load.)
@@ -118,7 +120,7 @@ fn Screen(initial: CeremonyView) -> impl IntoView {
         let drawn = view_sig.with_untracked(|v| v.live.drawn());
         match now {
             2 if !drawn => match entropy_status(&entropy.get_untracked()) {
-                Err(m) => problem.set(Some(m)),
+                Err(_) => entropy_tried.set(true),
                 Ok(_) if !confirming.get_untracked() => confirming.set(true),
                 Ok(_) => go(3),
             },
@@ -147,7 +149,7 @@ fn Screen(initial: CeremonyView) -> impl IntoView {
             <div class="cer-body">
                 {move || match step.get() {
                     0 | 1 => view! { <StepTask v=view_sig place can_run/> }.into_any(),
-                    2 if !view_sig.with(|v| v.live.drawn()) => view! { <StepEntropy entropy confirming can_run/> }.into_any(),
+                    2 if !view_sig.with(|v| v.live.drawn()) => view! { <StepEntropy entropy confirming tried=entropy_tried can_run/> }.into_any(),
                     2 | 3 => view! { <StepSeed v=view_sig/> }.into_any(),
                     4 => view! { <StepAnimation v=view_sig landed spinning/> }.into_any(),
                     _ => view! { <StepResult v=view_sig/> }.into_any(),
@@ -230,8 +232,16 @@ fn StepTask(v: RwSignal<CeremonyView>, place: RwSignal<String>, can_run: bool) -
 }
 
 #[component]
-fn StepEntropy(entropy: RwSignal<String>, confirming: RwSignal<bool>, can_run: bool) -> impl IntoView {
+fn StepEntropy(
+    entropy: RwSignal<String>,
+    confirming: RwSignal<bool>,
+    tried: RwSignal<bool>,
+    can_run: bool,
+) -> impl IntoView {
     let status = move || entropy.with(|e| entropy_status(e));
+    // One line under the field: the count, the hint while nothing is typed, or the error
+    // (a wrong character at once; an empty field once Enter was pressed) in its place.
+    let bad = move || status().is_err() && (tried.get() || entropy.with(|e| !e.trim().is_empty()));
     // The room types straight away: the field takes the focus when it appears.
     let field = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
@@ -244,9 +254,10 @@ fn StepEntropy(entropy: RwSignal<String>, confirming: RwSignal<bool>, can_run: b
     view! {
         <div class="cer-entropy">
             <h1 class="cer-title">"现场随机数"</h1>
-            <p class="cer-hint">"由两名监督人员轮流掷骰，逐个输入点数（全角数字会自动转换）。"</p>
+            <p class="cer-hint">"由两名监督人员轮流掷骰，逐个输入点数 1–6（可用空格分隔，全角数字会自动转换）。"</p>
             <input class="cer-entropy-input" data-testid="cer-entropy-input" node_ref=field disabled=!can_run
-                aria-label="现场随机数" autocomplete="off" spellcheck="false"
+                aria-label="现场随机数" autocomplete="off" spellcheck="false" inputmode="numeric"
+                aria-describedby="cer-entropy-status" aria-invalid=move || bad().then_some("true")
                 prop:value=move || entropy.get()
                 on:input=move |ev| {
                     confirming.set(false);
@@ -255,9 +266,10 @@ fn StepEntropy(entropy: RwSignal<String>, confirming: RwSignal<bool>, can_run: b
             <div class="cer-chars" data-testid="cer-entropy" aria-live="polite">
                 {move || entropy.get().chars().filter(|c| !c.is_whitespace()).map(|c| view! { <span>{c.to_string()}</span> }).collect_view()}
             </div>
-            <p class="cer-status" data-testid="cer-entropy-status">
+            <p id="cer-entropy-status" class=move || if bad() { "cer-status error" } else { "cer-status" }
+                role=move || bad().then_some("alert") data-testid="cer-entropy-status">
                 {move || match status() {
-                    Ok(n) => format!("已输入 {n} 个字符"),
+                    Ok(n) => format!("已输入 {n} 个点数"),
                     Err(m) => m,
                 }}
             </p>

@@ -38,7 +38,7 @@ fn Record(v: CeremonyView) -> impl IntoView {
             <table class="record-table">
                 <tbody>
                     <tr><th>"抽查任务"</th><td colspan="3">{format!("{} {}", l.task_no, l.task_name)}</td></tr>
-                    <tr><th>"抽取时间（北京时间）"</th><td>{l.drawn_at.as_deref().map(crate::domain::date::local_time).unwrap_or_else(|| "尚未抽取".into())}</td><th>"抽取地点"</th><td>{l.place.clone()}</td></tr>
+                    <tr><th>"抽取时间"</th><td>{l.drawn_at.as_deref().map(|t| format!("{}（北京时间）", crate::domain::date::local_time(t))).unwrap_or_else(|| "尚未抽取".into())}</td><th>"抽取地点"</th><td>{l.place.clone()}</td></tr>
                     <tr><th>"检查对象名单"</th><td>{format!("{} 户（冻结于 {}）", l.pool_count, crate::domain::date::local_time(&l.frozen_at))}</td><th>"应抽取"</th><td>{format!("{} 户（{}）", l.to_draw, l.ratio)}</td></tr>
                     <tr><th>"名单摘要"</th><td colspan="3"><code>{hex(&l.pool_digest)}</code></td></tr>
                     <tr><th>"承诺值"</th><td colspan="3"><code>{hex(&l.commitment)}</code></td></tr>

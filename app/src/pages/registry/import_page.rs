@@ -125,7 +125,17 @@ fn Report(r: RegistryImportReport) -> impl IntoView {
     } else if report.rejected.is_empty() {
         format!("预检通过：将{counts}。确认后导入。")
     } else {
-        format!("有 {} 处问题，未写入任何数据（改正后将{counts}）。", report.rejected.len())
+        // The counts are of the rows without problems: a row with a problem is counted
+        // nowhere until it is corrected (it may add a record or update one).
+        let mut rows: Vec<usize> = report.rejected.iter().map(|e| e.row).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        format!(
+            "有 {} 处问题（{} 行），未写入任何数据。其余各行将{counts}；有问题的 {} 行改正后另计。",
+            report.rejected.len(),
+            rows.len(),
+            rows.len()
+        )
     };
     let class = if report.rejected.is_empty() { "verdict good" } else { "verdict bad" };
     view! {

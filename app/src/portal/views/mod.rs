@@ -8,6 +8,7 @@
 
 mod draw;
 mod enterprise;
+mod guide;
 mod home;
 mod live;
 mod open_data;
@@ -18,6 +19,7 @@ mod verify;
 
 pub use draw::draw_page;
 pub use enterprise::enterprise_page;
+pub use guide::{guide_page, VERIFY_PY};
 pub use home::home;
 pub use live::live_page;
 pub use open_data::data_page;

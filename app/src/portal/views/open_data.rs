@@ -28,6 +28,8 @@ pub fn data_page(years: &[i32], tasks: &[(i64, String, bool, bool)]) -> String {
                             "抽中企业 "<a href=format!("/public/data/tasks/{id}/draw.csv")>"CSV"</a>" · "<a href=format!("/public/data/tasks/{id}/draw.json")>"JSON"</a>
                             "；名录 "<a href=format!("/public/data/tasks/{id}/pool.csv")>"CSV"</a>" · "<a href=format!("/public/data/tasks/{id}/pool.json")>"JSON"</a>
                         })}
+                        {(!drawn).then_some("尚未抽取，抽取后在此公布抽中企业与名录")}
+                        {(*drawn && !published).then_some("；结果尚未公示")}
                         {published.then(|| view! {
                             "；结果 "<a href=format!("/public/data/tasks/{id}/results.csv")>"CSV"</a>" · "<a href=format!("/public/data/tasks/{id}/results.json")>"JSON"</a>
                         })}

@@ -108,6 +108,17 @@ pub(super) fn task_links(t: &TaskRow) -> impl IntoView {
     view! { <span class="stage">{stage_label(t.status)}</span><br/>{draw}{results} }
 }
 
+/// A bar's words: its months only (the year is the calendar's, 原定 and 调整为 are in the
+/// bar's style and the note under it), so that even a one-month bar on a phone shows them
+/// whole; the full window is the bar's title.
+fn bar_months(w: &crate::domain::plan::Window) -> String {
+    if w.start_month == w.end_month {
+        format!("{}月", w.start_month)
+    } else {
+        format!("{}–{}月", w.start_month, w.end_month)
+    }
+}
+
 /// A year's calendar: one row per task, its window as a bar over twelve months.
 fn calendar(plan: &AnnualPlan) -> impl IntoView {
     let months = (1..=12).map(|m| view! { <span class="m" aria-hidden="true">{m}</span> }).collect_view();
@@ -121,15 +132,16 @@ fn calendar(plan: &AnnualPlan) -> impl IntoView {
             let adjusted = t.adjusted.as_ref().map(|c| {
                 let bar = (c.to.year == plan.year).then(|| {
                     let style = format!("grid-column:{} / {}", c.to.start_month, c.to.end_month + 1);
-                    view! { <span class="bar adjusted" style=style>{format!("调整为 {}", c.to.label())}</span> }
+                    view! { <span class="bar adjusted" style=style title=format!("调整为 {}", c.to.label())>{bar_months(&c.to)}</span> }
                 });
                 view! { {bar}<span class="cal-note">{c.label()}</span> }
             });
             let class = if t.adjusted.is_some() { "bar original" } else { "bar" };
+            let title = if t.adjusted.is_some() { format!("原定 {}", t.window.label()) } else { t.window.label() };
             view! {
                 <li class="cal-row">
                     <span class="cal-name">{t.task_name.clone()}{special}</span>
-                    <span class=class style=style>{if t.adjusted.is_some() { format!("原定 {}", t.window.label()) } else { t.window.label() }}</span>
+                    <span class=class style=style title=title>{bar_months(&t.window)}</span>
                     {adjusted}
                 </li>
             }

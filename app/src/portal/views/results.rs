@@ -6,14 +6,23 @@ use crate::domain::plan::TaskRow;
 use crate::portal::data::ResultRow;
 use leptos::prelude::*;
 
-/// The search page: a form, and the published results that match.
-pub fn results_page(q: &str, results: &[ResultRow], limit: usize) -> String {
+/// The search page: a form, and the published results that match. `drawn` is the
+/// enterprise (code, name) whose credit code was searched when it has no published result
+/// but took part in a public draw: its own page says so.
+pub fn results_page(q: &str, results: &[ResultRow], limit: usize, drawn: Option<(&str, &str)>) -> String {
     let q = q.trim();
     let outcome = if q.is_empty() {
         view! { <p class="empty">"输入企业名称中的字词或统一社会信用代码查询已公示的抽查结果。"</p> }
             .into_any()
     } else if results.is_empty() {
-        view! { <p class="empty" role="status">{format!("没有找到与“{q}”相关的已公示结果。")}</p> }.into_any()
+        let link = drawn.map(|(code, name)| {
+            view! {
+                <p data-testid="enterprise-link">{format!("{name}（{code}）参与过公开的抽取，尚无已公示的检查结果：")}
+                    <a href=format!("/public/enterprises/{code}")>"查看该企业的抽取记录"</a></p>
+            }
+        });
+        view! { <p class="empty" role="status">{format!("没有找到与“{q}”相关的已公示结果。")}</p>{link} }
+            .into_any()
     } else {
         let more = (results.len() >= limit).then(
             || view! { <p class="meta">{format!("只显示前 {limit} 条，请输入更完整的名称或代码。")}</p> },

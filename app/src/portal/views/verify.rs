@@ -16,8 +16,10 @@ pub fn verify_page(verifier_url: &str) -> String {
             <p><label for="file">"或选择文件："</label><input id="file" type="file" accept=".json,application/json"/></p>
             <button type="button" id="verify" data-wasm=verifier_url.to_string()>"复核"</button>
             <div id="verify-out" aria-live="polite"></div>
-            <p class="meta">"不用浏览器也可以复核：仓库 docs/verify.md 附有一个不足 80 行的 Python 脚本（只用标准库），以及命令 "
-                <code>"shuangsui verify 文件"</code>"。"</p>
+            <p class="meta" data-testid="offline">"不用浏览器也可以复核：下载 "
+                <a href="/public/verify/dr1_verify.py" download="dr1_verify.py">"Python 核验脚本 dr1_verify.py"</a>
+                "（不足 80 行，只用标准库：" <code>"python3 dr1_verify.py 抽取清单.json"</code>"），或用命令 "
+                <code>"shuangsui verify 文件"</code>"。步骤与原理见"<a href="/public/verify/guide">"核验说明"</a>"。"</p>
             <script type="module">{VERIFY_JS}</script>
         },
     )

@@ -106,14 +106,34 @@ fn push_filters<'a>(
         Text::Trigram(ids) => {
             b.push(" AND e.id IN (SELECT value FROM json_each(").push_bind(ids.clone()).push("))");
         }
-        Text::Like(t) => {
-            let pattern = format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-            b.push(format!(" AND e.name {} ", backend.like())).push_bind(pattern).push(" ESCAPE '\\'");
+        Text::Like(t) => push_contains(backend, b, "e.name", t),
+    }
+    // A category or industry typed in part (“二手车”) finds the ones containing it: a known
+    // category is matched by equality (its index serves), one typed in part by the known
+    // categories containing it, anything else (and any industry) by a pattern.
+    let category = q.category.trim();
+    let known: Vec<&str> =
+        crate::domain::enterprise::CATEGORIES.iter().copied().filter(|c| c.contains(category)).collect();
+    if category.is_empty() {
+        // No filter.
+    } else if known.contains(&category) {
+        b.push(format!(" AND {} = ", col("category"))).push_bind(category.to_owned());
+    } else if !known.is_empty() {
+        b.push(format!(" AND {} IN (", col("category")));
+        for (i, c) in known.iter().enumerate() {
+            if i > 0 {
+                b.push(", ");
+            }
+            b.push_bind(c.to_string());
         }
+        b.push(")");
+    } else {
+        push_contains(backend, b, &col("category"), category);
+    }
+    if !q.industry.trim().is_empty() {
+        push_contains(backend, b, &col("industry"), q.industry.trim());
     }
     for (column, value) in [
-        ("category", &q.category),
-        ("industry", &q.industry),
         ("nature", &q.nature),
         ("scale", &q.scale),
         ("region_code", &q.region),
@@ -130,6 +150,12 @@ fn push_filters<'a>(
     if !q.filed_to.is_empty() {
         b.push(format!(" AND {} <= ", col("filed_on"))).push_bind(q.filed_to.as_str());
     }
+}
+
+/// `AND column LIKE '%text%'`, the text's wildcards taken literally.
+fn push_contains(backend: Backend, b: &mut QueryBuilder<'_>, column: &str, text: &str) {
+    let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    b.push(format!(" AND {column} {} ", backend.like())).push_bind(pattern).push(" ESCAPE '\\'");
 }
 
 /// One page of the filtered, sorted table, the number of matches counted up to a cap,
