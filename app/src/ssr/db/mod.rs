@@ -31,6 +31,7 @@ pub mod registry;
 pub mod results;
 pub mod seed;
 pub mod sessions;
+pub mod stats;
 pub mod tasks;
 pub mod todo;
 pub mod unique;
