@@ -264,6 +264,17 @@ async fn every_figure_equals_a_direct_count_and_the_command_line_agrees() {
         assert_eq!(reported(&printed), want, "{year}");
     }
 
+    // The public year page counts published results only: two of the four entered.
+    let html =
+        app.client.get(format!("{}/public/plans/2023", app.base)).send().await.unwrap().text().await.unwrap();
+    let figures =
+        html.split("data-testid=\"year-figures\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(figures.contains("<b>2</b>户已检查并公示"), "{figures}");
+    assert!(figures.contains("<b>50.0%</b>发现问题"), "one of the two published states a problem: {figures}");
+    assert_eq!(figures.matches("<svg").count(), 3);
+    assert_eq!(figures.matches("role=\"img\"").count(), 3);
+    assert!(!figures.contains("风险") && !figures.contains("执法人员"), "no risk class, no inspector");
+
     // A clerk reads their department's tasks (initiated or joined), however they filter.
     let clerk = app.sign_in("jingban.smfw").await;
     let page: Value =
@@ -326,6 +337,12 @@ async fn the_page_draws_its_charts_as_escaped_svg_with_tables_and_only_staff_rea
         assert!(html.contains("rel=\"external\"") && html.contains("/stats/ledger.csv?year=2022"));
     }
     let leader = app.sign_in("lingdao").await;
+    let (_, stats_page) = app.page(&leader, "/stats?year=2022").await;
+    let public =
+        app.client.get(format!("{}/public/plans/2022", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(!public.contains("<img src=x"), "the portal's charts escape names too");
+    assert_eq!(public.matches("<svg").count(), 3);
+    println!("sizes: /stats {} B, /public/plans/2022 {} B (uncompressed)", stats_page.len(), public.len());
     let (status, html) = app.page(&leader, "/stats/summary?year=2022").await;
     assert_eq!(status, 200);
     assert!(html.contains("抽查工作总结表") && html.contains("计划内任务 1 项"), "{html}");

@@ -115,7 +115,7 @@ pub struct TaskFacts {
 }
 
 /// One drawn enterprise: a row of the 台账.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerRow {
     pub task_id: i64,
     pub task: String,
