@@ -396,7 +396,7 @@ async fn the_workbooks_open_with_their_sheets_and_headers() {
     .fetch_one(&app.db)
     .await
     .unwrap();
-    let total = tasks.rows().last().unwrap();
+    let total = tasks.rows().next_back().unwrap();
     assert_eq!(total[0].to_string(), "合计");
     assert_eq!(total[7].to_string(), drawn.to_string(), "实际抽取 of the total row");
     let summary = xlsx.worksheet_range("年度工作总结").unwrap();
@@ -410,14 +410,14 @@ async fn the_workbooks_open_with_their_sheets_and_headers() {
     let header: Vec<String> = rows.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
     assert_eq!(header, app::domain::stats_tables::LEDGER_HEADERS);
     assert_eq!(rows.rows().count() as i64 - 1, drawn);
-    assert!(rows.rows().skip(1).all(|r| r[14].to_string() == "按时" || r[14].to_string() == "逾期"));
+    assert!(rows.rows().skip(1).all(|r| ["按时", "逾期"].contains(&r[14].to_string().as_str())));
     let csv = String::from_utf8(get("/stats/ledger.csv?year=2022").await).unwrap();
     assert_eq!(csv.trim_start_matches('\u{feff}').lines().count() as i64 - 1, drawn);
     let file = app.dir.join("ledger-2022.xlsx");
     let (code, out, err) = run(&["ledger", "--year", "2022", file.to_str().unwrap(), "--db", &app.db_url]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("台账"), "{out}");
-    assert_eq!(std::fs::read(&file).unwrap().len() > 1000, true);
+    assert!(std::fs::read(&file).unwrap().len() > 1000);
     let book_file = app.dir.join("stats-2022.xlsx");
     let (code, _, err) = run(&["stats", "--year", "2022", book_file.to_str().unwrap(), "--db", &app.db_url]);
     assert_eq!(code, 0, "{err}");
