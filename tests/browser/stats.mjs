@@ -1,7 +1,7 @@
 // Browser test of the statistics page (/stats, issue 19): opened as the 局领导 at 1440 and
 // 360 px, it shows four SVG charts each with a table and a text alternative, never scrolls
 // sideways, keeps working after hydration (the filter form), and the portal's year page
-// carries its public charts at 360 px.
+// carries its public charts at 360 px; the annual summary prints on one A4 page.
 import path from 'node:path';
 import { artifacts, assert, hydrated, newPage, runTests, signIn } from './harness.mjs';
 
@@ -51,6 +51,20 @@ await runTests([
     const links = await page.$$eval('[data-testid=stats-downloads] a[download]', (as) => as.map((a) => a.getAttribute('href')));
     assert(links.some((h) => h.startsWith('/stats/ledger.xlsx?year=2023&department=swj-zfzd')), `downloads carry the filter: ${links}`);
     assert(page.errors.length === 0, `console errors:\n${page.errors.join('\n')}`);
+    await page.close();
+  }],
+
+  ['the annual summary prints on one A4 page', async ({ browser, base }) => {
+    const page = await newPage(browser, { width: 1280, height: 800 });
+    await signIn(page, base, 'lingdao');
+    await page.goto(base + '/stats/summary?year=2023');
+    await page.waitForSelector('[data-testid=summary-words]');
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4', path: path.join(artifacts, 'stats-summary-2023.pdf'), preferCSSPageSize: true });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    assert(pages === 1, `the summary takes ${pages} pages`);
+    const header = await page.$eval('.site-header', (el) => getComputedStyle(el).display);
+    assert(header === 'none', 'the navigation is not printed');
     await page.close();
   }],
 
