@@ -313,6 +313,7 @@ async fn the_page_draws_its_charts_as_escaped_svg_with_tables_and_only_staff_rea
     let inspector = app.sign_in("zhifa").await;
     assert_eq!(app.page(&inspector, "/stats?year=2022").await.0, 403);
     assert_eq!(app.post_json(Some(&inspector), "stats", filter(2022, "", 1, 12)).await.status(), 403);
+    assert_eq!(app.post_json(None, "stats", filter(2022, "", 1, 12)).await.status(), 401);
     assert_eq!(app.page(&inspector, "/stats/ledger.csv?year=2022").await.0, 403);
     assert_eq!(
         app.client.get(format!("{}/stats/export.xlsx?year=2022", app.base)).send().await.unwrap().status(),

@@ -117,7 +117,13 @@ pub async fn stats(
     if json {
         return match app::ssr::db::stats::figures(&db, filter, "").await {
             Ok((stats, _)) => {
-                println!("{}", serde_json::to_string_pretty(&stats).unwrap_or_default());
+                // A closed pipe (`| head`) is the reader's choice, not an error worth a panic.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "{}",
+                    serde_json::to_string_pretty(&stats).unwrap_or_default()
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {
