@@ -38,7 +38,7 @@ pub fn stacked_bars(title: &str, labels: &[String], series: &[&str], values: &[V
         .collect::<Vec<_>>()
         .join("；");
     let desc = if desc.is_empty() { "没有数据".to_string() } else { desc };
-    let (w, h, left, top, bottom) = (600.0, 260.0, 36.0, 34.0, 24.0);
+    let (w, h, left, top, bottom) = (440.0, 220.0, 30.0, 34.0, 24.0);
     let max = values.iter().map(|v| v.iter().sum::<i64>()).max().unwrap_or(0).max(1) as f64;
     let slot = (w - left) / labels.len().max(1) as f64;
     let plot = h - top - bottom;
@@ -60,8 +60,10 @@ pub fn stacked_bars(title: &str, labels: &[String], series: &[&str], values: &[V
         h - bottom,
         h - bottom
     ));
+    // Bars at most 48 wide, centred in their slot (one department would fill the width).
+    let bar = (slot * 0.7).min(48.0);
     for (i, (label, v)) in labels.iter().zip(values).enumerate() {
-        let x = left + slot * i as f64 + slot * 0.15;
+        let x = left + slot * i as f64 + (slot - bar) / 2.0;
         let mut y = h - bottom;
         for (k, n) in v.iter().enumerate() {
             if *n <= 0 {
@@ -70,12 +72,11 @@ pub fn stacked_bars(title: &str, labels: &[String], series: &[&str], values: &[V
             let bh = plot * *n as f64 / max;
             y -= bh;
             out.push_str(&format!(
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"{}\"/>",
-                slot * 0.7,
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{bh:.1}\" fill=\"{}\"/>",
                 COLOURS[k % COLOURS.len()]
             ));
         }
-        out.push_str(&text(x + slot * 0.35, h - 8.0, "middle", 11, label));
+        out.push_str(&text(x + bar / 2.0, h - 8.0, "middle", 11, label));
     }
     out.push_str("</svg>");
     out
@@ -88,10 +89,10 @@ pub fn bars(title: &str, items: &[(String, i64)], centred: bool) -> String {
     } else {
         items.iter().map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join("；")
     };
-    let (w, row, label_w) = (600.0, 28.0, 150.0);
+    let (w, row, label_w) = (440.0, 28.0, 120.0);
     let h = (items.len().max(1) as f64 * row + 8.0).round();
     let max = items.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
-    let room = w - label_w - 50.0;
+    let room = w - label_w - 44.0;
     let mut out = open(title, &desc, w as u32, h as u32);
     for (i, (label, n)) in items.iter().enumerate() {
         let y = 4.0 + row * i as f64;
