@@ -63,6 +63,7 @@ test-browser:
 	node tests/browser/standalone.mjs
 	node tests/browser/ux.mjs
 	node tests/browser/ux2.mjs
+	node tests/browser/stats.mjs
 
 lint:
 	cargo fmt --all -- --check

@@ -2,6 +2,7 @@
 //! Shared by the server (`ssr`) and the browser (`hydrate`).
 
 pub mod api;
+pub mod charts;
 pub mod components;
 pub mod domain;
 pub mod error;
@@ -144,6 +145,8 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/deadlines") view=pages::results::deadlines_page::DeadlinesPage/>
                     <Route ssr=SsrMode::Async path=path!("/follow-ups") view=pages::results::follow_ups_page::FollowUpsPage/>
                     <Route ssr=SsrMode::Async path=path!("/penalties") view=pages::results::penalties_page::PenaltiesPage/>
+                    <Route ssr=SsrMode::Async path=path!("/stats") view=pages::stats::stats_page::StatsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/stats/summary") view=pages::stats::summary_page::SummaryPage/>
                     <Route ssr=SsrMode::Async path=path!("/audit") view=pages::audit::audit_page::AuditPage/>
                     <Route ssr=SsrMode::Async path=path!("/admin/accounts") view=pages::admin::accounts_page::AccountsPage/>
                     <Route ssr=SsrMode::Async path=path!("/admin/calendar") view=pages::admin::calendar_admin_page::CalendarAdminPage/>

@@ -109,6 +109,40 @@ enum Command {
         #[arg(long)]
         db: Option<String>,
     },
+    /// A year's statistics (统计): `--json` prints the figures (English keys: `totals`,
+    /// `tasks`, `departments`, …; each count is of drawn enterprises), or FILE.xlsx gets the
+    /// workbook the page downloads (a cover sheet, one sheet per table, the annual summary).
+    Stats {
+        /// The plan year.
+        #[arg(long)]
+        year: i32,
+        /// Only tasks this department (its id, e.g. swj-zfzd) initiated.
+        #[arg(long)]
+        department: Option<String>,
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The .xlsx file to write.
+        file: Option<PathBuf>,
+        /// Database URL (default: as `serve`'s, from the configuration).
+        #[arg(long)]
+        db: Option<String>,
+    },
+    /// A year's 台账: one row per drawn enterprise (task, batch, team, inspection date,
+    /// result, handling, follow-up, publication date, 按时/逾期), as .csv or .xlsx.
+    Ledger {
+        /// The plan year.
+        #[arg(long)]
+        year: i32,
+        /// Only tasks this department (its id) initiated.
+        #[arg(long)]
+        department: Option<String>,
+        /// The file to write (.csv or .xlsx).
+        file: PathBuf,
+        /// Database URL (default: as `serve`'s, from the configuration).
+        #[arg(long)]
+        db: Option<String>,
+    },
     /// Load the demo data into an empty database, then add N synthetic enterprises (a
     /// million take a few minutes) to try the registry at scale.
     Demo {
@@ -230,6 +264,12 @@ pub async fn run(cli: Cli) -> ExitCode {
             commands::results::export(kind == "penalties", &file, year, task, template.as_deref(), &db).await
         }
         Command::Export { kind, file, .. } => commands::registry::export(&kind, &file, &db).await,
+        Command::Stats { year, department, json, file, .. } => {
+            commands::stats::stats(year, department, json, file.as_deref(), &db).await
+        }
+        Command::Ledger { year, department, file, .. } => {
+            commands::stats::ledger(year, department, &file, &db).await
+        }
         Command::Backup { file, .. } => commands::database::backup(&db, &file).await,
         Command::CopyDb { from, to } => commands::database::copy_db(&from, &to).await,
         Command::Demo { enterprises, .. } => commands::registry::demo(enterprises, &db).await,
@@ -246,6 +286,8 @@ impl Command {
             Command::Audit { command: AuditCommand::Verify { db } }
             | Command::Import { db, .. }
             | Command::Export { db, .. }
+            | Command::Stats { db, .. }
+            | Command::Ledger { db, .. }
             | Command::Backup { db, .. }
             | Command::Demo { db, .. }
             | Command::BenchRegistry { db, .. } => db.as_ref(),

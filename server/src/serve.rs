@@ -183,6 +183,7 @@ pub fn router(state: AppState, site: &Site, ops: &Arc<Ops>) -> Router {
         .route("/tasks/{id}/results/{file}", get(results_export_task))
         .route("/api/public/tasks/{id}/live", get(app::ssr::live::events))
         .route("/registry/export/{file}", get(registry_export))
+        .route("/stats/{file}", get(crate::commands::stats::download))
         .leptos_routes(&state, routes, move || app::shell(options.clone()))
         .layer(axum::middleware::from_fn(app::portal::front_door))
         // Sessions and the cross-site check for everything but the static assets.

@@ -19,5 +19,6 @@ mod results;
 mod schema;
 mod security;
 mod servers;
+mod stats;
 mod tasks;
 mod workflow;

@@ -11,6 +11,7 @@ pub mod penalties;
 pub mod plans;
 pub mod registry;
 pub mod results;
+pub mod stats;
 pub mod tasks;
 pub mod todo;
 pub mod watchlist;

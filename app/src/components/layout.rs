@@ -29,6 +29,7 @@ pub fn Header() -> impl IntoView {
                             if r != Role::Inspector {
                                 l.push(("/follow-ups", "后续处置"));
                                 l.push(("/penalties", "处罚公示"));
+                                l.push(("/stats", "统计"));
                             }
                             l.push(("/registry/enterprises", "检查对象"));
                             l.push(("/registry/inspectors", "执法人员"));

@@ -8,6 +8,7 @@
 //! | conflict declarations (回避) | all | none | their department's inspectors | their own |
 //! | credit-risk classes in the registry, registry export | yes | yes | yes | no |
 //! | the audit log | yes | no | no | no |
+//! | statistics and the 台账 (`/stats`) | every task | every task | tasks of their department (initiating or joint) | none |
 //!
 //! The 纪检 observer and the administrator see everything; the leader and the order office
 //! consent to and file every task, so they read every task's draw and results; a
@@ -58,6 +59,25 @@ pub fn conflicts_reach(role: Role) -> Reach {
     }
 }
 
+/// How far `role` reads the statistics and the 台账 (they count unpublished results, so
+/// they reach as far as the results do; an inspector's own assignments make no statistics).
+pub fn stats_reach(role: Role) -> Reach {
+    match results_reach(role) {
+        Reach::Own => Reach::Nothing,
+        other => other,
+    }
+}
+
+/// The department whose tasks `user`'s statistics cover: `Some("")` for every task,
+/// `Some(id)` for that department's, `None` when the user may not read statistics.
+pub fn stats_department(user: &SessionUser) -> Option<String> {
+    match stats_reach(user.role) {
+        Reach::All => Some(String::new()),
+        Reach::Department => user.department_id.clone().filter(|d| !d.is_empty()),
+        Reach::Own | Reach::Nothing => None,
+    }
+}
+
 /// Whether `role` sees enterprises' credit-risk classes (the registry pages, its export).
 pub fn sees_risk_classes(role: Role) -> bool {
     role != Role::Inspector
@@ -102,7 +122,11 @@ mod tests {
         assert_eq!(results_reach(Role::Inspector), Reach::Own);
         assert!(!sees_risk_classes(Role::Inspector) && sees_risk_classes(Role::Leader));
         assert_eq!(conflicts_reach(Role::Leader), Reach::Nothing);
+        assert_eq!(stats_department(&user(Role::Leader, None)).as_deref(), Some(""));
+        assert_eq!(stats_department(&clerk).as_deref(), Some("swj-zfzd"));
+        assert_eq!(stats_department(&inspector), None);
         let orphan = user(Role::Clerk, None);
+        assert_eq!(stats_department(&orphan), None);
         assert!(!reaches_task(&orphan, Reach::Department, &["swj-zfzd"]));
     }
 }

@@ -22,6 +22,8 @@ pub mod registry_rows;
 pub mod result;
 pub mod result_export;
 pub mod scope;
+pub mod stats;
+pub mod stats_tables;
 pub mod task;
 pub mod task_view;
 pub mod watch;

@@ -8,6 +8,7 @@ pub mod not_found;
 pub mod plans;
 pub mod registry;
 pub mod results;
+pub mod stats;
 pub mod tasks;
 pub mod verify;
 

@@ -306,3 +306,54 @@ mod tests {
         }
     }
 }
+
+/// A year's public figures: from published results only (never an unpublished result, a
+/// risk class or an inspector).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct YearFigures {
+    /// Public tasks, and those whose results are all published.
+    pub tasks: i64,
+    pub tasks_done: i64,
+    /// Enterprises drawn (the public selections) and inspected with a published result.
+    pub drawn: i64,
+    pub published: i64,
+    /// Of the published: results stating a problem, and those published on time.
+    pub problems: i64,
+    pub on_time: i64,
+    /// Published results by month of inspection and outcome group (`domain::stats::OUTCOMES`).
+    pub months: Vec<[i64; 4]>,
+    /// Published results per initiating department (short name).
+    pub departments: Vec<(String, i64)>,
+}
+
+/// The public figures of `year`.
+pub async fn year_figures(db: &AnyPool, year: i32) -> Result<YearFigures, AppError> {
+    let (tasks, tasks_done, drawn) = portal::year_counts(db, year).await?;
+    let rows = portal::year_published(db, year).await?;
+    let cal = crate::ssr::db::calendar::calendar(db).await?;
+    let mut f = YearFigures { tasks, tasks_done, drawn, months: vec![[0; 4]; 12], ..YearFigures::default() };
+    for (department, inspected_on, categories, published_at) in rows {
+        let row = crate::domain::stats::LedgerRow {
+            categories: serde_json::from_str(&categories).unwrap_or_default(),
+            published_on: Some(crate::domain::date::beijing_date(&published_at)),
+            due: Some(crate::ssr::db::calendar::result_deadline(&cal, &inspected_on)),
+            inspected_on: Some(inspected_on),
+            ..crate::domain::stats::LedgerRow::default()
+        };
+        f.published += 1;
+        f.problems += i64::from(row.has_problem());
+        f.on_time += i64::from(row.on_time());
+        if let Some(m) =
+            row.inspected_on.as_deref().and_then(|d| d.get(5..7)).and_then(|m| m.parse::<usize>().ok())
+        {
+            if (1..=12).contains(&m) {
+                f.months[m - 1][row.outcome()] += 1;
+            }
+        }
+        match f.departments.iter_mut().find(|(d, _)| *d == department) {
+            Some(d) => d.1 += 1,
+            None => f.departments.push((department, 1)),
+        }
+    }
+    Ok(f)
+}

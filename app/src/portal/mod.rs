@@ -142,7 +142,8 @@ async fn plan(State(state): State<AppState>, Path(year): Path<i32>) -> Response 
             let plan = data::plan(&state.db, year)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("没有 {year} 年度的公开抽查计划")))?;
-            Ok(views::plan_page(&plan, &data::plan_years(&state.db).await?))
+            let figures = data::year_figures(&state.db, year).await?;
+            Ok(views::plan_page(&plan, &data::plan_years(&state.db).await?, &figures))
         }
         .await,
     )

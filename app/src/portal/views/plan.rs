@@ -3,11 +3,11 @@
 
 use super::page;
 use crate::domain::plan::{AnnualPlan, TaskRow};
-use crate::portal::data::stage_label;
+use crate::portal::data::{stage_label, YearFigures};
 use leptos::prelude::*;
 
 /// The plan page: the plan table and its calendar, with the other years.
-pub fn plan_page(plan: &AnnualPlan, years: &[i32]) -> String {
+pub fn plan_page(plan: &AnnualPlan, years: &[i32], figures: &YearFigures) -> String {
     let others = years
         .iter()
         .map(|y| {
@@ -21,6 +21,7 @@ pub fn plan_page(plan: &AnnualPlan, years: &[i32]) -> String {
         view! {
             <h1>{plan.title.clone()}</h1>
             <nav class="years" aria-label="年度">{others}</nav>
+            {year_figures(year, figures)}
             {calendar(plan)}
             <h2>"计划表"</h2>
             {plan_table(&plan.title, &plan.tasks)}
@@ -152,6 +153,55 @@ fn calendar(plan: &AnnualPlan) -> impl IntoView {
             <h2 id="cal-h">{format!("{} 年抽查日历", plan.year)}</h2>
             <div class="cal-head" aria-hidden="true"><span></span>{months}</div>
             <ul class="cal">{rows}</ul>
+        </section>
+    }
+}
+
+/// The year in figures: published results only, each chart with its numbers in a table.
+fn year_figures(year: i32, f: &YearFigures) -> impl IntoView {
+    use crate::domain::stats::{percent, OUTCOMES};
+    let months: Vec<String> = (1..=12).map(|m| m.to_string()).collect();
+    let values: Vec<Vec<i64>> = f.months.iter().map(|m| m.to_vec()).collect();
+    let monthly =
+        crate::charts::stacked_bars("每月公示的检查结果（按检查月份）", &months, &OUTCOMES, &values);
+    let funnel_items = vec![("抽取".to_string(), f.drawn), ("已公示结果".to_string(), f.published)];
+    let funnel = crate::charts::bars("抽取与公示", &funnel_items, true);
+    let departments = crate::charts::bars("各部门公示结果", &f.departments, false);
+    let month_rows = f
+        .months
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.iter().sum::<i64>() > 0)
+        .map(|(i, m)| {
+            view! { <tr><th scope="row">{format!("{} 月", i + 1)}</th>{m.iter().map(|n| view! { <td>{*n}</td> }).collect_view()}</tr> }
+        })
+        .collect_view();
+    let department_rows = f
+        .departments
+        .iter()
+        .map(|(d, n)| view! { <tr><th scope="row">{d.clone()}</th><td>{*n}</td></tr> })
+        .collect_view();
+    view! {
+        <section aria-labelledby="fig-h" class="figures" data-testid="year-figures">
+            <h2 id="fig-h">{format!("{year} 年抽查情况")}</h2>
+            <ul class="figs">
+                <li><b>{format!("{}/{}", f.tasks_done, f.tasks)}</b>"项任务已完成公示"</li>
+                <li><b>{f.published}</b>"户已检查并公示"</li>
+                <li><b>{percent(f.problems, f.published)}</b>"发现问题"</li>
+                <li><b>{percent(f.on_time, f.published)}</b>"按时公示"</li>
+            </ul>
+            <p class="meta">"仅统计已公示的检查结果；按时公示＝检查之日起 20 个工作日内公示。"</p>
+            <div class="chart" inner_html=monthly></div>
+            <div class="scroll"><table><caption>"每月公示的检查结果"</caption>
+                <thead><tr><th scope="col">"检查月份"</th>{OUTCOMES.iter().map(|o| view! { <th scope="col">{*o}</th> }).collect_view()}</tr></thead>
+                <tbody>{month_rows}</tbody></table></div>
+            <div class="chart" inner_html=funnel></div>
+            <table><caption>"抽取与公示"</caption><tbody>
+                <tr><th scope="row">"抽取"</th><td>{f.drawn}</td></tr>
+                <tr><th scope="row">"已公示结果"</th><td>{f.published}</td></tr>
+            </tbody></table>
+            <div class="chart" inner_html=departments></div>
+            <table><caption>"各部门公示结果"</caption><tbody>{department_rows}</tbody></table>
         </section>
     }
 }

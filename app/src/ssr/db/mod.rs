@@ -32,6 +32,7 @@ pub mod result_import;
 pub mod results;
 pub mod seed;
 pub mod sessions;
+pub mod stats;
 pub mod tasks;
 pub mod todo;
 pub mod unique;

@@ -237,3 +237,38 @@ pub async fn last_audit_seq<'c>(
     .await?;
     Ok(seq.unwrap_or(0))
 }
+
+/// A year's published results as its figures need them: the initiating department (short
+/// name), the inspection date, the 检查结果 values (JSON) and when it was published. Only
+/// published results of public tasks' live draws.
+pub async fn year_published(
+    db: &AnyPool,
+    year: i32,
+) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT dp.short_name, r.inspected_on, r.categories, r.published_at FROM inspection_results r \
+         JOIN draws d ON d.id = r.draw_id AND d.abandoned_at IS NULL JOIN tasks t ON t.id = d.task_id \
+         JOIN annual_plans ap ON ap.id = t.annual_plan_id JOIN departments dp ON dp.id = t.initiating_department_id \
+         WHERE ap.year = $1 AND r.published_at IS NOT NULL AND t.status IN {RESULTS_PUBLIC} ORDER BY dp.id"
+    ))
+    .bind(i64::from(year))
+    .fetch_all(db)
+    .await
+}
+
+/// A year's public tasks, those whose results are all published, and the enterprises their
+/// finished draws selected (the selection is public once drawn).
+pub async fn year_counts(db: &AnyPool, year: i32) -> Result<(i64, i64, i64), sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT (SELECT count(*) FROM tasks t JOIN annual_plans ap ON ap.id = t.annual_plan_id \
+           WHERE ap.year = $1 AND t.status IN {PUBLIC_STATUSES}), \
+         (SELECT count(*) FROM tasks t JOIN annual_plans ap ON ap.id = t.annual_plan_id \
+           WHERE ap.year = $1 AND t.status IN ('published', 'closed')), \
+         (SELECT count(*) FROM draw_selections s JOIN draws d ON d.id = s.draw_id AND d.abandoned_at IS NULL \
+           AND d.drawn_at IS NOT NULL JOIN tasks t ON t.id = d.task_id JOIN annual_plans ap ON ap.id = t.annual_plan_id \
+           WHERE ap.year = $1 AND t.status IN {PUBLIC_STATUSES})"
+    ))
+    .bind(i64::from(year))
+    .fetch_one(db)
+    .await
+}

@@ -5,5 +5,6 @@
 pub mod plan_sheet;
 pub mod qr;
 pub mod results_export;
+pub mod stats_export;
 pub mod table_file;
 pub mod xlsx_read;

@@ -267,7 +267,7 @@ pub fn csv_grid(text: &str) -> Rows {
 
 /// What Excel reads as the start of a formula (`=`, `+`, `-`, `@`), or passes over before
 /// one (tab, CR): a cell starting so is a formula injection waiting to happen.
-const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+pub(crate) const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// Whether a CSV cell gets a `'` in front: one starting like a formula, and one starting
 /// with `'` itself, so that [`unguard`] gives back exactly what was written.
