@@ -64,6 +64,7 @@ test-browser:
 	node tests/browser/ux.mjs
 	node tests/browser/ux2.mjs
 	node tests/browser/stats.mjs
+	node tests/browser/batches.mjs
 
 lint:
 	cargo fmt --all -- --check

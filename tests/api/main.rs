@@ -3,6 +3,7 @@
 //! binary for the command line. One binary for all of them.
 
 mod auth;
+mod batches;
 mod ceremony;
 mod cli;
 mod draws;

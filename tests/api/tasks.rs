@@ -59,6 +59,7 @@ fn fourth_task() -> TaskDraft {
         assigned_doc_no: String::new(),
         repeat_exclusion: Default::default(),
         watch_ratio_bp: None,
+        batches: Vec::new(),
     }
 }
 

@@ -22,8 +22,14 @@ pub async fn freeze_task(task_id: i64) -> Result<i64, AppError> {
     let user = crate::ssr::auth::user()?;
     let db = crate::ssr::state::db()?;
     guard_draw_step(&db, task_id, TaskStatus::Frozen, "freeze", &user).await?;
-    let frozen =
-        crate::ssr::db::draws::freeze(&db, task_id, &crate::ssr::clock::today(), user.actor()).await?;
+    let today = crate::ssr::clock::today();
+    // A task drawn in batches freezes its next batch (a task of its own).
+    let split = !crate::ssr::db::tasks::batches_of(&mut *db.acquire().await?, task_id).await?.is_empty();
+    let frozen = if split {
+        crate::ssr::db::draws::freeze_batch(&db, task_id, &today, user.actor()).await?.1
+    } else {
+        crate::ssr::db::draws::freeze(&db, task_id, &today, user.actor()).await?
+    };
     Ok(frozen.draw_id)
 }
 

@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod audit_words;
 pub mod auth;
+pub mod batch;
 pub mod ceremony;
 pub mod credit_code;
 pub mod date;

@@ -115,6 +115,12 @@ pub struct TaskRow {
     /// For 上级部署: who assigned it and the document's number.
     pub assigned_by: String,
     pub assigned_doc_no: String,
+    /// 分批抽取: each batch's window (empty: drawn at once).
+    #[serde(default)]
+    pub batches: Vec<super::batch::BatchWindow>,
+    /// For a batch: (the task it is a batch of, its number).
+    #[serde(default)]
+    pub batch_of: Option<(i64, i64)>,
 }
 
 impl TaskRow {
@@ -241,9 +247,17 @@ pub struct PlanChange {
 
 /// The DR1 task id of a plan number and a task number such as `003 号`: `2023003-003`.
 pub fn draw_task_id(plan_no: &str, task_no: &str) -> String {
-    let digits: String = task_no.chars().filter(char::is_ascii_digit).collect();
-    format!("{plan_no}-{digits}")
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    // A batch of a task (分批) is numbered `003 号/2`: its DR1 id is `…-003-2`.
+    match task_no.split_once(BATCH_SEPARATOR) {
+        Some((task, batch)) => format!("{plan_no}-{}-{}", digits(task), digits(batch)),
+        None => format!("{plan_no}-{}", digits(task_no)),
+    }
 }
+
+/// Between a task's number and its batch's in a batch's task number (`003 号/2`); a task
+/// number typed in a form or a plan table may not hold it.
+pub const BATCH_SEPARATOR: char = '/';
 
 /// The departments that appear in the tasks (initiating or joint), in task order, as
 /// (id, short name): the choices of a department filter.

@@ -49,6 +49,9 @@ pub struct TaskDraft {
     /// risk class.
     #[serde(default)]
     pub watch_ratio_bp: Option<Ratio>,
+    /// 分批抽取: each batch's window inside the task's (empty: one draw).
+    #[serde(default)]
+    pub batches: Vec<super::batch::BatchWindow>,
 }
 
 /// A problem with one field of a form, in words for the person filling it in.
@@ -92,6 +95,12 @@ impl TaskDraft {
         }
         if !self.task_no.is_empty() && !self.task_no.chars().any(|c| c.is_ascii_digit()) {
             err("task_no", "抽查任务编号须含数字，如“004 号”".into());
+        }
+        if self.task_no.contains(super::plan::BATCH_SEPARATOR) {
+            err("task_no", "抽查任务编号不能含“/”（分批抽取的批次编号由系统生成）".into());
+        }
+        for problem in super::batch::check_batches(&self.batches, self.start_month, self.end_month) {
+            err("batches", problem);
         }
         // A ratio above 100 % cannot be written (`Ratio`); an unknown class can.
         for class in self.risk_ratios_bp.keys() {
@@ -192,6 +201,7 @@ mod draft_tests {
             max_per_inspector: 0,
             repeat_exclusion: Default::default(),
             watch_ratio_bp: None,
+            batches: Vec::new(),
         }
     }
 

@@ -73,6 +73,9 @@ pub struct TaskDetail {
     /// Draws of this task declared void (作废), oldest first.
     #[serde(default)]
     pub abandoned_draws: Vec<AbandonedDraw>,
+    /// 分批抽取: each batch made so far (batch number, its task id, its status).
+    #[serde(default)]
+    pub batch_tasks: Vec<(i64, i64, super::workflow::TaskStatus)>,
 }
 
 /// A draw declared void (作废): it stays on record and on the public pages as such.

@@ -83,6 +83,9 @@ pub struct DrawView {
     /// How many the freeze left out of the scope's pool (inspected lately for the same
     /// item), and why; the pool digest covers the rest.
     pub excluded: (i64, Option<String>),
+    /// For a batch (分批): the task's earlier batches, (batch number, task id), whose
+    /// selections this pool leaves out.
+    pub earlier_batches: Vec<(i64, i64)>,
 }
 
 /// The revealed part of a draw.
@@ -133,7 +136,15 @@ async fn view_of(db: &AnyPool, r: portal::DrawRow) -> Result<DrawView, AppError>
         _ => None,
     };
     let excluded = crate::ssr::db::watchlist::excluded_count(db, r.id).await?;
+    let earlier_batches: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT s.batch_no, s.id FROM tasks t JOIN tasks s ON s.parent_task_id = t.parent_task_id \
+         WHERE t.id = $1 AND s.batch_no < t.batch_no ORDER BY s.batch_no",
+    )
+    .bind(task_id)
+    .fetch_all(db)
+    .await?;
     Ok(DrawView {
+        earlier_batches,
         excluded,
         draw_id: r.id,
         task_id,

@@ -410,6 +410,18 @@ fn TaskBar(task: TaskRow) -> impl IntoView {
     });
     let slot_class =
         if task.adjusted.is_some() { format!("{slot_class} cal-original") } else { slot_class.to_string() };
+    // 分批抽取: each batch as a segment under the task's bar.
+    let segments = task
+        .batches
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            view! {
+                <span class="cal-batch" data-testid="batch-segment" title=format!("第 {} 批：{}", i + 1, b.label())
+                    style=format!("grid-column:{} / {}", b.start_month, b.end_month + 1)>{format!("第{}批", i + 1)}</span>
+            }
+        })
+        .collect_view();
     view! {
         <li class="cal-row" data-task-id=id>
             <div class="cal-label">
@@ -421,6 +433,7 @@ fn TaskBar(task: TaskRow) -> impl IntoView {
             <div class="cal-track">
                 {cells}
                 {adjusted_bar}
+                {segments}
                 <div
                     class=slot_class
                     class:cal-tip-off=move || tip_off.get()

@@ -62,6 +62,7 @@ fn new_draft(year: i32) -> TaskDraft {
         assigned_doc_no: String::new(),
         repeat_exclusion: Default::default(),
         watch_ratio_bp: None,
+        batches: Vec::new(),
     }
 }
 
@@ -371,7 +372,7 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
                 </div>
                 {move || team_err().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
             </fieldset> }.into_any()}
-            <RepeatAndWatch d watch_err=Signal::derive(error_of("watch_ratio"))/>
+            <RepeatAndWatch d watch_err=Signal::derive(error_of("watch_ratio")) batches_err=Signal::derive(error_of("batches"))/>
             {move || server_error.get().map(|error| view! { <ErrorBox error/> })}
             {move || (tried.get() && !errors.with(|e| e.is_empty())).then(|| view! { <p class="error" role="alert">"请先改正标出的项目。"</p> })}
             <div class="actions">
@@ -385,8 +386,15 @@ fn TaskForm(draft: TaskDraft, options: TaskFormOptions) -> impl IntoView {
 /// 避免检查过多 and 重点关注: leave out enterprises inspected lately for the same item, and
 /// draw those on the 重点关注 list at their own, higher ratio.
 #[component]
-fn RepeatAndWatch(d: RwSignal<TaskDraft>, watch_err: Signal<Option<String>>) -> impl IntoView {
+fn RepeatAndWatch(
+    d: RwSignal<TaskDraft>,
+    watch_err: Signal<Option<String>>,
+    batches_err: Signal<Option<String>>,
+) -> impl IntoView {
+    use crate::domain::batch::{batches_text, parse_batches};
     use crate::domain::watch::RepeatExclusion;
+    let batch_text = RwSignal::new(d.with_untracked(|x| batches_text(&x.batches)));
+    let batch_typo = RwSignal::new(None::<String>);
     let watch_text =
         RwSignal::new(d.with_untracked(|x| x.watch_ratio_bp.map(bp_to_percent).unwrap_or_default()));
     let typo = RwSignal::new(false);
@@ -416,6 +424,20 @@ fn RepeatAndWatch(d: RwSignal<TaskDraft>, watch_err: Signal<Option<String>>) -> 
                     }/>
                 {move || typo.get().then(|| view! { <span class="field-error" role="alert">"应为 0–100 之间的百分数，如 10"</span> })}
                 {move || watch_err.get().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+            </label>
+            <label class="field">
+                <span>"分批抽取（每批月份，用逗号分隔，如 7-7, 8-8, 9-9；留空则一次抽取）"</span>
+                <input name="batches" prop:value=move || batch_text.get()
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        match parse_batches(&text) {
+                            Ok(b) => { batch_typo.set(None); d.update(|x| x.batches = b); }
+                            Err(why) => batch_typo.set(Some(why)),
+                        }
+                        batch_text.set(text);
+                    }/>
+                {move || batch_typo.get().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+                {move || batches_err.get().map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
             </label>
             <p class="note"><a href="/registry/watchlist">"重点关注名单"</a>"：近 12 个月举报投诉较多或经写明理由列入的企业，单独分层抽取，不对外公开其名单。"</p>
         </fieldset>

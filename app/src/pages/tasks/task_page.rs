@@ -95,6 +95,7 @@ fn TaskView(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
         <Title text=row.task_name.clone()/>
         <p class="crumbs"><a href=format!("/plans/{}", row.window.year)>{format!("{} 年度计划", row.window.year)}</a>" / "{row.task_no.clone()}</p>
         <h1>{row.task_name.clone()} " " <span class=format!("status status-{}", row.status.code())>{row.status.label()}</span></h1>
+        <Batches row=row.clone() made=d.batch_tasks.clone()/>
         <div class="toolbar">
             {editable.then(|| view! { <a class="button" href=format!("/tasks/{}/edit", row.id)>"编辑任务"</a> })}
             {(!row.status.editable()).then(|| view! { <span class="note">"任务已提交，内容不能再修改（退回后可改）。"</span> })}
@@ -391,6 +392,38 @@ fn PlanChangePanel(d: TaskDetail, reload: Callback<()>) -> impl IntoView {
                 </form>
             })}
             {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+/// 分批抽取: a split task's batches (each a draw of its own, made when frozen), or, on a
+/// batch, the task it belongs to and the rule that splits the quota.
+#[component]
+fn Batches(row: crate::domain::plan::TaskRow, made: Vec<(i64, i64, TaskStatus)>) -> impl IntoView {
+    if let Some((parent, k)) = row.batch_of {
+        return view! {
+            <p class="note" data-testid="batch-of">{format!("本任务为分批抽取的第 {k} 批；")}
+                <a href=format!("/tasks/{parent}")>"查看全部批次"</a>"。"{crate::domain::batch::RULE}</p>
+        }
+        .into_any();
+    }
+    if row.batches.is_empty() {
+        return ().into_any();
+    }
+    let n = row.batches.len();
+    let lines = row.batches.iter().enumerate().map(|(i, b)| {
+        let k = i as i64 + 1;
+        let task = made.iter().find(|m| m.0 == k).map(|(_, id, status)| {
+            view! { <a href=format!("/tasks/{id}")>{format!("批次任务（{}）", status.label())}</a> }
+        });
+        view! { <li>{format!("第 {k} 批：{}；", b.label())}{task.map(|t| t.into_any()).unwrap_or_else(|| "尚未冻结".into_any())}</li> }
+    });
+    view! {
+        <section class="batches" data-testid="batches">
+            <h2>{format!("分批抽取（共 {n} 批）")}</h2>
+            <p class="note">{crate::domain::batch::RULE}" 每批单独冻结、抽取、同意、备案与检查；“冻结名单”冻结下一批。"</p>
+            <ol>{lines.collect_view()}</ol>
         </section>
     }
     .into_any()

@@ -62,6 +62,13 @@ pub fn draw_page(task: &TaskRow, d: &DrawView, verifier_url: &str) -> String {
             <div><dt>"承诺值公布时间"</dt><dd>{time(&d.frozen_at)}</dd></div>
             {(!d.place.is_empty()).then(|| view! { <div><dt>"抽取地点"</dt><dd>{d.place.clone()}</dd></div> })}
         </dl>
+        {task.batch_of.map(|(_, k)| view! {
+            <p data-testid="batch-rule">{format!("本次为分批抽取的第 {k} 批。")}{crate::domain::batch::RULE}
+                {(!d.earlier_batches.is_empty()).then(|| view! {
+                    " 前几批："{d.earlier_batches.iter().map(|(j, id)| view! { <a href=format!("/public/tasks/{id}/draw")>{format!("第 {j} 批抽取公告")}</a>" " }).collect_view()}
+                })}
+            </p>
+        })}
         <p class="hash"><span class="lbl">"名录摘要 "</span>{hex_groups(&d.pool_digest)}</p>
         <p class="hash"><span class="lbl">"承诺值 "</span>{hex_groups(&d.commitment)}</p>
     };

@@ -34,6 +34,9 @@ struct TaskRecord {
     change_end_month: Option<i64>,
     change_reason: Option<String>,
     change_at: Option<String>,
+    batches: Option<String>,
+    parent_task_id: Option<i64>,
+    batch_no: Option<i64>,
 }
 
 /// What joins the joint departments' ids and names in one column (a unit separator, which
@@ -85,6 +88,9 @@ impl TaskRecord {
             joint_department_ids: split_list(self.joint_ids),
             assigned_by: self.assigned_by,
             assigned_doc_no: self.assigned_doc_no,
+            batches: crate::domain::batch::parse_batches(&self.batches.unwrap_or_default())
+                .map_err(|_| bad("batches"))?,
+            batch_of: self.parent_task_id.zip(self.batch_no),
         })
     }
 }
@@ -104,7 +110,9 @@ const TASK_SELECT: &str = "SELECT t.id, t.plan_no, t.plan_name, t.task_no, t.tas
         AS joint_names, \
     t.window_year, t.window_start_month, t.window_end_month, t.status, t.source, t.assigned_by, \
     t.assigned_doc_no, pc.to_year AS change_year, pc.to_start_month AS change_start_month, \
-    pc.to_end_month AS change_end_month, pc.reason AS change_reason, pc.decided_at AS change_at \
+    pc.to_end_month AS change_end_month, pc.reason AS change_reason, pc.decided_at AS change_at, \
+    (SELECT string_agg(b.start_month || '-' || b.end_month, ',' ORDER BY b.batch_no) FROM task_batches b \
+        WHERE b.task_id = t.id) AS batches, t.parent_task_id, t.batch_no \
     FROM tasks t JOIN departments di ON di.id = t.initiating_department_id \
     LEFT JOIN plan_changes pc ON pc.id = \
         (SELECT max(c.id) FROM plan_changes c WHERE c.task_id = t.id AND c.status = 'consented')";

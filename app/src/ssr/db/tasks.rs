@@ -54,6 +54,23 @@ pub async fn joint_departments(
     .await?)
 }
 
+/// A task's batches (分批抽取), in order; empty for a task drawn at once.
+pub async fn batches_of(
+    conn: &mut sqlx::AnyConnection,
+    task_id: i64,
+) -> Result<Vec<crate::domain::batch::BatchWindow>, AppError> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT start_month, end_month FROM task_batches WHERE task_id = $1 ORDER BY batch_no",
+    )
+    .bind(task_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, e)| crate::domain::batch::BatchWindow { start_month: s as u32, end_month: e as u32 })
+        .collect())
+}
+
 /// A task's rule for earlier inspections and its 重点关注 ratio.
 pub async fn repeats_and_watch(
     conn: &mut sqlx::AnyConnection,
@@ -95,6 +112,7 @@ pub async fn draft(db: &AnyPool, id: i64) -> Result<Option<TaskDraft>, AppError>
     let scope = r.scope.scope()?;
     let joint_department_ids = joint_departments(&mut conn, id).await?;
     let (repeat_exclusion, watch_ratio_bp) = repeats_and_watch(&mut conn, id).await?;
+    let batches = batches_of(&mut conn, id).await?;
     Ok(Some(TaskDraft {
         id: Some(r.id),
         year: r.year as i32,
@@ -126,6 +144,7 @@ pub async fn draft(db: &AnyPool, id: i64) -> Result<Option<TaskDraft>, AppError>
         assigned_doc_no: r.assigned_doc_no,
         repeat_exclusion,
         watch_ratio_bp,
+        batches,
     }))
 }
 
@@ -313,6 +332,18 @@ pub async fn save(db: &AnyPool, d: &TaskDraft, user: &SessionUser) -> Result<i64
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    sqlx::query("DELETE FROM task_batches WHERE task_id = $1").bind(id).execute(&mut *tx).await?;
+    for (i, b) in d.batches.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO task_batches (task_id, batch_no, start_month, end_month) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(i as i64 + 1)
+        .bind(i64::from(b.start_month))
+        .bind(i64::from(b.end_month))
+        .execute(&mut *tx)
+        .await?;
+    }
     sqlx::query("DELETE FROM task_items WHERE task_id = $1").bind(id).execute(&mut *tx).await?;
     for (position, item) in d.item_ids.iter().enumerate() {
         sqlx::query("INSERT INTO task_items (task_id, item_id, position) VALUES ($1, $2, $3)")
@@ -402,7 +433,17 @@ pub async fn detail(db: &AnyPool, id: i64) -> Result<Option<TaskDetail>, AppErro
     let deadline = super::calendar::deadline(&cal, window.year, window.end_month);
     let plan_changes = super::plan_changes::of_task(db, id).await?;
     let abandoned_draws = abandoned_draws(db, id).await?;
+    let batch_tasks: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT batch_no, id, status FROM tasks WHERE parent_task_id = $1 ORDER BY batch_no")
+            .bind(id)
+            .fetch_all(db)
+            .await?;
+    let batch_tasks = batch_tasks
+        .into_iter()
+        .map(|(k, t, s)| Ok((k, t, TaskStatus::parse(&s).ok_or_else(|| AppError::internal("bad status"))?)))
+        .collect::<Result<Vec<_>, AppError>>()?;
     Ok(Some(TaskDetail {
+        batch_tasks,
         row,
         draft,
         estimate,
