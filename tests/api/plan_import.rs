@@ -156,19 +156,22 @@ async fn export_reproduces_the_founding_table() {
     assert_eq!(rows.len(), 6);
     assert_eq!(rows[0][0], "邯郸市商务局 2023 年度随机抽查工作计划");
     assert!(rows[0][1..].iter().all(String::is_empty));
-    assert_eq!(rows[1], PLAN_COLUMNS);
-    assert_eq!(rows[2], FIRST_ROW);
+    // The notice's eleven columns, then 分批抽取 (blank: drawn at once).
+    assert_eq!(rows[1][..11], PLAN_COLUMNS);
+    assert_eq!(rows[1][11], "分批抽取");
+    assert_eq!(rows[2][..11], FIRST_ROW);
+    assert_eq!(rows[2][11], "");
     assert_eq!(rows[3][..3], ["2023002", "2023 年邯郸市商务局第二次内部联合随机抽查 002", "002 号"]);
-    assert_eq!(rows[3][8..], ["商贸服务处", "执法支队", "2023 年 5 月-6 月"]);
-    assert_eq!(rows[4][8..], ["市场体系处", "市场监管", "2023 年 7 月-9 月"]);
+    assert_eq!(rows[3][8..11], ["商贸服务处", "执法支队", "2023 年 5 月-6 月"]);
+    assert_eq!(rows[4][8..11], ["市场体系处", "市场监管", "2023 年 7 月-9 月"]);
     assert_eq!(rows[5][0], "备注");
     assert_eq!(rows[5][1], "1、无特殊情况，严格按计划执行； 2、专项检查不计入本计划。");
 
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(&bytes[..])).unwrap();
     let merged: Vec<_> =
         wb.merge_cells_by_sheet_name(&name).unwrap().into_iter().map(|d| (d.start, d.end)).collect();
-    assert!(merged.contains(&((0, 0), (0, 10))), "title merged across A..K: {merged:?}");
-    assert!(merged.contains(&((5, 1), (5, 10))), "remarks merged across B..K: {merged:?}");
+    assert!(merged.contains(&((0, 0), (0, 11))), "title merged across A..L: {merged:?}");
+    assert!(merged.contains(&((5, 1), (5, 11))), "remarks merged across B..L: {merged:?}");
 }
 
 #[tokio::test]
@@ -323,6 +326,40 @@ async fn bad_rows_are_all_reported_and_nothing_is_written() {
         assert_eq!(count(&pool, table).await, 0, "{table}");
     }
     pool.close().await;
+}
+
+/// 分批抽取 as the table's extra column: read into the task's batches, checked against its
+/// window by row and column; a table without the column imports as before.
+#[tokio::test]
+async fn the_batches_column_imports_and_is_checked() {
+    let (pool, _dir) = reference_db().await;
+    let mut header: Vec<&str> = PLAN_COLUMNS.to_vec();
+    header.push("分批抽取");
+    let mut split: Vec<&str> = FIRST_ROW.to_vec();
+    split.push("3, 4");
+    let mut bad: Vec<&str> = FIRST_ROW.to_vec();
+    bad[2] = "002 号";
+    bad.push("3, 4-5");
+    let refused =
+        import_plan(&pool, 2023, &workbook(&[header.clone(), split.clone(), bad]), true, CLERK, None)
+            .await
+            .unwrap();
+    assert_eq!(refused.rejected.len(), 1, "{:?}", refused.rejected);
+    assert_eq!((refused.rejected[0].row, refused.rejected[0].column.as_str()), (3, "分批抽取"));
+    assert!(refused.rejected[0].message.contains("抽查时间"), "{:?}", refused.rejected[0]);
+    assert_eq!(count(&pool, "tasks").await, 0, "nothing written");
+    let applied = import_plan(&pool, 2023, &workbook(&[header, split]), true, CLERK, None).await.unwrap();
+    assert!(applied.rejected.is_empty() && applied.applied, "{applied:?}");
+    let batches: Vec<(i64, i64, i64)> =
+        sqlx::query_as("SELECT batch_no, start_month, end_month FROM task_batches ORDER BY batch_no")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(batches, [(1, 3, 3), (2, 4, 4)]);
+    // Exported again, the column says the same.
+    let plan = db::plans::plan_of_year(&pool, 2023).await.unwrap().unwrap();
+    let (_, rows) = cells_of(&export_xlsx(&plan).unwrap());
+    assert_eq!(rows[2][11], "3, 4");
 }
 
 #[tokio::test]

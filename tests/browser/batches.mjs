@@ -23,7 +23,7 @@ await runTests([
     await page.fill('input[name=batches]', '6, 8, 9');
     await page.click('[data-testid=save-task]');
     await page.waitForSelector('.field-error');
-    const refused = await page.textContent('form');
+    const refused = await page.textContent('form.task-form');
     assert(refused.includes('第 1 批') && refused.includes('抽查时间'), `names the batch: ${refused.slice(0, 300)}`);
     await page.fill('input[name=batches]', '7, 8, 9');
     await page.click('[data-testid=save-task]');

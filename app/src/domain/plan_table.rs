@@ -44,6 +44,10 @@ const EXAMPLES: [&str; COLS] = [
 const CATEGORY_KEYWORDS: [(&str, &str); 3] =
     [("成品油", "成品油零售企业"), ("拍卖", "拍卖企业"), ("二手车", "二手车销售企业")];
 
+/// The plan table's optional 12th column: 分批抽取, each batch's months (`7, 8, 9` or
+/// `3-4, 5-6`); blank for a task drawn at once. A table without the column imports as before.
+pub const BATCHES_COLUMN: &str = "分批抽取";
+
 /// What a 联合部门 cell may hold to say "none".
 pub const NO_JOINT: [&str; 6] = ["无", "/", "-", "—", "－", "／"];
 
@@ -82,6 +86,9 @@ pub struct PlanRowInput {
     /// 联合部门 as written, one or more (split on 、 like the items); none when blank or “无”.
     pub joints: Vec<String>,
     pub window: Window,
+    /// 分批抽取 (empty: drawn at once).
+    #[serde(default)]
+    pub batches: Vec<super::batch::BatchWindow>,
 }
 
 /// A plan table read from an .xlsx file: the good rows and every problem of the others.
@@ -105,6 +112,8 @@ pub struct RawRow {
     pub cells: [String; COLS],
     /// The 抽查比例 cell when Excel stored it as a number (a typed `2%` is 0.02).
     pub ratio_number: Option<f64>,
+    /// The 分批抽取 cell, when the table has that column.
+    pub batches: String,
 }
 
 /// The table found on a worksheet, before any cell is checked.
@@ -219,6 +228,24 @@ fn parse_row(raw: &RawRow) -> Result<PlanRowInput, Vec<RowError>> {
         text => parse_window(text).map_err(|m| err(WINDOW, m)).ok(),
     };
     let joints = if NO_JOINT.contains(&cell(JOINT)) { Vec::new() } else { split_items(cell(JOINT)) };
+    let batches = match super::batch::parse_batches(&raw.batches) {
+        Ok(b) => {
+            if let Some(w) = window {
+                for problem in super::batch::check_batches(&b, w.start_month, w.end_month) {
+                    errors.push(RowError { row: raw.row, column: BATCHES_COLUMN.into(), message: problem });
+                }
+            }
+            b
+        }
+        Err(why) => {
+            errors.push(RowError {
+                row: raw.row,
+                column: BATCHES_COLUMN.into(),
+                message: format!("{why}；应如“7, 8, 9”或“3-4, 5-6”，一次抽取则留空"),
+            });
+            Vec::new()
+        }
+    };
     match (kind, ratio, window) {
         (Some(kind), Some(ratio_bp), Some(window)) if errors.is_empty() => Ok(PlanRowInput {
             row: raw.row,
@@ -233,6 +260,7 @@ fn parse_row(raw: &RawRow) -> Result<PlanRowInput, Vec<RowError>> {
             initiating: cell(INITIATING).to_owned(),
             joints,
             window,
+            batches,
         }),
         _ => {
             errors.sort_by_key(|e| column_index(&e.column));

@@ -410,6 +410,16 @@ async fn write_import(
                 .await?;
         }
         super::tasks::write_joint_departments(conn, task_id, &p.joint_ids).await?;
+        sqlx::query("DELETE FROM task_batches WHERE task_id = $1").bind(task_id).execute(&mut *conn).await?;
+        for (i, b) in r.batches.iter().enumerate() {
+            sqlx::query("INSERT INTO task_batches (task_id, batch_no, start_month, end_month) VALUES ($1, $2, $3, $4)")
+                .bind(task_id)
+                .bind(i as i64 + 1)
+                .bind(i64::from(b.start_month))
+                .bind(i64::from(b.end_month))
+                .execute(&mut *conn)
+                .await?;
+        }
         let after = serde_json::json!({
             "id": task_id,
             "row": r.row,

@@ -4,7 +4,7 @@
 
 use crate::domain::plan::AnnualPlan;
 use crate::domain::plan_table::{
-    parse_rows, squeeze, task_cells, ParsedPlanSheet, RawRow, SheetContents, COLS, RATIO,
+    parse_rows, squeeze, task_cells, ParsedPlanSheet, RawRow, SheetContents, BATCHES_COLUMN, COLS, RATIO,
 };
 use crate::error::AppError;
 use crate::labels::{PLAN_COLUMNS, REMARKS};
@@ -27,7 +27,7 @@ pub fn sheet_name(year: i32) -> String {
 }
 
 fn build_workbook(plan: &AnnualPlan) -> Result<Vec<u8>, XlsxError> {
-    let last_col = (COLS - 1) as u16;
+    let last_col = COLS as u16;
     let centred = |f: Format| f.set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
     let title = centred(Format::new().set_bold().set_font_size(16));
     let header = centred(Format::new().set_bold().set_text_wrap().set_border(FormatBorder::Thin));
@@ -47,11 +47,15 @@ fn build_workbook(plan: &AnnualPlan) -> Result<Vec<u8>, XlsxError> {
         ws.write_string_with_format(1, c as u16, *h, &header)?;
         ws.set_column_width(c as u16, WIDTHS[c])?;
     }
+    // 分批抽取 after the notice's eleven columns.
+    ws.write_string_with_format(1, COLS as u16, BATCHES_COLUMN, &header)?;
+    ws.set_column_width(COLS as u16, 12)?;
     let mut r = 2u32;
     for t in &plan.tasks {
         for (c, v) in task_cells(t).iter().enumerate() {
             ws.write_string_with_format(r, c as u16, v, &cell)?;
         }
+        ws.write_string_with_format(r, COLS as u16, crate::domain::batch::batches_text(&t.batches), &cell)?;
         r += 1;
     }
     if r > 2 {
@@ -157,7 +161,10 @@ pub fn read_sheet(bytes: &[u8]) -> Result<SheetContents, SheetError> {
         any_cells = true;
         let grid: Vec<Vec<&Data>> = range.rows().map(|r| r.iter().collect()).collect();
         match find_header(&grid) {
-            Ok((at, columns)) => return extract(name, &grid, first_row as usize, at, columns),
+            Ok((at, columns)) => {
+                let batches = grid[at].iter().position(|d| squeeze(&cell_text(d)) == BATCHES_COLUMN);
+                return extract(name, &grid, first_row as usize, at, columns, batches);
+            }
             Err(missing) => {
                 if closest.as_ref().is_none_or(|c| missing.len() < c.len()) {
                     closest = Some(missing);
@@ -212,6 +219,7 @@ fn extract(
     first_row: usize,
     header_at: usize,
     columns: [usize; COLS],
+    batches_at: Option<usize>,
 ) -> Result<SheetContents, SheetError> {
     let title = grid[..header_at].iter().flatten().map(|d| cell_text(d)).find(|t| !t.is_empty());
     let mut remarks = None;
@@ -241,7 +249,8 @@ fn extract(
             Some(Data::Int(n)) => Some(*n as f64),
             _ => None,
         };
-        rows.push(RawRow { row: first_row + i + 1, cells, ratio_number });
+        let batches = batches_at.and_then(|c| texts.get(c).cloned()).unwrap_or_default();
+        rows.push(RawRow { row: first_row + i + 1, cells, ratio_number, batches });
     }
     if rows.is_empty() {
         return Err(SheetError::NoTasks);
