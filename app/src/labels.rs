@@ -128,6 +128,7 @@ pub fn field_label(field: &str) -> &str {
         "batch_no" => "批次",
         "batch_task_id" => "批次任务",
         "excluded" => "排除户数",
+        "threshold" => "投诉次数阈值",
         "repeat_exclusion" => "重复检查排除",
         "watch_ratio_bp" => "重点关注企业的抽查比例",
         "initiating_department_id" => "发起部门",

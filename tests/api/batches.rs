@@ -114,4 +114,24 @@ async fn a_task_in_three_batches_draws_three_times_without_drawing_anyone_twice(
     let page = page.text().await.unwrap();
     assert!(page.contains("第 2 批，共 3 批") && page.contains("2023003-003-2"), "{page}");
     assert!(page.contains("冻结时排除"), "the earlier selections are left out, and it says so");
+    assert!(
+        page.contains(&format!("/public/tasks/{}/draw", batch2 - 1)) || page.contains("第 1 批抽取公告"),
+        "links batch 1"
+    );
+    // The live page and the printed record name the batch too.
+    let live =
+        app.client.get(format!("{}/live/{batch2}", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(live.contains("第 2 批，共 3 批"), "{live}");
+    let clerk = app.sign_in("jingban").await;
+    let record = app
+        .client
+        .get(format!("{}/tasks/{batch2}/record", app.base))
+        .header("cookie", &clerk)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(record.contains("第 2 批，共 3 批"), "{record}");
 }

@@ -226,6 +226,21 @@ async fn complaints_come_in_all_or_nothing_and_put_an_enterprise_on_the_list_at_
     let on = list.iter().find(|w| w["code"] == code.as_str()).expect("on the list by complaints");
     assert_eq!(on["complaints"], 3);
     assert!(on["entry"].is_null(), "not put there by staff");
+    // The bureau's threshold: the administrator raises it, and the enterprise is off again.
+    let admin = app.sign_in("admin").await;
+    let set = |who: String, n: &'static str| {
+        let app = &app;
+        async move {
+            app.post_form(Some(&who), "set_watch_threshold", &[("threshold", n)]).await.status().as_u16()
+        }
+    };
+    assert_eq!(set(clerk.clone(), "4").await, 403);
+    assert_eq!(set(admin.clone(), "0").await, 400);
+    assert_eq!(set(admin.clone(), "4").await, 200);
+    let resp = app.post_form(Some(&clerk), "watchlist", &[]).await;
+    let (list, threshold, _): (Vec<serde_json::Value>, i64, bool) = resp.json().await.unwrap();
+    assert_eq!(threshold, 4);
+    assert!(list.iter().all(|w| w["code"] != code.as_str()), "three complaints are under four");
 }
 
 /// 抽查覆盖率: the items page's figures for a year equal direct counts of task 1's draw.

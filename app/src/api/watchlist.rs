@@ -32,3 +32,18 @@ pub async fn watch_remove(id: i64, reason: String) -> Result<(), AppError> {
     let db = crate::ssr::state::db()?;
     crate::ssr::db::watchlist::remove(&db, id, &reason, &user).await
 }
+
+/// Sets how many complaints in 12 months put an enterprise on the list (the administrator).
+#[server(prefix = "/api", endpoint = "set_watch_threshold")]
+pub async fn set_watch_threshold(threshold: i64) -> Result<(), AppError> {
+    let user = crate::ssr::auth::user()?;
+    let db = crate::ssr::state::db()?;
+    crate::ssr::db::watchlist::set_threshold(&db, threshold, &user).await
+}
+
+/// Whether the signed-in user may set the threshold (the administrator).
+#[server(prefix = "/api", endpoint = "may_set_watch_threshold")]
+pub async fn may_set_watch_threshold() -> Result<bool, AppError> {
+    let user = crate::ssr::auth::user()?;
+    Ok(user.role == crate::domain::auth::Role::Admin)
+}

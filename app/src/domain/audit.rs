@@ -67,6 +67,7 @@ pub fn action_label(action: &str) -> &str {
         "penalty.correct" => "更正行政处罚公示",
         "settings.penalty_periods" => "设置行政处罚公示期限",
         "watch.add" => "列入重点关注",
+        "settings.watch_threshold" => "设置重点关注投诉次数阈值",
         "task.batch" => "生成分批抽取的批次任务",
         "watch.remove" => "移出重点关注",
         "complaints.import" => "导入举报投诉",

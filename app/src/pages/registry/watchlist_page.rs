@@ -2,7 +2,9 @@
 //! the last 12 months reach the threshold) and those staff put there with a reason. A task
 //! may draw them at its own, higher ratio.
 
-use crate::api::watchlist::{get_watchlist, watch_add, watch_remove};
+use crate::api::watchlist::{
+    get_watchlist, may_set_watch_threshold, set_watch_threshold, watch_add, watch_remove,
+};
 use crate::components::error_view::{ErrorBox, FieldMessage, FormError};
 use crate::domain::watch::Watched;
 use crate::error::AppError;
@@ -38,6 +40,7 @@ fn Watchlist(list: Vec<Watched>, threshold: i64, can_edit: bool, reload: Callbac
     let rows = list.into_iter().map(|w| view! { <WatchLine w can_edit reload/> }).collect_view();
     view! {
         <p class="note">{note}</p>
+        <ThresholdForm threshold reload/>
         {can_edit.then(|| view! { <AddForm reload/> })}
         {empty}
         <div class="table-wrap">
@@ -114,6 +117,40 @@ fn AddForm(reload: Callback<()>) -> impl IntoView {
             <FormError error=problem/>
             <div class="actions"><button type="submit" disabled=move || add.pending().get()>"列入重点关注"</button></div>
         </form>
+    }
+    .into_any()
+}
+
+/// The complaints threshold, for the administrator to set.
+#[component]
+fn ThresholdForm(threshold: i64, reload: Callback<()>) -> impl IntoView {
+    let may = Resource::new(|| (), |_| may_set_watch_threshold());
+    let value = RwSignal::new(threshold.to_string());
+    let problem = RwSignal::new(None::<AppError>);
+    let save = Action::new(move |v: &String| set_watch_threshold(v.trim().parse().unwrap_or(0)));
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(())) => reload.run(()),
+        Some(Err(e)) => problem.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                (may.await == Ok(true)).then(|| view! {
+                    <form class="task-form" data-testid="watch-threshold" novalidate
+                        on:submit=move |ev| { ev.prevent_default(); problem.set(None); save.dispatch(value.get_untracked()); }>
+                        <label class="field small">
+                            <span>"近 12 个月投诉达到（次）即列入"</span>
+                            <input type="number" min="1" max="100" name="threshold" prop:value=move || value.get()
+                                on:input=move |ev| value.set(event_target_value(&ev))/>
+                            <FieldMessage error=problem field="threshold"/>
+                        </label>
+                        <FormError error=problem/>
+                        <div class="actions"><button type="submit">"保存阈值"</button></div>
+                    </form>
+                })
+            })}
+        </Suspense>
     }
     .into_any()
 }

@@ -23,6 +23,37 @@ pub async fn threshold(conn: &mut AnyConnection) -> Result<i64, AppError> {
     Ok(value.and_then(|v| v.parse().ok()).unwrap_or(3))
 }
 
+/// Sets the complaints threshold (the administrator; 1 to 100 in 12 months), audited.
+pub async fn set_threshold(db: &AnyPool, threshold: i64, user: &SessionUser) -> Result<(), AppError> {
+    if user.role != Role::Admin {
+        return Err(AppError::Forbidden("投诉次数阈值由系统管理员设置".into()));
+    }
+    if !(1..=100).contains(&threshold) {
+        return Err(AppError::invalid("threshold", "阈值须为 1 至 100 次"));
+    }
+    let mut tx = crate::ssr::db::begin_write(db).await?;
+    let before = self::threshold(&mut tx).await?;
+    sqlx::query("UPDATE settings SET value = $1 WHERE key = 'watch_complaints_threshold'")
+        .bind(threshold.to_string())
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        Change {
+            actor: &user.username,
+            role: user.role.code(),
+            action: "settings.watch_threshold",
+            entity_type: "system",
+            entity_id: "",
+            before: Some(serde_json::json!({ "threshold": before })),
+            after: Some(serde_json::json!({ "threshold": threshold })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Complaints per enterprise received since `since`.
 async fn complaint_counts(conn: &mut AnyConnection, since: &str) -> Result<HashMap<i64, i64>, AppError> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(
