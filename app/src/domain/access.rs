@@ -8,6 +8,7 @@
 //! | conflict declarations (回避) | all | none | their department's inspectors | their own |
 //! | credit-risk classes in the registry, registry export | yes | yes | yes | no |
 //! | the audit log | yes | no | no | no |
+//! | a result's evidence and signed record | 纪检 only | no | their department's tasks | their own team's |
 //!
 //! The 纪检 observer and the administrator see everything; the leader and the order office
 //! consent to and file every task, so they read every task's draw and results; a
@@ -70,6 +71,18 @@ pub fn reaches_task(user: &SessionUser, reach: Reach, departments: &[&str]) -> b
         Reach::All => true,
         Reach::Department => user.department_id.as_deref().is_some_and(|mine| departments.contains(&mine)),
         Reach::Own | Reach::Nothing => false,
+    }
+}
+
+/// Whether `user` may see a result's evidence (photos, documents, the signed record): the
+/// enterprise's team (`team`, inspector ids), the staff of the departments that run the task
+/// (`departments`), and 纪检. Nobody else — not leaders, not the public.
+pub fn sees_evidence(user: &SessionUser, departments: &[&str], team: &[i64]) -> bool {
+    match user.role {
+        Role::Observer => true,
+        Role::Clerk | Role::OfficeHead => reaches_task(user, Reach::Department, departments),
+        Role::Inspector => user.inspector_id.is_some_and(|me| team.contains(&me)),
+        Role::Admin | Role::Leader | Role::PrincipalLeader | Role::OrderOffice => false,
     }
 }
 
