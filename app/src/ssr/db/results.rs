@@ -483,6 +483,17 @@ pub(super) async fn save_in(
     d: &ResultDraft,
     user: &SessionUser,
 ) -> Result<(), AppError> {
+    save_noted(tx, d, user, None).await.map(|_| ())
+}
+
+/// [`save_in`] with what else the audit entry records beside the draft (the on-site form's
+/// checklist answers and its files' SHA-256); returns the result's id.
+pub(super) async fn save_noted(
+    tx: &mut AnyConnection,
+    d: &ResultDraft,
+    user: &SessionUser,
+    note: Option<serde_json::Value>,
+) -> Result<i64, AppError> {
     if !matches!(user.role, Role::Clerk | Role::Inspector) {
         return Err(AppError::Forbidden(format!(
             "检查结果由经办人或检查组执法人员录入，当前账号为{}",
@@ -556,6 +567,10 @@ pub(super) async fn save_in(
             .fetch_one(&mut *tx)
             .await?;
     store_verdicts(&mut *tx, result_id, &d.verdicts).await?;
+    let mut after = serde_json::to_value(d).map_err(AppError::internal)?;
+    if let (Some(map), Some(serde_json::Value::Object(note))) = (after.as_object_mut(), note) {
+        map.extend(note);
+    }
     audit::append(
         &mut *tx,
         Change {
@@ -565,11 +580,11 @@ pub(super) async fn save_in(
             entity_type: "result",
             entity_id: &format!("{}:{}", d.task_id, d.code),
             before: before.map(|b| serde_json::to_value(b.draft).expect("plain data")),
-            after: Some(serde_json::to_value(d).map_err(AppError::internal)?),
+            after: Some(after),
         },
     )
     .await?;
-    Ok(())
+    Ok(result_id)
 }
 
 /// The office head passes (and so publishes) or returns one enterprise's result, on its
