@@ -7,6 +7,7 @@ mod ceremony;
 mod cli;
 mod draws;
 mod helpers;
+mod onsite;
 mod ops;
 mod pages;
 mod plan_import;
