@@ -62,6 +62,7 @@ test-browser:
 	node tests/browser/security.mjs
 	node tests/browser/standalone.mjs
 	node tests/browser/ux.mjs
+	node tests/browser/onsite.mjs
 
 lint:
 	cargo fmt --all -- --check
