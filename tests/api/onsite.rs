@@ -270,6 +270,18 @@ async fn the_same_form_posted_twice_gives_one_result() {
     let (status, _, body) = post(&app, &zhifa, &code, &bad, &[]).await;
     assert_eq!(status, 400);
     assert!(body.contains("不符合，请写明发现的问题"), "{body}");
+    // Saved again through the staff form (no checklist), the answers go: the record must
+    // not print answers the verdicts no longer follow.
+    assert!(count(&app, "SELECT count(*) FROM result_answers").await > 0);
+    let clerk = app.sign_in("jingban").await;
+    let draft = serde_json::json!({ "draft": {
+        "task_id": 1, "code": code, "inspected_on": crate::helpers::today(), "method": "实地核查",
+        "attended": team, "categories": ["未发现问题"], "problems": "", "handling": [], "referral_department": ""
+    }});
+    let resp = app.post_json(Some(&clerk), "save_result", draft).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    assert_eq!(count(&app, "SELECT count(*) FROM result_answers").await, 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM result_files").await, 1, "the evidence stays");
 }
 
 #[tokio::test]

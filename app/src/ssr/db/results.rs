@@ -303,6 +303,7 @@ pub async fn correct(
     .execute(&mut *tx)
     .await?;
     store_verdicts(&mut tx, result_id, &d.verdicts).await?;
+    forget_answers(&mut tx, result_id).await?;
     // A handling the correction adds is followed up too; one it drops stays on record.
     super::follow_ups::open_in(&mut tx, result_id, &d.handling, d.referral_department.trim(), &user.username)
         .await?;
@@ -403,6 +404,16 @@ async fn store_verdicts(
         .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// Drops a result's checklist answers when it is saved without them (the staff form, the
+/// import, a correction): the record must not print answers its verdicts no longer follow.
+async fn forget_answers(conn: &mut AnyConnection, result_id: i64) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM result_answers WHERE result_id = $1")
+        .bind(result_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -567,6 +578,9 @@ pub(super) async fn save_noted(
             .fetch_one(&mut *tx)
             .await?;
     store_verdicts(&mut *tx, result_id, &d.verdicts).await?;
+    if note.is_none() {
+        forget_answers(&mut *tx, result_id).await?;
+    }
     let mut after = serde_json::to_value(d).map_err(AppError::internal)?;
     if let (Some(map), Some(serde_json::Value::Object(note))) = (after.as_object_mut(), note) {
         map.extend(note);
