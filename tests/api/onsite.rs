@@ -322,3 +322,94 @@ async fn the_notices_and_the_light_pages_name_the_enterprise_and_the_team() {
         notices.len()
     );
 }
+
+#[tokio::test]
+async fn check_points_are_edited_by_the_item_s_department_with_an_audit_entry() {
+    let app = spawn_app().await;
+    let (item, point): (i64, i64) = sqlx::query_as(
+        "SELECT c.item_id, c.id FROM check_points c JOIN inspection_items i ON i.id = c.item_id \
+         WHERE i.name = '成品油零售企业年度检查情况' ORDER BY c.position LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let post = |cookie: String, form: Vec<(&'static str, String)>| {
+        let req = app
+            .client
+            .post(format!("{}/m/points", app.base))
+            .header("origin", &app.base)
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(crate::helpers::form_body(&form.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()));
+        async move {
+            let r = req.send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let edit = |text: &str| {
+        vec![
+            ("op", "save".to_string()),
+            ("item_id", item.to_string()),
+            ("point_id", point.to_string()),
+            ("text", text.to_string()),
+            ("legal_basis", "《成品油市场管理办法》第十条".to_string()),
+            ("kind", "conformity".to_string()),
+        ]
+    };
+    let clerk = app.sign_in("jingban").await;
+    let (s, page) = app.page(&clerk, "/m/points").await;
+    assert_eq!(s, 200);
+    assert!(page.contains("（示例要点）") && page.contains("name=\"op\" value=\"delete\""));
+    // Another department's clerk and an inspector may read, not change.
+    for who in ["jingban.smfw", "zhifa"] {
+        let (s, body) = post(app.sign_in(who).await, edit("改")).await;
+        assert_eq!(s, 403, "{who}: {body}");
+    }
+    let (s, body) = post(clerk.clone(), edit(" ")).await;
+    assert_eq!(s, 400, "{body}");
+    assert!(body.contains("请填写检查要点"), "{body}");
+    let (s, body) = post(clerk.clone(), edit("成品油零售经营批准证书（本局）")).await;
+    assert_eq!(s, 303, "{body}");
+    let (text, example): (String, i64) =
+        sqlx::query_as("SELECT text, example FROM check_points WHERE id = $1")
+            .bind(point)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (text.as_str(), example),
+        ("成品油零售经营批准证书（本局）", 0),
+        "an edited example is the bureau's own"
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM audit_log WHERE action = 'check_point.save'").await, 1);
+    // Added, then deleted while no result has answered it.
+    let before = count(&app, "SELECT count(*) FROM check_points").await;
+    let add = vec![
+        ("op", "save".to_string()),
+        ("item_id", item.to_string()),
+        ("text", "消防器材配备".to_string()),
+        ("legal_basis", String::new()),
+        ("kind", "conformity".to_string()),
+    ];
+    assert_eq!(post(clerk.clone(), add).await.0, 303);
+    assert_eq!(count(&app, "SELECT count(*) FROM check_points").await, before + 1);
+    let new: i64 = sqlx::query_scalar("SELECT max(id) FROM check_points").fetch_one(&app.db).await.unwrap();
+    let del =
+        vec![("op", "delete".to_string()), ("item_id", item.to_string()), ("point_id", new.to_string())];
+    assert_eq!(post(clerk.clone(), del).await.0, 303);
+    assert_eq!(count(&app, "SELECT count(*) FROM check_points").await, before);
+    // An answered point stays.
+    let zhifa = app.sign_in("zhifa").await;
+    let (code, team) = zhifa_assignment(&app).await;
+    let f = fields(&app, "5123456789abcdef0123456789abcdef", &team, "问题").await;
+    assert_eq!(post_result(&app, &zhifa, &code, &f).await, 303);
+    let del =
+        vec![("op", "delete".to_string()), ("item_id", item.to_string()), ("point_id", point.to_string())];
+    let (s, body) = post(clerk.clone(), del).await;
+    assert_eq!(s, 409, "{body}");
+    assert!(body.contains("不能删除"), "{body}");
+}
+
+async fn post_result(app: &TestApp, cookie: &str, code: &str, fields: &[(String, String)]) -> u16 {
+    post(app, cookie, code, fields, &[]).await.0
+}

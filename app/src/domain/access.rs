@@ -103,6 +103,22 @@ mod tests {
     }
 
     #[test]
+    fn evidence_is_for_the_team_the_department_and_the_observer_only() {
+        let depts = ["swj-zfzd", "swj-sctx"];
+        assert!(sees_evidence(&user(Role::Observer, None), &depts, &[]));
+        assert!(sees_evidence(&user(Role::Clerk, Some("swj-sctx")), &depts, &[]), "joint department");
+        assert!(sees_evidence(&user(Role::OfficeHead, Some("swj-zfzd")), &depts, &[]));
+        assert!(!sees_evidence(&user(Role::Clerk, Some("swj-smfw")), &depts, &[]));
+        let mut inspector = user(Role::Inspector, Some("swj-zfzd"));
+        inspector.inspector_id = Some(7);
+        assert!(sees_evidence(&inspector, &depts, &[3, 7]));
+        assert!(!sees_evidence(&inspector, &depts, &[3, 8]), "another team's");
+        for role in [Role::Admin, Role::Leader, Role::PrincipalLeader, Role::OrderOffice] {
+            assert!(!sees_evidence(&user(role, Some("swj-zfzd")), &depts, &[]), "{role:?}");
+        }
+    }
+
+    #[test]
     fn departments_reach_their_own_and_joint_tasks_only() {
         let clerk = user(Role::Clerk, Some("swj-zfzd"));
         assert!(reaches_task(&clerk, results_reach(clerk.role), &["swj-zfzd"]));

@@ -17,6 +17,7 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "enterprise" | "enterprises" => "检查对象",
         "inspector" | "inspectors" => "执法人员",
         "item" | "items" => "抽查事项",
+        "check_point" => "检查要点",
         "database" => "数据库",
         "system" => "系统",
         other => other,

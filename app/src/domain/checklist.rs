@@ -61,6 +61,36 @@ pub struct Answer {
     pub problem: String,
 }
 
+/// Whether `user` may change the check points of an item of `department`: the
+/// department's 经办人 (who keep the registries) and the administrator.
+pub fn may_edit_points(user: &super::auth::SessionUser, department: &str) -> bool {
+    use super::auth::Role;
+    match user.role {
+        Role::Admin => true,
+        Role::Clerk => user.serves(department),
+        _ => false,
+    }
+}
+
+/// A check point as a bureau writes it: the text, the legal basis, the answer kind (code).
+pub fn point_errors(text: &str, legal_basis: &str, kind: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut err =
+        |field: &str, message: &str| errors.push(FieldError { field: field.into(), message: message.into() });
+    if text.trim().is_empty() {
+        err("point", "请填写检查要点");
+    } else if text.chars().count() > 200 {
+        err("point", "检查要点不超过 200 字");
+    }
+    if legal_basis.chars().count() > 200 {
+        err("legal_basis", "依据不超过 200 字");
+    }
+    if AnswerKind::parse(kind).is_none() {
+        err("answer_kind", "回答方式须为符合/不符合/不涉及、数字或文字");
+    }
+    errors
+}
+
 fn invalid(message: String) -> FieldError {
     FieldError { field: "answers".into(), message }
 }

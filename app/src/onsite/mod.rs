@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/m/", get(list))
         .route("/m/sw.js", get(service_worker))
         .route("/m/files/{id}", get(file))
+        .route("/m/points", get(points).post(change_point))
         .route("/m/tasks/{task}/notices", get(notices))
         .route("/m/tasks/{task}/{code}", get(form_page).post(submit))
         .route("/m/tasks/{task}/{code}/notice", get(notice))
@@ -270,4 +271,58 @@ async fn record(
     }
     .await;
     respond(&user, result)
+}
+
+/// `/m/points`: every signed-in account reads the check points; the item's department's
+/// 经办人 and the administrator change them.
+async fn points(State(state): State<AppState>, Extension(user): Extension<CurrentUser>) -> Response {
+    let result = async {
+        let me = signed_in(&user)?;
+        let items = onsite::all_points(&state.db)
+            .await?
+            .into_iter()
+            .map(|(id, name, dept, points)| {
+                (id, name, crate::domain::checklist::may_edit_points(&me, &dept), points)
+            })
+            .collect::<Vec<_>>();
+        Ok(views::points_page(&items))
+    }
+    .await;
+    respond(&user, result)
+}
+
+#[derive(serde::Deserialize)]
+struct PointForm {
+    op: String,
+    item_id: i64,
+    #[serde(default)]
+    point_id: Option<i64>,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    legal_basis: String,
+    #[serde(default)]
+    kind: String,
+}
+
+async fn change_point(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    axum::Form(f): axum::Form<PointForm>,
+) -> Response {
+    let result = async {
+        let me = signed_in(&user)?;
+        match (f.op.as_str(), f.point_id) {
+            ("delete", Some(id)) => onsite::delete_point(&state.db, id, &me).await,
+            ("save", id) => {
+                onsite::save_point(&state.db, f.item_id, id, &f.text, &f.legal_basis, &f.kind, &me).await
+            }
+            _ => Err(AppError::invalid("point", "无法识别的操作")),
+        }
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/m/points#item-{}", f.item_id)).into_response(),
+        Err(e) => refused(&user, e),
+    }
 }

@@ -26,7 +26,7 @@ pub fn page(title: &str, body: &str, script: bool) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} · 现场检查</title>\
-         <style>{CSS}</style></head><body><header class=\"top\"><a href=\"/m\">现场检查</a><a href=\"/my\">我的检查</a></header>\
+         <style>{CSS}</style></head><body><header class=\"top\"><a href=\"/m\">现场检查</a><a href=\"/m/points\">检查要点</a><a href=\"/my\">我的检查</a></header>\
          <main id=\"main\">{body}</main>{js}</body></html>",
         e(title)
     )
@@ -380,4 +380,63 @@ pub fn record_page(rec: &Record, saved: bool) -> String {
     }
     b.push_str("<span>企业负责人或授权代表（签字）：</span><span>职务及联系电话：</span><span>签字日期：　　年　月　日</span></div></section>");
     page("检查记录表", &b, false)
+}
+
+fn kind_options(selected: AnswerKind) -> String {
+    [(AnswerKind::Conformity, "符合/不符合/不涉及"), (AnswerKind::Number, "数字"), (AnswerKind::Text, "文字")]
+        .iter()
+        .map(|(k, label)| {
+            format!(
+                "<option value=\"{}\"{}>{label}</option>",
+                k.code(),
+                if *k == selected { " selected" } else { "" }
+            )
+        })
+        .collect()
+}
+
+/// `/m/points`: each inspection item's check points, editable by those who may.
+pub fn points_page(items: &[(i64, String, bool, Vec<CheckPoint>)]) -> String {
+    let mut b = String::from(
+        "<h1>检查要点</h1><p class=\"note\">结果表单按任务的抽查事项生成。标“示例要点”的是演示数据，请按本局实际修改；\
+         已有检查结果回答过的要点只能修改文字，不能删除。</p>",
+    );
+    for (item_id, name, editable, points) in items {
+        let _ = write!(b, "<fieldset id=\"item-{item_id}\"><legend>{}</legend>", e(name));
+        for p in points {
+            let example = if p.example { "（示例要点）" } else { "" };
+            if *editable {
+                let _ = write!(
+                    b,
+                    "<form class=\"point\" method=\"post\" action=\"/m/points\"><input type=\"hidden\" name=\"item_id\" value=\"{item_id}\">\
+                     <input type=\"hidden\" name=\"point_id\" value=\"{}\"><label class=\"f\">检查要点{example}<input type=\"text\" name=\"text\" value=\"{}\"></label>\
+                     <label class=\"f\">依据<input type=\"text\" name=\"legal_basis\" value=\"{}\"></label>\
+                     <label class=\"f\">回答方式<select name=\"kind\">{}</select></label>\
+                     <p class=\"acts\"><button name=\"op\" value=\"save\">保存</button> <button name=\"op\" value=\"delete\" class=\"plain\">删除</button></p></form>",
+                    p.id,
+                    e(&p.text),
+                    e(&p.legal_basis),
+                    kind_options(p.kind)
+                );
+            } else {
+                let _ = write!(
+                    b,
+                    "<p class=\"point\">{}{example}<br><span class=\"basis\">{}</span></p>",
+                    e(&p.text),
+                    e(&p.legal_basis)
+                );
+            }
+        }
+        if *editable {
+            let _ = write!(
+                b,
+                "<form class=\"point\" method=\"post\" action=\"/m/points\"><input type=\"hidden\" name=\"item_id\" value=\"{item_id}\">\
+                 <label class=\"f\">新增检查要点<input type=\"text\" name=\"text\"></label><label class=\"f\">依据<input type=\"text\" name=\"legal_basis\"></label>\
+                 <label class=\"f\">回答方式<select name=\"kind\">{}</select></label><p><button name=\"op\" value=\"save\">新增</button></p></form>",
+                kind_options(AnswerKind::Conformity)
+            );
+        }
+        b.push_str("</fieldset>");
+    }
+    page("检查要点", &b, false)
 }

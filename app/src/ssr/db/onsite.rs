@@ -344,3 +344,156 @@ pub async fn task_head(
         certificates.into_iter().collect(),
     ))
 }
+
+/// Every active inspection item (id, name, department id) with its check points, for the
+/// page where a bureau edits them.
+pub async fn all_points(db: &AnyPool) -> Result<Vec<(i64, String, String, Vec<CheckPoint>)>, AppError> {
+    let items: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, name, department_id FROM inspection_items WHERE active = 1 ORDER BY id")
+            .fetch_all(db)
+            .await?;
+    let rows: Vec<(i64, i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, item_id, text, legal_basis, answer_kind, example FROM check_points ORDER BY item_id, position, id",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(items
+        .into_iter()
+        .map(|(id, name, dept)| {
+            let points = rows
+                .iter()
+                .filter(|r| r.1 == id)
+                .filter_map(|(pid, item_id, text, basis, kind, example)| {
+                    Some(CheckPoint {
+                        id: *pid,
+                        item_id: *item_id,
+                        text: text.clone(),
+                        legal_basis: basis.clone(),
+                        kind: AnswerKind::parse(kind)?,
+                        example: *example != 0,
+                    })
+                })
+                .collect();
+            (id, name, dept, points)
+        })
+        .collect())
+}
+
+/// The item a change of check points is about, with the permission checked.
+async fn editable_item(conn: &mut AnyConnection, item_id: i64, user: &SessionUser) -> Result<(), AppError> {
+    let dept: Option<String> = sqlx::query_scalar("SELECT department_id FROM inspection_items WHERE id = $1")
+        .bind(item_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let dept = dept.ok_or_else(|| AppError::NotFound(format!("没有第 {item_id} 号抽查事项")))?;
+    if !crate::domain::checklist::may_edit_points(user, &dept) {
+        return Err(AppError::Forbidden("检查要点由该事项所属部门的经办人或管理员维护".into()));
+    }
+    Ok(())
+}
+
+/// Adds a check point to item `item_id` (`point_id` None) or rewrites one (it is then no
+/// longer a demo example), with its audit entry.
+pub async fn save_point(
+    db: &AnyPool,
+    item_id: i64,
+    point_id: Option<i64>,
+    text: &str,
+    legal_basis: &str,
+    kind: &str,
+    user: &SessionUser,
+) -> Result<(), AppError> {
+    let errors = crate::domain::checklist::point_errors(text, legal_basis, kind);
+    if !errors.is_empty() {
+        return Err(AppError::from_fields(&errors));
+    }
+    let (text, legal_basis) = (text.trim(), legal_basis.trim());
+    let mut tx = super::begin_write(db).await?;
+    editable_item(&mut tx, item_id, user).await?;
+    let before: Option<(String, String, String)> = match point_id {
+        Some(id) => Some(
+            sqlx::query_as(
+                "SELECT text, legal_basis, answer_kind FROM check_points WHERE id = $1 AND item_id = $2",
+            )
+            .bind(id)
+            .bind(item_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("该事项没有第 {id} 号检查要点")))?,
+        ),
+        None => None,
+    };
+    let id = match point_id {
+        Some(id) => {
+            sqlx::query("UPDATE check_points SET text = $1, legal_basis = $2, answer_kind = $3, example = 0 WHERE id = $4")
+                .bind(text)
+                .bind(legal_basis)
+                .bind(kind)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            id
+        }
+        None => sqlx::query_scalar(
+            "INSERT INTO check_points (item_id, position, text, legal_basis, answer_kind, example) \
+             SELECT $1, coalesce(max(position), 0) + 1, $2, $3, $4, 0 FROM check_points WHERE item_id = $1 RETURNING id",
+        )
+        .bind(item_id)
+        .bind(text)
+        .bind(legal_basis)
+        .bind(kind)
+        .fetch_one(&mut *tx)
+        .await?,
+    };
+    super::audit::append(
+        &mut tx,
+        super::audit::Change {
+            actor: &user.username,
+            role: user.role.code(),
+            action: "check_point.save",
+            entity_type: "check_point",
+            entity_id: &id.to_string(),
+            before: before.map(|(t, b, k)| serde_json::json!({ "point": t, "legal_basis": b, "answer_kind": k })),
+            after: Some(serde_json::json!({ "item_id": item_id, "point": text, "legal_basis": legal_basis, "answer_kind": kind })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a check point no result has answered yet (an answered one is rewritten instead).
+pub async fn delete_point(db: &AnyPool, point_id: i64, user: &SessionUser) -> Result<(), AppError> {
+    let mut tx = super::begin_write(db).await?;
+    let found: Option<(i64, String)> = sqlx::query_as("SELECT item_id, text FROM check_points WHERE id = $1")
+        .bind(point_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (item_id, text) = found.ok_or_else(|| AppError::NotFound(format!("没有第 {point_id} 号检查要点")))?;
+    editable_item(&mut tx, item_id, user).await?;
+    let answered: i64 = sqlx::query_scalar("SELECT count(*) FROM result_answers WHERE point_id = $1")
+        .bind(point_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if answered > 0 {
+        return Err(AppError::Conflict(format!(
+            "已有 {answered} 份检查结果回答了“{text}”，不能删除；可以修改其文字"
+        )));
+    }
+    sqlx::query("DELETE FROM check_points WHERE id = $1").bind(point_id).execute(&mut *tx).await?;
+    super::audit::append(
+        &mut tx,
+        super::audit::Change {
+            actor: &user.username,
+            role: user.role.code(),
+            action: "check_point.delete",
+            entity_type: "check_point",
+            entity_id: &point_id.to_string(),
+            before: Some(serde_json::json!({ "item_id": item_id, "point": text })),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
