@@ -35,6 +35,8 @@ await runTests([
 
     const list = await page.goto(base + '/m');
     const listBytes = (await list.body()).length;
+    const wire = () => page.evaluate(() => performance.getEntriesByType('navigation')[0].encodedBodySize);
+    const listWire = await wire();
     await noSideways(page, '/m');
     await bigTargets(page, '/m');
     const first = page.locator('ul.list li').first();
@@ -44,6 +46,7 @@ await runTests([
     const [formResp] = await Promise.all([page.waitForResponse((r) => /\/m\/tasks\/\d+\/\w+$/.test(r.url())), first.locator('a.btn', { hasText: '填写检查结果' }).click()]);
     const formBytes = (await formResp.body()).length;
     const formUrl = page.url();
+    const formWire = await wire();
     const code = formUrl.split('/').pop();
     await noSideways(page, 'the result form');
     await bigTargets(page, 'the result form');
@@ -110,7 +113,7 @@ await runTests([
     assert(wasm.length === 0, `no WASM on the phone pages: ${wasm.join(', ')}`);
     const errors = page.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|ServiceWorker|Failed to load resource/.test(e));
     assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
-    console.log(`sizes: /m ${listBytes} B, form ${formBytes} B (uncompressed HTML, CSS and script inline); record PDF ${recordPdf.length} B, notice PDF ${noticePdf.length} B`);
+    console.log(`sizes: /m ${listBytes} B (${listWire} B on the wire), form ${formBytes} B (${formWire} B on the wire; HTML, CSS and script inline, one request); record PDF ${recordPdf.length} B, notice PDF ${noticePdf.length} B`);
     await page.close();
   }],
 ]);
