@@ -141,8 +141,12 @@ async fn submit(
     Extension(user): Extension<CurrentUser>,
     req: Request,
 ) -> Response {
+    // At most this many forms are read at once: each may hold its files in memory
+    // (MAX_FORM_BYTES); the others wait with their bodies unread.
+    static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
     let result = async {
         let me = signed_in(&user)?;
+        let _reading = UPLOADS.acquire().await.map_err(AppError::internal)?;
         let boundary = req
             .headers()
             .get(header::CONTENT_TYPE)
