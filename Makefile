@@ -65,6 +65,7 @@ test-browser:
 	node tests/browser/ux2.mjs
 	node tests/browser/stats.mjs
 	node tests/browser/batches.mjs
+	node tests/browser/onsite.mjs
 
 lint:
 	cargo fmt --all -- --check

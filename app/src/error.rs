@@ -31,6 +31,9 @@ pub enum AppError {
     /// 429: too many failed attempts; try again later.
     #[error("{0}")]
     Throttled(String),
+    /// 413: an uploaded file over its limit; the sentence names the limit. Nothing was kept.
+    #[error("{0}")]
+    TooLarge(String),
     /// 503: the server is busy with work of this kind (e.g. password checks); try again soon.
     #[error("{0}")]
     Unavailable(String),
@@ -71,6 +74,7 @@ impl AppError {
             Self::Unauthorized(_) => 401,
             Self::Forbidden(_) => 403,
             Self::Throttled(_) => 429,
+            Self::TooLarge(_) => 413,
             Self::Unavailable(_) => 503,
             Self::Malformed(_) => 400,
             Self::Internal | Self::Transport(_) => 500,

@@ -7,6 +7,8 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod labels;
+#[cfg(feature = "ssr")]
+pub mod onsite;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod portal;

@@ -178,6 +178,7 @@ pub fn router(state: AppState, site: &Site, ops: &Arc<Ops>) -> Router {
     let verifier = site.file("pkg/verifier.wasm");
     let pages = Router::new()
         .merge(app::portal::router(verifier.as_deref()))
+        .merge(app::onsite::router())
         .route("/plans/{year}/export.xlsx", get(plan_export))
         .route("/plans/{year}/results/{file}", get(results_export_year))
         .route("/tasks/{id}/results/{file}", get(results_export_task))
@@ -373,7 +374,11 @@ async fn body_limit(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let limit = body_limit_of(req.uri().path(), registry_max);
+    let limit = if app::onsite::is_upload(req.method(), req.uri().path()) {
+        app::domain::evidence::MAX_FORM_BYTES
+    } else {
+        body_limit_of(req.uri().path(), registry_max)
+    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

@@ -243,6 +243,16 @@ impl TestApp {
         endpoint: &str,
         fields: &[(&str, Option<&str>, &[u8])],
     ) -> reqwest::Response {
+        self.post_multipart_to(cookie, &format!("/api/{endpoint}"), fields).await
+    }
+
+    /// [`TestApp::post_multipart`] to any address of the site (`path` from its root).
+    pub async fn post_multipart_to(
+        &self,
+        cookie: Option<&str>,
+        path: &str,
+        fields: &[(&str, Option<&str>, &[u8])],
+    ) -> reqwest::Response {
         const BOUNDARY: &str = "shuangsui-test-7d3f2a";
         let mut body = Vec::new();
         for (name, file_name, content) in fields {
@@ -257,8 +267,11 @@ impl TestApp {
             body.extend(b"\r\n");
         }
         body.extend(format!("--{BOUNDARY}--\r\n").bytes());
-        self.request(cookie, endpoint)
-            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+        let mut r = self.client.post(format!("{}{path}", self.base)).header("origin", &self.base);
+        if let Some(c) = cookie {
+            r = r.header("cookie", c);
+        }
+        r.header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
             .body(body)
             .send()
             .await

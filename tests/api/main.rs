@@ -9,6 +9,7 @@ mod cli;
 mod draws;
 mod frequency;
 mod helpers;
+mod onsite;
 mod ops;
 mod pages;
 mod plan_import;

@@ -202,6 +202,16 @@ async fn copy_db_moves_a_sqlite_file_into_postgresql() {
     }
     let file = crate::helpers::spawn_sqlite_app().await;
     file.sign_in("jingban").await;
+    // An evidence file (bytes, not text) goes across unchanged.
+    let evidence: Vec<u8> = vec![0x89, b'P', b'N', b'G', 0x00, 0xFF, 0x9F];
+    sqlx::query(
+        "INSERT INTO result_files (result_id, kind, file_name, mime, size_bytes, sha256, content, uploaded_by, uploaded_at) \
+         SELECT min(id), 'photo', 'a.png', 'image/png', 7, 'x', $1, 'zhifa', '2026-01-01T00:00:00Z' FROM inspection_results",
+    )
+    .bind(evidence.clone())
+    .execute(&file.db)
+    .await
+    .unwrap();
     // A database that does not exist yet: the copy creates it.
     let target = crate::helpers::unused_postgres_database().await;
     let (code, out, err) = crate::helpers::run(&["copy-db", "--from", &file.db_url, "--to", &target]);
@@ -218,6 +228,8 @@ async fn copy_db_moves_a_sqlite_file_into_postgresql() {
         "audit_log",
         "users",
         "sessions",
+        "check_points",
+        "result_files",
     ] {
         let count = |db: sqlx::AnyPool| async move {
             sqlx::query_scalar::<_, i64>(&format!("SELECT count(*) FROM {table}"))
@@ -230,6 +242,9 @@ async fn copy_db_moves_a_sqlite_file_into_postgresql() {
         assert_eq!(count(pg.clone()).await, n, "{table}");
         assert!(out.contains(&format!("{n} rows")), "{table}: {out}");
     }
+    let copied: Vec<u8> =
+        sqlx::query_scalar("SELECT content FROM result_files").fetch_one(&pg).await.unwrap();
+    assert_eq!(copied, evidence);
     // New rows get ids after the copied ones.
     let max: i64 = sqlx::query_scalar("SELECT max(id) FROM annual_plans").fetch_one(&pg).await.unwrap();
     let id: i64 =

@@ -9,6 +9,7 @@
 //! | credit-risk classes in the registry, registry export | yes | yes | yes | no |
 //! | the audit log | yes | no | no | no |
 //! | statistics and the 台账 (`/stats`) | every task | every task | tasks of their department (initiating or joint) | none |
+//! | a result's evidence and signed record | 纪检 only | no | their department's tasks | their own team's |
 //!
 //! The 纪检 observer and the administrator see everything; the leader and the order office
 //! consent to and file every task, so they read every task's draw and results; a
@@ -93,6 +94,18 @@ pub fn reaches_task(user: &SessionUser, reach: Reach, departments: &[&str]) -> b
     }
 }
 
+/// Whether `user` may see a result's evidence (photos, documents, the signed record): the
+/// enterprise's team (`team`, inspector ids), the staff of the departments that run the task
+/// (`departments`), and 纪检. Nobody else — not leaders, not the public.
+pub fn sees_evidence(user: &SessionUser, departments: &[&str], team: &[i64]) -> bool {
+    match user.role {
+        Role::Observer => true,
+        Role::Clerk | Role::OfficeHead => reaches_task(user, Reach::Department, departments),
+        Role::Inspector => user.inspector_id.is_some_and(|me| team.contains(&me)),
+        Role::Admin | Role::Leader | Role::PrincipalLeader | Role::OrderOffice => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +119,22 @@ mod tests {
             department_id: dept.map(str::to_string),
             department_name: None,
             inspector_id: None,
+        }
+    }
+
+    #[test]
+    fn evidence_is_for_the_team_the_department_and_the_observer_only() {
+        let depts = ["swj-zfzd", "swj-sctx"];
+        assert!(sees_evidence(&user(Role::Observer, None), &depts, &[]));
+        assert!(sees_evidence(&user(Role::Clerk, Some("swj-sctx")), &depts, &[]), "joint department");
+        assert!(sees_evidence(&user(Role::OfficeHead, Some("swj-zfzd")), &depts, &[]));
+        assert!(!sees_evidence(&user(Role::Clerk, Some("swj-smfw")), &depts, &[]));
+        let mut inspector = user(Role::Inspector, Some("swj-zfzd"));
+        inspector.inspector_id = Some(7);
+        assert!(sees_evidence(&inspector, &depts, &[3, 7]));
+        assert!(!sees_evidence(&inspector, &depts, &[3, 8]), "another team's");
+        for role in [Role::Admin, Role::Leader, Role::PrincipalLeader, Role::OrderOffice] {
+            assert!(!sees_evidence(&user(role, Some("swj-zfzd")), &depts, &[]), "{role:?}");
         }
     }
 

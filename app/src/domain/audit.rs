@@ -60,6 +60,8 @@ pub fn action_label(action: &str) -> &str {
         "result.pass" => "结果审核通过",
         "result.publish" => "结果审核并公示",
         "result.correct" => "更正已公示结果",
+        "check_point.save" => "修改检查要点",
+        "check_point.delete" => "删除检查要点",
         "results.import" => "导入检查结果",
         "follow_up.update" => "记录后续处置",
         "penalty.publish" => "公示行政处罚信息",

@@ -17,6 +17,7 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "enterprise" | "enterprises" => "检查对象",
         "inspector" | "inspectors" => "执法人员",
         "item" | "items" => "抽查事项",
+        "check_point" => "检查要点",
         "database" => "数据库",
         "system" => "系统",
         other => other,
@@ -126,6 +127,15 @@ fn key_label(key: &str) -> &str {
         "at" => "时间",
         "code" => "统一社会信用代码",
         "task_id" => "任务编号",
+        "answers" => "检查要点",
+        "point" => "要点",
+        "answer" => "回答",
+        "problem" => "发现的问题",
+        "evidence" => "证据材料",
+        "file_name" => "文件名",
+        "size_bytes" => "大小（字节）",
+        "sha256" => "SHA-256",
+        "idempotency_key" => "表单标识",
         other => crate::labels::field_label(other),
     }
 }

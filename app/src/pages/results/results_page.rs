@@ -54,6 +54,8 @@ fn ResultsView(r: TaskResults, reload: Callback<()>) -> impl IntoView {
         <p class="downloads">"已公示结果（国家企业信用信息公示系统格式）："
             <a href=format!("/tasks/{task_id}/results/results.xlsx") rel="external" download>"Excel"</a>" · "
             <a href=format!("/tasks/{task_id}/results/results.csv") rel="external" download>"CSV"</a></p>
+        <p class="downloads">"现场检查（A4，可打印或另存为 PDF）："
+            <a href=format!("/m/tasks/{task_id}/notices") rel="external" data-testid="notices">"随机抽查通知书（全部企业）"</a></p>
         <div class="table-wrap">
             <table data-testid="results">
                 <thead><tr><th>"序号"</th><th>"企业名称"</th><th>"统一社会信用代码"</th><th>"检查组"</th><th>"检查结果"</th><th>"审核与公示"</th><th>"操作"</th></tr></thead>
@@ -139,10 +141,14 @@ fn ResultLine(
     };
     let toggle_code = code.clone();
     let form_row = row.clone();
+    // The signed record with its evidence (server-rendered, /m).
+    let record = row.result.is_some().then(|| {
+        view! { <br/><a href=format!("/m/tasks/{task_id}/{code}/record") rel="external">"检查记录表"</a> }
+    });
     view! {
         <tr data-code=code.clone()>
             <td>{row.position + 1}</td>
-            <td>{row.name.clone()}</td>
+            <td>{row.name.clone()}{record}</td>
             <td><code>{code.clone()}</code></td>
             <td>{team_names}</td>
             <td>{summary}{corrected}{by_item}<History list=history/></td>

@@ -38,10 +38,20 @@ fn sqlite_only(table: &str) -> bool {
     table.starts_with("enterprise_names") || table.starts_with("_sqlx") || table.starts_with("sqlite_")
 }
 
-/// A value on its way: every column of both schemas is an integer or text.
+/// A value on its way: every column of both schemas is an integer, text or bytes (a
+/// result's evidence files).
 enum Cell {
     Int(Option<i64>),
     Text(Option<String>),
+    Bytes(Option<Vec<u8>>),
+}
+
+/// How a target column's values are read.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Int,
+    Text,
+    Bytes,
 }
 
 /// Copies every table of the SQLite database `from` into the empty PostgreSQL database
@@ -96,7 +106,14 @@ pub async fn sqlite_to_postgres(from: &Db, to: &Db) -> Result<Vec<Copied>, CopyE
             )));
         }
         let list = columns.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", ");
-        let ints: Vec<bool> = columns.iter().map(|c| c.1 == "bigint" || c.1 == "integer").collect();
+        let ints: Vec<Kind> = columns
+            .iter()
+            .map(|c| match c.1.as_str() {
+                "bigint" | "integer" => Kind::Int,
+                "bytea" => Kind::Bytes,
+                _ => Kind::Text,
+            })
+            .collect();
         // PostgreSQL takes at most 65,535 values per statement.
         let batch = (60_000 / columns.len()).min(2_000);
         let select = format!("SELECT {list} FROM {t}");
@@ -149,15 +166,19 @@ fn dependencies_first(
 fn cells(
     table: &str,
     columns: &[(String, String, String)],
-    ints: &[bool],
+    ints: &[Kind],
     row: &AnyRow,
 ) -> Result<Vec<Cell>, CopyError> {
     columns
         .iter()
         .zip(ints)
         .enumerate()
-        .map(|(i, ((name, ty, _), &int))| {
-            let cell = if int { row.try_get(i).map(Cell::Int) } else { row.try_get(i).map(Cell::Text) };
+        .map(|(i, ((name, ty, _), &kind))| {
+            let cell = match kind {
+                Kind::Int => row.try_get(i).map(Cell::Int),
+                Kind::Text => row.try_get(i).map(Cell::Text),
+                Kind::Bytes => row.try_get(i).map(Cell::Bytes),
+            };
             cell.map_err(|e| {
                 CopyError(format!("{table}.{name}: a value does not fit the target's {ty}: {e}"))
             })
@@ -181,6 +202,7 @@ async fn insert(
             match cell {
                 Cell::Int(v) => sep.push_bind(v),
                 Cell::Text(v) => sep.push_bind(v),
+                Cell::Bytes(v) => sep.push_bind(v),
             };
         }
     });

@@ -19,6 +19,7 @@ pub mod follow_ups;
 pub mod inspectors;
 pub mod items;
 pub mod metrics;
+pub mod onsite;
 pub mod penalties;
 pub mod plan_changes;
 pub mod plan_import;

@@ -303,6 +303,7 @@ pub async fn correct(
     .execute(&mut *tx)
     .await?;
     store_verdicts(&mut tx, result_id, &d.verdicts).await?;
+    forget_answers(&mut tx, result_id).await?;
     // A handling the correction adds is followed up too; one it drops stays on record.
     super::follow_ups::open_in(&mut tx, result_id, &d.handling, d.referral_department.trim(), &user.username)
         .await?;
@@ -406,6 +407,16 @@ async fn store_verdicts(
     Ok(())
 }
 
+/// Drops a result's checklist answers when it is saved without them (the staff form, the
+/// import, a correction): the record must not print answers its verdicts no longer follow.
+async fn forget_answers(conn: &mut AnyConnection, result_id: i64) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM result_answers WHERE result_id = $1")
+        .bind(result_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// One result's item verdicts, in its task's order.
 pub(super) async fn verdicts_of(
     conn: &mut AnyConnection,
@@ -483,6 +494,17 @@ pub(super) async fn save_in(
     d: &ResultDraft,
     user: &SessionUser,
 ) -> Result<(), AppError> {
+    save_noted(tx, d, user, None).await.map(|_| ())
+}
+
+/// [`save_in`] with what else the audit entry records beside the draft (the on-site form's
+/// checklist answers and its files' SHA-256); returns the result's id.
+pub(super) async fn save_noted(
+    tx: &mut AnyConnection,
+    d: &ResultDraft,
+    user: &SessionUser,
+    note: Option<serde_json::Value>,
+) -> Result<i64, AppError> {
     if !matches!(user.role, Role::Clerk | Role::Inspector) {
         return Err(AppError::Forbidden(format!(
             "检查结果由经办人或检查组执法人员录入，当前账号为{}",
@@ -556,6 +578,13 @@ pub(super) async fn save_in(
             .fetch_one(&mut *tx)
             .await?;
     store_verdicts(&mut *tx, result_id, &d.verdicts).await?;
+    if note.is_none() {
+        forget_answers(&mut *tx, result_id).await?;
+    }
+    let mut after = serde_json::to_value(d).map_err(AppError::internal)?;
+    if let (Some(map), Some(serde_json::Value::Object(note))) = (after.as_object_mut(), note) {
+        map.extend(note);
+    }
     audit::append(
         &mut *tx,
         Change {
@@ -565,11 +594,11 @@ pub(super) async fn save_in(
             entity_type: "result",
             entity_id: &format!("{}:{}", d.task_id, d.code),
             before: before.map(|b| serde_json::to_value(b.draft).expect("plain data")),
-            after: Some(serde_json::to_value(d).map_err(AppError::internal)?),
+            after: Some(after),
         },
     )
     .await?;
-    Ok(())
+    Ok(result_id)
 }
 
 /// The office head passes (and so publishes) or returns one enterprise's result, on its

@@ -171,6 +171,7 @@ pub async fn seed_if_empty(db: &AnyPool) -> Result<bool, sqlx::Error> {
     let plan_2023 = seed_plan_2023(&mut tx).await?;
     let task_2022 = crate::ssr::seed::demo_2022::seed_plan(&mut tx).await?;
     seed_special(&mut tx, plan_2023).await?;
+    crate::ssr::seed::checklists::seed(&mut tx).await?;
     seed_accounts(&mut tx).await?;
     seed_steps(&mut tx).await?;
     audit::append(
