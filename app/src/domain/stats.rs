@@ -120,7 +120,7 @@ pub struct LedgerRow {
     pub task_id: i64,
     pub task: String,
     pub department: String,
-    /// 批次: tasks are drawn in one batch each so far.
+    /// 批次: 1, or for a batch of a split task (`003 号/k`) its number.
     pub batch: String,
     pub code: String,
     pub name: String,

@@ -191,7 +191,11 @@ pub async fn ledger(db: &AnyPool, tasks: &[(TaskFacts, Option<i64>)]) -> Result<
                 task_id: task.id,
                 task: format!("{} {}", task.task_no, task.name),
                 department: task.department.clone(),
-                batch: "1".into(),
+                // A batch of a split task (分批) is numbered `003 号/k`.
+                batch: task
+                    .task_no
+                    .split_once(crate::domain::plan::BATCH_SEPARATOR)
+                    .map_or_else(|| "1".to_string(), |(_, k)| k.to_string()),
                 code: s.code,
                 name: s.name,
                 team: teams.remove(&s.position).unwrap_or_default(),
