@@ -63,6 +63,7 @@ start_server
 pages=(
   "home|/public"
   "draw (task 4)|/public/tasks/4/draw"
+  "year page (2022, charts)|/public/plans/2022"
   "results search|/public/results?q=$q_url"
 )
 for entry in "${pages[@]}"; do
@@ -98,4 +99,4 @@ echo
 echo "Load (1/5/15 min) before each page's runs ($(nproc) cores):"
 printf '%s\n' "${loads[@]}"
 echo
-echo "Pages: /public, /public/tasks/4/draw, /public/results?q=$q; reports: $reports/"
+echo "Pages: /public, /public/tasks/4/draw, /public/plans/2022, /public/results?q=$q; reports: $reports/"

@@ -346,3 +346,22 @@ async fn unique_violations_are_named_by_table_and_columns() {
         .on_unique("users", &["username"], || app::error::AppError::invalid("username", "用户名已存在"));
     assert_eq!(mapped.unwrap_err().status(), 400);
 }
+
+/// Every migration has a version of its own, and both backends have the same versions
+/// under the same names (two branches once added the same version: sqlx then refuses to
+/// open any database).
+#[test]
+fn migration_versions_are_unique_and_alike_on_both_backends() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+    let mut seen: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for backend in ["sqlite", "postgres"] {
+        let mut versions = BTreeSet::new();
+        for entry in std::fs::read_dir(dir.join(backend)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            let version = name.split('_').next().unwrap().to_string();
+            assert!(versions.insert(version.clone()), "{backend}: two migrations share version {version}");
+            seen.entry(backend).or_default().insert(name);
+        }
+    }
+    assert_eq!(seen["sqlite"], seen["postgres"], "the same migrations on both backends");
+}
