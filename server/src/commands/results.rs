@@ -120,15 +120,8 @@ pub async fn import(
             }
         }
     };
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", file.display());
-            return ExitCode::from(2);
-        }
-    };
-    let db = match super::database::open_db(url).await {
-        Ok(db) => db,
+    let (bytes, db) = match file_and_db(file, url).await {
+        Ok(x) => x,
         Err(code) => return code,
     };
     let r = match app::ssr::db::result_import::import(&db, &bytes, &template, username, apply).await {
@@ -138,35 +131,16 @@ pub async fn import(
             return ExitCode::from(2);
         }
     };
-    for e in &r.rejected {
-        println!("第 {} 行 [{}]：{}", e.row, e.column, e.message);
-    }
     let counts = format!("新增 {} 户，更新 {} 户，未变 {} 户", r.added, r.updated, r.unchanged);
-    if !r.rejected.is_empty() {
-        println!("检查结果：有 {} 处问题，未写入任何数据", r.rejected.len());
-        ExitCode::from(1)
-    } else if r.applied {
-        println!("检查结果：已导入，{counts}");
-        ExitCode::SUCCESS
-    } else {
-        println!("检查结果：预检通过，将{counts}；未写入，加 --apply 导入");
-        ExitCode::SUCCESS
-    }
+    report_import("检查结果", &r.rejected, r.applied, &counts)
 }
 
 /// `import complaints FILE [--apply]`: 举报投诉 from the complaints system (统一社会信用代码,
 /// 投诉日期, 渠道, 摘要). 0 when every row is good (dry run) or was applied; 1 with every
 /// rejected row listed (nothing written); 2 when the file or database cannot be used.
 pub async fn import_complaints(file: &Path, apply: bool, url: &str) -> ExitCode {
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", file.display());
-            return ExitCode::from(2);
-        }
-    };
-    let db = match super::database::open_db(url).await {
-        Ok(db) => db,
+    let (bytes, db) = match file_and_db(file, url).await {
+        Ok(x) => x,
         Err(code) => return code,
     };
     let actor = app::domain::audit::Actor { name: "cli", role: "admin" };
@@ -177,18 +151,38 @@ pub async fn import_complaints(file: &Path, apply: bool, url: &str) -> ExitCode 
             return ExitCode::from(2);
         }
     };
-    for e in &r.rejected {
+    let counts = format!("新增 {} 条，已有 {} 条", r.added, r.unchanged);
+    report_import("举报投诉", &r.rejected, r.applied, &counts)
+}
+
+/// The file's bytes and the database, or the exit code (2) after saying why not.
+async fn file_and_db(file: &Path, url: &str) -> Result<(Vec<u8>, sqlx::AnyPool), ExitCode> {
+    let bytes = std::fs::read(file).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", file.display());
+        ExitCode::from(2)
+    })?;
+    let db = super::database::open_db(url).await?;
+    Ok((bytes, db))
+}
+
+/// An import's outcome in words: every rejected row, then what was (or would be) done.
+fn report_import(
+    what: &str,
+    rejected: &[app::domain::import::RowError],
+    applied: bool,
+    counts: &str,
+) -> ExitCode {
+    for e in rejected {
         println!("第 {} 行 [{}]：{}", e.row, e.column, e.message);
     }
-    let counts = format!("新增 {} 条，已有 {} 条", r.added, r.unchanged);
-    if !r.rejected.is_empty() {
-        println!("举报投诉：有 {} 处问题，未写入任何数据", r.rejected.len());
+    if !rejected.is_empty() {
+        println!("{what}：有 {} 处问题，未写入任何数据", rejected.len());
         ExitCode::from(1)
-    } else if r.applied {
-        println!("举报投诉：已导入，{counts}");
+    } else if applied {
+        println!("{what}：已导入，{counts}");
         ExitCode::SUCCESS
     } else {
-        println!("举报投诉：预检通过，将{counts}；未写入，加 --apply 导入");
+        println!("{what}：预检通过，将{counts}；未写入，加 --apply 导入");
         ExitCode::SUCCESS
     }
 }

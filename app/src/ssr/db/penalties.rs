@@ -83,6 +83,16 @@ async fn months_for(conn: &mut AnyConnection, severity: &str) -> Result<i64, App
     Ok(value.and_then(|v| v.parse().ok()).unwrap_or(if severity == "minor" { 3 } else { 36 }))
 }
 
+/// The party of a penalty by its credit code: (enterprise id, name), or the form's error.
+async fn party(conn: &mut AnyConnection, code: &str) -> Result<(i64, String), AppError> {
+    let code = code.trim().to_ascii_uppercase();
+    sqlx::query_as("SELECT id, name FROM enterprises WHERE credit_code = $1")
+        .bind(&code)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| AppError::invalid("code", format!("统一社会信用代码 {code} 不在检查对象名录中")))
+}
+
 /// The publication periods in months: (minor, general).
 pub async fn periods(db: &AnyPool) -> Result<(i64, i64), AppError> {
     let mut conn = db.acquire().await?;
@@ -153,17 +163,7 @@ pub async fn publish(db: &AnyPool, d: &PenaltyDraft, user: &SessionUser) -> Resu
         return Err(AppError::from_fields(&errors));
     }
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let party: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM enterprises WHERE credit_code = $1")
-            .bind(d.code.trim().to_ascii_uppercase())
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((enterprise_id, party_name)) = party else {
-        return Err(AppError::invalid(
-            "code",
-            format!("统一社会信用代码 {} 不在检查对象名录中", d.code.trim()),
-        ));
-    };
+    let (enterprise_id, party_name) = party(&mut tx, &d.code).await?;
     if let Some(f) = d.follow_up_id {
         let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM follow_ups WHERE id = $1")
             .bind(f)
@@ -331,14 +331,7 @@ pub async fn correct(
         sqlx::query_as(&format!("{SELECT} WHERE id = $1")).bind(id).fetch_optional(&mut *tx).await?;
     let old = Penalty::from(row.ok_or_else(|| AppError::NotFound(format!("没有第 {id} 号行政处罚公示")))?);
     let code = d.code.trim().to_ascii_uppercase();
-    let party: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM enterprises WHERE credit_code = $1")
-            .bind(&code)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((enterprise_id, party_name)) = party else {
-        return Err(AppError::invalid("code", format!("统一社会信用代码 {code} 不在检查对象名录中")));
-    };
+    let (enterprise_id, party_name) = party(&mut tx, &code).await?;
     let until = if d.severity == old.severity {
         old.publish_until.clone()
     } else {
