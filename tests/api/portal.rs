@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 const STAFF: Actor<'static> = Actor { name: "jingban.sctx", role: "clerk" };
 const UNPUBLISHED_PROBLEM: &str = "尚未公示的检查发现甲乙丙";
 const DRAFT_TASK: &str = "草稿中的抽查任务不应公开";
+const EVIDENCE_SHA256: &str = "e7a1d0c0ffee5eedbadc0de0ddba11defacedfeedcafebabe0123456789abcde";
 
 /// Every portal address reachable from `/public` (links to `/public…` and
 /// `/api/public…`), with status and body.
@@ -125,6 +126,18 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
         .unwrap();
     }
 
+    // Evidence (现场照片) of a published result: never on the portal.
+    sqlx::query(
+        "INSERT INTO result_files (result_id, kind, file_name, mime, size_bytes, sha256, content, uploaded_by, uploaded_at) \
+         SELECT id, 'photo', '现场照片不应公开.jpg', 'image/jpeg', 4, $1, $2, 'zhifa', '2022-04-01T00:00:00Z' \
+         FROM inspection_results WHERE published_at IS NOT NULL ORDER BY id LIMIT 1",
+    )
+    .bind(EVIDENCE_SHA256)
+    .bind(vec![0xFFu8, 0xD8, 0xFF, 0xD9])
+    .execute(&app.db)
+    .await
+    .unwrap();
+
     let mut pages = crawl(&app).await;
     // The first event of a drawn task's live stream, as a phone that is not signed in gets it.
     let mut stream = app.client.get(format!("{}/api/public/tasks/1/live", app.base)).send().await.unwrap();
@@ -168,6 +181,9 @@ async fn a_crawl_of_the_portal_finds_only_what_is_published() {
         (task2.clone(), "a task not yet filed"),
         ("公示期满的违法事实甲乙".into(), "a penalty past its period"),
         ("已信用修复的违法事实丙丁".into(), "a penalty ended early"),
+        ("现场照片不应公开".into(), "an evidence file's name"),
+        (EVIDENCE_SHA256.into(), "an evidence file's hash"),
+        ("/m/files/".into(), "a link to evidence"),
     ];
     let inspectors: Vec<(String, String)> =
         sqlx::query_as("SELECT name, certificate_no FROM inspectors").fetch_all(&app.db).await.unwrap();
