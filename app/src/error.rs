@@ -86,6 +86,19 @@ impl AppError {
         Self::Invalid { field: field.into(), message: message.into() }
     }
 
+    /// The reason written in a form's `reason` field, trimmed: refused with `missing` when
+    /// empty and with `too_long` past 500 characters.
+    pub fn reason<'a>(text: &'a str, missing: &str, too_long: &str) -> Result<&'a str, Self> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Self::invalid("reason", missing));
+        }
+        if text.chars().count() > 500 {
+            return Err(Self::invalid("reason", too_long));
+        }
+        Ok(text)
+    }
+
     /// A form's field errors: one is [`AppError::Invalid`], several [`AppError::Fields`].
     pub fn from_fields(errors: &[crate::domain::task::FieldError]) -> Self {
         match errors {

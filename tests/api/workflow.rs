@@ -247,7 +247,7 @@ async fn results_are_entered_reviewed_published_and_closed() {
     .unwrap();
     assert_eq!(unpublished, 0);
     // The 2023 task was due on its 20th working day after 30 April 2023; published now, it is late.
-    let rows = app::ssr::db::results::deadlines(&app.db, None).await.unwrap();
+    let rows = app::ssr::db::result_deadlines::deadlines(&app.db, None).await.unwrap();
     let t1 = rows.iter().find(|r| r.task_id == 1).unwrap();
     assert_eq!((t1.window_end.as_str(), t1.due.as_str()), ("2023-04-30", "2023-05-30"));
     assert!(t1.published_on.as_deref().unwrap() > t1.due.as_str());

@@ -45,7 +45,7 @@ pub async fn get_deadlines() -> Result<Vec<DeadlineRow>, AppError> {
     let user = crate::ssr::auth::user()?;
     let db = crate::ssr::state::db()?;
     let dept = if user.role.is_departmental() { user.department_id.as_deref() } else { None };
-    crate::ssr::db::results::deadlines(&db, dept).await
+    crate::ssr::db::result_deadlines::deadlines(&db, dept).await
 }
 
 /// The signed-in inspector's assignments.
@@ -56,7 +56,7 @@ pub async fn my_assignments() -> Result<Vec<Assignment>, AppError> {
     let inspector =
         user.inspector_id.ok_or_else(|| AppError::Forbidden("该账号未关联执法人员名录".into()))?;
     let db = crate::ssr::state::db()?;
-    crate::ssr::db::results::assignments(&db, inspector).await
+    crate::ssr::db::result_deadlines::assignments(&db, inspector).await
 }
 
 /// Declares a conflict found after the draw: inspector `inspector_id` with enterprise `code`.

@@ -37,7 +37,7 @@ pub async fn get_todo() -> Result<Vec<TodoItem>, AppError> {
         }
     }
     if let (Role::Inspector, Some(inspector)) = (user.role, user.inspector_id) {
-        for a in crate::ssr::db::results::assignments(&db, inspector).await? {
+        for a in crate::ssr::db::result_deadlines::assignments(&db, inspector).await? {
             if a.review.is_none() && a.status == TaskStatus::Inspecting {
                 items.push(TodoItem {
                     href: format!("/tasks/{}/results", a.task_id),

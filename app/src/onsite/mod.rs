@@ -88,7 +88,7 @@ async fn list(State(state): State<AppState>, Extension(user): Extension<CurrentU
         }
         let inspector =
             me.inspector_id.ok_or_else(|| AppError::Forbidden("该账号未关联执法人员名录".into()))?;
-        let rows = results::assignments(&state.db, inspector).await?;
+        let rows = crate::ssr::db::result_deadlines::assignments(&state.db, inspector).await?;
         Ok(views::list_page(&me.display_name, &rows))
     }
     .await;

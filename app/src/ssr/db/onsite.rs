@@ -190,7 +190,7 @@ pub async fn submit(
         }
         return Ok(Submitted::Again(id));
     }
-    let items = super::results::task_items(&mut tx, draft.task_id).await?;
+    let items = super::result_items::task_items(&mut tx, draft.task_id).await?;
     let points = task_points(&mut tx, draft.task_id).await?;
     let mut d = draft.clone();
     if !points.is_empty() {

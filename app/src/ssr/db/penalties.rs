@@ -74,13 +74,10 @@ fn add_months(day: Date, months: i64) -> Date {
     Date::from_day_number(last.day_number() - (last_day as i64 - d.min(last_day) as i64))
 }
 
+/// The publication period of `severity` in months (a setting; SAMR's 3 and 36 by default).
 async fn months_for(conn: &mut AnyConnection, severity: &str) -> Result<i64, AppError> {
-    let key = format!("penalty_months_{severity}");
-    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(&key)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(if severity == "minor" { 3 } else { 36 }))
+    let default = if severity == "minor" { 3 } else { 36 };
+    Ok(super::settings::number(conn, &format!("penalty_months_{severity}"), default).await?)
 }
 
 /// The party of a penalty by its credit code: (enterprise id, name), or the form's error.
@@ -126,11 +123,7 @@ pub async fn set_periods(db: &AnyPool, minor: i64, general: i64, user: &SessionU
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let before = (months_for(&mut tx, "minor").await?, months_for(&mut tx, "general").await?);
     for (key, months) in [("penalty_months_minor", minor), ("penalty_months_general", general)] {
-        sqlx::query("UPDATE settings SET value = $1 WHERE key = $2")
-            .bind(months.to_string())
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
+        super::settings::set_number(&mut tx, key, months).await?;
     }
     audit::append(
         &mut tx,
@@ -232,12 +225,7 @@ pub async fn end(db: &AnyPool, id: i64, reason: &str, user: &SessionUser) -> Res
     if user.role != Role::OfficeHead {
         return Err(AppError::Forbidden("提前终止公示须由处室负责人办理".into()));
     }
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", "提前终止公示（信用修复）须写明理由"));
-    }
-    if reason.chars().count() > 500 {
-        return Err(AppError::invalid("reason", "理由不超过 500 字"));
-    }
+    let reason = AppError::reason(reason, "提前终止公示（信用修复）须写明理由", "理由不超过 500 字")?;
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let row: Option<Row> =
         sqlx::query_as(&format!("{SELECT} WHERE id = $1")).bind(id).fetch_optional(&mut *tx).await?;
@@ -315,12 +303,7 @@ pub async fn correct(
     if user.role != Role::OfficeHead {
         return Err(AppError::Forbidden("已公示的行政处罚信息只能由处室负责人更正".into()));
     }
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", "更正须写明理由"));
-    }
-    if reason.chars().count() > 500 {
-        return Err(AppError::invalid("reason", "更正理由不超过 500 字"));
-    }
+    let reason = AppError::reason(reason, "更正须写明理由", "更正理由不超过 500 字")?;
     let today = today();
     let errors = d.validate(&today);
     if !errors.is_empty() {

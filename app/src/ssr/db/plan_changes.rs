@@ -110,12 +110,7 @@ pub async fn request(
 ) -> Result<i64, AppError> {
     use crate::domain::workflow::TaskStatus;
     let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", "计划调整须写明理由"));
-    }
-    if reason.chars().count() > 500 {
-        return Err(AppError::invalid("reason", "理由过长：最多 500 个字符"));
-    }
+    let reason = AppError::reason(reason, "计划调整须写明理由", "理由过长：最多 500 个字符")?;
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let (status, dept) = super::workflow::task_state(&mut tx, task_id).await?;
     if user.role != Role::Clerk || !user.serves(&dept) {

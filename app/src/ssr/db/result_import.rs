@@ -7,7 +7,8 @@
 //! nothing, and a published result is never changed by an import (it is corrected by the
 //! office head with a reason).
 
-use super::results::{save_in, selection, stored_result, task_items, verdicts_of};
+use super::result_items::{task_items, verdicts_of};
+use super::results::{save_in, selection, stored_result};
 use crate::domain::import::RowError;
 use crate::domain::result::{ItemVerdict, ResultDraft, CATEGORIES, HANDLINGS, METHODS, REFERRAL};
 use crate::domain::result_export::Template;

@@ -1,12 +1,14 @@
 //! 抽查结果: entering a result for each selected enterprise, and the office head's review.
 
+use super::result_items::{
+    forget_answers, store_verdicts, task_items, task_verdicts, verdicts_of, with_verdicts,
+};
 use super::workflow::set_status;
 use super::workflow::task_state;
 use crate::domain::access::{reaches_task, results_reach, Reach};
 use crate::domain::auth::{Role, SessionUser};
 use crate::domain::result::{
-    Assignment, DeadlineRow, EnteredResult, EnterpriseDeadline, ItemVerdict, ResultDraft, ResultRow,
-    ResultVersion, ReviewStatus, TaskResults,
+    EnteredResult, ResultDraft, ResultRow, ResultVersion, ReviewStatus, TaskResults,
 };
 use crate::domain::workday::WorkCalendar;
 use crate::domain::workflow::TaskStatus;
@@ -239,12 +241,7 @@ pub async fn correct(
     if user.role != Role::OfficeHead || !user.serves(&dept) {
         return Err(AppError::Forbidden("已公示的结果只能由发起部门的处室负责人更正".into()));
     }
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", "更正须写明理由"));
-    }
-    if reason.chars().count() > 500 {
-        return Err(AppError::invalid("reason", "更正理由不超过 500 字"));
-    }
+    let reason = AppError::reason(reason, "更正须写明理由", "更正理由不超过 500 字")?;
     let (draw_id, position, enterprise_id) = selection(&mut tx, d.task_id, &d.code).await?;
     let before = stored_result(&mut tx, draw_id, enterprise_id).await?;
     let Some(before) = before.filter(|b| b.published_at.is_some()) else {
@@ -364,99 +361,6 @@ pub(super) async fn stored_result(
     .bind(enterprise_id)
     .fetch_optional(&mut *conn)
     .await?)
-}
-
-/// A task's inspection items (id, name), in the task's order.
-pub(super) async fn task_items(
-    conn: &mut AnyConnection,
-    task_id: i64,
-) -> Result<Vec<(i64, String)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT i.id, i.name FROM task_items ti JOIN inspection_items i ON i.id = ti.item_id \
-         WHERE ti.task_id = $1 ORDER BY ti.position, i.id",
-    )
-    .bind(task_id)
-    .fetch_all(&mut *conn)
-    .await?)
-}
-
-/// The draft with one verdict per item of its task (domain::result::ResultDraft::with_verdicts).
-async fn with_verdicts(conn: &mut AnyConnection, d: &ResultDraft) -> Result<ResultDraft, AppError> {
-    let items = task_items(conn, d.task_id).await?;
-    d.clone().with_verdicts(&items).map_err(|errors| AppError::from_fields(&errors))
-}
-
-/// Replaces a result's item verdicts.
-async fn store_verdicts(
-    conn: &mut AnyConnection,
-    result_id: i64,
-    verdicts: &[ItemVerdict],
-) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM result_items WHERE result_id = $1").bind(result_id).execute(&mut *conn).await?;
-    for v in verdicts {
-        sqlx::query(
-            "INSERT INTO result_items (result_id, item_id, categories, problems) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(result_id)
-        .bind(v.item_id)
-        .bind(serde_json::to_string(&v.categories).expect("strings serialise"))
-        .bind(&v.problems)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Drops a result's checklist answers when it is saved without them (the staff form, the
-/// import, a correction): the record must not print answers its verdicts no longer follow.
-async fn forget_answers(conn: &mut AnyConnection, result_id: i64) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM result_answers WHERE result_id = $1")
-        .bind(result_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// One result's item verdicts, in its task's order.
-pub(super) async fn verdicts_of(
-    conn: &mut AnyConnection,
-    result_id: i64,
-) -> Result<Vec<ItemVerdict>, AppError> {
-    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
-        "SELECT ri.result_id, ri.item_id, ri.categories, ri.problems FROM result_items ri \
-         JOIN inspection_results r ON r.id = ri.result_id JOIN draws d ON d.id = r.draw_id \
-         LEFT JOIN task_items ti ON ti.task_id = d.task_id AND ti.item_id = ri.item_id \
-         WHERE ri.result_id = $1 ORDER BY ti.position, ri.item_id",
-    )
-    .bind(result_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows.into_iter().map(verdict).collect())
-}
-
-/// The item verdicts of a task's results, by result id, in the task's item order.
-async fn task_verdicts(
-    conn: &mut AnyConnection,
-    task_id: i64,
-) -> Result<std::collections::HashMap<i64, Vec<ItemVerdict>>, AppError> {
-    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
-        "SELECT ri.result_id, ri.item_id, ri.categories, ri.problems FROM result_items ri \
-         JOIN inspection_results r ON r.id = ri.result_id JOIN draws d ON d.id = r.draw_id \
-         LEFT JOIN task_items ti ON ti.task_id = d.task_id AND ti.item_id = ri.item_id \
-         WHERE d.task_id = $1 ORDER BY ri.result_id, ti.position, ri.item_id",
-    )
-    .bind(task_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut out: std::collections::HashMap<i64, Vec<ItemVerdict>> = Default::default();
-    for row in rows {
-        out.entry(row.0).or_default().push(verdict(row));
-    }
-    Ok(out)
-}
-
-fn verdict((_, item_id, categories, problems): (i64, i64, String, String)) -> ItemVerdict {
-    ItemVerdict { item_id, categories: serde_json::from_str(&categories).unwrap_or_default(), problems }
 }
 
 /// The result form's rules for a draft of draw `draw_id` whose team is `allowed`: dated
@@ -701,141 +605,4 @@ pub async fn review(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Every drawn task with its deadline, the most urgent first.
-pub async fn deadlines(db: &AnyPool, department: Option<&str>) -> Result<Vec<DeadlineRow>, AppError> {
-    use crate::domain::date::Date;
-    let cal = super::calendar::calendar(db).await?;
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: i64,
-        task_no: String,
-        task_name: String,
-        department: String,
-        status: String,
-        window_year: i32,
-        #[sqlx(try_from = "i64")]
-        window_end_month: u32,
-        published_at: Option<String>,
-    }
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT t.id, t.task_no, t.task_name, dp.short_name AS department, t.status, t.window_year, \
-         t.window_end_month, CASE WHEN t.status IN ('published', 'closed') THEN (SELECT max(r.published_at) \
-         FROM inspection_results r JOIN draws d ON d.id = r.draw_id WHERE d.task_id = t.id \
-         AND d.abandoned_at IS NULL) END AS published_at \
-         FROM tasks t JOIN departments dp ON dp.id = t.initiating_department_id \
-         WHERE t.status IN ('drawn', 'list_submitted', 'list_consented', 'list_filed', 'inspecting', \
-         'results_entered', 'reviewed', 'published', 'closed') \
-         AND ($1 IS NULL OR t.initiating_department_id = $1)",
-    )
-    .bind(department)
-    .fetch_all(db)
-    .await?;
-    // The clock runs from each task's effective window (a consented 计划调整 moves it).
-    let mut windows = std::collections::HashMap::new();
-    {
-        let mut conn = db.acquire().await?;
-        for r in &rows {
-            windows.insert(r.id, super::plan_changes::effective_window(&mut conn, r.id).await?);
-        }
-    }
-    let today = Date::parse(&today()).unwrap_or(Date::from_day_number(0));
-    let left = |due: Date| {
-        if today <= due {
-            cal.working_days_between(today, due) as i64
-        } else {
-            -(cal.working_days_between(due, today) as i64)
-        }
-    };
-    // Each inspected enterprise's own clock, from its inspection date.
-    let inspected: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT d.task_id, s.code, e.name, r.inspected_on, r.published_at FROM inspection_results r \
-         JOIN draws d ON d.id = r.draw_id JOIN draw_selections s ON s.draw_id = r.draw_id \
-         AND s.enterprise_id = r.enterprise_id JOIN enterprises e ON e.id = r.enterprise_id \
-         JOIN tasks t ON t.id = d.task_id WHERE d.abandoned_at IS NULL \
-         AND ($1 IS NULL OR t.initiating_department_id = $1) ORDER BY d.task_id, s.position",
-    )
-    .bind(department)
-    .fetch_all(db)
-    .await?;
-    let mut enterprises: std::collections::HashMap<i64, Vec<EnterpriseDeadline>> = Default::default();
-    for (task_id, code, name, inspected_on, published_at) in inspected {
-        let due = Date::parse(&inspected_on).map(|d| cal.publish_deadline(d));
-        let published_on = published_at.map(|p| crate::domain::date::beijing_date(&p));
-        enterprises.entry(task_id).or_default().push(EnterpriseDeadline {
-            code,
-            name,
-            due: due.map_or_else(|| inspected_on.clone(), |d| d.to_string()),
-            working_days_left: if published_on.is_none() { due.map(left) } else { None },
-            inspected_on,
-            published_on,
-        });
-    }
-    let mut out: Vec<DeadlineRow> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let end = match windows.get(&r.id) {
-                Some(w) => Date::last_of_month(w.year, w.end_month),
-                None => Date::last_of_month(r.window_year, r.window_end_month),
-            };
-            let (window_end, due_n) = (end.to_string(), cal.publish_deadline(end));
-            let due = due_n.to_string();
-            let published_on = r.published_at.map(|p| crate::domain::date::beijing_date(&p));
-            let working_days_left = published_on.is_none().then(|| left(due_n));
-            Some(DeadlineRow {
-                task_id: r.id,
-                task_no: r.task_no,
-                task_name: r.task_name,
-                department: r.department,
-                status: TaskStatus::parse(&r.status)?,
-                window_end,
-                due,
-                published_on,
-                working_days_left,
-                enterprises: enterprises.remove(&r.id).unwrap_or_default(),
-            })
-        })
-        .collect();
-    out.sort_by_key(|r| (r.working_days_left.is_none(), r.working_days_left, r.due.clone()));
-    Ok(out)
-}
-
-/// The tasks and enterprises an inspector is on the team for, newest draw first.
-pub async fn assignments(db: &AnyPool, inspector_id: i64) -> Result<Vec<Assignment>, AppError> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        task_id: i64,
-        task_name: String,
-        status: String,
-        code: String,
-        name: String,
-        drawn_at: String,
-        review_status: Option<String>,
-    }
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT t.id AS task_id, t.task_name, t.status, s.code, e.name, d.drawn_at, r.review_status \
-         FROM draw_team_members m JOIN draws d ON d.id = m.draw_id JOIN tasks t ON t.id = d.task_id \
-         JOIN draw_selections s ON s.draw_id = m.draw_id AND s.position = m.position \
-         JOIN enterprises e ON e.id = s.enterprise_id \
-         LEFT JOIN inspection_results r ON r.draw_id = s.draw_id AND r.enterprise_id = s.enterprise_id \
-         WHERE m.inspector_id = $1 ORDER BY d.drawn_at DESC, s.position",
-    )
-    .bind(inspector_id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(Assignment {
-                task_id: r.task_id,
-                status: TaskStatus::parse(&r.status)?,
-                drawn_on: r.drawn_at.get(..10).unwrap_or_default().to_string(),
-                review: r.review_status.as_deref().and_then(ReviewStatus::parse),
-                task_name: r.task_name,
-                code: r.code,
-                name: r.name,
-            })
-        })
-        .collect())
 }

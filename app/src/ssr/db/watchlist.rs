@@ -16,12 +16,11 @@ use std::collections::{HashMap, HashSet};
 
 /// The complaints over 12 months that put an enterprise on the list (a setting).
 pub async fn threshold(conn: &mut AnyConnection) -> Result<i64, AppError> {
-    let value: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'watch_complaints_threshold'")
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(3))
+    Ok(super::settings::number(conn, THRESHOLD, 3).await?)
 }
+
+/// The settings key of the complaints threshold.
+const THRESHOLD: &str = "watch_complaints_threshold";
 
 /// Sets the complaints threshold (the administrator; 1 to 100 in 12 months), audited.
 pub async fn set_threshold(db: &AnyPool, threshold: i64, user: &SessionUser) -> Result<(), AppError> {
@@ -33,10 +32,7 @@ pub async fn set_threshold(db: &AnyPool, threshold: i64, user: &SessionUser) -> 
     }
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let before = self::threshold(&mut tx).await?;
-    sqlx::query("UPDATE settings SET value = $1 WHERE key = 'watch_complaints_threshold'")
-        .bind(threshold.to_string())
-        .execute(&mut *tx)
-        .await?;
+    super::settings::set_number(&mut tx, THRESHOLD, threshold).await?;
     audit::append(
         &mut tx,
         Change {
@@ -184,12 +180,7 @@ fn may_edit(user: &SessionUser) -> Result<(), AppError> {
 pub async fn add(db: &AnyPool, code: &str, reason: &str, user: &SessionUser) -> Result<i64, AppError> {
     may_edit(user)?;
     let (code, reason) = (code.trim().to_ascii_uppercase(), reason.trim());
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", "列入重点关注须写明理由"));
-    }
-    if reason.chars().count() > 500 {
-        return Err(AppError::invalid("reason", "理由不超过 500 字"));
-    }
+    let reason = AppError::reason(reason, "列入重点关注须写明理由", "理由不超过 500 字")?;
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let enterprise: Option<i64> = sqlx::query_scalar("SELECT id FROM enterprises WHERE credit_code = $1")
         .bind(&code)
@@ -237,12 +228,7 @@ pub async fn add(db: &AnyPool, code: &str, reason: &str, user: &SessionUser) -> 
 pub async fn remove(db: &AnyPool, id: i64, reason: &str, user: &SessionUser) -> Result<(), AppError> {
     may_edit(user)?;
     let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", "移出重点关注须写明理由"));
-    }
-    if reason.chars().count() > 500 {
-        return Err(AppError::invalid("reason", "理由不超过 500 字"));
-    }
+    let reason = AppError::reason(reason, "移出重点关注须写明理由", "理由不超过 500 字")?;
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let entry: Option<(String, String)> = sqlx::query_as(
         "SELECT e.credit_code, w.reason FROM watchlist w JOIN enterprises e ON e.id = w.enterprise_id \
