@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH):$(HOME)/.cargo/bin
 TARGET := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run setup build serve dev test test-rust test-python test-browser site lint fmt bench bench-portal lighthouse
+.PHONY: run setup build serve dev test test-rust test-python test-browser site lint fmt bench bench-portal bench-task bench-staff lighthouse
 
 ## Install what is missing (wasm target, wasm-bindgen-cli, wasm-opt), build the site and the
 ## release server (one self-contained binary), and serve the demo on http://127.0.0.1:3000
@@ -78,6 +78,17 @@ fmt:
 ## Draw and verification speed: prints a table.
 bench:
 	scripts/bench.sh
+
+## A province-size task end to end on 10^6 enterprises, SQLite and PostgreSQL: freeze, draw,
+## the public pages; each phase's median.
+bench-task:
+	scripts/bench-large.sh task
+
+## 50 staff signed in at once for a minute on 10^6 enterprises, SQLite and PostgreSQL: results
+## entered and published, conflicts declared, pages read, an import in the middle; writes
+## counted against what the clients were told, latencies in a table.
+bench-staff:
+	scripts/bench-large.sh staff
 
 ## Portal server speed: wrk on loopback with 10^6 enterprises and ~20,000 published results.
 bench-portal:

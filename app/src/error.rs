@@ -164,12 +164,48 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// What a write is told when the database stays busy past its wait (a long import holds
+/// the write lock): nothing was written, and trying again shortly will do.
+pub const DATABASE_BUSY: &str = "系统正忙（另一项较大的写入正在进行），本次操作未保存，请稍后重试";
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => Self::NotFound("未找到该记录".into()),
+            // Every connection busy past the pool's wait.
+            sqlx::Error::PoolTimedOut => {
+                tracing::warn!("database pool timed out: answered 503");
+                Self::Unavailable(DATABASE_BUSY.into())
+            }
+            // SQLite's busy timeout ran out behind another writer (SQLITE_BUSY, 5, or
+            // SQLITE_LOCKED, 6, and their extended codes); PostgreSQL's lock_timeout (55P03).
+            sqlx::Error::Database(ref d) if is_busy(d.code().as_deref(), d.message()) => {
+                tracing::warn!("database busy ({}): answered 503", d.message());
+                Self::Unavailable(DATABASE_BUSY.into())
+            }
             other => Self::internal(other),
         }
+    }
+}
+
+/// Whether a database error says another writer held the lock too long.
+#[cfg(feature = "ssr")]
+fn is_busy(code: Option<&str>, message: &str) -> bool {
+    let sqlite_busy = code.and_then(|c| c.parse::<u32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6));
+    sqlite_busy || code == Some("55P03") || message.contains("database is locked")
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod busy_tests {
+    #[test]
+    fn a_busy_database_is_told_apart_from_a_failure() {
+        assert!(super::is_busy(Some("5"), "database is locked"));
+        assert!(super::is_busy(Some("517"), "database is locked")); // SQLITE_BUSY_SNAPSHOT
+        assert!(super::is_busy(Some("6"), "database table is locked"));
+        assert!(super::is_busy(Some("55P03"), "canceling statement due to lock timeout"));
+        assert!(!super::is_busy(Some("2067"), "UNIQUE constraint failed: users.username"));
+        assert!(!super::is_busy(Some("23505"), "duplicate key value violates unique constraint"));
+        assert!(!super::is_busy(None, "no such table: x"));
     }
 }

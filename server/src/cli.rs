@@ -190,6 +190,33 @@ enum Command {
         #[arg(long, default_value_t = 100_000)]
         import_rows: u64,
     },
+    /// A province-size task end to end: freeze a task whose scope is the whole registry,
+    /// draw it, load its public pages; prints each phase's median. CHANGES the database
+    /// (`make bench-task` gives it a copy of one filled by `shuangsui demo --enterprises N`).
+    BenchTask {
+        /// Database URL (default: as `serve`'s, from the configuration).
+        #[arg(long)]
+        db: Option<String>,
+        /// Timed runs (each freezes and draws once).
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
+    /// Staff under load: simulated staff signed in at once entering, reviewing and publishing
+    /// results, declaring conflicts and reading the registry for a while, with a registry
+    /// import in the middle; then counts the database against what they were told. Prints a
+    /// table; exit 1 on a lost or duplicated write or a failure a user saw. CHANGES the
+    /// database (`make bench-staff` gives it a copy).
+    BenchStaff {
+        /// Database URL (default: as `serve`'s, from the configuration).
+        #[arg(long)]
+        db: Option<String>,
+        /// Staff signed in at once.
+        #[arg(long, default_value_t = 50)]
+        clients: usize,
+        /// How long they work, in seconds.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -276,6 +303,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::BenchRegistry { runs, import_rows, .. } => {
             commands::bench::run(&db, runs, import_rows).await
         }
+        Command::BenchTask { runs, .. } => commands::bench_task::run(config, runs).await,
+        Command::BenchStaff { clients, seconds, .. } => {
+            commands::bench_staff::run(config, clients, seconds).await
+        }
     }
 }
 
@@ -290,7 +321,9 @@ impl Command {
             | Command::Ledger { db, .. }
             | Command::Backup { db, .. }
             | Command::Demo { db, .. }
-            | Command::BenchRegistry { db, .. } => db.as_ref(),
+            | Command::BenchRegistry { db, .. }
+            | Command::BenchTask { db, .. }
+            | Command::BenchStaff { db, .. } => db.as_ref(),
             _ => None,
         }
     }

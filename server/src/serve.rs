@@ -414,8 +414,8 @@ async fn body_limit(
 }
 
 /// Server functions answer every error with 500; this gives an [`app::error::AppError`]
-/// its own status (401, 403, 404, 409, 429, 400), so clients and logs can tell a refusal
-/// from a failure.
+/// its own status (401, 403, 404, 409, 429, 400, 503 with `Retry-After`), so clients and
+/// logs can tell a refusal from a failure.
 async fn error_status(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let resp = next.run(req).await;
@@ -428,6 +428,11 @@ async fn error_status(req: axum::extract::Request, next: axum::middleware::Next)
     };
     if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if parts.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Busy (a long import holds the write lock, password checks are full): the
+            // client may try again shortly; nothing was written.
+            parts.headers.insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+        }
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }

@@ -164,3 +164,67 @@ async fn the_independent_python_verifier_accepts_the_engine_output() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("selected[0].inspectors"));
 }
+
+#[tokio::test]
+async fn a_pool_and_selection_larger_than_one_insert_are_stored_whole() {
+    // Rows go in a thousand to a statement: a pool of several thousand and a selection
+    // over a thousand cross chunk boundaries in every table.
+    let app = spawn_app().await;
+    app::ssr::seed::demo_scale::add_enterprises(&app.db, 2600).await.unwrap();
+    sqlx::query(
+        "UPDATE tasks SET scope_category = NULL, scope_filed_before = NULL, scope_regions = NULL, \
+         scope_risk_classes = NULL, risk_ratios_bp = NULL, ratio_bp = 5000 WHERE id = 3",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let frozen = freeze(&app.db, 3, &today(), STAFF).await.unwrap();
+    assert!(frozen.pool_count > 2600, "{}", frozen.pool_count);
+    let count = |sql: &'static str| {
+        let db = app.db.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).bind(frozen.draw_id).fetch_one(&db).await.unwrap() }
+    };
+    assert_eq!(count("SELECT count(*) FROM draw_pool WHERE draw_id = $1").await, frozen.pool_count);
+    let pool: Vec<(String, String)> =
+        sqlx::query_as("SELECT code, stratum FROM draw_pool WHERE draw_id = $1 ORDER BY code")
+            .bind(frozen.draw_id)
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    let entries: Vec<draw::PoolEntry> =
+        pool.into_iter().map(|(code, stratum)| draw::PoolEntry { code, stratum }).collect();
+    assert_eq!(draw::pool_digest(&entries), frozen.pool_digest, "the stored pool is the digested pool");
+
+    let draw_id = run_draw(&app.db, 3, "2 7 1 8 2 8", &today(), STAFF).await.unwrap();
+    let manifest = app::ssr::db::draws::manifest(&app.db, draw_id).await.unwrap().unwrap();
+    let m: draw::Manifest = serde_json::from_str(&manifest).unwrap();
+    assert!(m.selected.len() > 1000, "{} selected", m.selected.len());
+    let stored: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT position, code, key FROM draw_selections WHERE draw_id = $1 ORDER BY position",
+    )
+    .bind(draw_id)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(stored.len(), m.selected.len());
+    for ((position, code, key), (i, s)) in stored.iter().zip(m.selected.iter().enumerate()) {
+        assert_eq!((*position, code, key), (i as i64, &s.code, &s.key));
+    }
+    let members: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT t.position, t.seq, i.certificate_no FROM draw_team_members t JOIN inspectors i ON i.id = t.inspector_id \
+         WHERE t.draw_id = $1 ORDER BY t.position, t.seq",
+    )
+    .bind(draw_id)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let expected: Vec<(i64, i64, String)> = m
+        .selected
+        .iter()
+        .enumerate()
+        .flat_map(|(p, s)| s.inspectors.iter().enumerate().map(move |(q, c)| (p as i64, q as i64, c.clone())))
+        .collect();
+    assert!(expected.len() > 2000);
+    assert_eq!(members, expected, "every team member stored, in order");
+    assert!(draw::first_failure(&draw::verify_manifest(&manifest).unwrap()).is_none());
+}

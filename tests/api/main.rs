@@ -4,6 +4,7 @@
 
 mod auth;
 mod batches;
+mod busy;
 mod ceremony;
 mod cli;
 mod draws;

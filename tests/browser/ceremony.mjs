@@ -55,8 +55,20 @@ await runTests([
     await shot(room, '2-entropy');
     await room.keyboard.press('Enter');
     await room.waitForSelector('[data-testid=cer-confirm]');
+    // A province-size draw takes seconds: while the server works the screen says so and
+    // counts the seconds (the draw's request is held back here to see it).
+    await room.route('**/api/ceremony_step', async (route) => {
+      await new Promise((r) => setTimeout(r, 2500));
+      await route.continue();
+    });
     await room.keyboard.press('Enter');
+    await room.waitForSelector('[data-testid=waiting]', { timeout: 2000 });
+    assert((await room.textContent('[data-testid=waiting]')).includes('正在抽取'), 'the waiting box says the draw is running');
+    await room.waitForFunction(() => /已用 [1-9]/.test(document.querySelector('[data-testid=waiting-time]')?.textContent || ''), undefined, POLL);
+    await shot(room, '2-waiting');
+    await room.unroute('**/api/ceremony_step');
     await waitStep(room, 3);
+    assert(!(await room.$('[data-testid=waiting]')), 'the waiting box goes once drawn');
     await shot(room, '3-seed');
 
     // The seed on screen is the manifest's.

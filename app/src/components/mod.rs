@@ -6,6 +6,7 @@ pub mod pager;
 pub mod record_form;
 pub mod row_errors;
 pub mod todo;
+pub mod waiting;
 
 /// Asks the user to confirm an irreversible step (always yes while rendering on the server,
 /// where nothing is clicked).

@@ -5,6 +5,7 @@
 
 use crate::api::ceremony::{ceremony_entropy, ceremony_step, get_ceremony};
 use crate::components::error_view::ErrorBox;
+use crate::components::waiting::Waiting;
 use crate::domain::ceremony::{entropy_status, grouped_hex, to_ascii, CeremonyView, LAST_STEP, STEPS};
 use crate::labels;
 use leptos::prelude::*;
@@ -97,6 +98,11 @@ fn Screen(initial: CeremonyView) -> impl IntoView {
             advance.dispatch((to, place.get_untracked(), entropy.get_untracked()));
         }
     };
+    // The draw itself (step 2 → 3) is the one step that may take seconds: a province-size
+    // pool is hashed entry by entry. The screen says so while it waits.
+    let drawing = move || {
+        advance.pending().get() && advance.input().with(|i| i.as_ref().is_some_and(|(to, _, _)| *to == 3))
+    };
     let can_run = initial.can_run;
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let key = ev.key();
@@ -154,6 +160,17 @@ fn Screen(initial: CeremonyView) -> impl IntoView {
                     4 => view! { <StepAnimation v=view_sig landed spinning/> }.into_any(),
                     _ => view! { <StepResult v=view_sig/> }.into_any(),
                 }}
+                {move || drawing().then(|| {
+                    let (pool, to_draw) = view_sig.with_untracked(|v| (v.live.pool_count, v.live.to_draw));
+                    view! {
+                        <Waiting
+                            what="正在抽取……".to_string()
+                            detail=format!(
+                                "服务器正在为名单中的 {pool} 户企业逐一计算排序键，按比例抽出约 {to_draw} 户并随机组成检查组，然后保存抽取结果。名单越大用时越长，请勿关闭本页。"
+                            )
+                        />
+                    }
+                })}
                 {move || problem.get().map(|p| view! { <p class="error cer-error" role="alert" data-testid="cer-error">{p}</p> })}
             </div>
             <div class="cer-keys">
@@ -297,6 +314,12 @@ fn StepSeed(v: RwSignal<CeremonyView>) -> impl IntoView {
     .into_any()
 }
 
+/// How many drawn enterprises land one by one on the projector; a larger draw lands the
+/// rest at once (the screen stays responsive with tens of thousands drawn).
+const ANIMATED: usize = 200;
+/// How many rows the result summary lists on the projector.
+const RESULT_ROWS: usize = 500;
+
 #[component]
 fn StepAnimation(
     v: RwSignal<CeremonyView>,
@@ -305,7 +328,8 @@ fn StepAnimation(
 ) -> impl IntoView {
     let l = v.get_untracked().live;
     let total = l.selected.len();
-    let rows = l.selected.clone();
+    let rows: Vec<_> = l.selected.iter().take(ANIMATED).cloned().collect();
+    let rest = total.saturating_sub(ANIMATED);
     view! {
         <div class="cer-anim">
             <div class="cer-spin" aria-hidden="true">{move || if landed.get() < total { spinning.get() } else { String::new() }}</div>
@@ -321,6 +345,9 @@ fn StepAnimation(
                     </li>
                 }).collect_view()}
             </ol>
+            {(rest > 0).then(|| view! {
+                <p class="cer-hint" data-testid="cer-rest">{move || (landed.get() >= total).then(|| format!("另有 {rest} 户一并抽出，完整名单见结果汇总、抽取记录表和公示页"))}</p>
+            })}
             <p class="cer-hint">{move || if landed.get() < total { "抽取中……按空格可跳过动画" } else { "全部抽出。按空格查看结果汇总" }}</p>
         </div>
     }
@@ -338,12 +365,15 @@ fn StepResult(v: RwSignal<CeremonyView>) -> impl IntoView {
                 <table class="cer-table" data-testid="cer-result">
                     <thead><tr><th>"序"</th><th>"企业"</th><th>"统一社会信用代码"</th><th>"检查组"</th></tr></thead>
                     <tbody>
-                        {l.selected.iter().enumerate().map(|(i, e)| view! {
+                        {l.selected.iter().take(RESULT_ROWS).enumerate().map(|(i, e)| view! {
                             <tr data-code=e.code.clone()><td>{i + 1}</td><td>{e.name.clone()}</td><td><code>{e.code.clone()}</code></td>
                                 <td>{e.team.join("、")}{(!e.skipped.is_empty()).then(|| format!("（回避：{}）", e.skipped.join("、")))}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
+                {(l.selected.len() > RESULT_ROWS).then(|| view! {
+                    <p class="cer-hint" data-testid="cer-result-rest">{format!("以上为前 {RESULT_ROWS} 户；共 {} 户，完整名单见任务页、抽取记录表和公示页。", l.selected.len())}</p>
+                })}
                 <p class="cer-label">"种子"</p>
                 <Hex hex=l.seed.clone().unwrap_or_default() testid="cer-seed"/>
             </div>
@@ -378,7 +408,9 @@ fn start_animation(v: RwSignal<CeremonyView>, landed: RwSignal<usize>, spinning:
         let started = set_interval_with_handle(
             move || {
                 let done = landed.get_untracked();
-                if done >= total {
+                if done >= total.min(ANIMATED) {
+                    // A province-size draw lands its first ANIMATED one by one, the rest at once.
+                    landed.set(total);
                     if let Some(h) = h.take() {
                         h.clear();
                     }

@@ -4,6 +4,7 @@ use crate::api::tasks::get_task;
 use crate::api::workflow::{draw_task, freeze_task, take_step};
 use crate::components::confirm;
 use crate::components::error_view::ErrorBox;
+use crate::components::waiting::Waiting;
 use crate::domain::task_view::{DrawSummary, TaskDetail};
 use crate::domain::workflow::StepOffer;
 use crate::domain::workflow::TaskStatus;
@@ -292,6 +293,14 @@ fn StepPanel(task_id: i64, steps: Vec<StepOffer>, reload: Callback<()>) -> impl 
                 </label>
             })}
             <div class="actions">{buttons}</div>
+            {move || freeze.pending().get().then(|| view! {
+                <Waiting what="正在冻结名单……".to_string()
+                    detail="按抽查对象范围读取名录、计算名单摘要和承诺值并保存。名录越大用时越长，请勿关闭本页。".to_string()/>
+            })}
+            {move || draw.pending().get().then(|| view! {
+                <Waiting what="正在抽取……".to_string()
+                    detail="逐一计算名单中每户企业的排序键，按比例抽取并随机组成检查组，然后保存抽取结果。".to_string()/>
+            })}
             {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         </section>
     }

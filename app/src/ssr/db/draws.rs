@@ -10,10 +10,15 @@ use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::clock::now_utc;
 use crate::ssr::db::audit::{self, Change};
+use crate::ssr::db::QueryBuilder;
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::{BTreeMap, HashMap};
 
 use crate::domain::audit::Actor;
+
+/// Rows written by one multi-row `INSERT` (at most 7 values each: 7,000 placeholders, well
+/// under SQLite's 32,766 and PostgreSQL's 65,535).
+const ROWS_PER_INSERT: usize = 1000;
 
 /// What freezing published: the public facts of a frozen pool.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -347,25 +352,25 @@ async fn freeze_tx(
     .fetch_one(&mut *tx)
     .await
     .on_unique("draws", &["task_id"], || AppError::Conflict("该任务的名单已冻结，不能再次冻结".into()))?;
-    for (entry, enterprise_id) in input.pool.iter().zip(&enterprise_ids) {
-        sqlx::query("INSERT INTO draw_pool (draw_id, enterprise_id, code, stratum) VALUES ($1, $2, $3, $4)")
-            .bind(draw_id)
-            .bind(enterprise_id)
-            .bind(&entry.code)
-            .bind(&entry.stratum)
-            .execute(&mut *tx)
-            .await?;
+    // Many rows to a statement: a province-size pool (10⁶) is a thousand statements, not
+    // a million round trips.
+    let rows: Vec<_> = input.pool.iter().zip(&enterprise_ids).collect();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::new("INSERT INTO draw_pool (draw_id, enterprise_id, code, stratum)");
+        q.push_values(chunk, |mut row, (entry, enterprise_id)| {
+            row.push_bind(draw_id)
+                .push_bind(**enterprise_id)
+                .push_bind(&entry.code)
+                .push_bind(&entry.stratum);
+        });
+        q.build().execute(&mut *tx).await?;
     }
-    for (enterprise_id, code, reason) in &excluded {
-        sqlx::query(
-            "INSERT INTO draw_exclusions (draw_id, enterprise_id, code, reason) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(draw_id)
-        .bind(enterprise_id)
-        .bind(code)
-        .bind(reason)
-        .execute(&mut *tx)
-        .await?;
+    for chunk in excluded.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::new("INSERT INTO draw_exclusions (draw_id, enterprise_id, code, reason)");
+        q.push_values(chunk, |mut row, (enterprise_id, code, reason)| {
+            row.push_bind(draw_id).push_bind(*enterprise_id).push_bind(code).push_bind(reason);
+        });
+        q.build().execute(&mut *tx).await?;
     }
     set_status(&mut tx, task_id, TaskStatus::Planned, TaskStatus::Frozen, actor, "冻结抽查对象名单").await?;
     let frozen = Frozen {
@@ -463,44 +468,58 @@ async fn draw_tx(
         return Err(AppError::Conflict("该任务已经抽取过，每个任务只能抽取一次".into()));
     }
 
-    let enterprise_ids: HashMap<String, i64> =
-        sqlx::query_as::<_, (String, i64)>("SELECT code, enterprise_id FROM draw_pool WHERE draw_id = $1")
-            .bind(draw_id)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
+    // The enterprise of each selected code only (not the whole frozen pool).
+    let mut enterprise_ids: HashMap<String, i64> = HashMap::with_capacity(manifest.selected.len());
+    for chunk in manifest.selected.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::new("SELECT code, enterprise_id FROM draw_pool WHERE draw_id = ");
+        q.push_bind(draw_id).push(" AND code IN (");
+        let mut list = q.separated(", ");
+        for s in chunk {
+            list.push_bind(&s.code);
+        }
+        q.push(")");
+        enterprise_ids.extend(q.build_query_as::<(String, i64)>().fetch_all(&mut *tx).await?);
+    }
     let inspector_ids: HashMap<String, i64> =
         sqlx::query_as::<_, (String, i64)>("SELECT certificate_no, id FROM inspectors")
             .fetch_all(&mut *tx)
             .await?
             .into_iter()
             .collect();
-    for (position, s) in manifest.selected.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO draw_selections (draw_id, position, enterprise_id, code, stratum, key, cap_lifted) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(draw_id)
-        .bind(position as i64)
-        .bind(enterprise_ids[&s.code])
-        .bind(&s.code)
-        .bind(&s.stratum)
-        .bind(&s.key)
-        .bind(i64::from(s.cap_lifted))
-        .execute(&mut *tx)
-        .await?;
-        for (seq, inspector) in s.inspectors.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO draw_team_members (draw_id, position, seq, inspector_id) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(draw_id)
-            .bind(position as i64)
-            .bind(seq as i64)
-            .bind(inspector_ids[inspector])
-            .execute(&mut *tx)
-            .await?;
-        }
+    let selections: Vec<_> = manifest.selected.iter().enumerate().collect();
+    for chunk in selections.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO draw_selections (draw_id, position, enterprise_id, code, stratum, key, cap_lifted)",
+        );
+        q.push_values(chunk, |mut row, (position, s)| {
+            row.push_bind(draw_id)
+                .push_bind(*position as i64)
+                .push_bind(enterprise_ids[&s.code])
+                .push_bind(&s.code)
+                .push_bind(&s.stratum)
+                .push_bind(&s.key)
+                .push_bind(i64::from(s.cap_lifted));
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    let members: Vec<(i64, i64, i64)> = manifest
+        .selected
+        .iter()
+        .enumerate()
+        .flat_map(|(position, s)| {
+            s.inspectors
+                .iter()
+                .enumerate()
+                .map(move |(seq, inspector)| (position as i64, seq as i64, inspector))
+        })
+        .map(|(position, seq, inspector)| (position, seq, inspector_ids[inspector]))
+        .collect();
+    for chunk in members.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::new("INSERT INTO draw_team_members (draw_id, position, seq, inspector_id)");
+        q.push_values(chunk, |mut row, (position, seq, inspector_id)| {
+            row.push_bind(draw_id).push_bind(*position).push_bind(*seq).push_bind(*inspector_id);
+        });
+        q.build().execute(&mut *tx).await?;
     }
     set_status(&mut tx, task_id, TaskStatus::Frozen, TaskStatus::Drawn, actor, "完成抽取").await?;
     audit::append(
