@@ -476,3 +476,45 @@ pub async fn task_teams(db: &AnyPool, task_id: i64) -> Vec<(String, Vec<i64>)> {
     }
     out
 }
+
+/// A write transaction the test holds so that racing requests must overlap: it takes the
+/// write lock as `db::begin_write` does, and on PostgreSQL also locks `table` (one the
+/// racers write) against writers, so a racer waits here whether it asks for the write
+/// lock first (as it should) or only meets the table at its write (were the lock
+/// missing; on SQLite the held write lock alone makes that first write wait). Let the
+/// racers go with `rollback` once [`wait_for_racers`] has seen them arrive.
+pub async fn hold_write_lock(db: &AnyPool, table: &str) -> app::ssr::db::Tx {
+    let mut tx = app::ssr::db::begin_write(db).await.unwrap();
+    if test_backend_is_postgres() {
+        sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx
+}
+
+/// Waits until `n` racers wait behind [`hold_write_lock`]: on PostgreSQL until `n`
+/// sessions of this database wait for a lock (`pg_stat_activity`); SQLite shows no
+/// waiter, so there a second, well inside its 5 s busy timeout, for local requests to
+/// reach their first statement.
+pub async fn wait_for_racers(db: &AnyPool, n: i64) {
+    if !test_backend_is_postgres() {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        return;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        if waiting >= n {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{waiting} of {n} racers reached the lock");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -4,6 +4,7 @@
 
 mod auth;
 mod batches;
+mod calendar;
 mod ceremony;
 mod cli;
 mod draws;
@@ -15,10 +16,13 @@ mod pages;
 mod plan_import;
 mod portal;
 mod procedure;
+mod python_verifier;
+mod refusals;
 mod registry;
 mod registry_files;
 mod results;
 mod schema;
+mod schema_parity;
 mod security;
 mod servers;
 mod stats;
