@@ -477,20 +477,19 @@ pub async fn task_teams(db: &AnyPool, task_id: i64) -> Vec<(String, Vec<i64>)> {
     out
 }
 
-/// A write transaction the test holds so that racing requests must overlap: it takes the
-/// write lock as `db::begin_write` does, and on PostgreSQL also locks `table` (one the
-/// racers write) against writers, so a racer waits here whether it asks for the write
-/// lock first (as it should) or only meets the table at its write (were the lock
-/// missing; on SQLite the held write lock alone makes that first write wait). Let the
-/// racers go with `rollback` once [`wait_for_racers`] has seen them arrive.
+/// A write transaction the test holds so that racing requests must overlap, taken
+/// without `db::begin_write` (the lock under test): on SQLite it holds the database's
+/// write lock (`BEGIN IMMEDIATE`), on PostgreSQL it locks `table` (one the racers write)
+/// against writers. A racer waits here whether it takes the write lock first (as it
+/// should: then the second waits for the first) or meets the lock only at its first
+/// write (were the write lock missing: then both have read before either writes). Let
+/// the racers go with `rollback` once [`wait_for_racers`] has seen them arrive.
 pub async fn hold_write_lock(db: &AnyPool, table: &str) -> app::ssr::db::Tx {
-    let mut tx = app::ssr::db::begin_write(db).await.unwrap();
-    if test_backend_is_postgres() {
-        sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+    if !test_backend_is_postgres() {
+        return db.begin_with("BEGIN IMMEDIATE").await.unwrap();
     }
+    let mut tx = db.begin().await.unwrap();
+    sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")).execute(&mut *tx).await.unwrap();
     tx
 }
 
@@ -514,7 +513,17 @@ pub async fn wait_for_racers(db: &AnyPool, n: i64) {
         if waiting >= n {
             return;
         }
-        assert!(std::time::Instant::now() < deadline, "{waiting} of {n} racers reached the lock");
+        if std::time::Instant::now() > deadline {
+            let sessions: Vec<(Option<String>, Option<String>, Option<String>, Option<String>)> =
+                sqlx::query_as(
+                    "SELECT state, wait_event_type, wait_event, left(query, 120) FROM pg_stat_activity \
+                 WHERE datname = current_database()",
+                )
+                .fetch_all(db)
+                .await
+                .unwrap();
+            panic!("{waiting} of {n} racers reached the lock; sessions: {sessions:#?}");
+        }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }

@@ -30,7 +30,7 @@ async fn two_servers_racing_on_one_task_freeze_and_draw_it_once() {
     let day = today();
     for round in 0..2 {
         // Both freezes start while the test holds the write lock, so they overlap.
-        let gate = hold_write_lock(&app.db, "tasks").await;
+        let gate = hold_write_lock(&app.db, "draw_attempts").await;
         let racers = [app.db.clone(), other.clone()].map(|db| {
             let day = day.clone();
             tokio::spawn(async move { freeze(&db, 3, &day, STAFF).await })
@@ -56,7 +56,7 @@ async fn two_servers_racing_on_one_task_freeze_and_draw_it_once() {
     expected.extend(std::iter::repeat_n("refused".to_string(), 3));
     assert_eq!(outcomes(&app.db, 3, "freeze").await, expected, "every attempt recorded");
 
-    let gate = hold_write_lock(&app.db, "tasks").await;
+    let gate = hold_write_lock(&app.db, "draw_attempts").await;
     let racers = [(app.db.clone(), "1 2 3 4 5 6"), (other.clone(), "6 5 4 3 2 1")].map(|(db, entropy)| {
         let day = day.clone();
         tokio::spawn(async move { run_draw(&db, 3, entropy, &day, STAFF).await })
@@ -324,7 +324,7 @@ async fn two_server_processes_racing_over_http_draw_a_task_once() {
     let race = |endpoint: &'static str, forms: [Vec<(&'static str, &'static str)>; 2]| {
         let (p, q, cookie, db) = (p.base.clone(), q.base.clone(), cookie.clone(), app.db.clone());
         async move {
-            let gate = hold_write_lock(&db, "tasks").await;
+            let gate = hold_write_lock(&db, "draw_attempts").await;
             let [f, g] = forms;
             let (c1, c2) = (cookie.clone(), cookie.clone());
             let a = tokio::spawn(async move { post_to(&p, &c1, endpoint, &f).await });
