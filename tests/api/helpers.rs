@@ -514,14 +514,13 @@ pub async fn wait_for_racers(db: &AnyPool, n: i64) {
             return;
         }
         if std::time::Instant::now() > deadline {
-            let sessions: Vec<(Option<String>, Option<String>, Option<String>, Option<String>)> =
-                sqlx::query_as(
-                    "SELECT state, wait_event_type, wait_event, left(query, 120) FROM pg_stat_activity \
-                 WHERE datname = current_database()",
-                )
-                .fetch_all(db)
-                .await
-                .unwrap();
+            let sessions: Vec<String> = sqlx::query_scalar(
+                "SELECT concat_ws(' | ', state, wait_event_type, wait_event, left(query, 120)) \
+                 FROM pg_stat_activity WHERE datname = current_database()",
+            )
+            .fetch_all(db)
+            .await
+            .unwrap();
             panic!("{waiting} of {n} racers reached the lock; sessions: {sessions:#?}");
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

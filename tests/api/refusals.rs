@@ -9,9 +9,11 @@ use app::ssr::db::draws::{freeze, freeze_batch, run_draw};
 
 const STAFF: Actor<'static> = Actor { name: "测试经办人", role: "clerk" };
 
-/// What a task looks like to a refusal: its status, its draws (with their manifests and
-/// ceremony steps), its attempts and its audit entries.
-async fn snapshot(db: &sqlx::AnyPool, task: i64) -> (String, Vec<(i64, Option<String>, i64)>, i64, i64) {
+/// What a task looks like to a refusal: its status, its draws (id, seed, ceremony step),
+/// the count of its attempts and of all audit entries.
+type Snapshot = (String, Vec<(i64, Option<String>, i64)>, i64, i64);
+
+async fn snapshot(db: &sqlx::AnyPool, task: i64) -> Snapshot {
     let status: String =
         sqlx::query_scalar("SELECT status FROM tasks WHERE id = $1").bind(task).fetch_one(db).await.unwrap();
     let draws: Vec<(i64, Option<String>, i64)> =
@@ -37,7 +39,7 @@ async fn snapshot(db: &sqlx::AnyPool, task: i64) -> (String, Vec<(i64, Option<St
 async fn assert_refused(
     db: &sqlx::AnyPool,
     task: i64,
-    before: &(String, Vec<(i64, Option<String>, i64)>, i64, i64),
+    before: &Snapshot,
     action: &str,
     actor: &str,
     reason: &str,

@@ -307,7 +307,9 @@ async fn sqlite_schema(db: &AnyPool) -> Result<Schema, sqlx::Error> {
         .bind(&name)
         .fetch_all(db)
         .await?;
-        let mut by_id: BTreeMap<i64, (Vec<String>, String, Vec<Option<String>>, String)> = BTreeMap::new();
+        // By key id: (columns, referenced table, referenced columns, ON DELETE).
+        type Key = (Vec<String>, String, Vec<Option<String>>, String);
+        let mut by_id: BTreeMap<i64, Key> = BTreeMap::new();
         for (id, _, target, from, to, on_delete) in fks {
             let e = by_id.entry(id).or_insert_with(|| (Vec::new(), target, Vec::new(), on_delete));
             e.0.push(from);
