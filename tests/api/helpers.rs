@@ -476,3 +476,53 @@ pub async fn task_teams(db: &AnyPool, task_id: i64) -> Vec<(String, Vec<i64>)> {
     }
     out
 }
+
+/// A write transaction the test holds so that racing requests must overlap, taken
+/// without `db::begin_write` (the lock under test): on SQLite it holds the database's
+/// write lock (`BEGIN IMMEDIATE`), on PostgreSQL it locks `table` (one the racers write)
+/// against writers. A racer waits here whether it takes the write lock first (as it
+/// should: then the second waits for the first) or meets the lock only at its first
+/// write (were the write lock missing: then both have read before either writes). Let
+/// the racers go with `rollback` once [`wait_for_racers`] has seen them arrive.
+pub async fn hold_write_lock(db: &AnyPool, table: &str) -> app::ssr::db::Tx {
+    if !test_backend_is_postgres() {
+        return db.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    }
+    let mut tx = db.begin().await.unwrap();
+    sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")).execute(&mut *tx).await.unwrap();
+    tx
+}
+
+/// Waits until `n` racers wait behind [`hold_write_lock`]: on PostgreSQL until `n`
+/// sessions of this database wait for a lock (`pg_stat_activity`); SQLite shows no
+/// waiter, so there a second, well inside its 5 s busy timeout, for local requests to
+/// reach their first statement.
+pub async fn wait_for_racers(db: &AnyPool, n: i64) {
+    if !test_backend_is_postgres() {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        return;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        if waiting >= n {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            let sessions: Vec<String> = sqlx::query_scalar(
+                "SELECT concat_ws(' | ', state, wait_event_type, wait_event, left(query, 120)) \
+                 FROM pg_stat_activity WHERE datname = current_database()",
+            )
+            .fetch_all(db)
+            .await
+            .unwrap();
+            panic!("{waiting} of {n} racers reached the lock; sessions: {sessions:#?}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -3,7 +3,8 @@
 //! team, the department and 纪检, never on the portal; refused by content and by size;
 //! one result for a form posted twice; the notices and the record printed from it.
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{hold_write_lock, spawn_app, wait_for_racers, TestApp};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A tiny JPEG whose APP1 (Exif) segment holds a "GPS" marker.
 fn jpeg_with_exif() -> Vec<u8> {
@@ -255,8 +256,26 @@ async fn the_same_form_posted_twice_gives_one_result() {
     let f = fields(&app, "3123456789abcdef0123456789abcdef", &team, "问题").await;
     let jpeg = jpeg_with_exif();
     let files: [(&str, &str, &[u8]); 1] = [("photo", "a.jpg", &jpeg)];
-    // A double tap: both at once, then a third after a reload of the same draft.
-    let (a, b) = tokio::join!(post(&app, &zhifa, &code, &f, &files), post(&app, &zhifa, &code, &f, &files));
+    // A double tap: both sent while the test holds the write lock, so they overlap, then
+    // a third after a reload of the same draft.
+    let gate = hold_write_lock(&app.db, "result_submissions").await;
+    let done = [AtomicBool::new(false), AtomicBool::new(false)];
+    let tap = |n: usize| {
+        let (app, zhifa, code, f, files, done) = (&app, &zhifa, &code, &f, &files, &done);
+        async move {
+            let out = post(app, zhifa, code, f, files).await;
+            done[n].store(true, Ordering::SeqCst);
+            out
+        }
+    };
+    let release = async {
+        wait_for_racers(&app.db, 2).await;
+        let early = done.iter().any(|d| d.load(Ordering::SeqCst));
+        gate.rollback().await.unwrap();
+        early
+    };
+    let (a, b, early) = tokio::join!(tap(0), tap(1), release);
+    assert!(!early, "both taps wait for the lock: {} {} / {} {}", a.0, a.2, b.0, b.2);
     let (c, _, _) = post(&app, &zhifa, &code, &f, &files).await;
     assert_eq!((a.0, b.0, c), (303, 303, 303), "{} {}", a.2, b.2);
     assert_eq!(count(&app, "SELECT count(*) FROM result_submissions").await, 1);

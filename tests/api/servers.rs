@@ -5,7 +5,7 @@
 //! refused and recorded (not a database error), and the audit chain stays one unbroken
 //! chain. Also: sessions across servers, backups, and `copy-db` into PostgreSQL.
 
-use crate::helpers::{spawn_app, today, ServerProcess, TestApp};
+use crate::helpers::{hold_write_lock, spawn_app, today, wait_for_racers, ServerProcess, TestApp};
 use app::domain::audit::Actor;
 use app::ssr::db::audit::{self, ChainReport, Change};
 use app::ssr::db::draws::{freeze, run_draw};
@@ -29,7 +29,18 @@ async fn two_servers_racing_on_one_task_freeze_and_draw_it_once() {
     let other = app.second_server().await.db;
     let day = today();
     for round in 0..2 {
-        let (a, b) = tokio::join!(freeze(&app.db, 3, &day, STAFF), freeze(&other, 3, &day, STAFF));
+        // Both freezes start while the test holds the write lock, so they overlap.
+        let gate = hold_write_lock(&app.db, "draw_attempts").await;
+        let racers = [app.db.clone(), other.clone()].map(|db| {
+            let day = day.clone();
+            tokio::spawn(async move { freeze(&db, 3, &day, STAFF).await })
+        });
+        wait_for_racers(&app.db, 2).await;
+        let early = racers.iter().any(|r| r.is_finished());
+        gate.rollback().await.unwrap();
+        let [a, b] = racers;
+        let (a, b) = (a.await.unwrap(), b.await.unwrap());
+        assert!(!early, "both freezes wait for the lock: {:?} / {:?}", a.err(), b.err());
         if round == 0 {
             assert!(a.is_ok() != b.is_ok(), "exactly one freeze: {:?} / {:?}", a.err(), b.err());
         } else {
@@ -37,20 +48,31 @@ async fn two_servers_racing_on_one_task_freeze_and_draw_it_once() {
         }
         for e in [a.err(), b.err()].into_iter().flatten() {
             assert_eq!(e.status(), 409, "refused, not failed: {e}");
+            // Refused by the task's state, read after the winner committed: the lock
+            // serialised them (the unique index on draws would refuse in other words).
+            assert!(e.to_string().contains("只有已列入计划的任务才能冻结名单"), "{e}");
         }
     }
     let mut expected = vec!["done".to_string()];
     expected.extend(std::iter::repeat_n("refused".to_string(), 3));
     assert_eq!(outcomes(&app.db, 3, "freeze").await, expected, "every attempt recorded");
 
-    let (a, b) = tokio::join!(
-        run_draw(&app.db, 3, "1 2 3 4 5 6", &day, STAFF),
-        run_draw(&other, 3, "6 5 4 3 2 1", &day, STAFF)
-    );
+    let gate = hold_write_lock(&app.db, "draw_attempts").await;
+    let racers = [(app.db.clone(), "1 2 3 4 5 6"), (other.clone(), "6 5 4 3 2 1")].map(|(db, entropy)| {
+        let day = day.clone();
+        tokio::spawn(async move { run_draw(&db, 3, entropy, &day, STAFF).await })
+    });
+    wait_for_racers(&app.db, 2).await;
+    let early = racers.iter().any(|r| r.is_finished());
+    gate.rollback().await.unwrap();
+    let [a, b] = racers;
+    let (a, b) = (a.await.unwrap(), b.await.unwrap());
+    assert!(!early, "both draws wait for the lock: {:?} / {:?}", a.err(), b.err());
     assert!(a.is_ok() != b.is_ok(), "exactly one draw: {:?} / {:?}", a.as_ref().err(), b.as_ref().err());
     let refused = a.err().or(b.err()).unwrap();
     assert_eq!(refused.status(), 409, "refused, not failed: {refused}");
-    assert!(refused.to_string().contains("只能抽取一次"), "{refused}");
+    // The first check's words (the stored manifest seen), not the guarded UPDATE's.
+    assert!(refused.to_string().contains("名单被退回时"), "{refused}");
     assert_eq!(outcomes(&app.db, 3, "draw").await, ["done", "refused"]);
     assert_drawn_once_and_chain_whole(&app.db, 3).await;
 }
@@ -288,8 +310,9 @@ async fn post_to(base: &str, cookie: &str, endpoint: &str, form: &[(&str, &str)]
     (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
-/// Two real `shuangsui serve` processes on one database, asked through HTTP at the same
-/// moment to freeze and then to draw the same task: one does it, the other answers 409 and
+/// Two real `shuangsui serve` processes on one database, asked through HTTP to freeze and
+/// then to draw the same task, each pair of requests overlapping (sent while the test
+/// holds the write lock): one does it, the other answers 409 and
 /// its attempt is recorded; one draw; the audit chain stays whole.
 #[tokio::test]
 async fn two_server_processes_racing_over_http_draw_a_task_once() {
@@ -299,21 +322,42 @@ async fn two_server_processes_racing_over_http_draw_a_task_once() {
         ServerProcess::start(&app.db_url, &["--no-demo"]),
     );
     let cookie = app.sign_in("jingban.sctx").await;
-    let task = [("task_id", "3")];
-    let (a, b) =
-        tokio::join!(post_to(&p.base, &cookie, "freeze", &task), post_to(&q.base, &cookie, "freeze", &task));
+    // Each pair of requests is sent while the test holds the write lock, so they overlap.
+    let race = |endpoint: &'static str, forms: [Vec<(&'static str, &'static str)>; 2]| {
+        let (p, q, cookie, db) = (p.base.clone(), q.base.clone(), cookie.clone(), app.db.clone());
+        async move {
+            let gate = hold_write_lock(&db, "draw_attempts").await;
+            let [f, g] = forms;
+            let (c1, c2) = (cookie.clone(), cookie.clone());
+            let a = tokio::spawn(async move { post_to(&p, &c1, endpoint, &f).await });
+            let b = tokio::spawn(async move { post_to(&q, &c2, endpoint, &g).await });
+            wait_for_racers(&db, 2).await;
+            let early = a.is_finished() || b.is_finished();
+            gate.rollback().await.unwrap();
+            let (a, b) = (a.await.unwrap(), b.await.unwrap());
+            assert!(!early, "both {endpoint} requests wait for the lock: {a:?} / {b:?}");
+            (a, b)
+        }
+    };
+    let (a, b) = race("freeze", [vec![("task_id", "3")], vec![("task_id", "3")]]).await;
     let mut statuses = [a.0, b.0];
     statuses.sort();
     assert_eq!(statuses, [200, 409], "exactly one freeze: {a:?} / {b:?}");
-    let (a, b) = tokio::join!(
-        post_to(&p.base, &cookie, "draw", &[("task_id", "3"), ("public_entropy", "1 2 3 4 5 6")]),
-        post_to(&q.base, &cookie, "draw", &[("task_id", "3"), ("public_entropy", "6 5 4 3 2 1")])
-    );
+    let refused = if a.0 == 409 { &a.1 } else { &b.1 };
+    assert!(refused.contains("只有已列入计划的任务才能冻结名单"), "{refused}");
+    let (a, b) = race(
+        "draw",
+        [
+            vec![("task_id", "3"), ("public_entropy", "1 2 3 4 5 6")],
+            vec![("task_id", "3"), ("public_entropy", "6 5 4 3 2 1")],
+        ],
+    )
+    .await;
     let mut statuses = [a.0, b.0];
     statuses.sort();
     assert_eq!(statuses, [200, 409], "exactly one draw: {a:?} / {b:?}");
     let refused = if a.0 == 409 { &a.1 } else { &b.1 };
-    assert!(refused.contains("只能抽取一次"), "{refused}");
+    assert!(refused.contains("名单被退回时"), "{refused}");
     assert_eq!(outcomes(&app.db, 3, "freeze").await, ["done", "refused"]);
     assert_eq!(outcomes(&app.db, 3, "draw").await, ["done", "refused"]);
     assert_drawn_once_and_chain_whole(&app.db, 3).await;

@@ -305,7 +305,8 @@ fn check_runner(user: &SessionUser, department: &str) -> Result<(), AppError> {
 }
 
 /// Moves the ceremony to `to` (one step forward; repeating the current step is a no-op).
-/// Step 3 draws, with the entropy typed in the room, unless the task is drawn already.
+/// Step 3 draws, with the entropy typed in the room, unless the task is drawn already;
+/// a refused draw is recorded in `draw_attempts` (as `draws::run_draw` records its own).
 pub async fn advance(
     db: &AnyPool,
     task_id: i64,
@@ -314,25 +315,35 @@ pub async fn advance(
     entropy: &str,
     user: &SessionUser,
 ) -> Result<LiveState, AppError> {
-    let r = row(db, task_id).await?.ok_or_else(|| AppError::Conflict("该任务尚未冻结检查对象名单".into()))?;
-    check_runner(user, &r.department)?;
-    let from = r.ceremony_step;
-    let drawn = r.seed.is_some();
-    if to != from && to != from + 1 || to == 0 || to > LAST_STEP {
-        return Err(AppError::Conflict(format!("抽取现场当前在第 {from} 步，只能进入第 {} 步", from + 1)));
-    }
-    if to <= 2 && drawn && from < 3 {
-        // Drawn (e.g. after a crash right after the draw): resume at the reveal.
-    } else if to == 3 && !drawn {
-        let status = TaskStatus::parse(&r.status).ok_or_else(|| AppError::internal("bad task status"))?;
-        if status != TaskStatus::Frozen {
-            return Err(AppError::Conflict(format!("任务当前为“{}”，不能抽取", status.label())));
+    let Some(r) = row(db, task_id).await? else {
+        let e = AppError::Conflict("该任务尚未冻结检查对象名单".into());
+        let exists: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks WHERE id = $1")
+            .bind(task_id)
+            .fetch_one(db)
+            .await?;
+        if to == 3 && exists == 1 {
+            super::draws::record_attempt(db, task_id, "draw", Some(&e.to_string()), user.actor()).await?;
         }
-        let entropy = to_ascii(if entropy.trim().is_empty() { &r.entropy_draft } else { entropy });
-        entropy_status(&entropy).map_err(|m| AppError::invalid("public_entropy", m))?;
+        return Err(e);
+    };
+    let drawn = r.seed.is_some();
+    if to == 3 && !drawn {
+        let entropy = match may_draw(&r, entropy, user) {
+            Ok(entropy) => entropy,
+            Err(e) => {
+                super::draws::record_attempt(db, task_id, "draw", Some(&e.to_string()), user.actor()).await?;
+                return Err(e);
+            }
+        };
         super::draws::run_draw(db, task_id, &entropy, &crate::ssr::clock::today(), user.actor()).await?;
-    } else if to >= 4 && !drawn {
-        return Err(AppError::Conflict("尚未抽取".into()));
+    } else {
+        check_runner(user, &r.department)?;
+        check_order(r.ceremony_step, to)?;
+        if to >= 4 && !drawn {
+            return Err(AppError::Conflict("尚未抽取".into()));
+        }
+        // Drawn already (e.g. a crash right after the draw) and asked for an earlier
+        // step: the screen resumes at the reveal.
     }
     let place = place.trim();
     sqlx::query(
@@ -346,6 +357,29 @@ pub async fn advance(
     .execute(db)
     .await?;
     live_state(db, task_id).await?.ok_or_else(|| AppError::internal("draw vanished"))
+}
+
+/// Steps go one at a time; repeating the current one is allowed.
+fn check_order(from: u8, to: u8) -> Result<(), AppError> {
+    if to != from && to != from + 1 || to == 0 || to > LAST_STEP {
+        return Err(AppError::Conflict(format!("抽取现场当前在第 {from} 步，只能进入第 {} 步", from + 1)));
+    }
+    Ok(())
+}
+
+/// Whether `user` may draw now, at step 3 of a ceremony not yet drawn: the clerk of the
+/// initiating office, in order, on a frozen task, with entropy DR1 accepts (given back
+/// in ASCII; empty: the text stored while typing).
+fn may_draw(r: &Row, entropy: &str, user: &SessionUser) -> Result<String, AppError> {
+    check_runner(user, &r.department)?;
+    check_order(r.ceremony_step, 3)?;
+    let status = TaskStatus::parse(&r.status).ok_or_else(|| AppError::internal("bad task status"))?;
+    if status != TaskStatus::Frozen {
+        return Err(AppError::Conflict(format!("任务当前为“{}”，不能抽取", status.label())));
+    }
+    let entropy = to_ascii(if entropy.trim().is_empty() { &r.entropy_draft } else { entropy });
+    entropy_status(&entropy).map_err(|m| AppError::invalid("public_entropy", m))?;
+    Ok(entropy)
 }
 
 /// Stores the entropy as it is typed (converted to ASCII) and shows it to observers.

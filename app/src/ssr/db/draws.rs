@@ -275,7 +275,14 @@ pub async fn freeze_batch(
     draw_date: &str,
     actor: Actor<'_>,
 ) -> Result<(i64, Frozen), AppError> {
-    let batch_task = super::batches::next_batch(db, task_id, actor).await?;
+    // No batch left to freeze, or one frozen and not yet drawn: a refused freeze too.
+    let batch_task = match super::batches::next_batch(db, task_id, actor).await {
+        Err(e @ (AppError::Conflict(_) | AppError::Invalid { .. })) => {
+            record_attempt(db, task_id, "freeze", Some(&e.to_string()), actor).await?;
+            return Err(e);
+        }
+        other => other?,
+    };
     Ok((batch_task, freeze(db, batch_task, draw_date, actor).await?))
 }
 
