@@ -72,7 +72,7 @@ impl Site {
     /// The `/pkg` routes: the embedded files, or the directory's `pkg/`.
     pub fn pkg_routes(&self) -> Router<AppState> {
         match self {
-            Self::Embedded => Router::new().route("/pkg/{*file}", get(pkg_file)),
+            Self::Embedded => Router::new().route(crate::serve::ASSETS, get(pkg_file)),
             Self::Dir(root) => Router::new().nest_service(
                 "/pkg",
                 ServeDir::new(format!("{root}/pkg")).precompressed_br().precompressed_gzip(),

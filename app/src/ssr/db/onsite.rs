@@ -403,13 +403,13 @@ pub async fn save_point(
     kind: &str,
     user: &SessionUser,
 ) -> Result<(), AppError> {
+    let mut tx = super::begin_write(db).await?;
+    editable_item(&mut tx, item_id, user).await?;
     let errors = crate::domain::checklist::point_errors(text, legal_basis, kind);
     if !errors.is_empty() {
         return Err(AppError::from_fields(&errors));
     }
     let (text, legal_basis) = (text.trim(), legal_basis.trim());
-    let mut tx = super::begin_write(db).await?;
-    editable_item(&mut tx, item_id, user).await?;
     let before: Option<(String, String, String)> = match point_id {
         Some(id) => Some(
             sqlx::query_as(
