@@ -52,7 +52,10 @@ struct Fixtures {
     /// Task 001 (执法支队, drawn, being inspected) and its departments.
     task: i64,
     task_departments: Vec<String>,
+    task_initiating: String,
+    /// Task 001's draw and its departments.
     draw: i64,
+    draw_departments: Vec<String>,
     /// An enterprise of task 001 whose team includes `zhifa`'s inspector.
     code: String,
     /// `zhifa`'s inspector and its department.
@@ -76,7 +79,9 @@ fn sample(method: &Method, path: &str, fx: &Fixtures) -> Call {
     let task = fx.task.to_string();
     let draw = fx.draw.to_string();
     let inspector = fx.inspector.to_string();
+    // Reading reaches a task its department runs or joins; changing, one it runs.
     let of_task = Some(fx.task_departments.clone());
+    let initiating = Some(vec![fx.task_initiating.clone()]);
     let mut departments = None;
     let body = match path {
         "/api/sign_in" => form(&[("username", ""), ("password", "")]),
@@ -89,11 +94,11 @@ fn sample(method: &Method, path: &str, fx: &Fixtures) -> Call {
             "scope": app::domain::task::Scope::default(), "ratio_bp": 100, "risk_ratios_bp": {}
         })),
         "/api/save_task" => {
-            departments = of_task.clone();
+            departments = initiating.clone();
             Body::Json(json!({ "draft": fx.task_draft }))
         }
         "/api/request_plan_change" => {
-            departments = of_task.clone();
+            departments = initiating.clone();
             form(&[
                 ("task_id", &task),
                 ("year", "1900"),
@@ -104,32 +109,32 @@ fn sample(method: &Method, path: &str, fx: &Fixtures) -> Call {
         }
         "/api/decide_plan_change" => form(&[("change_id", "999999"), ("consent", "false"), ("comment", "")]),
         "/api/task_step" => {
-            departments = of_task.clone();
+            departments = initiating.clone();
             form(&[("task_id", &task), ("to", "frozen"), ("comment", "")])
         }
         "/api/freeze" => {
-            departments = of_task.clone();
+            departments = initiating.clone();
             form(&[("task_id", &task)])
         }
         "/api/draw" => {
-            departments = of_task.clone();
+            departments = initiating.clone();
             form(&[("task_id", &task), ("public_entropy", "1")])
         }
         "/api/manifest" | "/api/stratum_salts" => {
-            departments = of_task.clone();
+            departments = Some(fx.draw_departments.clone());
             form(&[("draw_id", &draw)])
         }
         "/api/ceremony" => form(&[("task_id", &task)]),
         "/api/ceremony_step" => {
-            departments = of_task.clone();
+            departments = initiating.clone();
             form(&[("task_id", &task), ("to", "9"), ("place", ""), ("entropy", "")])
         }
         "/api/ceremony_observers" => {
-            departments = of_task.clone();
+            departments = initiating.clone();
             form(&[("task_id", &task), ("invited", ""), ("present", "")])
         }
         "/api/ceremony_entropy" => {
-            departments = of_task.clone();
+            departments = initiating.clone();
             form(&[("task_id", &task), ("text", "")])
         }
         "/api/results" => {
@@ -143,7 +148,7 @@ fn sample(method: &Method, path: &str, fx: &Fixtures) -> Call {
             task_id: 999999, ..Default::default()
         }, "reason": "" })),
         "/api/review_result" => {
-            departments = of_task.clone();
+            departments = initiating.clone();
             form(&[("task_id", &task), ("code", "no-such-code"), ("pass", "false"), ("comment", "")])
         }
         "/api/declare_recusal" => {
@@ -194,7 +199,7 @@ fn sample(method: &Method, path: &str, fx: &Fixtures) -> Call {
             form(&[("op", "save"), ("item_id", "999999"), ("text", ""), ("legal_basis", ""), ("kind", "")])
         }
         "/m/tasks/{task}/{code}" if method == Method::POST => {
-            departments = of_task.clone();
+            departments = initiating.clone();
             Body::Multipart
         }
         p if p.starts_with("/api/") && !p.starts_with("/api/public/") => Body::Form(Vec::new()),
@@ -236,11 +241,9 @@ fn sample(method: &Method, path: &str, fx: &Fixtures) -> Call {
         rest = &rest[close + 1..];
     }
     concrete.push_str(rest);
-    let of_task_1 = path.contains("{task}")
-        || path.starts_with("/tasks/{id}")
-        || path.contains("{draw_id}")
-        || path == "/api/public/draws/{id}/manifest.json";
-    if of_task_1 {
+    if path.contains("{draw_id}") || path == "/api/public/draws/{id}/manifest.json" {
+        departments = Some(fx.draw_departments.clone());
+    } else if path.contains("{task}") || path.starts_with("/tasks/{id}") {
         departments = departments.or(of_task);
     }
     if path == "/m/files/{id}" {
@@ -306,20 +309,34 @@ fn expected(reach: Reach, department: Option<&str>, call: &Call) -> Class {
     }
 }
 
-async fn fixtures(app: &TestApp, jingban: &str) -> Fixtures {
-    let task: i64 =
-        sqlx::query_scalar("SELECT id FROM tasks WHERE task_no = '001 号'").fetch_one(&app.db).await.unwrap();
-    let mut task_departments: Vec<String> = sqlx::query_scalar(
-        "SELECT initiating_department_id FROM tasks WHERE id = $1 \
-         UNION SELECT department_id FROM task_joint_departments WHERE task_id = $1",
-    )
-    .bind(task)
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
-    task_departments.sort();
-    let draw: i64 = sqlx::query_scalar("SELECT id FROM draws WHERE task_id = $1 AND abandoned_at IS NULL")
+/// The fixtures around task `task_no`; `clerk` is a clerk of its department (for its form).
+/// The draw and the enterprise are task 001's whatever the task.
+async fn fixtures(app: &TestApp, task_no: &str, clerk: &str) -> Fixtures {
+    // The 2023 plan's task (the 2022 one has the same number).
+    let of_2023 = |no: &str| {
+        sqlx::query_as::<_, (i64, String)>(
+            "SELECT id, initiating_department_id FROM tasks WHERE task_no = $1 AND window_year = 2023",
+        )
+        .bind(no.to_string())
+        .fetch_one(&app.db)
+    };
+    let (task, task_initiating) = of_2023(task_no).await.unwrap();
+    let (first, _) = of_2023("001 号").await.unwrap();
+    let departments = |task: i64| async move {
+        let mut ds: Vec<String> = sqlx::query_scalar(
+            "SELECT initiating_department_id FROM tasks WHERE id = $1 \
+             UNION SELECT department_id FROM task_joint_departments WHERE task_id = $1",
+        )
         .bind(task)
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+        ds.sort();
+        ds
+    };
+    let (task_departments, draw_departments) = (departments(task).await, departments(first).await);
+    let draw: i64 = sqlx::query_scalar("SELECT id FROM draws WHERE task_id = $1 AND abandoned_at IS NULL")
+        .bind(first)
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -329,7 +346,7 @@ async fn fixtures(app: &TestApp, jingban: &str) -> Fixtures {
     .fetch_one(&app.db)
     .await
     .unwrap();
-    let code = task_teams(&app.db, task)
+    let code = task_teams(&app.db, first)
         .await
         .into_iter()
         .find(|(_, team)| team.contains(&inspector))
@@ -343,11 +360,13 @@ async fn fixtures(app: &TestApp, jingban: &str) -> Fixtures {
     .await
     .unwrap();
     let form: Value =
-        app.post_form(Some(jingban), "task_form", &[("id", &task.to_string())]).await.json().await.unwrap();
+        app.post_form(Some(clerk), "task_form", &[("id", &task.to_string())]).await.json().await.unwrap();
     Fixtures {
         task,
         task_departments,
+        task_initiating,
         draw,
+        draw_departments,
         code,
         inspector,
         inspector_department,
@@ -355,6 +374,103 @@ async fn fixtures(app: &TestApp, jingban: &str) -> Fixtures {
         published_code,
         task_draft: form[0].clone(),
     }
+}
+
+/// Every task's status and draft columns, to see that nothing moved.
+async fn task_states(app: &TestApp) -> Vec<(i64, String, String, i64)> {
+    sqlx::query_as("SELECT id, status, task_name, ratio_bp FROM tasks ORDER BY id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap()
+}
+
+/// Every caller's answers, in call order: (class, status, body).
+type Answers = BTreeMap<Option<String>, Vec<(Class, u16, String)>>;
+
+/// Sends every call as every caller: each caller's calls one after another, the callers
+/// at once.
+async fn run_calls(
+    app: &TestApp,
+    cookies: &BTreeMap<&str, String>,
+    calls: &[(String, Call)],
+    callers: &[Option<&str>],
+) -> Answers {
+    let mut runs = tokio::task::JoinSet::new();
+    for caller in callers.iter().copied() {
+        let (client, base, calls) = (app.client.clone(), app.base.clone(), calls.to_vec());
+        let cookie = caller.map(|c| cookies[c].clone());
+        let caller = caller.map(str::to_string);
+        runs.spawn(async move {
+            let mut got = Vec::new();
+            for (_, call) in &calls {
+                let resp = send(&client, &base, cookie.as_deref(), call).await;
+                let class = class_of(&resp);
+                let status = resp.status().as_u16();
+                // The live stream never ends: it is not read.
+                let body = if call.path.ends_with("/live") {
+                    String::new()
+                } else {
+                    resp.text().await.unwrap_or_default()
+                };
+                got.push((class, status, body));
+            }
+            (caller, got)
+        });
+    }
+    runs.join_all().await.into_iter().collect()
+}
+
+/// Each answer that is not what its endpoint's rule says (or is a server error), named;
+/// prints the statuses as a table.
+fn against_the_rules(
+    calls: &[(String, Call)],
+    callers: &[Option<&str>],
+    answers: &Answers,
+    people: &BTreeMap<String, (Role, Option<String>)>,
+) -> Vec<String> {
+    let mut wrong = Vec::new();
+    let names: Vec<&str> = callers.iter().map(|c| c.unwrap_or("anonymous")).collect();
+    println!("endpoint | {}", names.join(" | "));
+    for (i, (name, call)) in calls.iter().enumerate() {
+        let (method, path) = name.split_once(' ').unwrap();
+        let rule = app::domain::endpoints::rule(method, path);
+        let mut row = vec![name.clone()];
+        for caller in callers {
+            let (class, status, body) = &answers[&caller.map(str::to_string)][i];
+            row.push(status.to_string());
+            let want = rule.map(|r| match caller {
+                None => expected(r.reach(None), None, call),
+                Some(who) => {
+                    let (role, dept) = &people[*who];
+                    expected(r.reach(Some(*role)), dept.as_deref(), call)
+                }
+            });
+            if *class == Class::Failed || want.is_some_and(|w| w != *class) {
+                let body: String = body.chars().take(160).collect();
+                wrong.push(format!(
+                    "{name} {} as {}: {status} ({class:?}), the rule says {want:?}: {body}",
+                    call.path,
+                    caller.unwrap_or("anonymous")
+                ));
+            }
+        }
+        println!("{}", row.join(" | "));
+    }
+    wrong
+}
+
+/// Signs every demo account in once; their cookies, roles and departments.
+async fn sign_in_all(
+    app: &TestApp,
+) -> (BTreeMap<&'static str, String>, BTreeMap<String, (Role, Option<String>)>) {
+    let mut cookies = BTreeMap::new();
+    for who in ACCOUNTS {
+        cookies.insert(who, app.sign_in(who).await);
+    }
+    let rows: Vec<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT username, role, department_id FROM users").fetch_all(&app.db).await.unwrap();
+    let people = rows.into_iter().map(|(u, r, d)| (u, (Role::parse(&r).unwrap(), d))).collect();
+    (cookies, people)
 }
 
 #[tokio::test]
@@ -372,82 +488,32 @@ async fn every_endpoint_answers_every_role_as_its_rule_says() {
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
 
-    // Sign in once per account; keep each account's role and department.
-    let mut cookies = BTreeMap::new();
-    for who in ACCOUNTS {
-        cookies.insert(who, app.sign_in(who).await);
-    }
-    let people: Vec<(String, String, Option<String>)> =
-        sqlx::query_as("SELECT username, role, department_id FROM users").fetch_all(&app.db).await.unwrap();
-    let person = |who: &str| {
-        let (_, role, dept) = people.iter().find(|(u, _, _)| u == who).unwrap();
-        (Role::parse(role).unwrap(), dept.clone())
-    };
-    let fx = fixtures(&app, &cookies["jingban"]).await;
-
+    let (cookies, people) = sign_in_all(&app).await;
+    let fx = fixtures(&app, "001 号", &cookies["jingban"]).await;
     // Signing in and out end the caller's session: those go last.
     let mut calls: Vec<(String, Call)> =
         endpoints.iter().map(|(m, p)| (format!("{m} {p}"), sample(m, p, &fx))).collect();
     calls.sort_by_key(|(name, _)| name.ends_with("/api/sign_in") || name.ends_with("/api/sign_out"));
-
     let callers: Vec<Option<&str>> = std::iter::once(None).chain(ACCOUNTS.iter().map(|a| Some(*a))).collect();
-    let started = std::time::Instant::now();
-    let mut runs = tokio::task::JoinSet::new();
-    for caller in callers.iter().copied() {
-        let (client, base, calls) = (app.client.clone(), app.base.clone(), calls.clone());
-        let cookie = caller.map(|c| cookies[c].clone());
-        let caller = caller.map(str::to_string);
-        runs.spawn(async move {
-            let mut got = Vec::new();
-            for (name, call) in &calls {
-                let resp = send(&client, &base, cookie.as_deref(), call).await;
-                let class = class_of(&resp);
-                let status = resp.status().as_u16();
-                // The live stream never ends: do not read it.
-                let body = if class == Class::Answered && call.path.ends_with("/live") {
-                    String::new()
-                } else {
-                    drop_or_read(resp).await
-                };
-                got.push((name.clone(), class, status, body));
-            }
-            (caller, got)
-        });
-    }
-    let mut answers: BTreeMap<Option<String>, Vec<(String, Class, u16, String)>> = BTreeMap::new();
-    for (caller, got) in runs.join_all().await {
-        answers.insert(caller, got);
-    }
-    let elapsed = started.elapsed();
 
-    // The matrix as a table, and every answer that is not what the rule says.
-    let mut wrong = Vec::new();
-    println!("endpoint | anonymous | {}", ACCOUNTS.join(" | "));
-    for (i, (name, call)) in calls.iter().enumerate() {
-        let (method, path) = name.split_once(' ').unwrap();
-        let rule = app::domain::endpoints::rule(method, path);
-        let mut row = vec![name.clone()];
-        for caller in &callers {
-            let (_, class, status, body) = &answers[&caller.map(str::to_string)][i];
-            row.push(status.to_string());
-            let want = match (rule, caller) {
-                (None, _) => None,
-                (Some(r), None) => Some(expected(r.reach(None), None, call)),
-                (Some(r), Some(who)) => {
-                    let (role, dept) = person(who);
-                    Some(expected(r.reach(Some(role)), dept.as_deref(), call))
-                }
-            };
-            if *class == Class::Failed || want.is_some_and(|w| w != *class) {
-                let body: String = body.chars().take(160).collect();
-                wrong.push(format!(
-                    "{name} as {}: {status} ({class:?}), rule says {want:?}: {body}",
-                    caller.unwrap_or("anonymous")
-                ));
-            }
-        }
-        println!("{}", row.join(" | "));
-    }
+    let last_entry =
+        || sqlx::query_scalar::<_, i64>("SELECT coalesce(max(seq), 0) FROM audit_log").fetch_one(&app.db);
+    let (before, tasks_before) = (last_entry().await.unwrap(), task_states(&app).await);
+    let started = std::time::Instant::now();
+    let answers = run_calls(&app, &cookies, &calls, &callers).await;
+    let elapsed = started.elapsed();
+    // Nothing the matrix sent changed anything: no task moved, and the audit log has only
+    // sign-ins and outs, refused attempts and the clearing of nobody's failures.
+    assert_eq!(task_states(&app).await, tasks_before);
+    let written: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE seq > $1 ORDER BY seq")
+        .bind(before)
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    let changed: Vec<&String> =
+        written.iter().filter(|a| !(a.starts_with("auth.") || a.ends_with(".refused"))).collect();
+    assert!(changed.is_empty(), "the matrix changed something: {changed:?}");
+    let wrong = against_the_rules(&calls, &callers, &answers, &people);
     println!(
         "access matrix: {} endpoints × {} callers ({} accounts and anonymous) = {} requests in {:.1} s",
         calls.len(),
@@ -471,6 +537,40 @@ async fn every_endpoint_answers_every_role_as_its_rule_says() {
     }
 }
 
-async fn drop_or_read(resp: reqwest::Response) -> String {
-    resp.text().await.unwrap_or_default()
+/// The department-bound endpoints again, on another department's task: task 002 of
+/// 商贸服务处 (submitted, not drawn), where 执法支队's clerk, office head and inspector are
+/// refused and 商贸服务处's clerk is not — before anything about the task is looked up.
+#[tokio::test]
+async fn department_bound_endpoints_refuse_another_departments_task() {
+    let app = spawn_app().await;
+    let (cookies, people) = sign_in_all(&app).await;
+    let fx = fixtures(&app, "002 号", &cookies["jingban.smfw"]).await;
+    assert_eq!(fx.task_initiating, "swj-smfw");
+    assert_eq!(fx.task_departments, ["swj-smfw", "swj-zfzd"], "执法支队 joins task 002");
+    let initiating = vec![fx.task_initiating.clone()];
+    let calls: Vec<(String, Call)> = server::serve::endpoints(&app.ops)
+        .iter()
+        .map(|(m, p)| (format!("{m} {p}"), sample(m, p, &fx)))
+        .filter(|(_, call)| {
+            call.departments.as_ref().is_some_and(|d| *d == initiating || *d == fx.task_departments)
+        })
+        .collect();
+    let callers =
+        [Some("jingban"), Some("chuzhang"), Some("zhifa"), Some("jingban.smfw"), Some("jingban.sctx")];
+    let answers = run_calls(&app, &cookies, &calls, &callers).await;
+    let wrong = against_the_rules(&calls, &callers, &answers, &people);
+    println!("department cases: {} endpoints × {} accounts", calls.len(), callers.len());
+    assert!(wrong.is_empty(), "{} answers against the rules:\n{}", wrong.len(), wrong.join("\n"));
+    // Each kind of department rule was tried.
+    for kind in
+        ["POST /api/results", "POST /api/task_step", "POST /api/save_task", "POST /m/tasks/{task}/{code}"]
+    {
+        assert!(calls.iter().any(|(n, _)| n == kind), "{kind} not tried");
+    }
+    // 执法支队 joins task 002: its clerk reads the results and changes nothing.
+    let jingban = &answers[&Some("jingban".to_string())];
+    for ((name, call), (class, _, _)) in calls.iter().zip(jingban) {
+        let runs_it = call.departments.as_ref() == Some(&initiating);
+        assert_eq!(*class == Class::Refused, runs_it, "jingban {name}");
+    }
 }

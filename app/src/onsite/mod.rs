@@ -248,11 +248,11 @@ async fn record(
 ) -> Response {
     let result = async {
         let me = signed_in(&user)?;
+        let refusal = "检查记录表含证据材料，只有本检查组、任务所属部门的工作人员和纪检监督人员可以查看";
+        AppError::unless_role(me.role, crate::domain::endpoints::evidence_reach, refusal)?;
         let mut conn = state.db.acquire().await?;
         if !onsite::may_see(&mut conn, task_id, &code, &me).await? {
-            return Err(AppError::Forbidden(
-                "检查记录表含证据材料，只有本检查组、任务所属部门的工作人员和纪检监督人员可以查看".into(),
-            ));
+            return Err(AppError::Forbidden(refusal.into()));
         }
         drop(conn);
         let t = results::task_results(&state.db, task_id, &me).await?;

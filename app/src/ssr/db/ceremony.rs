@@ -250,6 +250,7 @@ pub async fn set_observers(
     present: &str,
     user: &SessionUser,
 ) -> Result<(), AppError> {
+    runner_first(db, task_id, user).await?;
     let (invited, present) = (invited.trim(), present.trim());
     for (field, text) in [("observers_invited", invited), ("observers_present", present)] {
         if text.chars().count() > 200 {
@@ -294,6 +295,14 @@ pub async fn set_observers(
     Ok(())
 }
 
+/// Who runs the ceremony of `task_id` (the initiating department's 经办人), settled before
+/// anything about the ceremony is read or checked.
+async fn runner_first(db: &AnyPool, task_id: i64, user: &SessionUser) -> Result<(), AppError> {
+    AppError::unless_role(user.role, crate::domain::endpoints::department_clerk, "抽取现场由经办人操作")?;
+    let (_, department) = super::workflow::task_state(&mut *db.acquire().await?, task_id).await?;
+    check_runner(user, &department)
+}
+
 fn check_runner(user: &SessionUser, department: &str) -> Result<(), AppError> {
     if user.role != Role::Clerk {
         return Err(AppError::Forbidden(format!("抽取现场由经办人操作，当前账号为{}", user.role.label())));
@@ -314,6 +323,7 @@ pub async fn advance(
     entropy: &str,
     user: &SessionUser,
 ) -> Result<LiveState, AppError> {
+    runner_first(db, task_id, user).await?;
     let r = row(db, task_id).await?.ok_or_else(|| AppError::Conflict("该任务尚未冻结检查对象名单".into()))?;
     check_runner(user, &r.department)?;
     let from = r.ceremony_step;
@@ -355,6 +365,7 @@ pub async fn type_entropy(
     text: &str,
     user: &SessionUser,
 ) -> Result<LiveState, AppError> {
+    runner_first(db, task_id, user).await?;
     let r = row(db, task_id).await?.ok_or_else(|| AppError::Conflict("该任务尚未冻结检查对象名单".into()))?;
     check_runner(user, &r.department)?;
     if r.seed.is_some() || r.ceremony_step != 2 {

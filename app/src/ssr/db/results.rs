@@ -79,6 +79,15 @@ const STORED_COLUMNS: &str = "r.id, r.version, r.corrected_at, r.correction_reas
 pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Result<TaskResults, AppError> {
     let mut conn = db.acquire().await?;
     let (status, dept) = task_state(&mut conn, task_id).await?;
+    // Who reads what (domain::access): a department's staff only their department's tasks,
+    // decided before anything about the task's state is told.
+    let joint = super::tasks::joint_departments(&mut conn, task_id).await?;
+    let departments: Vec<&str> =
+        std::iter::once(dept.as_str()).chain(joint.iter().map(String::as_str)).collect();
+    let reach = results_reach(user.role);
+    if reach != Reach::Own && !reaches_task(user, reach, &departments) {
+        return Err(AppError::Forbidden(OTHER_DEPARTMENT.into()));
+    }
     let head: Option<(String, Option<String>, i32, i64)> = sqlx::query_as(
         "SELECT t.task_name, d.drawn_at, t.window_year, t.window_end_month FROM tasks t \
          LEFT JOIN draws d ON d.task_id = t.id AND d.abandoned_at IS NULL WHERE t.id = $1",
@@ -153,14 +162,10 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
             ResultRow { position, code, name, team, result, can_enter, may_recuse }
         })
         .collect();
-    // Who reads what (domain::access): an inspector only the enterprises they were sent
-    // to (and the recusals there), a department's staff only their department's tasks.
-    let joint = super::tasks::joint_departments(&mut conn, task_id).await?;
-    let departments: Vec<&str> =
-        std::iter::once(dept.as_str()).chain(joint.iter().map(String::as_str)).collect();
+    // An inspector reads only the enterprises they were sent to (and the recusals there).
     let mut recusals = super::recusals::list(db, task_id).await?;
     let items = task_items(&mut conn, task_id).await?;
-    let rows: Vec<ResultRow> = match results_reach(user.role) {
+    let rows: Vec<ResultRow> = match reach {
         Reach::Own => {
             let mine: Vec<ResultRow> = rows
                 .into_iter()
@@ -173,8 +178,7 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
             recusals.retain(|r| codes.contains(r.code.as_str()));
             mine
         }
-        reach if reaches_task(user, reach, &departments) => rows,
-        _ => return Err(AppError::Forbidden("只能查看本部门发起或参与的任务的检查结果".into())),
+        _ => rows,
     };
     Ok(TaskResults {
         task_id,
@@ -196,6 +200,9 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
         items,
     })
 }
+
+/// Why a department's staff may not read another department's results.
+const OTHER_DEPARTMENT: &str = "只能查看本部门发起或参与的任务的检查结果";
 
 /// The earlier versions of a task's corrected results, by result id, oldest first.
 async fn versions(
