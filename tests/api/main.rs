@@ -16,6 +16,8 @@ mod pages;
 mod plan_import;
 mod portal;
 mod procedure;
+mod proxy;
+mod proxy;
 mod registry;
 mod registry_files;
 mod results;
