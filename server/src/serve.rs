@@ -184,9 +184,6 @@ pub fn probe_routes(ops: &Arc<Ops>) -> Routes {
     )
 }
 
-/// Where the built assets are served (`/pkg/…`, public).
-pub const ASSETS: &str = "/pkg/{*file}";
-
 /// Every endpoint the router answers, as (method, path as registered: `/tasks/{id}`):
 /// the server functions, the Leptos pages, the plain routes, the probes and the assets.
 /// The access test checks each against its rule in `app::domain::endpoints`.
@@ -202,7 +199,7 @@ pub fn endpoints(ops: &Arc<Ops>) -> Vec<(Method, String)> {
     for routes in [plain_routes(None), probe_routes(ops)] {
         all.extend(routes.listed().iter().map(|(m, p)| (m.clone(), p.to_string())));
     }
-    all.push((Method::GET, ASSETS.to_string()));
+    all.push((Method::GET, crate::site::PKG_PATH.to_string()));
     all.sort_by(|a, b| (&a.1, a.0.as_str()).cmp(&(&b.1, b.0.as_str())));
     all.dedup();
     all

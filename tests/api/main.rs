@@ -17,7 +17,6 @@ mod plan_import;
 mod portal;
 mod procedure;
 mod proxy;
-mod proxy;
 mod registry;
 mod registry_files;
 mod results;
