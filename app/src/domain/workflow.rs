@@ -172,7 +172,17 @@ pub fn refusal(
     // Who may never take a step, or not on another department's task, is told so before
     // anything about the task's state.
     if !TRANSITIONS.iter().any(|t| t.role == user.role) {
-        return Some(StepRefusal::Forbidden(format!("{}不办理任务流程的步骤", user.role.label())));
+        let mut takers: Vec<&str> = Vec::new();
+        for t in &TRANSITIONS {
+            if !takers.contains(&t.role.label()) {
+                takers.push(t.role.label());
+            }
+        }
+        return Some(StepRefusal::Forbidden(format!(
+            "任务流程的步骤由{}办理，当前账号为{}",
+            takers.join("、"),
+            user.role.label()
+        )));
     }
     if !user.serves(department) {
         return Some(StepRefusal::Forbidden(format!(
