@@ -223,6 +223,7 @@ pub fn router(state: AppState, site: &Site, ops: &Arc<Ops>) -> Router {
     let pages = plain_routes(verifier.as_deref())
         .into_router()
         .leptos_routes(&state, routes, move || app::shell(options.clone()))
+        .route_layer(axum::middleware::from_fn(declared_only))
         .layer(axum::middleware::from_fn(app::portal::front_door))
         // Sessions and the cross-site check for everything but the static assets.
         .layer(axum::middleware::from_fn_with_state(state.clone(), app::ssr::auth::session_layer))
@@ -238,6 +239,22 @@ pub fn router(state: AppState, site: &Site, ops: &Arc<Ops>) -> Router {
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(ops.metrics.clone(), crate::metrics::track))
         .with_state(state)
+}
+
+/// Refuses (403) a request to an endpoint without a rule in `app::domain::endpoints`: an
+/// endpoint added without declaring who may call it is closed to everyone until it is
+/// declared (and `tests/api/access.rs` fails meanwhile).
+async fn declared_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let method = if req.method() == Method::HEAD { Method::GET } else { req.method().clone() };
+    let undeclared = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .is_some_and(|path| app::domain::endpoints::rule(method.as_str(), path.as_str()).is_none());
+    if undeclared {
+        tracing::error!("{} {}: no rule in app::domain::endpoints; refused", req.method(), req.uri().path());
+        return (StatusCode::FORBIDDEN, "此地址尚未声明访问规则，暂不开放").into_response();
+    }
+    next.run(req).await
 }
 
 /// An asset asked for with its content hash (`?v=…`, as the portal asks for the
@@ -481,5 +498,26 @@ async fn shutdown_signal() -> &'static str {
     tokio::select! {
         _ = term.recv() => "SIGTERM",
         _ = tokio::signal::ctrl_c() => "Ctrl-C",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn an_endpoint_without_a_rule_is_closed() {
+        let router: Router = Router::new()
+            .route("/public", axum::routing::get(|| async { "portal" }))
+            .route("/undeclared", axum::routing::get(|| async { "secret" }))
+            .route_layer(axum::middleware::from_fn(declared_only));
+        let call = |path: &str, method: Method| {
+            let req = axum::http::Request::builder().method(method).uri(path).body(axum::body::Body::empty());
+            router.clone().oneshot(req.unwrap())
+        };
+        assert_eq!(call("/public", Method::GET).await.unwrap().status(), StatusCode::OK);
+        assert_eq!(call("/public", Method::HEAD).await.unwrap().status(), StatusCode::OK);
+        assert_eq!(call("/undeclared", Method::GET).await.unwrap().status(), StatusCode::FORBIDDEN);
     }
 }

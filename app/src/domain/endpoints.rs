@@ -3,6 +3,10 @@
 //! a call then shows (a department's tasks, an inspector's own assignments) are
 //! [`super::access`]'s; each endpoint checks both itself, before it validates its input.
 //!
+//! The router refuses (403) an endpoint that has no rule here, so a new one is closed
+//! until it is declared; endpoints check their role with these very functions
+//! (`AppError::unless_role`, `ssr::auth::require_rule`) before anything else.
+//!
 //! `tests/api/access.rs` lists every endpoint the router answers (server functions, pages,
 //! plain routes, probes, assets), fails for one without a rule here, and calls each as
 //! every demo account and anonymously, expecting a refusal (401, 403, or being sent to

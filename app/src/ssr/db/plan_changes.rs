@@ -101,6 +101,7 @@ pub async fn pending(db: &AnyPool) -> Result<Vec<PlanChange>, AppError> {
 
 /// A clerk of the task's department asks to move its window to `to`, giving `reason`;
 /// returns the change's id. Only one change may wait at a time, and only before the draw.
+/// `to` is the window as parsed (or why it could not be): refused only once who asks may.
 pub async fn request(
     db: &AnyPool,
     task_id: i64,
