@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH):$(HOME)/.cargo/bin
 TARGET := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run setup build serve dev test test-rust test-python test-browser site lint fmt bench bench-portal bench-task bench-staff lighthouse
+.PHONY: run setup build serve dev test test-rust test-python test-browser site lint fmt bench bench-portal bench-task bench-staff lighthouse access
 
 ## Install what is missing (wasm target, wasm-bindgen-cli, wasm-opt), build the site and the
 ## release server (one self-contained binary), and serve the demo on http://127.0.0.1:3000
@@ -97,3 +97,9 @@ bench-portal:
 ## Portal on a phone: Lighthouse (mobile defaults) on the home, draw and search pages, 3 runs each.
 lighthouse:
 	scripts/lighthouse.sh
+
+## Every endpoint × every demo account and anonymous against domain::endpoints, and the proxy cases, on both backends.
+access:
+	cargo test -p dr1 -p verifier -p app -p server --test api -- access:: proxy:: --nocapture
+	SHUANGSUI_TEST_DB=postgres SHUANGSUI_TEST_PG=$${SHUANGSUI_TEST_PG:-postgres://shuangsui:shuangsui@127.0.0.1:5432/postgres} \
+	  cargo test -p dr1 -p verifier -p app -p server --test api -- access:: proxy:: --nocapture

@@ -86,6 +86,20 @@ impl AppError {
         Self::Invalid { field: field.into(), message: message.into() }
     }
 
+    /// 403 saying `refusal` unless `role` may call an endpoint of `rule` (one of
+    /// `domain::endpoints`' role rules) at all. Checked before anything is looked up or
+    /// validated, so a role that may never call it learns nothing from the answer.
+    pub fn unless_role(
+        role: crate::domain::auth::Role,
+        rule: fn(crate::domain::auth::Role) -> crate::domain::access::Reach,
+        refusal: &str,
+    ) -> Result<(), Self> {
+        if rule(role) == crate::domain::access::Reach::Nothing {
+            return Err(Self::Forbidden(format!("{refusal}，当前账号为{}", role.label())));
+        }
+        Ok(())
+    }
+
     /// The reason written in a form's `reason` field, trimmed: refused with `missing` when
     /// empty and with `too_long` past 500 characters.
     pub fn reason<'a>(text: &'a str, missing: &str, too_long: &str) -> Result<&'a str, Self> {

@@ -128,10 +128,11 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <Routes fallback=pages::not_found::NotFoundPage>
                     <Route ssr=SsrMode::Async path=StaticSegment("") view=pages::plans::plan_page::PlanPage/>
+                    // Before `/plans/:year`, which would take "new" for a year (the first match wins).
+                    <Route ssr=SsrMode::Async path=path!("/plans/new") view=pages::plans::plan_form_page::PlanFormPage/>
                     <Route ssr=SsrMode::Async path=path!("/plans/:year") view=pages::plans::plan_page::PlanPage/>
                     <Route ssr=SsrMode::Async path=path!("/calendar") view=pages::plans::calendar_page::CalendarPage/>
                     <Route ssr=SsrMode::Async path=path!("/plans/:year/calendar") view=pages::plans::calendar_page::CalendarPage/>
-                    <Route ssr=SsrMode::Async path=path!("/plans/new") view=pages::plans::plan_form_page::PlanFormPage/>
                     <Route ssr=SsrMode::Async path=path!("/plans/:year/edit") view=pages::plans::plan_form_page::PlanFormPage/>
                     <Route ssr=SsrMode::Async path=path!("/tasks/:id/pool") view=pages::tasks::pool_page::PoolPage/>
                     <Route ssr=SsrMode::Async path=path!("/plans/:year/import") view=pages::plans::import_page::ImportPage/>

@@ -4,12 +4,12 @@ use crate::config::Config;
 use crate::health::Ops;
 use crate::metrics::Metrics;
 use crate::site::Site;
+use app::ssr::net::routes::Routes;
 use app::ssr::state::AppState;
 use app::App;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -156,9 +156,53 @@ pub async fn prepare(config: &Config) -> Result<Prepared, Box<dyn std::error::Er
 /// never ends. One server per process never meets this, but the integration tests start
 /// a server per test in one process, and a test rendering a page while another started
 /// its server hung (the CI run of 2026-11-27). Every later router reuses the first list.
-fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// The plain axum routes behind the session layer: the portal, the on-site pages, the
+/// downloads and the ceremony's live stream, registered and listed by the same code.
+pub fn plain_routes(verifier: Option<&[u8]>) -> Routes {
+    Routes::new()
+        .merge(app::portal::routes(verifier))
+        .merge(app::onsite::routes())
+        .get("/plans/{year}/export.xlsx", plan_export)
+        .get("/plans/{year}/results/{file}", results_export_year)
+        .get("/tasks/{id}/results/{file}", results_export_task)
+        .get("/api/public/tasks/{id}/live", app::ssr::live::events)
+        .get("/registry/export/{file}", registry_export)
+        .get("/stats/{file}", crate::commands::stats::download)
+}
+
+/// The operator's probes, outside the session layer.
+pub fn probe_routes(ops: &Arc<Ops>) -> Routes {
+    Routes::new().method(Method::GET, "/healthz", crate::health::healthz_route().with_state(())).method(
+        Method::GET,
+        "/readyz",
+        crate::health::readyz_route(ops.clone()).with_state(()),
+    )
+}
+
+/// Every endpoint the router answers, as (method, path as registered: `/tasks/{id}`):
+/// the server functions, the Leptos pages, the plain routes, the probes and the assets.
+/// The access test checks each against its rule in `app::domain::endpoints`.
+pub fn endpoints(ops: &Arc<Ops>) -> Vec<(Method, String)> {
+    let mut all: Vec<(Method, String)> =
+        leptos::server_fn::axum::server_fn_paths().map(|(path, method)| (method, path.to_string())).collect();
+    for route in route_list() {
+        for method in route.methods() {
+            let name = format!("{method:?}").to_uppercase();
+            all.push((Method::from_bytes(name.as_bytes()).unwrap_or(Method::GET), route.path().to_string()));
+        }
+    }
+    for routes in [plain_routes(None), probe_routes(ops)] {
+        all.extend(routes.listed().iter().map(|(m, p)| (m.clone(), p.to_string())));
+    }
+    all.push((Method::GET, crate::site::PKG_PATH.to_string()));
+    all.sort_by(|a, b| (&a.1, a.0.as_str()).cmp(&(&b.1, b.0.as_str())));
+    all.dedup();
+    all
 }
 
 /// The application's routes: static assets, server functions, pages, and the probes
@@ -176,16 +220,10 @@ pub fn router(state: AppState, site: &Site, ops: &Arc<Ops>) -> Router {
         .layer(axum::middleware::from_fn(versioned_assets));
     let registry_max = state.policy.registry_import_max_bytes;
     let verifier = site.file("pkg/verifier.wasm");
-    let pages = Router::new()
-        .merge(app::portal::router(verifier.as_deref()))
-        .merge(app::onsite::router())
-        .route("/plans/{year}/export.xlsx", get(plan_export))
-        .route("/plans/{year}/results/{file}", get(results_export_year))
-        .route("/tasks/{id}/results/{file}", get(results_export_task))
-        .route("/api/public/tasks/{id}/live", get(app::ssr::live::events))
-        .route("/registry/export/{file}", get(registry_export))
-        .route("/stats/{file}", get(crate::commands::stats::download))
+    let pages = plain_routes(verifier.as_deref())
+        .into_router()
         .leptos_routes(&state, routes, move || app::shell(options.clone()))
+        .route_layer(axum::middleware::from_fn(declared_only))
         .layer(axum::middleware::from_fn(app::portal::front_door))
         // Sessions and the cross-site check for everything but the static assets.
         .layer(axum::middleware::from_fn_with_state(state.clone(), app::ssr::auth::session_layer))
@@ -193,8 +231,7 @@ pub fn router(state: AppState, site: &Site, ops: &Arc<Ops>) -> Router {
         .layer(axum::middleware::from_fn_with_state(registry_max, body_limit))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .merge(assets)
-        .route_service("/healthz", crate::health::healthz_route())
-        .route_service("/readyz", crate::health::readyz_route(ops.clone()))
+        .merge(probe_routes(ops).into_router())
         .route_layer(axum::middleware::from_fn(crate::metrics::mark_route));
     site.fallback(pages)
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
@@ -202,6 +239,22 @@ pub fn router(state: AppState, site: &Site, ops: &Arc<Ops>) -> Router {
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(ops.metrics.clone(), crate::metrics::track))
         .with_state(state)
+}
+
+/// Refuses (403) a request to an endpoint without a rule in `app::domain::endpoints`: an
+/// endpoint added without declaring who may call it is closed to everyone until it is
+/// declared (and `tests/api/access.rs` fails meanwhile).
+async fn declared_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let method = if req.method() == Method::HEAD { Method::GET } else { req.method().clone() };
+    let undeclared = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .is_some_and(|path| app::domain::endpoints::rule(method.as_str(), path.as_str()).is_none());
+    if undeclared {
+        tracing::error!("{} {}: no rule in app::domain::endpoints; refused", req.method(), req.uri().path());
+        return (StatusCode::FORBIDDEN, "此地址尚未声明访问规则，暂不开放").into_response();
+    }
+    next.run(req).await
 }
 
 /// An asset asked for with its content hash (`?v=…`, as the portal asks for the
@@ -450,5 +503,26 @@ async fn shutdown_signal() -> &'static str {
     tokio::select! {
         _ = term.recv() => "SIGTERM",
         _ = tokio::signal::ctrl_c() => "Ctrl-C",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn an_endpoint_without_a_rule_is_closed() {
+        let router: Router = Router::new()
+            .route("/public", axum::routing::get(|| async { "portal" }))
+            .route("/undeclared", axum::routing::get(|| async { "secret" }))
+            .route_layer(axum::middleware::from_fn(declared_only));
+        let call = |path: &str, method: Method| {
+            let req = axum::http::Request::builder().method(method).uri(path).body(axum::body::Body::empty());
+            router.clone().oneshot(req.unwrap())
+        };
+        assert_eq!(call("/public", Method::GET).await.unwrap().status(), StatusCode::OK);
+        assert_eq!(call("/public", Method::HEAD).await.unwrap().status(), StatusCode::OK);
+        assert_eq!(call("/undeclared", Method::GET).await.unwrap().status(), StatusCode::FORBIDDEN);
     }
 }

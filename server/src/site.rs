@@ -31,6 +31,9 @@ pub enum Site {
     Dir(String),
 }
 
+/// Where the built assets are served (`/pkg/…`, public).
+pub const PKG_PATH: &str = "/pkg/{*file}";
+
 impl Site {
     /// The embedded site when `root` is empty, else the directory `root`.
     pub fn at(root: &str) -> Self {
@@ -72,7 +75,7 @@ impl Site {
     /// The `/pkg` routes: the embedded files, or the directory's `pkg/`.
     pub fn pkg_routes(&self) -> Router<AppState> {
         match self {
-            Self::Embedded => Router::new().route("/pkg/{*file}", get(pkg_file)),
+            Self::Embedded => Router::new().route(PKG_PATH, get(pkg_file)),
             Self::Dir(root) => Router::new().nest_service(
                 "/pkg",
                 ServeDir::new(format!("{root}/pkg")).precompressed_br().precompressed_gzip(),

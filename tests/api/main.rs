@@ -2,6 +2,7 @@
 //! SHUANGSUI_TEST_DB=postgres, a fresh PostgreSQL database), and the real `shuangsui`
 //! binary for the command line. One binary for all of them.
 
+mod access;
 mod auth;
 mod batches;
 mod busy;
@@ -17,6 +18,7 @@ mod pages;
 mod plan_import;
 mod portal;
 mod procedure;
+mod proxy;
 mod python_verifier;
 mod refusals;
 mod registry;

@@ -111,3 +111,21 @@ async fn pages_finish_while_other_servers_start() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     assert!(builder.join().unwrap() > 0, "routers were built meanwhile");
 }
+
+/// `/plans/new` is the plan form, not the plan of a year called "new" (the router takes the
+/// first route that matches), and only a clerk gets it.
+#[tokio::test]
+async fn the_new_plan_form_is_the_clerks() {
+    let app = spawn_app().await;
+    let clerk = app.sign_in("jingban").await;
+    let (status, html) = app.page(&clerk, "/plans/new").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<h1>新建年度计划</h1>"), "{html}");
+    let observer = app.sign_in("jijian").await;
+    let (status, html) = app.page(&observer, "/plans/new").await;
+    assert_eq!(status, 403);
+    assert!(
+        html.contains("年度计划由经办人新建、编辑和导入") && !html.contains("<h1>新建年度计划</h1>"),
+        "{html}"
+    );
+}

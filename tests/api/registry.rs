@@ -445,13 +445,20 @@ async fn the_filtered_table_exports_and_the_pages_render() {
         "/registry/inspectors",
         "/registry/items",
         "/registry/conflicts",
-        "/registry/import?kind=items",
         "/registry/inspectors/1",
         "/registry/items/1",
     ] {
         let (status, _) = app.page(&cookie, path).await;
         assert_eq!(status, 200, "{path}");
     }
+    // The import page is its editors' (经办人, 管理员).
+    let (status, html) = app.page(&cookie, "/registry/import?kind=items").await;
+    assert_eq!(status, 403);
+    assert!(html.contains("当前账号为纪检监督") && !html.contains("预检（不写入）"), "{html}");
+    let clerk = app.sign_in("jingban").await;
+    let (status, html) = app.page(&clerk, "/registry/import?kind=items").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("预检（不写入）"), "{html}");
     let (status, _) = app.page(&cookie, "/registry/enterprises/99999999").await;
     assert_eq!(status, 404);
 }

@@ -477,31 +477,15 @@ async fn forwarded_addresses_are_believed_only_from_a_configured_proxy() {
     assert_eq!(addresses, ["127.0.0.1"]);
 }
 
+/// What a read shows, as the permission table says (who may call each endpoint at all is
+/// the generated matrix of access.rs): an inspector's own enterprises, each reach of the
+/// conflict declarations, and no risk class for an inspector.
 #[tokio::test]
-async fn reads_follow_the_permission_table() {
+async fn reads_show_what_the_permission_table_says() {
     let app = spawn_app().await;
-    // The demo's drawn task 001 (执法支队, several strata) and its draw.
-    let draw: i64 =
-        sqlx::query_scalar("SELECT id FROM draws WHERE task_id = 1").fetch_one(&app.db).await.unwrap();
-    let draw = draw.to_string();
-    let accounts = ["admin", "jijian", "lingdao", "zhixu", "jingban", "chuzhang", "jingban.smfw", "zhifa"];
-    // (endpoint, form, expected status per account above)
-    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, [u16; 8]);
-    let cases: [Case; 3] = [
-        ("results", vec![("task_id", "1")], [200, 200, 200, 200, 200, 200, 403, 200]),
-        ("manifest", vec![("draw_id", &draw)], [200, 200, 200, 200, 200, 200, 403, 403]),
-        ("stratum_salts", vec![("draw_id", &draw)], [200, 200, 200, 200, 200, 200, 403, 403]),
-    ];
     let mut cookies = std::collections::HashMap::new();
-    for who in accounts {
+    for who in ["admin", "jijian", "lingdao", "jingban", "zhifa"] {
         cookies.insert(who, app.sign_in(who).await);
-    }
-    for (endpoint, form, want) in &cases {
-        for (who, want) in accounts.iter().zip(want) {
-            let resp = app.post_form(Some(&cookies[who]), endpoint, form).await;
-            assert_eq!(resp.status().as_u16(), *want, "{who} {endpoint}: {}", resp.text().await.unwrap());
-        }
-        assert_eq!(app.post_form(None, endpoint, form).await.status(), 401, "anonymous {endpoint}");
     }
     // The inspector sees only the enterprises they were sent to.
     let results: Value =

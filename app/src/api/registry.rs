@@ -322,7 +322,10 @@ pub async fn declare_conflict(
 /// Withdraws an open conflict.
 #[server(prefix = "/api", endpoint = "registry/withdraw_conflict")]
 pub async fn withdraw_conflict(id: i64) -> Result<(), AppError> {
-    crate::ssr::auth::user()?;
+    crate::ssr::auth::require_rule(
+        crate::domain::endpoints::conflict_declarers,
+        "回避须由本人（执法人员）、本部门经办人或管理员申报和撤回",
+    )?;
     let db = crate::ssr::state::db()?;
     let inspector = crate::ssr::db::conflicts::inspector_of(&db, id)
         .await?

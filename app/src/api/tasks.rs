@@ -46,7 +46,7 @@ pub async fn request_plan_change(
                 "window",
                 "调整后的抽查时间无效：年份须在 2000–2100 之间，结束月份不早于开始月份",
             )
-        })?;
+        });
     crate::ssr::db::plan_changes::request(&db, task_id, window, &reason, &user).await
 }
 

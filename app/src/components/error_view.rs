@@ -48,3 +48,22 @@ pub fn FormError(error: RwSignal<Option<AppError>>) -> impl IntoView {
         })
     }
 }
+
+/// `children` once `allowed` has answered `Ok`; its error otherwise (a page that is not the
+/// caller's answers 401 or 403, as its server functions would).
+#[component]
+pub fn OnlyIf(allowed: Resource<Result<(), AppError>>, children: ChildrenFn) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <p>{crate::labels::LOADING}</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match allowed.await {
+                        Ok(()) => children().into_any(),
+                        Err(error) => view! { <ErrorBox error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -8,6 +8,7 @@
 //! | conflict declarations (回避) | all | none | their department's inspectors | their own |
 //! | credit-risk classes in the registry, registry export | yes | yes | yes | no |
 //! | the audit log | yes | no | no | no |
+//! | 后续处置 | every task | every task | tasks their department initiates | none |
 //! | statistics and the 台账 (`/stats`) | every task | every task | tasks of their department (initiating or joint) | none |
 //! | a result's evidence and signed record | 纪检 only | no | their department's tasks | their own team's |
 //!
@@ -63,6 +64,15 @@ pub fn conflicts_reach(role: Role) -> Reach {
 /// How far `role` reads the statistics and the 台账 (they count unpublished results, so
 /// they reach as far as the results do; an inspector's own assignments make no statistics).
 pub fn stats_reach(role: Role) -> Reach {
+    match results_reach(role) {
+        Reach::Own => Reach::Nothing,
+        other => other,
+    }
+}
+
+/// How far `role` reads 后续处置 (`/follow-ups`): as far as the results, but an inspector
+/// not at all; a department's are those of the tasks it initiates (it records them).
+pub fn follow_ups_reach(role: Role) -> Reach {
     match results_reach(role) {
         Reach::Own => Reach::Nothing,
         other => other,

@@ -10,6 +10,7 @@ pub mod checklist;
 pub mod credit_code;
 pub mod date;
 pub mod draw;
+pub mod endpoints;
 pub mod enterprise;
 pub mod evidence;
 pub mod follow_up;

@@ -169,6 +169,27 @@ pub fn refusal(
     to: TaskStatus,
     comment: &str,
 ) -> Option<StepRefusal> {
+    // Who may never take a step, or not on another department's task, is told so before
+    // anything about the task's state.
+    if !TRANSITIONS.iter().any(|t| t.role == user.role) {
+        let mut takers: Vec<&str> = Vec::new();
+        for t in &TRANSITIONS {
+            if !takers.contains(&t.role.label()) {
+                takers.push(t.role.label());
+            }
+        }
+        return Some(StepRefusal::Forbidden(format!(
+            "任务流程的步骤由{}办理，当前账号为{}",
+            takers.join("、"),
+            user.role.label()
+        )));
+    }
+    if !user.serves(department) {
+        return Some(StepRefusal::Forbidden(format!(
+            "只能办理本部门（{}）发起的任务",
+            user.department_name.as_deref().or(user.department_id.as_deref()).unwrap_or("无部门")
+        )));
+    }
     let Some(t) = transition(from, to) else {
         let next: Vec<String> = TRANSITIONS
             .iter()
@@ -192,12 +213,6 @@ pub fn refusal(
             t.verb,
             t.role.label(),
             user.role.label()
-        )));
-    }
-    if !user.serves(department) {
-        return Some(StepRefusal::Forbidden(format!(
-            "只能办理本部门（{}）发起的任务",
-            user.department_name.as_deref().or(user.department_id.as_deref()).unwrap_or("无部门")
         )));
     }
     if t.send_back && comment.trim().is_empty() {
@@ -339,6 +354,15 @@ mod tests {
             Some(StepRefusal::MissingReason(_))
         ));
         assert_eq!(refusal(&leader, "swj-sctx", S::Submitted, S::Draft, "比例不符"), None);
+        // Refused for who they are before anything about the task's state.
+        assert!(matches!(
+            refusal(&user(Role::Observer, None), "swj-zfzd", S::Published, S::Draft, ""),
+            Some(StepRefusal::Forbidden(_))
+        ));
+        assert!(matches!(
+            refusal(&clerk, "swj-zfzd", S::Published, S::Draft, ""),
+            Some(StepRefusal::Forbidden(_))
+        ));
         assert!(offers(&user(Role::Observer, None), "swj-sctx", S::Submitted).is_empty());
     }
 

@@ -12,27 +12,32 @@ use crate::domain::auth::{Role, SessionUser};
 use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::db::{onsite, results};
+use crate::ssr::net::routes::Routes;
 use crate::ssr::state::AppState;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Extension, Router};
+use axum::Extension;
 use std::sync::OnceLock;
 
 /// The on-site routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/m", get(list))
-        .route("/m/", get(list))
-        .route("/m/sw.js", get(service_worker))
-        .route("/m/files/{id}", get(file))
-        .route("/m/points", get(points).post(change_point))
-        .route("/m/tasks/{task}/notices", get(notices))
-        .route("/m/tasks/{task}/{code}", get(form_page).post(submit))
-        .route("/m/tasks/{task}/{code}/notice", get(notice))
-        .route("/m/tasks/{task}/{code}/record", get(record))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/m", list)
+        .get("/m/", list)
+        .get("/m/sw.js", service_worker)
+        .get("/m/files/{id}", file)
+        .get("/m/points", points)
+        .post("/m/points", change_point)
+        .get("/m/tasks/{task}/notices", notices)
+        .get("/m/tasks/{task}/{code}", form_page)
+        .post("/m/tasks/{task}/{code}", submit)
+        .get("/m/tasks/{task}/{code}/notice", notice)
+        .get("/m/tasks/{task}/{code}/record", record)
 }
+
+/// Who is told why they may not see a result's evidence.
+const EVIDENCE_REFUSAL: &str = "证据材料只有本检查组、任务所属部门的工作人员和纪检监督人员可以查看";
 
 /// Whether a request's path is the result form's submission (its body may carry files).
 pub fn is_upload(method: &axum::http::Method, path: &str) -> bool {
@@ -146,6 +151,8 @@ async fn submit(
     static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
     let result = async {
         let me = signed_in(&user)?;
+        // Who may enter this result is settled before a byte of the form is read.
+        results::may_enter_result(&state.db, task_id, &code, &me).await?;
         let _reading = UPLOADS.acquire().await.map_err(AppError::internal)?;
         let boundary = req
             .headers()
@@ -171,6 +178,7 @@ async fn file(
 ) -> Response {
     let result = async {
         let me = signed_in(&user)?;
+        AppError::unless_role(me.role, crate::domain::endpoints::evidence_reach, EVIDENCE_REFUSAL)?;
         onsite::file(&state.db, id, &me).await
     }
     .await;
@@ -240,11 +248,11 @@ async fn record(
 ) -> Response {
     let result = async {
         let me = signed_in(&user)?;
+        let refusal = "检查记录表含证据材料，只有本检查组、任务所属部门的工作人员和纪检监督人员可以查看";
+        AppError::unless_role(me.role, crate::domain::endpoints::evidence_reach, refusal)?;
         let mut conn = state.db.acquire().await?;
         if !onsite::may_see(&mut conn, task_id, &code, &me).await? {
-            return Err(AppError::Forbidden(
-                "检查记录表含证据材料，只有本检查组、任务所属部门的工作人员和纪检监督人员可以查看".into(),
-            ));
+            return Err(AppError::Forbidden(refusal.into()));
         }
         drop(conn);
         let t = results::task_results(&state.db, task_id, &me).await?;
@@ -316,6 +324,8 @@ async fn change_point(
 ) -> Response {
     let result = async {
         let me = signed_in(&user)?;
+        let refusal = "检查要点由事项所属部门的经办人或管理员维护";
+        AppError::unless_role(me.role, crate::domain::endpoints::point_editors, refusal)?;
         match (f.op.as_str(), f.point_id) {
             ("delete", Some(id)) => onsite::delete_point(&state.db, id, &me).await,
             ("save", id) => {

@@ -12,12 +12,12 @@ pub mod views;
 
 use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
+use crate::ssr::net::routes::Routes;
 use crate::ssr::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Extension, Router};
+use axum::Extension;
 use std::sync::OnceLock;
 
 /// How long browsers and proxies may reuse a portal page or data file (seconds).
@@ -29,24 +29,24 @@ pub const SEARCH_LIMIT: i64 = 50;
 /// The portal's routes (pages, open data, the public manifest download).
 /// `verifier_wasm` is the built verifier (`pkg/verifier.wasm`, embedded in the binary or read
 /// from the site directory), whose hash goes into its address.
-pub fn router(verifier_wasm: Option<&[u8]>) -> Router<AppState> {
+pub fn routes(verifier_wasm: Option<&[u8]>) -> Routes {
     set_verifier(verifier_wasm);
-    Router::new()
-        .route("/public", get(home))
-        .route("/public/plans", get(latest_plan))
-        .route("/public/plans/{year}", get(plan))
-        .route("/public/tasks/{id}/draw", get(draw))
-        .route("/public/draws/{id}", get(draw_by_id))
-        .route("/public/tasks/{id}/results", get(task_results))
-        .route("/public/results", get(search))
-        .route("/public/enterprises/{code}", get(enterprise))
-        .route("/public/verify", get(verify))
-        .route("/public/verify/guide", get(verify_guide))
-        .route("/public/verify/dr1_verify.py", get(verify_script))
-        .route("/public/penalties", get(penalties))
-        .route("/live/{task_id}", get(live))
-        .route("/api/public/draws/{id}/manifest.json", get(manifest))
-        .merge(open_data::router())
+    Routes::new()
+        .get("/public", home)
+        .get("/public/plans", latest_plan)
+        .get("/public/plans/{year}", plan)
+        .get("/public/tasks/{id}/draw", draw)
+        .get("/public/draws/{id}", draw_by_id)
+        .get("/public/tasks/{id}/results", task_results)
+        .get("/public/results", search)
+        .get("/public/enterprises/{code}", enterprise)
+        .get("/public/verify", verify)
+        .get("/public/verify/guide", verify_guide)
+        .get("/public/verify/dr1_verify.py", verify_script)
+        .get("/public/penalties", penalties)
+        .get("/live/{task_id}", live)
+        .get("/api/public/draws/{id}/manifest.json", manifest)
+        .merge(open_data::routes())
 }
 
 /// The verifier's address with its content hash, so it can be cached for a year:

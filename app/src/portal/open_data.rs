@@ -4,25 +4,25 @@
 use super::data::{self, ResultRow};
 use crate::error::AppError;
 use crate::ssr::files::table_file::write_csv;
+use crate::ssr::net::routes::Routes;
 use crate::ssr::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use serde_json::{json, Value};
 
 /// How long a data file may be reused (seconds).
 const DATA_MAX_AGE: &str = "public, max-age=300";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/public/data", get(index))
-        .route("/public/data/plans/{file}", get(plan))
-        .route("/public/data/tasks/{id}/{file}", get(task_file))
-        .route("/public/data/draws/{id}/{file}", get(draw_file))
-        .route("/public/data/penalties.csv", get(|s| penalties_file(s, Format::Csv)))
-        .route("/public/data/penalties.json", get(|s| penalties_file(s, Format::Json)))
+/// The open-data routes.
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/public/data", index)
+        .get("/public/data/plans/{file}", plan)
+        .get("/public/data/tasks/{id}/{file}", task_file)
+        .get("/public/data/draws/{id}/{file}", draw_file)
+        .get("/public/data/penalties.csv", |s| penalties_file(s, Format::Csv))
+        .get("/public/data/penalties.json", |s| penalties_file(s, Format::Json))
 }
 
 const PENALTY_COLUMNS: &[(&str, &str)] = &[

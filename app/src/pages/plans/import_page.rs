@@ -3,6 +3,7 @@
 
 use crate::api::plans::import_plan_sheet;
 use crate::components::confirm;
+use crate::components::error_view::OnlyIf;
 use crate::components::row_errors::RowErrors;
 use crate::domain::import::ImportReport;
 use leptos::prelude::*;
@@ -31,7 +32,9 @@ pub fn ImportPage() -> impl IntoView {
             }
         }
     };
+    let allowed = Resource::new(|| (), |_| super::may_edit_plans());
     view! {
+        <OnlyIf allowed>
         <Title text="导入计划表"/>
         <h1>{move || format!("导入 {} 年度计划表", year())}</h1>
         <p class="lead">"选择与附件2格式相同的 Excel 文件（.xlsx）。先预检：显示将新增、更新多少项任务，并逐行列出有问题的单元格；全部无误后才能导入，导入一次性完成。"</p>
@@ -50,6 +53,7 @@ pub fn ImportPage() -> impl IntoView {
                 Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
             })}
         </section>
+        </OnlyIf>
     }
 }
 

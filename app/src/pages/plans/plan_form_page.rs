@@ -13,6 +13,7 @@ pub fn PlanFormPage() -> impl IntoView {
     let params = use_params_map();
     let year = move || params.read().get("year").and_then(|y| y.parse::<i32>().ok());
     let data = Resource::new(year, |y| async move {
+        super::may_edit_plans().await?;
         match y {
             Some(y) => get_plan(Some(y)).await.map(|p| p.plan),
             None => Ok(None),

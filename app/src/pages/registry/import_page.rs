@@ -2,6 +2,7 @@
 //! dry run first that lists every rejected row by row and column, then apply all or nothing.
 
 use crate::components::confirm;
+use crate::components::error_view::OnlyIf;
 use crate::components::row_errors::RowErrors;
 use crate::domain::registry::{too_large_message, RegistryImportReport, RegistryKind, WEB_IMPORT_MAX_BYTES};
 use crate::error::AppError;
@@ -39,7 +40,9 @@ pub fn RegistryImportPage() -> impl IntoView {
         run.dispatch_local(apply);
     };
     let unsendable = move || chosen.get().is_none() || too_large().is_some() || run.pending().get();
+    let allowed = Resource::new(|| (), |_| async { crate::api::registry::import_limit().await.map(|_| ()) });
     view! {
+        <OnlyIf allowed>
         <Title text="导入名录"/>
         <h1>{move || format!("导入{}", kind().label())}</h1>
         <nav class="toolbar">
@@ -71,6 +74,7 @@ pub fn RegistryImportPage() -> impl IntoView {
                 Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
             })}
         </section>
+        </OnlyIf>
     }
     .into_any()
 }

@@ -170,6 +170,17 @@ pub fn require(roles: &[Role]) -> Result<SessionUser, AppError> {
     }
 }
 
+/// The signed-in user if their role may call an endpoint of `rule` (one of
+/// `domain::endpoints`' role rules) at all; 401, or 403 saying `refusal`, otherwise.
+pub fn require_rule(
+    rule: fn(Role) -> crate::domain::access::Reach,
+    refusal: &str,
+) -> Result<SessionUser, AppError> {
+    let user = user()?;
+    AppError::unless_role(user.role, rule, refusal)?;
+    Ok(user)
+}
+
 /// The request's session token, if it carried a live one.
 pub fn session_token() -> Option<String> {
     parts().and_then(|p| p.extensions.get::<SessionToken>().map(|t| t.0.clone()))

@@ -250,6 +250,7 @@ pub async fn set_observers(
     present: &str,
     user: &SessionUser,
 ) -> Result<(), AppError> {
+    runner_first(db, task_id, user).await?;
     let (invited, present) = (invited.trim(), present.trim());
     for (field, text) in [("observers_invited", invited), ("observers_present", present)] {
         if text.chars().count() > 200 {
@@ -294,6 +295,14 @@ pub async fn set_observers(
     Ok(())
 }
 
+/// Who runs the ceremony of `task_id` (the initiating department's 经办人), settled before
+/// anything about the ceremony is read or checked.
+async fn runner_first(db: &AnyPool, task_id: i64, user: &SessionUser) -> Result<(), AppError> {
+    AppError::unless_role(user.role, crate::domain::endpoints::department_clerk, "抽取现场由经办人操作")?;
+    let (_, department) = super::workflow::task_state(&mut *db.acquire().await?, task_id).await?;
+    check_runner(user, &department)
+}
+
 fn check_runner(user: &SessionUser, department: &str) -> Result<(), AppError> {
     if user.role != Role::Clerk {
         return Err(AppError::Forbidden(format!("抽取现场由经办人操作，当前账号为{}", user.role.label())));
@@ -315,6 +324,14 @@ pub async fn advance(
     entropy: &str,
     user: &SessionUser,
 ) -> Result<LiveState, AppError> {
+    // Who may run it is settled first, before anything about the task is told; a refused
+    // draw (step 3) is recorded in `draw_attempts`, as `draws::run_draw` records its own.
+    if let Err(e) = runner_first(db, task_id, user).await {
+        if to == 3 && !matches!(e, AppError::NotFound(_)) {
+            super::draws::record_attempt(db, task_id, "draw", Some(&e.to_string()), user.actor()).await?;
+        }
+        return Err(e);
+    }
     let Some(r) = row(db, task_id).await? else {
         let e = AppError::Conflict("该任务尚未冻结检查对象名单".into());
         let exists: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks WHERE id = $1")
@@ -389,6 +406,7 @@ pub async fn type_entropy(
     text: &str,
     user: &SessionUser,
 ) -> Result<LiveState, AppError> {
+    runner_first(db, task_id, user).await?;
     let r = row(db, task_id).await?.ok_or_else(|| AppError::Conflict("该任务尚未冻结检查对象名单".into()))?;
     check_runner(user, &r.department)?;
     if r.seed.is_some() || r.ceremony_step != 2 {

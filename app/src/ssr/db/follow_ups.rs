@@ -1,7 +1,7 @@
 //! 后续处置: a follow-up for each handling of a published result, opened when the result is
 //! published, recorded and finished by the office that ran the task.
 
-use crate::domain::access::{reaches_task, results_reach, Reach};
+use crate::domain::access::{follow_ups_reach, reaches_task, Reach};
 use crate::domain::auth::{Role, SessionUser};
 use crate::domain::date::{beijing_date, Date};
 use crate::domain::follow_up::{FollowUp, FollowUpFields, FollowUpUpdate, PublicFollowUp};
@@ -95,8 +95,8 @@ fn may_edit(user: &SessionUser, department: &str) -> bool {
 
 /// The follow-ups `user` may read, the open ones first (oldest first), then the finished.
 pub async fn list(db: &AnyPool, user: &SessionUser) -> Result<Vec<FollowUp>, AppError> {
-    let reach = results_reach(user.role);
-    if matches!(reach, Reach::Own) {
+    let reach = follow_ups_reach(user.role);
+    if reach == Reach::Nothing {
         return Err(AppError::Forbidden("后续处置由任务发起部门的经办人和处室负责人办理".into()));
     }
     let rows: Vec<Row> = sqlx::query_as(&format!(
@@ -136,6 +136,8 @@ pub async fn list(db: &AnyPool, user: &SessionUser) -> Result<Vec<FollowUp>, App
 
 /// Records a follow-up's progress, or finishes it (all or nothing, with its audit entry).
 pub async fn update(db: &AnyPool, u: &FollowUpUpdate, user: &SessionUser) -> Result<(), AppError> {
+    let refusal = "后续处置由任务发起部门的经办人或处室负责人记录";
+    AppError::unless_role(user.role, crate::domain::endpoints::department_office, refusal)?;
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let row: Option<Row> =
         sqlx::query_as(&format!("{SELECT} WHERE f.id = $1")).bind(u.id).fetch_optional(&mut *tx).await?;

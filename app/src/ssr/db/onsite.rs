@@ -125,6 +125,12 @@ pub async fn may_see(
     user: &SessionUser,
 ) -> Result<bool, AppError> {
     let departments = departments(&mut *conn, task_id).await?;
+    if user.role != crate::domain::auth::Role::Inspector {
+        // Only an inspector's answer depends on the enterprise's team: nobody else learns
+        // here whether `code` was drawn.
+        let departments: Vec<&str> = departments.iter().map(String::as_str).collect();
+        return Ok(sees_evidence(user, &departments, &[]));
+    }
     let (draw_id, position, _) = super::results::selection(&mut *conn, task_id, code).await?;
     let team: Vec<i64> =
         sqlx::query_scalar("SELECT inspector_id FROM draw_team_members WHERE draw_id = $1 AND position = $2")
@@ -403,13 +409,13 @@ pub async fn save_point(
     kind: &str,
     user: &SessionUser,
 ) -> Result<(), AppError> {
+    let mut tx = super::begin_write(db).await?;
+    editable_item(&mut tx, item_id, user).await?;
     let errors = crate::domain::checklist::point_errors(text, legal_basis, kind);
     if !errors.is_empty() {
         return Err(AppError::from_fields(&errors));
     }
     let (text, legal_basis) = (text.trim(), legal_basis.trim());
-    let mut tx = super::begin_write(db).await?;
-    editable_item(&mut tx, item_id, user).await?;
     let before: Option<(String, String, String)> = match point_id {
         Some(id) => Some(
             sqlx::query_as(

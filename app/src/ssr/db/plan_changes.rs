@@ -101,21 +101,26 @@ pub async fn pending(db: &AnyPool) -> Result<Vec<PlanChange>, AppError> {
 
 /// A clerk of the task's department asks to move its window to `to`, giving `reason`;
 /// returns the change's id. Only one change may wait at a time, and only before the draw.
+/// `to` is the window as parsed (or why it could not be): refused only once who asks may.
 pub async fn request(
     db: &AnyPool,
     task_id: i64,
-    to: Window,
+    to: Result<Window, AppError>,
     reason: &str,
     user: &SessionUser,
 ) -> Result<i64, AppError> {
     use crate::domain::workflow::TaskStatus;
-    let reason = reason.trim();
-    let reason = AppError::reason(reason, "计划调整须写明理由", "理由过长：最多 500 个字符")?;
+    let refusal = "计划调整由本任务部门的经办人提出";
+    AppError::unless_role(user.role, crate::domain::endpoints::department_clerk, refusal)?;
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let (status, dept) = super::workflow::task_state(&mut tx, task_id).await?;
     if user.role != Role::Clerk || !user.serves(&dept) {
-        return Err(AppError::Forbidden("计划调整由本任务部门的经办人提出".into()));
+        return Err(AppError::Forbidden(refusal.into()));
     }
+    // What was asked is checked once who asks may ask it.
+    let to = to?;
+    let reason = reason.trim();
+    let reason = AppError::reason(reason, "计划调整须写明理由", "理由过长：最多 500 个字符")?;
     if !matches!(status, TaskStatus::Draft | TaskStatus::Submitted | TaskStatus::Planned) {
         return Err(AppError::Conflict(format!("任务当前为“{}”，抽取后不能再调整抽查时间", status.label())));
     }

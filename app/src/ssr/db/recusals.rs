@@ -25,24 +25,30 @@ pub async fn declare(
     note: &str,
     user: &SessionUser,
 ) -> Result<i64, AppError> {
-    if !REASONS.contains(&reason) {
-        return Err(AppError::invalid("reason", format!("回避理由须为：{}", REASONS.join("、"))));
-    }
-    if note.chars().count() > 500 {
-        return Err(AppError::invalid("note", "说明过长：最多 500 个字符"));
-    }
+    AppError::unless_role(
+        user.role,
+        crate::domain::endpoints::result_enterers,
+        "回避由执法人员本人或经办人申请",
+    )?;
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let (status, dept) = task_state(&mut tx, task_id).await?;
     match user.role {
         Role::Inspector if user.inspector_id == Some(inspector_id) => {}
         Role::Inspector => return Err(AppError::Forbidden("执法人员只能为本人申请回避".into())),
         Role::Clerk if user.serves(&dept) => {}
+        Role::Clerk => return Err(AppError::Forbidden("只能为本部门发起的任务申请回避".into())),
         r => {
             return Err(AppError::Forbidden(format!(
                 "回避由执法人员本人或经办人申请，当前账号为{}",
                 r.label()
             )))
         }
+    }
+    if !REASONS.contains(&reason) {
+        return Err(AppError::invalid("reason", format!("回避理由须为：{}", REASONS.join("、"))));
+    }
+    if note.chars().count() > 500 {
+        return Err(AppError::invalid("note", "说明过长：最多 500 个字符"));
     }
     if !matches!(status, TaskStatus::Drawn | TaskStatus::Inspecting) {
         return Err(AppError::Conflict(format!("任务当前为“{}”，不能再申请回避", status.label())));
@@ -104,6 +110,8 @@ pub async fn declare(
 /// The office head approves a declared recusal: the replacement follows DR1, the stored
 /// manifest and the team change together. Returns the replacement's inspector id.
 pub async fn approve(db: &AnyPool, recusal_id: i64, user: &SessionUser) -> Result<i64, AppError> {
+    let refusal = "抽取后回避须由发起部门的处室负责人批准";
+    AppError::unless_role(user.role, crate::domain::endpoints::office_head, refusal)?;
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let row: Option<(i64, i64, String, i64, String, Option<String>)> = sqlx::query_as(
         "SELECT p.draw_id, d.task_id, p.code, p.inspector_id, p.reason, p.approved_by \

@@ -79,6 +79,15 @@ const STORED_COLUMNS: &str = "r.id, r.version, r.corrected_at, r.correction_reas
 pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Result<TaskResults, AppError> {
     let mut conn = db.acquire().await?;
     let (status, dept) = task_state(&mut conn, task_id).await?;
+    // Who reads what (domain::access): a department's staff only their department's tasks,
+    // decided before anything about the task's state is told.
+    let joint = super::tasks::joint_departments(&mut conn, task_id).await?;
+    let departments: Vec<&str> =
+        std::iter::once(dept.as_str()).chain(joint.iter().map(String::as_str)).collect();
+    let reach = results_reach(user.role);
+    if reach != Reach::Own && !reaches_task(user, reach, &departments) {
+        return Err(AppError::Forbidden(OTHER_DEPARTMENT.into()));
+    }
     let head: Option<(String, Option<String>, i32, i64)> = sqlx::query_as(
         "SELECT t.task_name, d.drawn_at, t.window_year, t.window_end_month FROM tasks t \
          LEFT JOIN draws d ON d.task_id = t.id AND d.abandoned_at IS NULL WHERE t.id = $1",
@@ -153,14 +162,10 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
             ResultRow { position, code, name, team, result, can_enter, may_recuse }
         })
         .collect();
-    // Who reads what (domain::access): an inspector only the enterprises they were sent
-    // to (and the recusals there), a department's staff only their department's tasks.
-    let joint = super::tasks::joint_departments(&mut conn, task_id).await?;
-    let departments: Vec<&str> =
-        std::iter::once(dept.as_str()).chain(joint.iter().map(String::as_str)).collect();
+    // An inspector reads only the enterprises they were sent to (and the recusals there).
     let mut recusals = super::recusals::list(db, task_id).await?;
     let items = task_items(&mut conn, task_id).await?;
-    let rows: Vec<ResultRow> = match results_reach(user.role) {
+    let rows: Vec<ResultRow> = match reach {
         Reach::Own => {
             let mine: Vec<ResultRow> = rows
                 .into_iter()
@@ -173,8 +178,7 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
             recusals.retain(|r| codes.contains(r.code.as_str()));
             mine
         }
-        reach if reaches_task(user, reach, &departments) => rows,
-        _ => return Err(AppError::Forbidden("只能查看本部门发起或参与的任务的检查结果".into())),
+        _ => rows,
     };
     Ok(TaskResults {
         task_id,
@@ -196,6 +200,9 @@ pub async fn task_results(db: &AnyPool, task_id: i64, user: &SessionUser) -> Res
         items,
     })
 }
+
+/// Why a department's staff may not read another department's results.
+const OTHER_DEPARTMENT: &str = "只能查看本部门发起或参与的任务的检查结果";
 
 /// The earlier versions of a task's corrected results, by result id, oldest first.
 async fn versions(
@@ -236,6 +243,8 @@ pub async fn correct(
     user: &SessionUser,
 ) -> Result<(), AppError> {
     let reason = reason.trim();
+    let refusal = "已公示的结果只能由发起部门的处室负责人更正";
+    AppError::unless_role(user.role, crate::domain::endpoints::office_head, refusal)?;
     let mut tx = crate::ssr::db::begin_write(db).await?;
     let (_, dept) = task_state(&mut tx, d.task_id).await?;
     if user.role != Role::OfficeHead || !user.serves(&dept) {
@@ -401,6 +410,58 @@ pub(super) async fn save_in(
     save_noted(tx, d, user, None).await.map(|_| ())
 }
 
+/// Refuses `user` unless they may enter the result of enterprise `code` of task
+/// `task_id` (the department's 经办人, the enterprise's team): the on-site form asks before
+/// it reads the files sent with it.
+pub async fn may_enter_result(
+    db: &AnyPool,
+    task_id: i64,
+    code: &str,
+    user: &SessionUser,
+) -> Result<(), AppError> {
+    enterer(&mut *db.acquire().await?, task_id, code, user).await.map(|_| ())
+}
+
+/// Where a result is entered, once its enterer is known to be allowed.
+struct Enterer {
+    status: TaskStatus,
+    draw_id: i64,
+    enterprise_id: i64,
+    /// The enterprise's team: (inspector id, '', '').
+    team: Vec<(i64, String, String)>,
+}
+
+/// The role first (before anything is looked up), then the task's department or the
+/// enterprise's team.
+async fn enterer(
+    conn: &mut AnyConnection,
+    task_id: i64,
+    code: &str,
+    user: &SessionUser,
+) -> Result<Enterer, AppError> {
+    let refusal = "检查结果由经办人或检查组执法人员录入";
+    AppError::unless_role(user.role, crate::domain::endpoints::result_enterers, refusal)?;
+    let (status, dept) = task_state(&mut *conn, task_id).await?;
+    if user.role == Role::Clerk && !user.serves(&dept) {
+        return Err(AppError::Forbidden("只能为本部门发起的任务录入结果".into()));
+    }
+    let (draw_id, position, enterprise_id) = selection(&mut *conn, task_id, code).await?;
+    let team: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT inspector_id, '', '' FROM draw_team_members WHERE draw_id = $1 AND position = $2 ORDER BY seq",
+    )
+    .bind(draw_id)
+    .bind(position)
+    .fetch_all(&mut *conn)
+    .await?;
+    if !may_enter(user, &dept, &team) {
+        return Err(AppError::Forbidden(match user.role {
+            Role::Inspector => "只能为本人所在检查组的企业录入结果".into(),
+            _ => "只能为本部门发起的任务录入结果".into(),
+        }));
+    }
+    Ok(Enterer { status, draw_id, enterprise_id, team })
+}
+
 /// [`save_in`] with what else the audit entry records beside the draft (the on-site form's
 /// checklist answers and its files' SHA-256); returns the result's id.
 pub(super) async fn save_noted(
@@ -409,27 +470,8 @@ pub(super) async fn save_noted(
     user: &SessionUser,
     note: Option<serde_json::Value>,
 ) -> Result<i64, AppError> {
-    if !matches!(user.role, Role::Clerk | Role::Inspector) {
-        return Err(AppError::Forbidden(format!(
-            "检查结果由经办人或检查组执法人员录入，当前账号为{}",
-            user.role.label()
-        )));
-    }
-    let (status, dept) = task_state(&mut *tx, d.task_id).await?;
-    let (draw_id, position, enterprise_id) = selection(&mut *tx, d.task_id, &d.code).await?;
-    let team: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT inspector_id, '', '' FROM draw_team_members WHERE draw_id = $1 AND position = $2 ORDER BY seq",
-    )
-    .bind(draw_id)
-    .bind(position)
-    .fetch_all(&mut *tx)
-    .await?;
-    if !may_enter(user, &dept, &team) {
-        return Err(AppError::Forbidden(match user.role {
-            Role::Inspector => "只能为本人所在检查组的企业录入结果".into(),
-            _ => "只能为本部门发起的任务录入结果".into(),
-        }));
-    }
+    let Enterer { status, draw_id, enterprise_id, team } =
+        enterer(&mut *tx, d.task_id, &d.code, user).await?;
     if status != TaskStatus::Inspecting {
         return Err(AppError::Conflict(format!("任务当前为“{}”，不能录入检查结果", status.label())));
     }
