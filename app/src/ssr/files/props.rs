@@ -427,3 +427,61 @@ fn formula_cells_read_as_their_values() {
     let rows = read_table(fixtures::workbook(&sheet, None)).unwrap();
     assert_eq!(rows, vec![(2, vec!["点我".to_string(), "2".into(), "邯郸".into()])]);
 }
+
+/// Files saved by LibreOffice Calc (tests/fixtures/make_fixtures.sh), not by this project:
+/// a date typed as a date is a serial number with a date format, a ratio typed as `2%` a
+/// fraction, a credit code typed as a number has lost its last digits, repeated text is
+/// one shared string, a formula's cell holds its value; the CSV is GBK (MS-936).
+#[test]
+fn files_saved_by_a_spreadsheet_program_read_as_shown() {
+    use crate::domain::credit_code::CreditCode;
+    use crate::domain::registry_rows::normalise_date;
+    let columns = ["名称", "统一社会信用代码", "登记日期", "抽查比例", "备注", "合计"];
+    let xlsx = include_bytes!("../../../../tests/fixtures/registry-calc.xlsx");
+    let csv = include_bytes!("../../../../tests/fixtures/registry-calc.csv");
+    assert!(std::str::from_utf8(csv).is_err(), "the CSV is GBK, not UTF-8");
+    let from_xlsx = read_rows(xlsx, &columns, &Limits::WEB_REGISTRY).unwrap();
+    let from_csv = read_rows(csv, &columns, &Limits::WEB_REGISTRY).unwrap();
+    let notes = "同一段備註文字（繁體）";
+    assert_eq!(
+        from_xlsx,
+        vec![
+            (2, vec!["邯郸市甲商贸有限公司（测试）", "91130402MA0A1B2C3D", "2023-01-31", "0.02", notes, "3"]),
+            (
+                3,
+                vec![
+                    "邯郸市乙物流有限公司（测试）",
+                    "9.11304013030985E17",
+                    "2024-02-29",
+                    "0.125",
+                    notes,
+                    "6"
+                ]
+            ),
+        ]
+        .into_iter()
+        .map(|(n, cells)| (n, cells.into_iter().map(String::from).collect::<Vec<_>>()))
+        .collect::<Vec<_>>()
+    );
+    // The CSV holds what Calc showed: dates and percentages as formatted.
+    assert_eq!(
+        from_csv,
+        vec![
+            (2, vec!["邯郸市甲商贸有限公司（测试）", "91130402MA0A1B2C3D", "2023/1/31", "2%", notes, "3"]),
+            (
+                3,
+                vec!["邯郸市乙物流有限公司（测试）", "9.11304013030985E+017", "2024/2/29", "13%", notes, "6"]
+            ),
+        ]
+        .into_iter()
+        .map(|(n, cells)| (n, cells.into_iter().map(String::from).collect::<Vec<_>>()))
+        .collect::<Vec<_>>()
+    );
+    for rows in [&from_xlsx, &from_csv] {
+        assert_eq!(normalise_date(&rows[0].1[2]).as_deref(), Some("2023-01-31"));
+        assert_eq!(normalise_date(&rows[1].1[2]).as_deref(), Some("2024-02-29"));
+        // A code that went through a number is refused, never taken with other digits.
+        let e = CreditCode::parse(&rows[1].1[1]).unwrap_err().to_string();
+        assert!(chinese(&e), "{e}");
+    }
+}

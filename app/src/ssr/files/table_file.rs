@@ -173,12 +173,16 @@ fn xlsx_grids(bytes: &[u8], limits: &Limits) -> Result<Vec<Rows>, FileError> {
         .collect())
 }
 
-/// Text of a cell: whole numbers without `.0`, dates as `YYYY-MM-DD`.
+/// Text of a cell: whole numbers without `.0`, dates as `YYYY-MM-DD`, numbers of more
+/// than 15 digits in E notation.
 fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::String(s) => s.trim().to_owned(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        // Past 15 digits a number has lost digits in the spreadsheet (a credit code typed
+        // as a number): written as Excel shows it, so it is never taken for a code.
+        Data::Float(f) if f.abs() >= 1e15 => format!("{f:E}"),
         Data::DateTime(dt) if dt.is_datetime() => {
             let (y, m, d, ..) = dt.to_ymd_hms_milli();
             format!("{y:04}-{m:02}-{d:02}")
