@@ -1,0 +1,217 @@
+//! Hostile input over HTTP (issue 22): every server function, as the server's own list
+//! of registered functions gives them (cross-checked against the `#[server]` attributes
+//! of app/src/api), sent missing fields, wrong types and a 10 MB string by a signed-in
+//! administrator and clerk from this site. The answer is an answer in words — a refusal
+//! (4xx) or the work done — never a 500, never a hang (the client gives up after 120 s).
+
+use crate::helpers::{spawn_app, TestApp};
+use std::collections::BTreeMap;
+
+/// One server function as its source declares it.
+#[derive(Debug)]
+struct Endpoint {
+    /// `json`, `multipart` or `form` (the default, `application/x-www-form-urlencoded`).
+    codec: &'static str,
+    /// Argument names and their Rust types, in order.
+    args: Vec<(String, String)>,
+}
+
+/// Every `#[server(prefix = "/api", endpoint = "…")]` of app/src by its endpoint.
+fn declared() -> BTreeMap<String, Endpoint> {
+    let mut found = BTreeMap::new();
+    let mut files = vec![crate::helpers::repo().join("app/src")];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for part in text.split("#[server(").skip(1) {
+            let attr = &part[..part.find(")]").unwrap()];
+            let endpoint = attr.split("endpoint = \"").nth(1).unwrap().split('"').next().unwrap().to_string();
+            let codec = if attr.contains("codec::Json") {
+                "json"
+            } else if attr.contains("codec::MultipartFormData") {
+                "multipart"
+            } else {
+                "form"
+            };
+            let sig = &part[part.find("async fn").unwrap()..];
+            let open = sig.find('(').unwrap();
+            let (mut depth, mut close) = (0i32, 0);
+            for (i, c) in sig.char_indices().skip(open) {
+                match c {
+                    '(' | '<' | '[' => depth += 1,
+                    ')' | '>' | ']' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    close = i;
+                    break;
+                }
+            }
+            let mut args = Vec::new();
+            let (mut depth, mut current) = (0i32, String::new());
+            for c in sig[open + 1..close].chars().chain([',']) {
+                match c {
+                    '(' | '<' | '[' => depth += 1,
+                    ')' | '>' | ']' => depth -= 1,
+                    _ => {}
+                }
+                if c == ',' && depth == 0 {
+                    if let Some((name, ty)) = current.split_once(':') {
+                        args.push((name.trim().to_string(), ty.trim().to_string()));
+                    }
+                    current.clear();
+                } else {
+                    current.push(c);
+                }
+            }
+            assert!(found.insert(endpoint.clone(), Endpoint { codec, args }).is_none(), "{endpoint} twice");
+        }
+    }
+    found
+}
+
+/// A request to `/api/{endpoint}` with `body` of `content_type`, as `cookie`, from this site.
+async fn send(
+    app: &TestApp,
+    cookie: &str,
+    endpoint: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (u16, String) {
+    let resp = app
+        .client
+        .post(format!("{}/api/{endpoint}", app.base))
+        .header("origin", &app.base)
+        .header("cookie", cookie)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("/api/{endpoint}: no answer ({e})"));
+    let status = resp.status().as_u16();
+    (status, resp.text().await.unwrap_or_default())
+}
+
+const BOUNDARY: &str = "hostile-b0undary";
+
+/// A body of `fields` for the endpoint's codec, and its content type.
+fn body(codec: &str, fields: &[(&str, serde_json::Value)]) -> (String, Vec<u8>) {
+    match codec {
+        "json" => {
+            let map: serde_json::Map<String, serde_json::Value> =
+                fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+            ("application/json".into(), serde_json::Value::Object(map).to_string().into_bytes())
+        }
+        "multipart" => {
+            let mut b = Vec::new();
+            for (k, v) in fields {
+                let text = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                b.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"").bytes());
+                if *k == "file" {
+                    b.extend(b"; filename=\"x.csv\"\r\nContent-Type: text/csv");
+                }
+                b.extend(b"\r\n\r\n");
+                b.extend(text.bytes());
+                b.extend(b"\r\n");
+            }
+            b.extend(format!("--{BOUNDARY}--\r\n").bytes());
+            (format!("multipart/form-data; boundary={BOUNDARY}"), b)
+        }
+        _ => {
+            let pairs: Vec<(&str, String)> = fields
+                .iter()
+                .map(|(k, v)| (*k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+                .collect();
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            ("application/x-www-form-urlencoded".into(), crate::helpers::form_body(&pairs).into_bytes())
+        }
+    }
+}
+
+/// Whether a message is in Chinese.
+fn chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[tokio::test]
+async fn every_server_function_answers_hostile_input_in_words() {
+    let app = spawn_app().await;
+    let declared = declared();
+    // The functions the server registered, cross-checked against the source.
+    let registered: std::collections::BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .filter_map(|(path, _)| path.strip_prefix("/api/").map(str::to_string))
+        .collect();
+    let in_source: std::collections::BTreeSet<String> = declared.keys().cloned().collect();
+    assert_eq!(registered, in_source, "registered server functions vs #[server] attributes");
+    assert!(declared.len() >= 60, "{} server functions", declared.len());
+    // Those taking a multipart form are guarded before their codec (which panics on a
+    // content type without a boundary: the connection dropped, found by this test).
+    let multipart: Vec<String> =
+        declared.iter().filter(|(_, e)| e.codec == "multipart").map(|(n, _)| format!("/api/{n}")).collect();
+    assert_eq!(multipart, app::api::MULTIPART_ENDPOINTS.to_vec());
+
+    let ten_mb = "界".repeat((10 << 20) / 3);
+    let mut refused = 0;
+    for (who, username) in [("admin", "admin"), ("clerk", "jingban")] {
+        let mut cookie = app.sign_in(username).await;
+        for (endpoint, e) in &declared {
+            if ["sign_in", "sign_out"].contains(&endpoint.as_str()) {
+                continue; // a session's own ends; odd input to sign_in is tests/api/auth.rs's
+            }
+            let wrong = |ty: &str| -> serde_json::Value {
+                if e.codec == "form" && !ty.contains("String") {
+                    serde_json::json!("abc\u{0}")
+                } else if e.codec == "form" {
+                    serde_json::json!("")
+                } else {
+                    serde_json::json!({ "wrong": [1, [2, {"x": null}]] })
+                }
+            };
+            let mut cases: Vec<(&str, Vec<(&str, serde_json::Value)>)> = vec![
+                ("missing fields", vec![]),
+                ("wrong types", e.args.iter().map(|(n, t)| (n.as_str(), wrong(t))).collect()),
+            ];
+            if who == "admin" {
+                let first = e.args.first().map_or("x", |(n, _)| n.as_str());
+                let first = if e.codec == "multipart" { "file" } else { first };
+                cases.push(("a 10 MB string", vec![(first, serde_json::json!(ten_mb))]));
+            }
+            if e.codec != "form" {
+                cases.push(("a form where another codec is expected", vec![("x", serde_json::json!("1"))]));
+            }
+            for (what, fields) in cases {
+                let codec = if what.starts_with("a form") { "form" } else { e.codec };
+                let (content_type, bytes) = body(codec, &fields);
+                let (mut status, mut text) =
+                    send(&app, &cookie, endpoint, &content_type, bytes.clone()).await;
+                if status == 401 {
+                    // An earlier call ended the session (a password reset, an account switched off).
+                    cookie = app.sign_in(username).await;
+                    (status, text) = send(&app, &cookie, endpoint, &content_type, bytes).await;
+                }
+                assert!(
+                    status < 500,
+                    "{who} /api/{endpoint} with {what}: {status} {}",
+                    &text[..text.len().min(300)]
+                );
+                if status >= 400 {
+                    refused += 1;
+                    assert!(
+                        chinese(&text),
+                        "{who} /api/{endpoint} with {what}: {status} without words: {text}"
+                    );
+                }
+                if what == "a 10 MB string" && endpoint != "registry/import" {
+                    assert_eq!(status, 413, "/api/{endpoint}: a 10 MB body is over the 1 MB limit");
+                }
+            }
+        }
+    }
+    assert!(refused > 100, "{refused} refusals");
+}
