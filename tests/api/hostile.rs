@@ -215,3 +215,209 @@ async fn every_server_function_answers_hostile_input_in_words() {
     }
     assert!(refused > 100, "{refused} refusals");
 }
+
+/// Names as an attacker would write them (issue 22).
+const PAYLOADS: [&str; 3] =
+    ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\"><svg onload=alert(1)>"];
+
+/// What of each payload, written as markup, would run; none may appear in a page.
+const RAW: [&str; 3] = ["<script>alert(1)", "<img src=x onerror", "<svg onload"];
+
+/// The payloads as escaped text shows them (`<` and `>` as entities).
+fn escaped(p: &str) -> String {
+    p.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "")
+}
+
+/// The enterprise registry exported by the app with the names of the rows whose credit
+/// code is in `names` replaced, imported back (applied) as `cookie`.
+async fn import_renamed(app: &TestApp, cookie: &str, names: &[(String, &str)]) {
+    use app::ssr::files::table_file::{read_rows, write_csv};
+    use app::ssr::files::xlsx_read::Limits;
+    let (kind, columns) = ("enterprises", &app::domain::registry::ENTERPRISE_COLUMNS);
+    let resp = app
+        .client
+        .get(format!("{}/registry/export/{kind}.csv", app.base))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let exported = resp.bytes().await.unwrap();
+    let rows = read_rows(&exported, columns, &Limits::WEB_REGISTRY).unwrap();
+    let mut renamed = 0;
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(_, mut cells)| {
+            if let Some((_, name)) = names.iter().find(|(key, _)| *key == cells[0]) {
+                cells[1] = name.to_string();
+                renamed += 1;
+            }
+            cells
+        })
+        .collect();
+    assert_eq!(renamed, names.len());
+    let file = write_csv(columns, rows);
+    let resp = app
+        .post_multipart(
+            Some(cookie),
+            "registry/import",
+            &[("kind", None, kind.as_bytes()), ("apply", None, b"true"), ("file", Some("x.csv"), &file)],
+        )
+        .await;
+    let status = resp.status();
+    let report: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["report"]["rejected"], serde_json::json!([]), "{report}");
+    assert_eq!(report["report"]["updated"].as_u64(), Some(names.len() as u64), "{report}");
+}
+
+#[tokio::test]
+async fn imported_names_are_text_on_every_page_that_shows_them() {
+    let app = spawn_app().await;
+    let (admin, clerk, head) =
+        (app.sign_in("admin").await, app.sign_in("jingban").await, app.sign_in("chuzhang").await);
+    // Task 1's drawn enterprises and their teams (the demo draws it); three are renamed
+    // by an import, as is the first inspector of the first team (the demo's `zhifa`).
+    let teams = crate::helpers::task_teams(&app.db, 1).await;
+    assert!(teams.len() >= 3);
+    let names: Vec<(String, &str)> =
+        teams.iter().zip(PAYLOADS).map(|((code, _), p)| (code.clone(), p)).collect();
+    import_renamed(&app, &clerk, &names).await;
+    let certificate: String = sqlx::query_scalar("SELECT certificate_no FROM inspectors WHERE id = $1")
+        .bind(teams[0].1[0])
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    // An inspector's name is not changed by an import (it would take over a certificate)
+    // but on its page: the row exported, renamed, saved.
+    let resp = app
+        .client
+        .get(format!("{}/registry/export/inspectors.csv", app.base))
+        .header("cookie", &clerk)
+        .send()
+        .await
+        .unwrap();
+    let columns = app::domain::registry::INSPECTOR_COLUMNS;
+    let rows = app::ssr::files::table_file::read_rows(
+        &resp.bytes().await.unwrap(),
+        &columns,
+        &app::ssr::files::xlsx_read::Limits::WEB_REGISTRY,
+    )
+    .unwrap();
+    let mut cells = rows.into_iter().find(|(_, c)| c[0] == certificate).unwrap().1;
+    cells[1] = PAYLOADS[1].to_string();
+    let resp = app
+        .post_json(
+            Some(&clerk),
+            "registry/save",
+            serde_json::json!({ "kind": "inspectors", "id": teams[0].1[0], "cells": cells }),
+        )
+        .await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    // The task's title (no import writes it once drawn).
+    sqlx::query("UPDATE tasks SET task_name = $1 WHERE id = 1")
+        .bind(PAYLOADS[2])
+        .execute(&app.db)
+        .await
+        .unwrap();
+    // A result entered and published for the first.
+    let (code, team) = &teams[0];
+    let draft = serde_json::json!({ "draft": {
+        "task_id": 1, "code": code, "inspected_on": crate::helpers::today(), "method": "实地核查",
+        "attended": team, "categories": ["未发现问题"], "problems": "", "handling": [],
+        "referral_department": ""
+    }});
+    let resp = app.post_json(Some(&clerk), "save_result", draft).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    let resp = app
+        .post_form(
+            Some(&head),
+            "review_result",
+            &[("task_id", "1"), ("code", code), ("pass", "true"), ("comment", "")],
+        )
+        .await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+
+    let id: i64 = sqlx::query_scalar("SELECT id FROM enterprises WHERE credit_code = $1")
+        .bind(code)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let inspector = teams[0].1[0];
+    let zhifa = app.sign_in("zhifa").await;
+    // Staff and on-site pages that show names: (who, address).
+    let pages: Vec<(&str, String)> = vec![
+        (&admin, format!("/registry/enterprises?q={code}")),
+        (&admin, format!("/registry/enterprises/{id}")),
+        (&admin, "/registry/inspectors".into()),
+        (&admin, format!("/registry/inspectors/{inspector}")),
+        (&clerk, "/tasks/1".into()),
+        (&clerk, "/tasks/1/ceremony".into()),
+        (&clerk, "/tasks/1/record".into()),
+        (&clerk, "/tasks/1/list/consent".into()),
+        (&clerk, "/tasks/1/list/filing".into()),
+        (&clerk, "/tasks/1/results".into()),
+        (&clerk, "/plans/2023".into()),
+        (&head, "/deadlines".into()),
+        (&zhifa, "/my".into()),
+        (&zhifa, "/m".into()),
+        (&zhifa, format!("/m/tasks/1/{code}")),
+        (&zhifa, format!("/m/tasks/1/{code}/notice")),
+        (&zhifa, format!("/m/tasks/1/{code}/record")),
+        (&zhifa, "/m/tasks/1/notices".into()),
+    ];
+    let mut shown = 0;
+    for (cookie, path) in &pages {
+        let (status, html) = app.page(cookie, path).await;
+        assert_eq!(status, 200, "{path}");
+        for raw in RAW {
+            assert!(!html.contains(raw), "{path}: {raw} unescaped");
+        }
+        let escaped_here = PAYLOADS.iter().filter(|p| html.contains(&escaped(p))).count();
+        assert!(escaped_here > 0, "{path} shows no name as escaped text");
+        shown += escaped_here;
+    }
+    // The public portal, crawled from /public, and the open data.
+    let crawled = crate::portal::crawl(&app).await;
+    let mut extra = vec![format!("/public/results?q={code}"), format!("/public/enterprises/{code}")];
+    extra.retain(|p| !crawled.contains_key(p));
+    let mut portal = crawled;
+    for path in extra {
+        let resp = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        let status = resp.status().as_u16();
+        let kind =
+            resp.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        portal.insert(path, (status, kind, resp.text().await.unwrap()));
+    }
+    let (mut pages_with_names, mut data_with_names) = (0, 0);
+    for (path, (status, kind, body)) in &portal {
+        if *status != 200 {
+            continue;
+        }
+        if kind.starts_with("text/html") {
+            for raw in RAW {
+                assert!(!body.contains(raw), "{path}: {raw} unescaped");
+            }
+            pages_with_names += usize::from(body.contains(&escaped(PAYLOADS[0])));
+        } else {
+            // Open data is data: the name exactly as written, in a type no browser runs.
+            assert!(
+                kind.starts_with("text/csv")
+                    || kind.starts_with("application/json")
+                    || kind.starts_with("application/wasm")
+                    || kind.starts_with("text/plain"),
+                "{path}: {kind}"
+            );
+            data_with_names +=
+                usize::from(body.contains(PAYLOADS[0]) || body.contains(&PAYLOADS[0].replace('/', "\\/")));
+        }
+    }
+    for path in [format!("/public/enterprises/{code}"), format!("/public/results?q={code}")] {
+        let (status, _, body) = &portal[&path];
+        assert_eq!(*status, 200, "{path}");
+        assert!(body.contains(&escaped(PAYLOADS[0])), "{path}: the published name as text");
+    }
+    assert!(pages_with_names >= 3, "{pages_with_names} portal pages show the published name");
+    assert!(data_with_names >= 2, "{data_with_names} open-data files hold the published name");
+    assert!(shown >= pages.len());
+}
