@@ -196,6 +196,15 @@ fn si_tags(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
 /// Every sheet of a workbook, in workbook order, read within `limits`.
 pub fn read_sheets(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, XlsxError> {
     check_unpacked(bytes, limits)?;
+    // calamine panics on some damaged files (a cell reference of a dozen letters or
+    // digits overflows its arithmetic: found by the property tests); such a file is not
+    // a workbook, and a panic would drop the connection instead of answering.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_sheets(bytes, limits)))
+        .unwrap_or(Err(XlsxError::NotXlsx))
+}
+
+/// [`read_sheets`] once the archive's size is known to be within the limits.
+fn parse_sheets(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, XlsxError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| XlsxError::NotXlsx)?;
     let mut cells = 0usize;
     // Empty cells held to the left of non-empty ones (see below).
@@ -427,6 +436,24 @@ mod tests {
             let mut counter = SharedStrings::default();
             xml.chunks(chunk).for_each(|c| counter.write_all(c).unwrap());
             assert_eq!(counter.count, 3, "chunks of {chunk}");
+        }
+    }
+
+    #[test]
+    fn a_cell_reference_that_overflows_is_not_a_workbook() {
+        for r in ["AAAAAAAAAAAAAAAA1", "A99999999999999", "A1"] {
+            let xml = sheet(&format!(r#"<row r="1"><c r="{r}"><v>1</v></c></row>"#));
+            let read = read_sheets(&workbook(&xml, None), &Limits::PLAN);
+            if r == "A1" {
+                assert!(read.is_ok());
+            } else {
+                // NotXlsx where calamine's arithmetic overflows (debug builds), else a
+                // wrapped position beyond the limits.
+                assert!(
+                    matches!(read, Err(XlsxError::NotXlsx | XlsxError::Column { .. } | XlsxError::Row { .. })),
+                    "{r}: {read:?}"
+                );
+            }
         }
     }
 
