@@ -91,4 +91,4 @@ lighthouse:
 ## more cases than `cargo test` runs (64 each); FUZZ_CASES=N to change.
 FUZZ_CASES ?= 20000
 fuzz:
-	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p dr1 -p verifier -p app -p server --lib -- props::
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p dr1 -p verifier -p app -p server --lib --no-fail-fast -- props::
