@@ -450,7 +450,10 @@ mod tests {
                 // NotXlsx where calamine's arithmetic overflows (debug builds), else a
                 // wrapped position beyond the limits.
                 assert!(
-                    matches!(read, Err(XlsxError::NotXlsx | XlsxError::Column { .. } | XlsxError::Row { .. })),
+                    matches!(
+                        read,
+                        Err(XlsxError::NotXlsx | XlsxError::Column { .. } | XlsxError::Row { .. })
+                    ),
                     "{r}: {read:?}"
                 );
             }
