@@ -214,6 +214,50 @@ async fn every_server_function_answers_hostile_input_in_words() {
         }
     }
     assert!(refused > 100, "{refused} refusals");
+
+    // The on-site forms, posted outside server functions, the same way.
+    let (code, _) = &crate::helpers::task_teams(&app.db, 1).await[0];
+    let zhifa = app.sign_in("zhifa").await;
+    for path in [format!("/m/tasks/1/{code}"), "/m/points".to_string()] {
+        let cases: Vec<(&str, String, Vec<u8>)> = vec![
+            ("missing fields", "application/x-www-form-urlencoded".into(), vec![]),
+            (
+                "wrong types",
+                "application/x-www-form-urlencoded".into(),
+                b"op=save&item_id=abc&point_id=x".to_vec(),
+            ),
+            (
+                "a broken multipart form",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+                b"--x\r\n".to_vec(),
+            ),
+            (
+                "a 10 MB string",
+                "application/x-www-form-urlencoded".into(),
+                format!("text={ten_mb}").into_bytes(),
+            ),
+        ];
+        for (what, content_type, bytes) in cases {
+            let resp = app
+                .client
+                .post(format!("{}{path}", app.base))
+                .header("origin", &app.base)
+                .header("cookie", &zhifa)
+                .header("content-type", content_type)
+                .body(bytes)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{path}: no answer ({e})"));
+            let status = resp.status().as_u16();
+            let text = resp.text().await.unwrap_or_default();
+            assert!(
+                (400..500).contains(&status),
+                "{path} with {what}: {status} {}",
+                &text[..text.len().min(300)]
+            );
+            assert!(chinese(&text), "{path} with {what}: {status} without words: {text}");
+        }
+    }
 }
 
 /// Names as an attacker would write them (issue 22).
