@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH):$(HOME)/.cargo/bin
 TARGET := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run setup build serve dev test test-rust test-python test-browser site lint fmt bench bench-portal bench-task bench-staff lighthouse access
+.PHONY: run setup build serve dev test test-rust test-python test-browser site lint fmt bench bench-portal bench-task bench-staff lighthouse access fuzz
 
 ## Install what is missing (wasm target, wasm-bindgen-cli, wasm-opt), build the site and the
 ## release server (one self-contained binary), and serve the demo on http://127.0.0.1:3000
@@ -103,3 +103,9 @@ access:
 	cargo test -p dr1 -p verifier -p app -p server --test api -- access:: proxy:: --nocapture
 	SHUANGSUI_TEST_DB=postgres SHUANGSUI_TEST_PG=$${SHUANGSUI_TEST_PG:-postgres://shuangsui:shuangsui@127.0.0.1:5432/postgres} \
 	  cargo test -p dr1 -p verifier -p app -p server --test api -- access:: proxy:: --nocapture
+
+## The property tests of every reader of outside bytes (`props::` in app and dr1) with many
+## more cases than `cargo test` runs (64 each); FUZZ_CASES=N to change.
+FUZZ_CASES ?= 20000
+fuzz:
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p dr1 -p verifier -p app -p server --lib --no-fail-fast -- props::

@@ -49,6 +49,9 @@ mod pool_json;
 // Manifests are written by servers; the browser verifier only reads them.
 #[cfg(not(target_arch = "wasm32"))]
 mod pretty;
+// Property tests of the readers of outside text (`make fuzz` runs many more cases).
+#[cfg(test)]
+mod props;
 pub mod public;
 mod refusal;
 mod rules;

@@ -228,6 +228,7 @@ pub fn router(state: AppState, site: &Site, ops: &Arc<Ops>) -> Router {
         // Sessions and the cross-site check for everything but the static assets.
         .layer(axum::middleware::from_fn_with_state(state.clone(), app::ssr::auth::session_layer))
         .layer(axum::middleware::from_fn(error_status))
+        .layer(axum::middleware::from_fn(multipart_only))
         .layer(axum::middleware::from_fn_with_state(registry_max, body_limit))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .merge(assets)
@@ -464,6 +465,22 @@ async fn body_limit(
         return too_large();
     }
     resp
+}
+
+/// A multipart server function sent anything but a multipart form: 400 in words, before
+/// the codec (which panics on a content type without a boundary) sees it.
+async fn multipart_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if req.method() == axum::http::Method::POST && app::api::MULTIPART_ENDPOINTS.contains(&req.uri().path()) {
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        if !app::ssr::registry::import::is_multipart(content_type) {
+            let error = app::error::AppError::invalid(
+                "文件",
+                "上传的表单无法读取：应以 multipart/form-data 提交（请在导入页面选择文件上传）",
+            );
+            return error.into_status_response();
+        }
+    }
+    next.run(req).await
 }
 
 /// Server functions answer every error with 500; this gives an [`app::error::AppError`]

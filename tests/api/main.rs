@@ -12,6 +12,7 @@ mod cli;
 mod draws;
 mod frequency;
 mod helpers;
+mod hostile;
 mod onsite;
 mod ops;
 mod pages;

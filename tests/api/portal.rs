@@ -14,7 +14,7 @@ const EVIDENCE_SHA256: &str = "e7a1d0c0ffee5eedbadc0de0ddba11defacedfeedcafebabe
 
 /// Every portal address reachable from `/public` (links to `/public…` and
 /// `/api/public…`), with status and body.
-async fn crawl(app: &TestApp) -> BTreeMap<String, (u16, String, String)> {
+pub(crate) async fn crawl(app: &TestApp) -> BTreeMap<String, (u16, String, String)> {
     let mut seen = BTreeMap::new();
     // The live pages of drawn tasks too (the room's QR opens them).
     let mut queue = VecDeque::from(["/public".to_string(), "/live/1".to_string(), "/live/4".to_string()]);

@@ -320,8 +320,15 @@ struct PointForm {
 async fn change_point(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
-    axum::Form(f): axum::Form<PointForm>,
+    form: Result<axum::Form<PointForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
+    // A form missing a field or with a wrong one: refused in words, not axum's English.
+    let Ok(axum::Form(f)) = form else {
+        return refused(
+            &user,
+            AppError::invalid("point", "表单内容不完整或格式不对，请在检查要点页面重新提交"),
+        );
+    };
     let result = async {
         let me = signed_in(&user)?;
         let refusal = "检查要点由事项所属部门的经办人或管理员维护";

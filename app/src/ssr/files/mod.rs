@@ -3,6 +3,9 @@
 //! and QR codes as SVG ([`qr`]).
 
 pub mod plan_sheet;
+// Property tests of the readers above (`make fuzz` runs many more cases).
+#[cfg(test)]
+pub(crate) mod props;
 pub mod qr;
 pub mod results_export;
 pub mod stats_export;

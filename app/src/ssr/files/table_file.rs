@@ -88,7 +88,7 @@ pub fn read_rows(bytes: &[u8], columns: &[&str], limits: &Limits) -> Result<Rows
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(FileError::OldXls);
     } else {
-        let mut grid = csv_grid(&decode_text(bytes)?);
+        let mut grid = csv_grid(&decode_text(bytes)?, limits)?;
         grid.iter_mut().flat_map(|(_, cells)| cells.iter_mut()).for_each(unguard);
         vec![grid]
     };
@@ -173,12 +173,16 @@ fn xlsx_grids(bytes: &[u8], limits: &Limits) -> Result<Vec<Rows>, FileError> {
         .collect())
 }
 
-/// Text of a cell: whole numbers without `.0`, dates as `YYYY-MM-DD`.
+/// Text of a cell: whole numbers without `.0`, dates as `YYYY-MM-DD`, numbers of more
+/// than 15 digits in E notation.
 fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::String(s) => s.trim().to_owned(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        // Past 15 digits a number has lost digits in the spreadsheet (a credit code typed
+        // as a number): written as Excel shows it, so it is never taken for a code.
+        Data::Float(f) if f.abs() >= 1e15 => format!("{f:E}"),
         Data::DateTime(dt) if dt.is_datetime() => {
             let (y, m, d, ..) = dt.to_ymd_hms_milli();
             format!("{y:04}-{m:02}-{d:02}")
@@ -222,19 +226,17 @@ fn replacement_share(text: &str) -> f64 {
 
 /// Parses CSV (RFC 4180: `"` quotes, `""` inside quotes, line breaks inside quotes) with a
 /// comma, or a tab when the first line has tabs and no commas. Row numbers count records,
-/// as a spreadsheet shows them.
-pub fn csv_grid(text: &str) -> Rows {
+/// as a spreadsheet shows them. Within `limits` as a workbook is: blank records and empty
+/// fields past the last column accepted are counted but not kept, a non-empty field past
+/// the last column or row is refused, and so are more fields kept than `limits.cells` (a
+/// 64 MB line of commas would otherwise be 64 million strings, 1.5 GB).
+pub fn csv_grid(text: &str, limits: &Limits) -> Result<Rows, FileError> {
     let first_line = text.lines().next().unwrap_or("");
     let sep = if first_line.contains('\t') && !first_line.contains(',') { '\t' } else { ',' };
-    let mut rows = Vec::new();
-    let mut row: Vec<String> = Vec::new();
+    let mut grid = CsvGrid { limits, rows: Vec::new(), row: Vec::new(), column: 0, records: 0, kept: 0 };
     let mut field = String::new();
     let mut quoted = false;
     let mut chars = text.chars().peekable();
-    let push_row = |row: &mut Vec<String>, rows: &mut Rows| {
-        let n = rows.len() + 1;
-        rows.push((n, std::mem::take(row)));
-    };
     while let Some(c) = chars.next() {
         if quoted {
             match c {
@@ -249,20 +251,78 @@ pub fn csv_grid(text: &str) -> Rows {
         }
         match c {
             '"' if field.is_empty() => quoted = true,
-            c if c == sep => row.push(std::mem::take(&mut field)),
+            c if c == sep => grid.field(std::mem::take(&mut field))?,
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' => {
-                row.push(std::mem::take(&mut field));
-                push_row(&mut row, &mut rows);
+                grid.field(std::mem::take(&mut field))?;
+                grid.end_record()?;
             }
             _ => field.push(c),
         }
     }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        push_row(&mut row, &mut rows);
+    if !field.is_empty() || !grid.row.is_empty() {
+        grid.field(field)?;
+        grid.end_record()?;
     }
-    rows
+    Ok(grid.rows)
+}
+
+/// The rows of a CSV file as they are read, within limits.
+struct CsvGrid<'l> {
+    limits: &'l Limits,
+    rows: Rows,
+    /// The fields of the record being read that are kept.
+    row: Vec<String>,
+    /// Fields of the record read so far, kept or not.
+    column: usize,
+    records: usize,
+    kept: usize,
+}
+
+impl CsvGrid<'_> {
+    fn field(&mut self, text: String) -> Result<(), FileError> {
+        self.column += 1;
+        let column = self.column;
+        if text.is_empty() && column > self.limits.columns as usize {
+            // An empty field past the last column: what a spreadsheet's export pads with.
+            return Ok(());
+        }
+        if column > self.limits.columns as usize {
+            return Err(FileError::OverLimit(format!(
+                "第 {} 行第 {column} 列有内容，超出导入上限（最多 {} 列）；请删除多余的列后重新导入。",
+                self.records + 1,
+                self.limits.columns
+            )));
+        }
+        self.kept += 1;
+        if self.kept > self.limits.cells {
+            return Err(FileError::OverLimit(format!(
+                "文件的单元格超过 {} 个，超出导入上限；请拆分后分批导入。",
+                self.limits.cells
+            )));
+        }
+        self.row.push(text);
+        Ok(())
+    }
+
+    fn end_record(&mut self) -> Result<(), FileError> {
+        self.records += 1;
+        self.column = 0;
+        let row = std::mem::take(&mut self.row);
+        if row.iter().all(String::is_empty) {
+            // A blank record holds nothing; only its number counts.
+            self.kept -= row.len();
+            return Ok(());
+        }
+        if self.records > self.limits.rows as usize {
+            return Err(FileError::OverLimit(format!(
+                "第 {} 行有内容，超出导入上限（最多 {} 行）；请拆分后分批导入。",
+                self.records, self.limits.rows
+            )));
+        }
+        self.rows.push((self.records, row));
+        Ok(())
+    }
 }
 
 /// What Excel reads as the start of a formula (`=`, `+`, `-`, `@`), or passes over before
@@ -358,7 +418,7 @@ mod tests {
 
     #[test]
     fn csv_with_quotes_and_line_breaks() {
-        let g = csv_grid("a,b\r\n\"x,1\",\"say \"\"hi\"\"\nthere\"\r\nlast,\n");
+        let g = csv_grid("a,b\r\n\"x,1\",\"say \"\"hi\"\"\nthere\"\r\nlast,\n", &Limits::PLAN).unwrap();
         assert_eq!(
             g,
             vec![

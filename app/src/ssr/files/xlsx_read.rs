@@ -20,7 +20,8 @@ pub struct Limits {
     pub unpacked_bytes: u64,
     /// Entries in the archive.
     pub entries: usize,
-    /// Non-empty cells over all sheets.
+    /// Cells held over all sheets: the non-empty ones and the empty ones to their left
+    /// in the same row (also the most shared strings a workbook may declare).
     pub cells: usize,
     /// Columns (a cell in a later column is refused).
     pub columns: u32,
@@ -77,6 +78,8 @@ pub enum XlsxError {
     Row { sheet: String, row: u32, limit: u32 },
     /// More text than the limit.
     Text { limit: usize },
+    /// More shared strings than the cell limit.
+    SharedStrings { limit: usize },
 }
 
 impl fmt::Display for XlsxError {
@@ -103,6 +106,10 @@ impl fmt::Display for XlsxError {
                 f,
                 "工作表“{sheet}”第 {row} 行有内容，超出导入上限（最多 {limit} 行）；请拆分后分批导入。"
             ),
+            Self::SharedStrings { limit } => write!(
+                f,
+                "工作簿的共享字符串表超过 {limit} 项，超出导入上限（可能是异常或被构造的文件）；请另存为 .csv 后导入。"
+            ),
             Self::Text { limit } => write!(
                 f,
                 "工作簿中的文字总量超过 {} MB，超出导入上限；请拆分后分批导入。",
@@ -128,22 +135,80 @@ pub fn check_unpacked(bytes: &[u8], limits: &Limits) -> Result<(), XlsxError> {
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(|_| XlsxError::NotXlsx)?;
+        // calamine holds every shared string in memory when it opens the workbook, at
+        // ~50 bytes each even when empty: their count is bounded like the cells'.
+        let shared = entry.name().is_ok_and(|n| n.eq_ignore_ascii_case("xl/sharedStrings.xml"));
         let room = limits.unpacked_bytes - total;
-        let read =
-            std::io::copy(&mut entry.take(room + 1), &mut std::io::sink()).map_err(|_| XlsxError::NotXlsx)?;
+        let mut counter = SharedStrings::default();
+        let read = if shared {
+            std::io::copy(&mut entry.take(room + 1), &mut counter)
+        } else {
+            std::io::copy(&mut entry.take(room + 1), &mut std::io::sink())
+        }
+        .map_err(|_| XlsxError::NotXlsx)?;
         if read > room {
             return Err(XlsxError::Unpacked { limit: limits.unpacked_bytes });
+        }
+        if counter.count > limits.cells {
+            return Err(XlsxError::SharedStrings { limit: limits.cells });
         }
         total += read;
     }
     Ok(())
 }
 
+/// Counts the `<si>` (or `<x:si …>`) elements of a shared-string table as it streams by.
+#[derive(Default)]
+struct SharedStrings {
+    count: usize,
+    /// The last bytes of the previous chunk, so a tag cut between chunks is still seen.
+    tail: Vec<u8>,
+}
+
+impl std::io::Write for SharedStrings {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut joined = std::mem::take(&mut self.tail);
+        let carried = joined.len();
+        joined.extend_from_slice(buf);
+        // Tags ending in the carried bytes alone were counted with the previous chunk.
+        self.count += si_tags(&joined).filter(|&end| end > carried).count();
+        self.tail = joined[joined.len().saturating_sub(16)..].to_vec();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Where each `<si>`, `<si …>`, `<si/>` or `<p:si…>` tag of `b` ends (the index after its
+/// name and the byte that follows it); at most 14 bytes long.
+fn si_tags(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    (0..b.len()).filter(|&i| b[i] == b'<').filter_map(move |i| {
+        let prefix = b[i + 1..].iter().take(9).position(|c| !c.is_ascii_alphanumeric()).unwrap_or(9);
+        let name = if b.get(i + 1 + prefix) == Some(&b':') && prefix > 0 { i + 2 + prefix } else { i + 1 };
+        let end = name + 3;
+        (b.get(name..name + 2) == Some(b"si")
+            && b.get(name + 2).is_some_and(|c| matches!(c, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')))
+        .then_some(end)
+    })
+}
+
 /// Every sheet of a workbook, in workbook order, read within `limits`.
 pub fn read_sheets(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, XlsxError> {
     check_unpacked(bytes, limits)?;
+    // calamine panics on some damaged files (a cell reference of a dozen letters or
+    // digits overflows its arithmetic: found by the property tests); such a file is not
+    // a workbook, and a panic would drop the connection instead of answering.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_sheets(bytes, limits)))
+        .unwrap_or(Err(XlsxError::NotXlsx))
+}
+
+/// [`read_sheets`] once the archive's size is known to be within the limits.
+fn parse_sheets(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, XlsxError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| XlsxError::NotXlsx)?;
     let mut cells = 0usize;
+    // Empty cells held to the left of non-empty ones (see below).
+    let mut held = 0usize;
     let mut text = 0usize;
     let mut sheets = Vec::new();
     for name in wb.sheet_names() {
@@ -162,7 +227,15 @@ pub fn read_sheets(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, XlsxErro
                 return Err(XlsxError::Row { sheet: name, row: row + 1, limit: limits.rows });
             }
             cells += 1;
-            if cells > limits.cells {
+            // A row is held from column A to its last cell: one cell far to the right in
+            // each of a million rows would be hundreds of millions of empty cells held.
+            // So the cells counted are those held, empty or not.
+            let grows = match rows.last() {
+                Some((r, so_far)) if *r == row => (col as usize + 1).saturating_sub(so_far.len()),
+                _ => col as usize + 1,
+            };
+            held += grows.max(1) - 1;
+            if cells + held > limits.cells {
                 return Err(XlsxError::Cells { limit: limits.cells });
             }
             if let Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) = &value {
@@ -353,6 +426,38 @@ mod tests {
             (1..=20).map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#)).collect();
         let e = read_sheets(&workbook(&sheet(&refs), Some(strings.as_bytes())), &Limits::PLAN).unwrap_err();
         assert_eq!(e, XlsxError::Text { limit: 8 << 20 });
+    }
+
+    #[test]
+    fn shared_strings_are_counted_across_chunks() {
+        use std::io::Write;
+        let xml = b"<x:sst><x:si>a</x:si><si/><si\n>b</si><sst><sis>x</sis></x:sst>";
+        for chunk in 1..xml.len() {
+            let mut counter = SharedStrings::default();
+            xml.chunks(chunk).for_each(|c| counter.write_all(c).unwrap());
+            assert_eq!(counter.count, 3, "chunks of {chunk}");
+        }
+    }
+
+    #[test]
+    fn a_cell_reference_that_overflows_is_not_a_workbook() {
+        for r in ["AAAAAAAAAAAAAAAA1", "A99999999999999", "A1"] {
+            let xml = sheet(&format!(r#"<row r="1"><c r="{r}"><v>1</v></c></row>"#));
+            let read = read_sheets(&workbook(&xml, None), &Limits::PLAN);
+            if r == "A1" {
+                assert!(read.is_ok());
+            } else {
+                // NotXlsx where calamine's arithmetic overflows (debug builds), else a
+                // wrapped position beyond the limits.
+                assert!(
+                    matches!(
+                        read,
+                        Err(XlsxError::NotXlsx | XlsxError::Column { .. } | XlsxError::Row { .. })
+                    ),
+                    "{r}: {read:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -24,6 +24,12 @@ pub struct Upload {
     pub file: Vec<u8>,
 }
 
+/// Whether a request's content type is a multipart form with its boundary, as the
+/// multipart server functions need (see [`crate::api::MULTIPART_ENDPOINTS`]).
+pub fn is_multipart(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| multer::parse_boundary(ct).is_ok())
+}
+
 /// Room for a form's other fields and boundaries beside the file.
 const FORM_OVERHEAD: usize = 64 * 1024;
 
