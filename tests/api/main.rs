@@ -6,6 +6,7 @@ mod auth;
 mod batches;
 mod ceremony;
 mod cli;
+mod crash;
 mod draws;
 mod frequency;
 mod helpers;

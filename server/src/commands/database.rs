@@ -99,6 +99,7 @@ pub async fn backup(url: &str, file: &std::path::Path) -> ExitCode {
         eprintln!("error: copying {url} to {}: {e}", file.display());
         return ExitCode::from(2);
     }
+    app::ssr::db::crash::point("backup:after-copy");
     let copy = match app::ssr::db::connect(&format!("sqlite://{}", file.display())).await {
         Ok(copy) => copy,
         Err(e) => {
@@ -130,6 +131,7 @@ pub async fn backup(url: &str, file: &std::path::Path) -> ExitCode {
         println!("backup {}: its audit head {head} is not the database's entry {entries}", file.display());
         return ExitCode::from(1);
     }
+    app::ssr::db::crash::point("backup:after-check");
     println!("backup {}: {bytes} bytes, audit chain whole, {entries} entries, head {head}", file.display());
     ExitCode::SUCCESS
 }

@@ -331,6 +331,8 @@ pub async fn advance(
         let entropy = to_ascii(if entropy.trim().is_empty() { &r.entropy_draft } else { entropy });
         entropy_status(&entropy).map_err(|m| AppError::invalid("public_entropy", m))?;
         super::draws::run_draw(db, task_id, &entropy, &crate::ssr::clock::today(), user.actor()).await?;
+        // Drawn and committed, the step not yet stored: a reopened screen resumes at the reveal.
+        super::crash::point("ceremony:after-draw");
     } else if to >= 4 && !drawn {
         return Err(AppError::Conflict("尚未抽取".into()));
     }

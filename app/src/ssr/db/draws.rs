@@ -367,6 +367,7 @@ async fn freeze_tx(
         .execute(&mut *tx)
         .await?;
     }
+    super::crash::point("freeze:after-pool");
     set_status(&mut tx, task_id, TaskStatus::Planned, TaskStatus::Frozen, actor, "冻结抽查对象名单").await?;
     let frozen = Frozen {
         draw_id,
@@ -393,6 +394,7 @@ async fn freeze_tx(
     )
     .await?;
     record_attempt_in(&mut tx, task_id, "freeze", None, actor).await?;
+    super::crash::point("freeze:before-commit");
     tx.commit().await?;
     Ok(frozen)
 }
@@ -462,6 +464,8 @@ async fn draw_tx(
     if updated != 1 {
         return Err(AppError::Conflict("该任务已经抽取过，每个任务只能抽取一次".into()));
     }
+    // The secret was stored at the freeze; the manifest is written, the selections not yet.
+    super::crash::point("draw:after-manifest");
 
     let enterprise_ids: HashMap<String, i64> =
         sqlx::query_as::<_, (String, i64)>("SELECT code, enterprise_id FROM draw_pool WHERE draw_id = $1")
@@ -502,6 +506,7 @@ async fn draw_tx(
             .await?;
         }
     }
+    super::crash::point("draw:after-selections");
     set_status(&mut tx, task_id, TaskStatus::Frozen, TaskStatus::Drawn, actor, "完成抽取").await?;
     audit::append(
         &mut tx,
@@ -521,6 +526,7 @@ async fn draw_tx(
     )
     .await?;
     record_attempt_in(&mut tx, task_id, "draw", None, actor).await?;
+    super::crash::point("draw:before-commit");
     tx.commit().await?;
     Ok(draw_id)
 }
