@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH):$(HOME)/.cargo/bin
 TARGET := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run setup build serve dev test test-rust test-python test-browser site lint fmt bench bench-portal bench-task bench-staff lighthouse access fuzz
+.PHONY: run setup build serve dev test test-rust test-python test-browser site lint fmt bench bench-portal bench-task bench-staff lighthouse access fuzz crash
 
 ## Install what is missing (wasm target, wasm-bindgen-cli, wasm-opt), build the site and the
 ## release server (one self-contained binary), and serve the demo on http://127.0.0.1:3000
@@ -31,7 +31,7 @@ dev:
 ## on PostgreSQL), the independent Python verifier, and headless-Chromium browser tests.
 # The PostgreSQL server for the second integration run and the schema parity test
 # (scripts/setup.sh test installs and starts it and creates the role).
-test test-rust: export SHUANGSUI_TEST_PG ?= postgres://shuangsui:shuangsui@127.0.0.1:5432/postgres
+test test-rust crash: export SHUANGSUI_TEST_PG ?= postgres://shuangsui:shuangsui@127.0.0.1:5432/postgres
 
 test:
 	scripts/setup.sh test
@@ -109,3 +109,12 @@ access:
 FUZZ_CASES ?= 20000
 fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p dr1 -p verifier -p app -p server --lib --no-fail-fast -- props::
+
+## Crash consistency (tests/api/crash.rs): the real server or command killed 50 times per
+## operation kind (freeze, draw, 10^5-row import, publication, backup) on each backend, each
+## run restarted and checked; prints a row of figures per kind. `make test` kills 3 per kind.
+crash: export SHUANGSUI_CRASH_IMPORT_ROWS ?= 100000
+crash:
+	scripts/setup.sh test
+	SHUANGSUI_CRASH_KILLS=50 cargo test -p dr1 -p verifier -p app -p server --test api -- crash:: --test-threads=1 --nocapture
+	SHUANGSUI_CRASH_KILLS=50 SHUANGSUI_TEST_DB=postgres cargo test -p dr1 -p verifier -p app -p server --test api -- crash:: --test-threads=1 --nocapture

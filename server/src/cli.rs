@@ -155,8 +155,10 @@ enum Command {
     },
     /// Copy the database, while servers keep running, into a new SQLite file FILE
     /// (`VACUUM INTO`: one consistent moment, compacted), then check the copy: it opens, its
-    /// audit chain is whole and ends where the original's did at that moment. Refuses an
-    /// existing FILE. Exit 0 on a good copy, 1 when the copy fails its check, 2 on errors.
+    /// audit chain is whole and ends where the original's did at that moment. The copy is
+    /// written as FILE.partial and renamed to FILE once checked, so a killed backup leaves no
+    /// FILE. Refuses an existing FILE. Exit 0 on a good copy, 1 when the copy fails its
+    /// check, 2 on errors.
     Backup {
         /// The new file (e.g. backups/shuangsui-2026-11-28.db).
         file: PathBuf,

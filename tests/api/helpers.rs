@@ -387,6 +387,17 @@ impl ServerProcess {
     /// [`ServerProcess::start`] of the binary at `binary`, in the working directory `dir`,
     /// with nothing from the environment that configures it (no `db`: the default one).
     pub fn start_in(dir: &Path, binary: &Path, db: Option<&str>, args: &[&str]) -> Self {
+        Self::start_with_env(dir, binary, db, args, &[])
+    }
+
+    /// [`ServerProcess::start_in`] with the variables `env` set (a crash point to abort at).
+    pub fn start_with_env(
+        dir: &Path,
+        binary: &Path,
+        db: Option<&str>,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         use std::io::BufRead;
         let mut command = std::process::Command::new(binary);
         for (name, _) in std::env::vars() {
@@ -399,6 +410,7 @@ impl ServerProcess {
             .args(["serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"])
             .args(db.map(|db| ["--db", db]).into_iter().flatten())
             .args(args)
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()

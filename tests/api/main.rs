@@ -9,6 +9,7 @@ mod busy;
 mod calendar;
 mod ceremony;
 mod cli;
+mod crash;
 mod draws;
 mod frequency;
 mod helpers;

@@ -94,28 +94,40 @@ pub async fn backup(url: &str, file: &std::path::Path) -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    // Written under a name of its own and put in place only once checked: a backup killed
+    // half way (found by tests/api/crash.rs) left a partial FILE that looked like a backup
+    // and made the same command refuse to run again. A partial file of a killed run goes.
+    let partial = std::path::PathBuf::from(format!("{}.partial", file.display()));
+    remove_sqlite_file(&partial);
+    let failed = |code: u8| {
+        remove_sqlite_file(&partial);
+        ExitCode::from(code)
+    };
     // VACUUM INTO reads one consistent moment of the database, however busy it is.
-    if let Err(e) = app::ssr::db::backup::vacuum_into(&db, file).await {
-        eprintln!("error: copying {url} to {}: {e}", file.display());
-        return ExitCode::from(2);
+    if let Err(e) = app::ssr::db::backup::vacuum_into(&db, &partial).await {
+        eprintln!("error: copying {url} to {}: {e}", partial.display());
+        return failed(2);
     }
-    let copy = match app::ssr::db::connect(&format!("sqlite://{}", file.display())).await {
+    app::ssr::db::crash::point("backup:after-copy");
+    let copy = match app::ssr::db::connect(&format!("sqlite://{}", partial.display())).await {
         Ok(copy) => copy,
         Err(e) => {
-            eprintln!("error: the copy {} does not open: {e}", file.display());
-            return ExitCode::from(1);
+            eprintln!("error: the copy {} does not open: {e}", partial.display());
+            return failed(1);
         }
     };
-    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-    let (entries, head) = match verify_chain(&copy).await {
+    let checked = verify_chain(&copy).await;
+    // Closing the last connection folds the copy's write-ahead log into it.
+    copy.close().await;
+    let (entries, head) = match checked {
         Ok(ChainReport::Whole { entries, head }) => (entries, head),
         Ok(ChainReport::Broken { seq, reason }) => {
             println!("backup {}: its audit chain is broken at entry {seq}: {reason}", file.display());
-            return ExitCode::from(1);
+            return failed(1);
         }
         Err(e) => {
             eprintln!("error: reading the copy's audit log: {e}");
-            return ExitCode::from(1);
+            return failed(1);
         }
     };
     // The copy's last entry is the database's entry of that number (later ones may follow).
@@ -123,13 +135,29 @@ pub async fn backup(url: &str, file: &std::path::Path) -> ExitCode {
         Ok(h) => h,
         Err(e) => {
             eprintln!("error: reading the audit log of {url}: {e}");
-            return ExitCode::from(2);
+            return failed(2);
         }
     };
     if entries > 0 && original.as_deref() != Some(head.as_str()) {
         println!("backup {}: its audit head {head} is not the database's entry {entries}", file.display());
-        return ExitCode::from(1);
+        return failed(1);
     }
+    app::ssr::db::crash::point("backup:after-check");
+    let placed = std::fs::File::open(&partial)
+        .and_then(|f| f.sync_all())
+        .and_then(|()| std::fs::rename(&partial, file));
+    if let Err(e) = placed {
+        eprintln!("error: moving {} to {}: {e}", partial.display(), file.display());
+        return failed(2);
+    }
+    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     println!("backup {}: {bytes} bytes, audit chain whole, {entries} entries, head {head}", file.display());
     ExitCode::SUCCESS
+}
+
+/// Removes a SQLite file and its write-ahead log and index, if there.
+fn remove_sqlite_file(path: &std::path::Path) {
+    for tail in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{tail}", path.display()));
+    }
 }

@@ -353,6 +353,8 @@ pub async fn advance(
             }
         };
         super::draws::run_draw(db, task_id, &entropy, &crate::ssr::clock::today(), user.actor()).await?;
+        // Drawn and committed, the step not yet stored: a reopened screen resumes at the reveal.
+        super::crash::point("ceremony:after-draw");
     } else {
         check_runner(user, &r.department)?;
         check_order(r.ceremony_step, to)?;

@@ -139,6 +139,7 @@ pub async fn sqlite_to_postgres(from: &Db, to: &Db) -> Result<Vec<Copied>, CopyE
         }
         copied.push(Copied { table: t.clone(), rows: count });
     }
+    super::crash::point("copy:after-rows");
     tx.commit().await?;
     Ok(copied)
 }

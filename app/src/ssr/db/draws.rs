@@ -379,6 +379,7 @@ async fn freeze_tx(
         });
         q.build().execute(&mut *tx).await?;
     }
+    super::crash::point("freeze:after-pool");
     set_status(&mut tx, task_id, TaskStatus::Planned, TaskStatus::Frozen, actor, "冻结抽查对象名单").await?;
     let frozen = Frozen {
         draw_id,
@@ -405,6 +406,7 @@ async fn freeze_tx(
     )
     .await?;
     record_attempt_in(&mut tx, task_id, "freeze", None, actor).await?;
+    super::crash::point("freeze:before-commit");
     tx.commit().await?;
     Ok(frozen)
 }
@@ -474,6 +476,8 @@ async fn draw_tx(
     if updated != 1 {
         return Err(AppError::Conflict("该任务已经抽取过，每个任务只能抽取一次".into()));
     }
+    // The secret was stored at the freeze; the manifest is written, the selections not yet.
+    super::crash::point("draw:after-manifest");
 
     // The enterprise of each selected code only (not the whole frozen pool).
     let mut enterprise_ids: HashMap<String, i64> = HashMap::with_capacity(manifest.selected.len());
@@ -528,6 +532,7 @@ async fn draw_tx(
         });
         q.build().execute(&mut *tx).await?;
     }
+    super::crash::point("draw:after-selections");
     set_status(&mut tx, task_id, TaskStatus::Frozen, TaskStatus::Drawn, actor, "完成抽取").await?;
     audit::append(
         &mut tx,
@@ -547,6 +552,7 @@ async fn draw_tx(
     )
     .await?;
     record_attempt_in(&mut tx, task_id, "draw", None, actor).await?;
+    super::crash::point("draw:before-commit");
     tx.commit().await?;
     Ok(draw_id)
 }

@@ -292,6 +292,7 @@ async fn upsert_rows(
         );
         b.push(backend.now_sql());
         b.build().execute(&mut *conn).await?;
+        super::crash::point("import:mid-rows");
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod ceremony;
 pub mod conflicts;
 pub mod copy;
+pub mod crash;
 pub mod draws;
 pub mod enterprises;
 pub mod exports;

@@ -610,6 +610,7 @@ pub async fn review(
     .bind(enterprise_id)
     .execute(&mut *tx)
     .await?;
+    super::crash::point("publish:after-update");
     if pass {
         let (result_id, handling, referral): (i64, String, String) = sqlx::query_as(
             "SELECT id, handling, referral_department FROM inspection_results WHERE draw_id = $1 AND enterprise_id = $2",
@@ -645,6 +646,7 @@ pub async fn review(
         },
     )
     .await?;
+    super::crash::point("publish:before-commit");
     tx.commit().await?;
     Ok(())
 }

@@ -246,6 +246,7 @@ async fn import_on(
     }
     let applied = errors.is_empty() && apply;
     if applied {
+        crate::ssr::db::crash::point("import:after-rows");
         let digest = hex::encode(Sha256::digest(bytes));
         audit::append(
             &mut tx,
@@ -266,6 +267,7 @@ async fn import_on(
             },
         )
         .await?;
+        crate::ssr::db::crash::point("import:before-commit");
         tx.commit().await?;
     }
     // A dry run or a refused file drops the transaction: nothing was written.
