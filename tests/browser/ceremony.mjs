@@ -66,8 +66,8 @@ await runTests([
     assert((await room.textContent('[data-testid=waiting]')).includes('正在抽取'), 'the waiting box says the draw is running');
     await room.waitForFunction(() => /已用 [1-9]/.test(document.querySelector('[data-testid=waiting-time]')?.textContent || ''), undefined, POLL);
     await shot(room, '2-waiting');
-    await room.unroute('**/api/ceremony_step');
     await waitStep(room, 3);
+    await room.unroute('**/api/ceremony_step');
     assert(!(await room.$('[data-testid=waiting]')), 'the waiting box goes once drawn');
     await shot(room, '3-seed');
 

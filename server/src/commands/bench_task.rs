@@ -175,26 +175,8 @@ fn ms(start: Instant) -> f64 {
 /// whole registry as its scope and the bench's ratios, and its departments inspectors up to
 /// [`INSPECTORS`]; returns the task and a date inside its window.
 async fn setup(db: &AnyPool) -> Result<(i64, String), Box<dyn std::error::Error>> {
-    let task_id: Option<i64> = sqlx::query_scalar(
-        "SELECT min(t.id) FROM tasks t WHERE t.status = 'planned' AND t.parent_task_id IS NULL \
-         AND NOT EXISTS (SELECT 1 FROM task_batches b WHERE b.task_id = t.id)",
-    )
-    .fetch_one(db)
-    .await?;
-    let task_id =
-        task_id.ok_or("no task waits to be frozen (fill the database with `shuangsui demo` first)")?;
-    sqlx::query(
-        "UPDATE tasks SET scope_category = NULL, scope_filed_before = NULL, scope_regions = NULL, \
-         scope_risk_classes = NULL, scope_industries = NULL, scope_natures = NULL, scope_scales = NULL, \
-         risk_ratios_bp = $1, repeat_exclusion = 'none', watch_ratio_bp = NULL WHERE id = $2",
-    )
-    .bind(RATIOS)
-    .bind(task_id)
-    .execute(db)
-    .await?;
+    let (task_id, date) = whole_registry_task(db, 270, Some(RATIOS)).await?;
     let mut conn = db.acquire().await?;
-    let window = app::ssr::db::plan_changes::effective_window(&mut conn, task_id).await?;
-    let date = format!("{}-{:02}-15", window.year, window.start_month);
     let mut departments: Vec<String> = vec![
         sqlx::query_scalar("SELECT initiating_department_id FROM tasks WHERE id = $1")
             .bind(task_id)
@@ -223,6 +205,37 @@ async fn setup(db: &AnyPool) -> Result<(i64, String), Box<dyn std::error::Error>
         .await?;
     }
     Ok((task_id, date))
+}
+
+/// The first task waiting to be frozen (not split into batches), given the whole registry as
+/// its scope, `ratio_bp` for every risk class or `risk_ratios` (JSON) per class, and no
+/// repeat or 重点关注 rule; returns it and a date inside its window. Also bench-staff's.
+pub(crate) async fn whole_registry_task(
+    db: &AnyPool,
+    ratio_bp: i64,
+    risk_ratios: Option<&str>,
+) -> Result<(i64, String), Box<dyn std::error::Error>> {
+    let task_id: Option<i64> = sqlx::query_scalar(
+        "SELECT min(t.id) FROM tasks t WHERE t.status = 'planned' AND t.parent_task_id IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM task_batches b WHERE b.task_id = t.id)",
+    )
+    .fetch_one(db)
+    .await?;
+    let task_id =
+        task_id.ok_or("no task waits to be frozen (fill the database with `shuangsui demo` first)")?;
+    sqlx::query(
+        "UPDATE tasks SET scope_category = NULL, scope_filed_before = NULL, scope_regions = NULL, \
+         scope_risk_classes = NULL, scope_industries = NULL, scope_natures = NULL, scope_scales = NULL, \
+         risk_ratios_bp = $1, ratio_bp = $2, repeat_exclusion = 'none', watch_ratio_bp = NULL WHERE id = $3",
+    )
+    .bind(risk_ratios)
+    .bind(ratio_bp)
+    .bind(task_id)
+    .execute(db)
+    .await?;
+    let mut conn = db.acquire().await?;
+    let window = app::ssr::db::plan_changes::effective_window(&mut conn, task_id).await?;
+    Ok((task_id, format!("{}-{:02}-15", window.year, window.start_month)))
 }
 
 /// Takes the task back to 已列入计划: deletes its draw (pool, exclusions, selections, teams,

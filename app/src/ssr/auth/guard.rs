@@ -64,7 +64,15 @@ pub async fn session_layer(
                 req.extensions_mut().insert(SessionToken(token));
             }
             Ok(None) => {}
-            Err(e) => tracing::error!("session lookup failed: {e}"),
+            // The database too busy to say who this is (every connection taken): a signed-in
+            // user is told to retry, never treated as signed out.
+            Err(e) => {
+                tracing::warn!("session lookup failed: {e}; answered 503");
+                let mut resp = (StatusCode::SERVICE_UNAVAILABLE, crate::error::DATABASE_BUSY).into_response();
+                resp.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+                return resp;
+            }
         }
     }
     req.extensions_mut().insert(CurrentUser(user));
