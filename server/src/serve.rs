@@ -488,7 +488,14 @@ async fn multipart_only(req: axum::extract::Request, next: axum::middleware::Nex
 /// logs can tell a refusal from a failure.
 async fn error_status(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
-    let resp = next.run(req).await;
+    let mut resp = next.run(req).await;
+    if resp.status() == StatusCode::SERVICE_UNAVAILABLE {
+        // A page or form answered "busy" (the database, the password checks): the client
+        // may try again shortly; nothing was written.
+        resp.headers_mut()
+            .entry(axum::http::header::RETRY_AFTER)
+            .or_insert(axum::http::HeaderValue::from_static("2"));
+    }
     if !is_api || resp.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return resp;
     }
