@@ -488,30 +488,27 @@ async fn multipart_only(req: axum::extract::Request, next: axum::middleware::Nex
 /// logs can tell a refusal from a failure.
 async fn error_status(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
-    let mut resp = next.run(req).await;
+    let resp = next.run(req).await;
+    let mut resp = if is_api && resp.status() == StatusCode::INTERNAL_SERVER_ERROR {
+        let (mut parts, body) = resp.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, 1 << 16).await else {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "系统内部错误").into_response();
+        };
+        if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+            parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        }
+        Response::from_parts(parts, axum::body::Body::from(bytes))
+    } else {
+        resp
+    };
     if resp.status() == StatusCode::SERVICE_UNAVAILABLE {
-        // A page or form answered "busy" (the database, the password checks): the client
-        // may try again shortly; nothing was written.
+        // Busy (a long import holds the write lock, every connection is taken, password
+        // checks are full), on a form or a page: try again shortly; nothing was written.
         resp.headers_mut()
             .entry(axum::http::header::RETRY_AFTER)
             .or_insert(axum::http::HeaderValue::from_static("2"));
     }
-    if !is_api || resp.status() != StatusCode::INTERNAL_SERVER_ERROR {
-        return resp;
-    }
-    let (mut parts, body) = resp.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 1 << 16).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "系统内部错误").into_response();
-    };
-    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if parts.status == StatusCode::SERVICE_UNAVAILABLE {
-            // Busy (a long import holds the write lock, password checks are full): the
-            // client may try again shortly; nothing was written.
-            parts.headers.insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
-        }
-    }
-    Response::from_parts(parts, axum::body::Body::from(bytes))
+    resp
 }
 
 /// Waits for SIGTERM (systemd, a container runtime) or Ctrl-C; returns which came.

@@ -265,7 +265,7 @@ impl Req {
     fn form(endpoint: &str, fields: &[(&str, &str)]) -> Self {
         let body = fields
             .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .map(|(k, v)| format!("{}={}", app::url::urlencode(k), app::url::urlencode(v)))
             .collect::<Vec<_>>()
             .join("&");
         Self {
@@ -306,17 +306,6 @@ impl Req {
             body,
         }
     }
-}
-
-fn urlencode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;

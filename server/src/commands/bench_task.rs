@@ -50,16 +50,9 @@ impl Phase {
     }
 
     fn row(&self) -> String {
-        let mut v = self.ms.clone();
-        v.sort_by(f64::total_cmp);
-        let median = if v.is_empty() {
-            f64::NAN
-        } else if v.len() % 2 == 1 {
-            v[v.len() / 2]
-        } else {
-            (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
-        };
-        let (min, max) = (v.first().copied().unwrap_or(f64::NAN), v.last().copied().unwrap_or(f64::NAN));
+        let median = super::bench::median(self.ms.clone());
+        let min = self.ms.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = self.ms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         format!("| {} | {median:.0} | {min:.0} | {max:.0} | {} | {} |", self.label, self.note, self.goal)
     }
 }

@@ -67,11 +67,10 @@ pub async fn session_layer(
             // The database too busy to say who this is (every connection taken): a signed-in
             // user is told to retry, never treated as signed out.
             Err(e) => {
+                // (The router's error layer adds Retry-After to every 503.)
                 tracing::warn!("session lookup failed: {e}; answered 503");
-                let mut resp = (StatusCode::SERVICE_UNAVAILABLE, crate::error::DATABASE_BUSY).into_response();
-                resp.headers_mut()
-                    .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
-                return resp;
+                return crate::error::AppError::Unavailable(crate::error::DATABASE_BUSY.into())
+                    .into_status_response();
             }
         }
     }
