@@ -628,8 +628,8 @@ async fn wait_exit(process: &mut Child, limit: Duration) -> std::process::ExitSt
 /// Frozen wholly (a draw with its pool, secret and commitment, the status, the audit entry
 /// and the attempt) or not at all.
 async fn freeze_state(db: &AnyPool) -> Result<State, String> {
-    let draws: Vec<(i64, i64, String, String)> =
-        sqlx::query_as("SELECT id, pool_count, secret, commitment FROM draws WHERE task_id = 3")
+    let draws: Vec<(i64, i64, String, String, String)> =
+        sqlx::query_as("SELECT id, pool_count, secret, commitment, pool_digest FROM draws WHERE task_id = 3")
             .fetch_all(db)
             .await
             .unwrap();
@@ -649,7 +649,7 @@ async fn freeze_state(db: &AnyPool) -> Result<State, String> {
     );
     match draws.as_slice() {
         [] if status == "planned" && audit == 0 && attempts == 0 && events == 0 => Ok(State::Absent),
-        [(id, pool_count, secret, commitment)]
+        [(id, pool_count, secret, commitment, digest)]
             if status == "frozen" && audit == 1 && attempts == 1 && events == 1 =>
         {
             let pool = of_draw(db, "draw_pool", *id).await;
@@ -662,6 +662,11 @@ async fn freeze_state(db: &AnyPool) -> Result<State, String> {
             }
             if app::domain::draw::commitment_of(&bytes) != *commitment {
                 return Err("the commitment is not the secret's".into());
+            }
+            let stored =
+                app::ssr::db::draws::stored_pool(&mut db.acquire().await.unwrap(), *id).await.unwrap();
+            if app::domain::draw::pool_digest(&stored) != *digest {
+                return Err("the stored pool does not have the published digest".into());
             }
             Ok(State::Done)
         }

@@ -227,4 +227,78 @@ async fn a_pool_and_selection_larger_than_one_insert_are_stored_whole() {
     assert!(expected.len() > 2000);
     assert_eq!(members, expected, "every team member stored, in order");
     assert!(draw::first_failure(&draw::verify_manifest(&manifest).unwrap()).is_none());
+    // Each selection names the enterprise the frozen pool gave its code.
+    let wrong: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM draw_selections s JOIN draw_pool p ON p.draw_id = s.draw_id AND p.code = s.code \
+         JOIN enterprises e ON e.id = s.enterprise_id WHERE s.draw_id = $1 \
+         AND (p.enterprise_id <> s.enterprise_id OR e.credit_code <> s.code)",
+    )
+    .bind(draw_id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(wrong, 0, "selections name their pool entry's enterprise");
+    // The frozen inputs leave the pool to draw_pool: the row stays small whatever the pool.
+    let frozen_input: String = sqlx::query_scalar("SELECT frozen_input FROM draws WHERE id = $1")
+        .bind(draw_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let input: draw::DrawInput = serde_json::from_str(&frozen_input).unwrap();
+    assert!(input.pool.is_empty() && frozen_input.len() < 10_000, "{} bytes", frozen_input.len());
+}
+
+#[tokio::test]
+async fn a_pool_frozen_in_its_inputs_before_draw_pool_held_it_alone_is_drawn_as_frozen() {
+    // Freezes before 2026-12-07 kept the pool in `frozen_input` as well, in the order of
+    // the pool query then; such a draw still uses that pool, in that order.
+    let app = spawn_app().await;
+    let frozen = freeze(&app.db, 3, &today(), STAFF).await.unwrap();
+    let mut conn = app.db.acquire().await.unwrap();
+    let mut pool = app::ssr::db::draws::stored_pool(&mut conn, frozen.draw_id).await.unwrap();
+    drop(conn);
+    assert!(pool.len() > 2);
+    pool.reverse();
+    let json: String = sqlx::query_scalar("SELECT frozen_input FROM draws WHERE id = $1")
+        .bind(frozen.draw_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let mut input: draw::DrawInput = serde_json::from_str(&json).unwrap();
+    input.pool = pool.clone();
+    sqlx::query("UPDATE draws SET frozen_input = $1 WHERE id = $2")
+        .bind(serde_json::to_string(&input).unwrap())
+        .bind(frozen.draw_id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let draw_id = run_draw(&app.db, 3, "2 7 1 8 2 8", &today(), STAFF).await.unwrap();
+    let manifest = app::ssr::db::draws::manifest(&app.db, draw_id).await.unwrap().unwrap();
+    let m: draw::Manifest = serde_json::from_str(&manifest).unwrap();
+    assert_eq!(m.input.pool, pool, "the pool as it was frozen, in its order");
+    assert_eq!(m.pool_digest, frozen.pool_digest);
+    assert!(draw::first_failure(&draw::verify_manifest(&manifest).unwrap()).is_none());
+}
+
+#[tokio::test]
+async fn a_draw_whose_stored_pool_changed_since_its_freeze_is_refused_whole() {
+    // The digest published at the freeze is the pool's: an entry removed from draw_pool
+    // afterwards stops the draw, and nothing of it is written.
+    let app = spawn_app().await;
+    let frozen = freeze(&app.db, 3, &today(), STAFF).await.unwrap();
+    sqlx::query("DELETE FROM draw_pool WHERE draw_id = $1 AND code = (SELECT min(code) FROM draw_pool WHERE draw_id = $1)")
+        .bind(frozen.draw_id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let err = run_draw(&app.db, 3, "2 7 1 8 2 8", &today(), STAFF).await.unwrap_err();
+    assert!(matches!(err, app::error::AppError::Internal), "{err}");
+    let (manifest, selections): (Option<String>, i64) = sqlx::query_as(
+        "SELECT d.manifest, (SELECT count(*) FROM draw_selections s WHERE s.draw_id = d.id) FROM draws d WHERE d.id = $1",
+    )
+    .bind(frozen.draw_id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((manifest, selections), (None, 0));
 }

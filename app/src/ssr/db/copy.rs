@@ -197,7 +197,7 @@ async fn insert(
         return Ok(0);
     }
     let n = rows.len() as i64;
-    let mut b = QueryBuilder::new(format!("INSERT INTO {table} ({list})"));
+    let mut b = QueryBuilder::for_backend(super::Backend::of(conn), format!("INSERT INTO {table} ({list})"));
     b.push_values(rows, |mut sep, row| {
         for cell in row {
             match cell {

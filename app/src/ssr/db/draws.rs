@@ -10,7 +10,7 @@ use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
 use crate::ssr::clock::now_utc;
 use crate::ssr::db::audit::{self, Change};
-use crate::ssr::db::QueryBuilder;
+use crate::ssr::db::{Backend, QueryBuilder};
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,58 +44,55 @@ struct TaskScope {
     max_per_inspector: i64,
 }
 
-/// What a freeze leaves out of the scope's pool: (enterprise id, credit code, reason).
-type Excluded = Vec<(i64, String, String)>;
-
-/// The DR1 inputs of a task as they stand now, less secret and entropy, plus the
-/// enterprise id of each pool code.
-async fn frozen_input(
-    conn: &mut AnyConnection,
-    task_id: i64,
-    draw_date: &str,
-) -> Result<(DrawInput, TaskScope, Vec<i64>, Excluded), AppError> {
-    let t = sqlx::query_as::<_, TaskScope>(&format!(
+/// The task's row, as the freeze reads it.
+async fn task_scope(conn: &mut AnyConnection, task_id: i64) -> Result<TaskScope, AppError> {
+    sqlx::query_as::<_, TaskScope>(&format!(
         "SELECT plan_no, task_no, status, ratio_bp, risk_ratios_bp, {SCOPE_COLUMNS}, initiating_department_id, \
          team_size, max_per_inspector FROM tasks WHERE id = $1"
     ))
     .bind(task_id)
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| AppError::NotFound(format!("任务 {task_id} 不存在")))?;
+    .ok_or_else(|| AppError::NotFound(format!("任务 {task_id} 不存在")))
+}
 
-    let mut pool_rows = super::pool::members(&mut *conn, &t.scope.scope()?).await?;
+/// Stores the pool of draw `draw_id` in `draw_pool`, inside the database: the task's scope,
+/// less those inspected lately for one of its items and those its earlier batches selected
+/// (each kept in `draw_exclusions` with the reason), the 重点关注 in their own stratum when
+/// the task gives them a ratio. A province-size pool (10⁶) is one `INSERT … SELECT`, not a
+/// million rows through the driver. Returns how many were left out.
+async fn store_pool(
+    conn: &mut AnyConnection,
+    draw_id: i64,
+    task_id: i64,
+    scope: &crate::domain::task::Scope,
+    watch: bool,
+    draw_date: &str,
+) -> Result<u64, AppError> {
+    let mut q = QueryBuilder::for_backend(
+        Backend::of(conn),
+        "INSERT INTO draw_pool (draw_id, enterprise_id, code, stratum) ",
+    );
+    super::pool::push_scoped_select(&mut q, draw_id, scope);
+    q.build().execute(&mut *conn).await?;
+
     // 避免检查过多: those inspected lately for one of the task's items are left out, and the
     // frozen record says who and why.
-    let (repeat, watch) = super::tasks::repeats_and_watch(conn, task_id).await?;
+    let (repeat, _) = super::tasks::repeats_and_watch(conn, task_id).await?;
     let (inspected, reason) = super::watchlist::exclusions(conn, task_id, repeat, draw_date).await?;
-    let mut excluded = Vec::new();
-    if !inspected.is_empty() {
-        pool_rows.retain(|(id, code, _)| {
-            let keep = !inspected.contains(id);
-            if !keep {
-                excluded.push((*id, code.clone(), reason.clone()));
-            }
-            keep
-        });
-    }
+    let mut excluded = exclude(conn, draw_id, &inspected.into_iter().collect::<Vec<_>>(), &reason).await?;
     // 重点关注, when the task gives them their own ratio: their own stratum.
-    if watch.is_some() {
-        let watched = super::watchlist::watched_ids(conn, draw_date).await?;
-        for (id, _, stratum) in pool_rows.iter_mut() {
-            if watched.contains(id) {
-                *stratum = WATCH_STRATUM.to_string();
-            }
+    if watch {
+        let watched: Vec<i64> = super::watchlist::watched_ids(conn, draw_date).await?.into_iter().collect();
+        for chunk in watched.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::for_backend(Backend::of(conn), "UPDATE draw_pool SET stratum = ");
+            q.push_bind(WATCH_STRATUM).push(" WHERE draw_id = ").push_bind(draw_id);
+            push_codes_of(&mut q, chunk);
+            q.build().execute(&mut *conn).await?;
         }
     }
     // A batch (分批): those the task's earlier batches selected are left out.
-    let batch: Option<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT t.parent_task_id, t.batch_no, (SELECT count(*) FROM task_batches b WHERE b.task_id = t.parent_task_id) \
-         FROM tasks t WHERE t.id = $1 AND t.parent_task_id IS NOT NULL",
-    )
-    .bind(task_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some((parent, k, _)) = batch {
+    if let Some((parent, k, _)) = batch_of(conn, task_id).await? {
         let earlier: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT s.enterprise_id, t.batch_no FROM draw_selections s JOIN draws d ON d.id = s.draw_id \
              JOIN tasks t ON t.id = d.task_id WHERE d.abandoned_at IS NULL AND t.parent_task_id = $1 AND t.batch_no < $2",
@@ -104,19 +101,111 @@ async fn frozen_input(
         .bind(k)
         .fetch_all(&mut *conn)
         .await?;
-        let earlier: HashMap<i64, i64> = earlier.into_iter().collect();
-        pool_rows.retain(|(id, code, _)| match earlier.get(id) {
-            Some(j) => {
-                excluded.push((*id, code.clone(), format!("已在本任务第 {j} 批抽中")));
-                false
-            }
-            None => true,
-        });
+        let mut by_batch: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        for (id, j) in earlier {
+            by_batch.entry(j).or_default().push(id);
+        }
+        for (j, ids) in by_batch {
+            excluded += exclude(conn, draw_id, &ids, &format!("已在本任务第 {j} 批抽中")).await?;
+        }
     }
-    let enterprise_ids = pool_rows.iter().map(|(id, _, _)| *id).collect();
-    let pool: Vec<PoolEntry> =
-        pool_rows.into_iter().map(|(_, code, stratum)| PoolEntry { code, stratum }).collect();
+    Ok(excluded)
+}
 
+/// Moves the pool entries of the enterprises `ids` from `draw_pool` to `draw_exclusions`
+/// with `reason`; returns how many were in the pool.
+async fn exclude(conn: &mut AnyConnection, draw_id: i64, ids: &[i64], reason: &str) -> Result<u64, AppError> {
+    let mut moved = 0;
+    for chunk in ids.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::for_backend(
+            Backend::of(conn),
+            "INSERT INTO draw_exclusions (draw_id, enterprise_id, code, reason) SELECT ",
+        );
+        q.push_bind(draw_id).push(", enterprise_id, code, ").push_bind(reason);
+        q.push(" FROM draw_pool WHERE draw_id = ").push_bind(draw_id);
+        push_codes_of(&mut q, chunk);
+        moved += q.build().execute(&mut *conn).await?.rows_affected();
+        let mut q = QueryBuilder::for_backend(Backend::of(conn), "DELETE FROM draw_pool WHERE draw_id = ");
+        q.push_bind(draw_id);
+        push_codes_of(&mut q, chunk);
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(moved)
+}
+
+/// ` AND code IN (the credit codes of enterprises ids)`: found by the pool's key (draw, code).
+fn push_codes_of(q: &mut QueryBuilder<'_>, ids: &[i64]) {
+    q.push(" AND code IN (SELECT credit_code FROM enterprises WHERE id IN (");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push("))");
+}
+
+/// For a batch (分批) task: (its parent task, its batch number, the parent's batch count).
+async fn batch_of(conn: &mut AnyConnection, task_id: i64) -> Result<Option<(i64, i64, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT t.parent_task_id, t.batch_no, (SELECT count(*) FROM task_batches b WHERE b.task_id = t.parent_task_id) \
+         FROM tasks t WHERE t.id = $1 AND t.parent_task_id IS NOT NULL",
+    )
+    .bind(task_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// The frozen pool of draw `draw_id` as `draw_pool` holds it, in code order.
+pub async fn stored_pool(conn: &mut AnyConnection, draw_id: i64) -> Result<Vec<PoolEntry>, AppError> {
+    Ok(stored_pool_with_ids(conn, draw_id).await?.0)
+}
+
+/// The frozen pool of draw `draw_id` in code order, and the enterprise id of each entry. It
+/// crosses the driver as one aggregated string (code, stratum and enterprise id, tab
+/// separated; one per line), not a row per entry: for a province-size pool, one value of
+/// about 25 MB instead of 10⁶ rows.
+async fn stored_pool_with_ids(
+    conn: &mut AnyConnection,
+    draw_id: i64,
+) -> Result<(Vec<PoolEntry>, Vec<i64>), AppError> {
+    let (count, joined): (i64, Option<String>) = sqlx::query_as(
+        "SELECT count(*), string_agg(code || $1 || stratum || $2 || CAST(enterprise_id AS TEXT), $3) \
+         FROM draw_pool WHERE draw_id = $4",
+    )
+    .bind("\t")
+    .bind("\t")
+    .bind("\n")
+    .bind(draw_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let bad = || AppError::internal("a stored pool entry that does not read as code, stratum and enterprise");
+    let mut entries = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+    for line in joined.as_deref().unwrap_or("").split('\n').filter(|l| !l.is_empty()) {
+        let (code, rest) = line.split_once('\t').ok_or_else(bad)?;
+        let (stratum, id) = rest.split_once('\t').ok_or_else(bad)?;
+        let id: i64 = id.parse().map_err(|_| bad())?;
+        entries.push((PoolEntry { code: code.to_owned(), stratum: stratum.to_owned() }, id));
+    }
+    // Codes and strata are DR1 identifiers (no tab, no line break), so the count agrees.
+    if entries.len() as i64 != count {
+        return Err(AppError::internal(format!(
+            "the stored pool reads as {} entries, not {count}",
+            entries.len()
+        )));
+    }
+    entries.sort_unstable_by(|a, b| a.0.code.cmp(&b.0.code));
+    Ok(entries.into_iter().unzip())
+}
+
+/// The DR1 inputs of a task around its stored pool, less secret and entropy.
+async fn input_around(
+    conn: &mut AnyConnection,
+    task_id: i64,
+    t: &TaskScope,
+    dr1_task_id: String,
+    pool: Vec<PoolEntry>,
+    watch: Option<crate::domain::ratio::Ratio>,
+    draw_date: &str,
+) -> Result<DrawInput, AppError> {
     let mut ratios_bp: BTreeMap<String, u64> = match &t.risk_ratios_bp {
         Some(json) => serde_json::from_str(json).map_err(AppError::internal)?,
         None => ["A", "B", "C", "D"].iter().map(|c| (c.to_string(), t.ratio_bp as u64)).collect(),
@@ -124,7 +213,7 @@ async fn frozen_input(
     if let Some(w) = watch {
         ratios_bp.insert(WATCH_STRATUM.to_string(), u64::from(w.bp()));
     }
-    if let Some((parent, k, batches)) = batch {
+    if let Some((parent, k, batches)) = batch_of(conn, task_id).await? {
         ratios_bp = super::batches::batch_ratios(conn, parent, k, batches, &ratios_bp, &pool).await?;
     }
     let mut departments = vec![t.initiating_department_id.clone()];
@@ -162,16 +251,10 @@ async fn frozen_input(
         .filter(|(e, i)| codes.contains(e.as_str()) && ids.contains(i.as_str()))
         .map(|(entity, inspector)| ConflictPair { entity, inspector })
         .collect();
+    drop(codes);
 
-    // A draw that takes an abandoned one's place is a new draw with an id of its own.
-    let abandoned: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM draws WHERE task_id = $1 AND abandoned_at IS NOT NULL")
-            .bind(task_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let base = crate::domain::plan::draw_task_id(&t.plan_no, &t.task_no);
-    let input = DrawInput {
-        task_id: if abandoned == 0 { base } else { format!("{base}-r{abandoned}") },
+    Ok(DrawInput {
+        task_id: dr1_task_id,
         pool,
         ratios_bp,
         team_size: t.team_size as u64,
@@ -183,8 +266,19 @@ async fn frozen_input(
         secret: String::new(),
         public_entropy: String::new(),
         post_recusals: Vec::new(),
-    };
-    Ok((input, t, enterprise_ids, excluded))
+    })
+}
+
+/// The DR1 task id of a task's next draw: a draw that takes an abandoned one's place is a
+/// new draw with an id of its own.
+async fn next_dr1_task_id(conn: &mut AnyConnection, task_id: i64, t: &TaskScope) -> Result<String, AppError> {
+    let abandoned: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM draws WHERE task_id = $1 AND abandoned_at IS NOT NULL")
+            .bind(task_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let base = crate::domain::plan::draw_task_id(&t.plan_no, &t.task_no);
+    Ok(if abandoned == 0 { base } else { format!("{base}-r{abandoned}") })
 }
 
 /// Refused attempts one account may make in [`BURST_SECS`] that are each recorded with
@@ -310,7 +404,7 @@ async fn freeze_tx(
     actor: Actor<'_>,
 ) -> Result<Frozen, AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let (mut input, task, enterprise_ids, excluded) = frozen_input(&mut tx, task_id, draw_date).await?;
+    let task = task_scope(&mut tx, task_id).await?;
     let status = TaskStatus::parse(&task.status).ok_or_else(|| AppError::internal("bad task status"))?;
     if status != TaskStatus::Planned {
         return Err(AppError::Conflict(format!(
@@ -326,68 +420,61 @@ async fn freeze_tx(
         return Err(AppError::Conflict(format!("该任务分 {split} 批抽取，请逐批冻结（每批为一次独立抽取）")));
     }
     within_window(&mut tx, task_id, draw_date, "冻结名单").await?;
+    let scope = task.scope.scope()?;
     let replaces: Option<i64> =
         sqlx::query_scalar("SELECT max(id) FROM draws WHERE task_id = $1 AND abandoned_at IS NOT NULL")
             .bind(task_id)
             .fetch_one(&mut *tx)
             .await?;
-    draw::check_frozen(&input.frozen()).map_err(|r| AppError::invalid("抽取条件", r.to_string()))?;
-
+    let dr1_task_id = next_dr1_task_id(&mut tx, task_id, &task).await?;
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(AppError::internal)?;
-    input.commitment = draw::commitment_of(&secret);
-    let salts = new_salts(&input.pool)?;
-    let pool_digest = draw::pool_digest(&input.pool);
+    let commitment = draw::commitment_of(&secret);
     let frozen_at = now_utc();
-    let frozen_json = serde_json::to_string(&input).map_err(AppError::internal)?;
+    // The draw's row first (its pool's count and digest once the pool is stored), so that
+    // the pool is written inside the database under its id. Every step is one transaction:
+    // a refusal below rolls all of it back.
     let draw_id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO draws (task_id, dr1_task_id, pool_count, pool_digest, commitment, secret, frozen_input, \
-         frozen_at, frozen_by, stratum_salts, replaces_draw_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         frozen_at, frozen_by, replaces_draw_id) VALUES ($1, $2, 0, $3, $4, $5, '', $6, $7, $8) RETURNING id",
     )
     .bind(task_id)
-    .bind(&input.task_id)
-    .bind(input.pool.len() as i64)
-    .bind(&pool_digest)
-    .bind(&input.commitment)
+    .bind(&dr1_task_id)
+    .bind("0".repeat(64))
+    .bind(&commitment)
     .bind(hex::encode(secret))
-    .bind(&frozen_json)
     .bind(&frozen_at)
     .bind(actor.name)
-    .bind(&salts)
     .bind(replaces)
     .fetch_one(&mut *tx)
     .await
     .on_unique("draws", &["task_id"], || AppError::Conflict("该任务的名单已冻结，不能再次冻结".into()))?;
-    // Many rows to a statement: a province-size pool (10⁶) is a thousand statements, not
-    // a million round trips.
-    let rows: Vec<_> = input.pool.iter().zip(&enterprise_ids).collect();
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let mut q = QueryBuilder::new("INSERT INTO draw_pool (draw_id, enterprise_id, code, stratum)");
-        q.push_values(chunk, |mut row, (entry, enterprise_id)| {
-            row.push_bind(draw_id)
-                .push_bind(**enterprise_id)
-                .push_bind(&entry.code)
-                .push_bind(&entry.stratum);
-        });
-        q.build().execute(&mut *tx).await?;
-    }
-    for chunk in excluded.chunks(ROWS_PER_INSERT) {
-        let mut q = QueryBuilder::new("INSERT INTO draw_exclusions (draw_id, enterprise_id, code, reason)");
-        q.push_values(chunk, |mut row, (enterprise_id, code, reason)| {
-            row.push_bind(draw_id).push_bind(*enterprise_id).push_bind(code).push_bind(reason);
-        });
-        q.build().execute(&mut *tx).await?;
-    }
+    let (_, watch) = super::tasks::repeats_and_watch(&mut tx, task_id).await?;
+    let excluded = store_pool(&mut tx, draw_id, task_id, &scope, watch.is_some(), draw_date).await?;
+    let pool = stored_pool(&mut tx, draw_id).await?;
+    let mut input = input_around(&mut tx, task_id, &task, dr1_task_id, pool, watch, draw_date).await?;
+    draw::check_frozen(&input.frozen()).map_err(|r| AppError::invalid("抽取条件", r.to_string()))?;
     super::crash::point("freeze:after-pool");
+
+    input.commitment = commitment;
+    let salts = new_salts(&input.pool)?;
+    let pool_digest = draw::pool_digest(&input.pool);
+    let pool_count = input.pool.len() as i64;
+    // The frozen inputs without the pool: it is in `draw_pool`, which the draw reads.
+    input.pool = Vec::new();
+    let frozen_json = serde_json::to_string(&input).map_err(AppError::internal)?;
+    sqlx::query(
+        "UPDATE draws SET pool_count = $1, pool_digest = $2, frozen_input = $3, stratum_salts = $4 WHERE id = $5",
+    )
+    .bind(pool_count)
+    .bind(&pool_digest)
+    .bind(&frozen_json)
+    .bind(&salts)
+    .bind(draw_id)
+    .execute(&mut *tx)
+    .await?;
     set_status(&mut tx, task_id, TaskStatus::Planned, TaskStatus::Frozen, actor, "冻结抽查对象名单").await?;
-    let frozen = Frozen {
-        draw_id,
-        pool_count: input.pool.len() as i64,
-        pool_digest,
-        commitment: input.commitment.clone(),
-        frozen_at,
-    };
+    let frozen = Frozen { draw_id, pool_count, pool_digest, commitment: input.commitment.clone(), frozen_at };
     audit::append(
         &mut tx,
         Change {
@@ -399,7 +486,7 @@ async fn freeze_tx(
             before: Some(serde_json::json!({ "status": TaskStatus::Planned.code() })),
             after: Some({
                 let mut after = serde_json::to_value(&frozen).map_err(AppError::internal)?;
-                after["excluded"] = serde_json::json!(excluded.len());
+                after["excluded"] = serde_json::json!(excluded);
                 after
             }),
         },
@@ -438,13 +525,14 @@ async fn draw_tx(
     actor: Actor<'_>,
 ) -> Result<i64, AppError> {
     let mut tx = crate::ssr::db::begin_write(db).await?;
-    let row: Option<(i64, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, frozen_input, secret, manifest FROM draws WHERE task_id = $1 AND abandoned_at IS NULL",
+    let backend = Backend::of(&tx);
+    let row: Option<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, frozen_input, secret, pool_digest, manifest FROM draws WHERE task_id = $1 AND abandoned_at IS NULL",
     )
     .bind(task_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((draw_id, frozen_json, secret, manifest)) = row else {
+    let Some((draw_id, frozen_json, secret, pool_digest, manifest)) = row else {
         return Err(AppError::Conflict("该任务尚未冻结名单，不能抽取".into()));
     };
     if manifest.is_some() {
@@ -455,10 +543,30 @@ async fn draw_tx(
     }
     within_window(&mut tx, task_id, date, "抽取").await?;
     let mut input: DrawInput = serde_json::from_str(&frozen_json).map_err(AppError::internal)?;
+    // The pool as stored, with each entry's enterprise. Freezes before 2026-12-07 kept the
+    // pool in `frozen_input` too, in the order it had then; later ones only in `draw_pool`
+    // (a frozen pool is never empty: refusal 2).
+    let (stored, pool_ids) = stored_pool_with_ids(&mut tx, draw_id).await?;
+    let earlier_freeze = !input.pool.is_empty();
+    let stored = if earlier_freeze {
+        Some(stored)
+    } else {
+        input.pool = stored;
+        None
+    };
     input.secret = secret;
     input.public_entropy = public_entropy.to_owned();
-    let manifest = draw::draw(&input).map_err(|r| AppError::invalid("公共随机数", r.to_string()))?;
-    let manifest_json = serde_json::to_string_pretty(&manifest).map_err(AppError::internal)?;
+    let manifest = draw::draw_owned(input).map_err(|r| AppError::invalid("公共随机数", r.to_string()))?;
+    if manifest.pool_digest != pool_digest {
+        return Err(AppError::internal(format!(
+            "the frozen pool of draw {draw_id} no longer has the digest published at its freeze"
+        )));
+    }
+    // The bytes of serde_json's pretty printer, written on every core.
+    let mut manifest_json =
+        Vec::with_capacity(manifest.input.pool.len() * 80 + manifest.selected.len() * 300);
+    manifest.write_json_pretty(&mut manifest_json).map_err(AppError::internal)?;
+    let manifest_json = String::from_utf8(manifest_json).map_err(AppError::internal)?;
     let drawn_at = now_utc();
     let updated = sqlx::query(
         "UPDATE draws SET public_entropy = $1, seed = $2, manifest = $3, drawn_at = $4, drawn_by = $5 \
@@ -479,18 +587,16 @@ async fn draw_tx(
     // The secret was stored at the freeze; the manifest is written, the selections not yet.
     super::crash::point("draw:after-manifest");
 
-    // The enterprise of each selected code only (not the whole frozen pool).
-    let mut enterprise_ids: HashMap<String, i64> = HashMap::with_capacity(manifest.selected.len());
-    for chunk in manifest.selected.chunks(ROWS_PER_INSERT) {
-        let mut q = QueryBuilder::new("SELECT code, enterprise_id FROM draw_pool WHERE draw_id = ");
-        q.push_bind(draw_id).push(" AND code IN (");
-        let mut list = q.separated(", ");
-        for s in chunk {
-            list.push_bind(&s.code);
-        }
-        q.push(")");
-        enterprise_ids.extend(q.build_query_as::<(String, i64)>().fetch_all(&mut *tx).await?);
-    }
+    // The enterprise of each selected code, from the stored pool (in code order).
+    let stored = stored.as_deref().unwrap_or(&manifest.input.pool);
+    let enterprise_of = |code: &str| -> Result<i64, AppError> {
+        let at = stored
+            .binary_search_by(|e| e.code.as_str().cmp(code))
+            .map_err(|_| AppError::internal(format!("selected code {code} is not in the stored pool")))?;
+        Ok(pool_ids[at])
+    };
+    let enterprise_ids: Vec<i64> =
+        manifest.selected.iter().map(|s| enterprise_of(&s.code)).collect::<Result<_, _>>()?;
     let inspector_ids: HashMap<String, i64> =
         sqlx::query_as::<_, (String, i64)>("SELECT certificate_no, id FROM inspectors")
             .fetch_all(&mut *tx)
@@ -499,13 +605,14 @@ async fn draw_tx(
             .collect();
     let selections: Vec<_> = manifest.selected.iter().enumerate().collect();
     for chunk in selections.chunks(ROWS_PER_INSERT) {
-        let mut q = QueryBuilder::new(
+        let mut q = QueryBuilder::for_backend(
+            backend,
             "INSERT INTO draw_selections (draw_id, position, enterprise_id, code, stratum, key, cap_lifted)",
         );
         q.push_values(chunk, |mut row, (position, s)| {
             row.push_bind(draw_id)
                 .push_bind(*position as i64)
-                .push_bind(enterprise_ids[&s.code])
+                .push_bind(enterprise_ids[*position])
                 .push_bind(&s.code)
                 .push_bind(&s.stratum)
                 .push_bind(&s.key)
@@ -526,12 +633,16 @@ async fn draw_tx(
         .map(|(position, seq, inspector)| (position, seq, inspector_ids[inspector]))
         .collect();
     for chunk in members.chunks(ROWS_PER_INSERT) {
-        let mut q = QueryBuilder::new("INSERT INTO draw_team_members (draw_id, position, seq, inspector_id)");
+        let mut q = QueryBuilder::for_backend(
+            backend,
+            "INSERT INTO draw_team_members (draw_id, position, seq, inspector_id)",
+        );
         q.push_values(chunk, |mut row, (position, seq, inspector_id)| {
             row.push_bind(draw_id).push_bind(*position).push_bind(*seq).push_bind(*inspector_id);
         });
         q.build().execute(&mut *tx).await?;
     }
+    check_references(&mut tx, draw_id).await?;
     super::crash::point("draw:after-selections");
     set_status(&mut tx, task_id, TaskStatus::Frozen, TaskStatus::Drawn, actor, "完成抽取").await?;
     audit::append(
@@ -555,6 +666,28 @@ async fn draw_tx(
     super::crash::point("draw:before-commit");
     tx.commit().await?;
     Ok(draw_id)
+}
+
+/// What the foreign keys of a draw's selections and teams would check, in one query per
+/// table instead of one lookup (and one row lock, on PostgreSQL) per row: that each names an
+/// existing enterprise and inspector. A failure is a bug, and rolls the draw back.
+async fn check_references(conn: &mut AnyConnection, draw_id: i64) -> Result<(), AppError> {
+    let (enterprises, inspectors): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM draw_selections s WHERE s.draw_id = $1 \
+                 AND NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.id = s.enterprise_id)), \
+                (SELECT count(*) FROM draw_team_members m WHERE m.draw_id = $2 \
+                 AND NOT EXISTS (SELECT 1 FROM inspectors i WHERE i.id = m.inspector_id))",
+    )
+    .bind(draw_id)
+    .bind(draw_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if enterprises + inspectors > 0 {
+        return Err(AppError::internal(format!(
+            "draw {draw_id}: {enterprises} selections without their enterprise, {inspectors} team places without their inspector"
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses `what` (freezing or drawing) on `date` outside the task's window: 无特殊情况，

@@ -268,7 +268,7 @@ async fn upsert_rows(
     let mut records = records.to_vec();
     records.sort_by(|a, b| a.name.cmp(&b.name));
     for chunk in records.chunks(BATCH) {
-        let mut b = QueryBuilder::new(format!("INSERT INTO enterprises ({COLUMNS}) "));
+        let mut b = QueryBuilder::for_backend(backend, format!("INSERT INTO enterprises ({COLUMNS}) "));
         b.push_values(chunk, |mut row, e| {
             row.push_bind(&e.credit_code)
                 .push_bind(&e.name)

@@ -55,9 +55,11 @@ pub async fn existing(
 
 /// Inserts the new and updates the existing, by certificate number.
 pub async fn upsert(conn: &mut AnyConnection, records: &[&InspectorRecord]) -> Result<(), sqlx::Error> {
-    let now = Backend::of(conn).now_sql();
+    let backend = Backend::of(conn);
+    let now = backend.now_sql();
     for chunk in records.chunks(1000) {
-        let mut b = QueryBuilder::new(
+        let mut b = QueryBuilder::for_backend(
+            backend,
             "INSERT INTO inspectors (certificate_no, name, department_id, valid_from, valid_to, phone, active) ",
         );
         b.push_values(chunk, |mut row, i| {

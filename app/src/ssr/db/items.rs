@@ -52,8 +52,10 @@ pub async fn existing(
 
 /// Inserts the new and updates the existing, by name.
 pub async fn upsert(conn: &mut AnyConnection, records: &[&ItemRecord]) -> Result<(), sqlx::Error> {
+    let backend = super::Backend::of(conn);
     for chunk in records.chunks(1000) {
-        let mut b = QueryBuilder::new(
+        let mut b = QueryBuilder::for_backend(
+            backend,
             "INSERT INTO inspection_items (name, content, legal_basis, department_id, frequency, active) ",
         );
         b.push_values(chunk, |mut row, i| {

@@ -276,7 +276,7 @@ where
 {
     let mut found = Vec::new();
     for part in keys.chunks(chunk) {
-        let mut b = QueryBuilder::new(format!("{select} WHERE {column} IN ("));
+        let mut b = QueryBuilder::for_backend(Backend::of(conn), format!("{select} WHERE {column} IN ("));
         let mut list = b.separated(", ");
         for k in part {
             list.push_bind(*k);

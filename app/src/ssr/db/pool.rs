@@ -9,6 +9,22 @@ use sqlx::{AnyConnection, AnyPool};
 /// `SELECT <columns> FROM enterprises WHERE <scope>`: active enterprises only.
 fn scoped<'a>(columns: &str, scope: &'a Scope) -> QueryBuilder<'a> {
     let mut q = QueryBuilder::new(format!("SELECT {columns} FROM enterprises WHERE status = 'active'"));
+    push_filters(&mut q, scope);
+    q
+}
+
+/// `SELECT draw_id, id, credit_code, risk_class FROM enterprises WHERE <scope> ORDER BY
+/// credit_code` pushed onto `q`: the rows of a draw's pool (`INSERT INTO draw_pool …`).
+pub fn push_scoped_select<'a>(q: &mut QueryBuilder<'a>, draw_id: i64, scope: &'a Scope) {
+    q.push("SELECT ").push_bind(draw_id);
+    q.push(", id, credit_code, risk_class FROM enterprises WHERE status = 'active'");
+    push_filters(q, scope);
+    // In code order, the order of the pool's key: its index grows at one end.
+    q.push(" ORDER BY credit_code");
+}
+
+/// ` AND …` for each of the scope's conditions.
+fn push_filters<'a>(q: &mut QueryBuilder<'a>, scope: &'a Scope) {
     if let Some(c) = &scope.category {
         q.push(" AND category = ").push_bind(c);
     }
@@ -43,7 +59,6 @@ fn scoped<'a>(columns: &str, scope: &'a Scope) -> QueryBuilder<'a> {
             q.push(")");
         }
     }
-    q
 }
 
 /// The pool: (enterprise id, credit code, risk class), in credit-code order.
