@@ -27,8 +27,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 if ! command -v wasm-bindgen >/dev/null || ! wasm-bindgen --version | grep -q " $WASM_BINDGEN_VERSION"; then
-  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (~3 min)"
-  cargo install --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force   # --locked fails for this crate
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (~2 min)"
+  # Only the `wasm-bindgen` binary, and without the test runner's TLS (rustls and ring
+  # compile for a minute and serve only downloads the build never makes).
+  # --locked fails for this crate.
+  cargo install --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --no-default-features \
+    --bin wasm-bindgen --force
   if ! wasm-bindgen --version | grep -q " $WASM_BINDGEN_VERSION"; then
     echo "setup: $(command -v wasm-bindgen) is $(wasm-bindgen --version), not $WASM_BINDGEN_VERSION, and comes" \
       "before ~/.cargo/bin on PATH: remove it or put ~/.cargo/bin first" >&2
