@@ -2,11 +2,11 @@
 # `make build` (and so `make run`): the tools a build needs, the site, and the release
 # server with the site embedded, in as little time as a machine of two cores allows.
 #
-# Built one after another, the release server (its dependencies, then the large `app`
-# crate, mostly on one core) would wait for the tools and the site, and they for nothing:
-# so the server starts at once, and the tools (`scripts/setup.sh run`) and the site
-# (`scripts/build-site.sh`, a profile of its own, so no cargo lock is shared) are made
-# beside it. The server's build script waits for the site (the marker file named by
+# The tools first (`scripts/setup.sh run`: `cargo install` holds cargo's package cache
+# lock while it compiles, so nothing else can build meanwhile). Then the release server
+# (its dependencies, then the large `app` crate, mostly on one core) and the site
+# (`scripts/build-site.sh`, a profile of its own, so no cargo lock is shared) build side
+# by side; the server's build script waits for the site (the marker file named by
 # SHUANGSUI_SITE_PENDING, removed when the site is done or has failed) and embeds it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +22,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+scripts/setup.sh run
 SHUANGSUI_SITE_PENDING=$marker cargo build --release -p server --bin shuangsui &
 server=$!
 site=0
-{ scripts/setup.sh run && scripts/build-site.sh; } || site=$?
+scripts/build-site.sh || site=$?
 rm -f "$marker"
 status=0
 wait "$server" || status=$?
