@@ -9,14 +9,14 @@ TARGET := $(or $(CARGO_TARGET_DIR),target)
 
 ## Install what is missing (wasm target, wasm-bindgen-cli, wasm-opt), build the site and the
 ## release server (one self-contained binary), and serve the demo on http://127.0.0.1:3000
-run: build serve
+run: setup build serve
 
 setup:
 	scripts/setup.sh run
 
-# The tools and the site are made while the server's dependencies compile (scripts/build.sh).
 build:
-	scripts/build.sh
+	scripts/build-site.sh
+	cargo build --release -p server --bin shuangsui
 
 serve:
 	$(TARGET)/release/shuangsui serve

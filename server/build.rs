@@ -20,7 +20,6 @@ fn main() {
 }
 
 fn embed_site(workspace: &Path, out: &Path) {
-    wait_for_site();
     println!("cargo:rerun-if-env-changed=SHUANGSUI_SITE_DIR");
     println!("cargo:rerun-if-env-changed=CARGO_TARGET_DIR");
     let site = match (std::env::var_os("SHUANGSUI_SITE_DIR"), std::env::var_os("CARGO_TARGET_DIR")) {
@@ -49,23 +48,6 @@ fn embed_site(workspace: &Path, out: &Path) {
     }
     code.push_str("];\n");
     std::fs::write(out.join("site.rs"), code).expect("OUT_DIR is writable");
-}
-
-/// `scripts/build.sh` builds the site while cargo builds the server's dependencies, which
-/// take longer; it names a marker file in `SHUANGSUI_SITE_PENDING` and removes it once the
-/// site is built (or has failed). Until then this waits, at most 30 minutes, so the site is
-/// embedded in this one build. The variable changes only when the embedding happens, not
-/// what is embedded, so it is not watched (setting or clearing it rebuilds nothing).
-fn wait_for_site() {
-    let Some(marker) = std::env::var_os("SHUANGSUI_SITE_PENDING").map(PathBuf::from) else { return };
-    let start = std::time::Instant::now();
-    while marker.exists() {
-        if start.elapsed() > std::time::Duration::from_secs(30 * 60) {
-            println!("cargo:warning=the site was still being built after 30 minutes; building without it");
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(500));
-    }
 }
 
 /// Every file under `dir`, as (path under `root` with `/`, absolute path).
