@@ -6,7 +6,7 @@ use crate::domain::auth::{Role, SessionUser};
 use crate::domain::ceremony::{
     entropy_status, to_ascii, CeremonyView, DrawnEnterprise, LiveState, LAST_STEP,
 };
-use crate::domain::draw::{self, Manifest, Stage};
+use crate::domain::draw::{self, Stage};
 use crate::domain::ratio::Ratio;
 use crate::domain::workflow::TaskStatus;
 use crate::error::AppError;
@@ -76,7 +76,7 @@ async fn state_of(db: &AnyPool, r: Row) -> Result<LiveState, AppError> {
         Ratio::from_bp(r.ratio_bp).map(Ratio::label).unwrap_or_default()
     };
 
-    let manifest: Option<Manifest> = match &r.manifest {
+    let manifest: Option<LiveManifest> = match &r.manifest {
         Some(m) => Some(serde_json::from_str(m).map_err(AppError::internal)?),
         None => None,
     };
@@ -99,18 +99,29 @@ async fn state_of(db: &AnyPool, r: Row) -> Result<LiveState, AppError> {
         frozen_at: r.frozen_at,
         place: r.place,
         entropy,
-        secret: manifest.as_ref().map(|m| m.input.secret.clone()),
+        secret: manifest.as_ref().map(|m| m.secret.clone()),
         seed: r.seed,
         drawn_at: r.drawn_at,
         selected,
     })
 }
 
+/// What the live screen shows of a stored manifest: the revealed secret, the selection and
+/// the recusals.
+/// The pool (10⁶ entries in a province-size draw) is skipped unread, not built: the live
+/// page of such a draw parsed 77 MB into a million strings on every load.
+#[derive(serde::Deserialize)]
+struct LiveManifest {
+    secret: String,
+    selected: Vec<draw::Selected>,
+    recusals: Vec<draw::RecusalRecord>,
+}
+
 /// The selection with names: enterprises from the frozen pool, inspectors from the registry.
 async fn drawn_enterprises(
     db: &AnyPool,
     draw_id: i64,
-    m: &Manifest,
+    m: &LiveManifest,
 ) -> Result<Vec<DrawnEnterprise>, AppError> {
     let names: HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
         "SELECT s.code, e.name FROM draw_selections s JOIN enterprises e ON e.id = s.enterprise_id WHERE s.draw_id = $1",
