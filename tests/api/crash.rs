@@ -664,7 +664,7 @@ async fn freeze_state(db: &AnyPool) -> Result<State, String> {
                 return Err("the commitment is not the secret's".into());
             }
             let stored =
-                app::ssr::db::draws::stored_pool(&mut db.acquire().await.unwrap(), *id).await.unwrap();
+                app::ssr::db::frozen_pool::stored_pool(&mut db.acquire().await.unwrap(), *id).await.unwrap();
             if app::domain::draw::pool_digest(&stored) != *digest {
                 return Err("the stored pool does not have the published digest".into());
             }

@@ -255,7 +255,7 @@ async fn a_pool_frozen_in_its_inputs_before_draw_pool_held_it_alone_is_drawn_as_
     let app = spawn_app().await;
     let frozen = freeze(&app.db, 3, &today(), STAFF).await.unwrap();
     let mut conn = app.db.acquire().await.unwrap();
-    let mut pool = app::ssr::db::draws::stored_pool(&mut conn, frozen.draw_id).await.unwrap();
+    let mut pool = app::ssr::db::frozen_pool::stored_pool(&mut conn, frozen.draw_id).await.unwrap();
     drop(conn);
     assert!(pool.len() > 2);
     pool.reverse();

@@ -106,7 +106,8 @@ async fn bench(mut config: Config, runs: u32) -> Result<(), Box<dyn std::error::
                 .fetch_one(&db)
                 .await?;
         let mut input: DrawInput = serde_json::from_str(&frozen_json)?;
-        input.pool = app::ssr::db::draws::stored_pool(&mut *db.acquire().await?, frozen.draw_id).await?;
+        input.pool =
+            app::ssr::db::frozen_pool::stored_pool(&mut *db.acquire().await?, frozen.draw_id).await?;
         let start = Instant::now();
         input.secret = secret;
         input.public_entropy = ENTROPY.into();

@@ -18,6 +18,7 @@ pub mod draws;
 pub mod enterprises;
 pub mod exports;
 pub mod follow_ups;
+pub mod frozen_pool;
 pub mod inspectors;
 pub mod items;
 pub mod metrics;
