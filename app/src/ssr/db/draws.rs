@@ -17,10 +17,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::domain::audit::Actor;
 
-/// Rows written by one multi-row `INSERT` (at most 7 values each: 7,000 placeholders, well
-/// under SQLite's 32,766 and PostgreSQL's 65,535).
-pub(super) const ROWS_PER_INSERT: usize = 1000;
-
 /// What freezing published: the public facts of a frozen pool.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Frozen {
@@ -465,7 +461,7 @@ async fn draw_tx(
             .into_iter()
             .collect();
     let selections: Vec<_> = manifest.selected.iter().enumerate().collect();
-    for chunk in selections.chunks(ROWS_PER_INSERT) {
+    for chunk in selections.chunks(super::query::ROWS_PER_INSERT) {
         let mut q = QueryBuilder::for_backend(
             backend,
             "INSERT INTO draw_selections (draw_id, position, enterprise_id, code, stratum, key, cap_lifted)",
@@ -493,7 +489,7 @@ async fn draw_tx(
         })
         .map(|(position, seq, inspector)| (position, seq, inspector_ids[inspector]))
         .collect();
-    for chunk in members.chunks(ROWS_PER_INSERT) {
+    for chunk in members.chunks(super::query::ROWS_PER_INSERT) {
         let mut q = QueryBuilder::for_backend(
             backend,
             "INSERT INTO draw_team_members (draw_id, position, seq, inspector_id)",

@@ -60,7 +60,7 @@ pub(super) async fn store_pool(
     // 重点关注, when the task gives them their own ratio: their own stratum.
     if rules.watch.is_some() {
         let watched: Vec<i64> = super::watchlist::watched_ids(conn, draw_date).await?.into_iter().collect();
-        for chunk in watched.chunks(super::draws::ROWS_PER_INSERT) {
+        for chunk in watched.chunks(super::query::ROWS_PER_INSERT) {
             let mut q = QueryBuilder::for_backend(Backend::of(conn), "UPDATE draw_pool SET stratum = ");
             q.push_bind(WATCH_STRATUM).push(" WHERE draw_id = ").push_bind(draw_id);
             push_codes_of(&mut q, chunk);
@@ -92,7 +92,7 @@ pub(super) async fn store_pool(
 /// with `reason`; returns how many were in the pool.
 async fn exclude(conn: &mut AnyConnection, draw_id: i64, ids: &[i64], reason: &str) -> Result<u64, AppError> {
     let mut moved = 0;
-    for chunk in ids.chunks(super::draws::ROWS_PER_INSERT) {
+    for chunk in ids.chunks(super::query::ROWS_PER_INSERT) {
         let mut q = QueryBuilder::for_backend(
             Backend::of(conn),
             "INSERT INTO draw_exclusions (draw_id, enterprise_id, code, reason) SELECT ",

@@ -9,6 +9,10 @@ use sqlx::query::{Query, QueryAs, QueryScalar};
 use sqlx::{Any, Arguments, Decode, Encode, FromRow, Type, Value, ValueRef};
 use std::fmt::{Display, Write};
 
+/// Rows written by one multi-row `INSERT` of the draw tables (at most 7 values each: 7,000
+/// placeholders, well under SQLite's 32,766 and PostgreSQL's 65,535).
+pub(super) const ROWS_PER_INSERT: usize = 1000;
+
 /// SQL text and the values bound to its placeholders.
 pub struct QueryBuilder<'args> {
     sql: String,
