@@ -40,10 +40,16 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
     let keyer = Keyer::new(&seed_hex);
 
     let chosen = select(&prep, input, &keyer);
+    // The selected entities' codes and strata, read from the pool once, in a loop of
+    // independent loads. The pool is read at random here (the selection is in key order);
+    // read inside the loops below, which hash and allocate, each read would stall them.
+    let codes: Vec<&str> = chosen.iter().map(|&(_, e)| pool[e as usize].code.as_str()).collect();
+    let strata: Vec<&str> =
+        chosen.iter().map(|&(_, e)| prep.pool.strata[prep.pool.stratum_of[e as usize] as usize].0).collect();
     let ids: Vec<&str> = input.inspectors.iter().map(|p| p.id.as_str()).collect();
     let prefix = ranked_prefix(ids.len(), input.team_size as usize, input.max_per_inspector);
-    let rankings = rank_all(&keyer, pool, &chosen, &ids, prefix);
-    let full = |k: usize| ranking(&keyer, &pool[chosen[k].1 as usize].code, &ids);
+    let rankings = rank_all(&keyer, &codes, &ids, prefix);
+    let full = |k: usize| ranking(&keyer, codes[k], &ids);
 
     let walker = Walker {
         team_size: input.team_size as usize,
@@ -58,10 +64,11 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
         || {
             chosen
                 .iter()
-                .map(|&(key, e)| Selected {
-                    code: pool[e as usize].code.clone(),
-                    stratum: pool[e as usize].stratum.clone(),
-                    key: words_hex(&key),
+                .zip(codes.iter().zip(&strata))
+                .map(|((key, _), (&code, &stratum))| Selected {
+                    code: code.to_string(),
+                    stratum: stratum.to_string(),
+                    key: words_hex(key),
                     inspectors: Vec::new(),
                     cap_lifted: false,
                     recused: Vec::new(),
@@ -74,7 +81,7 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
     let mut recusals: Vec<RecusalRecord> = met
         .into_iter()
         .map(|(k, j)| RecusalRecord {
-            entity: pool[chosen[k].1 as usize].code.clone(),
+            entity: codes[k].to_string(),
             inspector: ids[j as usize].to_string(),
             stage: Stage::Pre,
         })
@@ -83,7 +90,7 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
     // Selection positions by code, only needed (and only built) for post recusals.
     let position: BTreeMap<&str, usize> = match input.post_recusals.is_empty() {
         true => BTreeMap::new(),
-        false => chosen.iter().enumerate().map(|(k, &(_, e))| (pool[e as usize].code.as_str(), k)).collect(),
+        false => codes.iter().enumerate().map(|(k, &code)| (code, k)).collect(),
     };
     for (index, pr) in input.post_recusals.iter().enumerate() {
         let (entity, inspector) = (pr.entity.clone(), pr.inspector.clone());

@@ -56,25 +56,19 @@ pub(crate) fn ranked_prefix(inspectors: usize, team_size: usize, cap: u64) -> us
 }
 
 /// The first `take` inspectors (indices into `ids`) of the ranking of each
-/// chosen entity: entity `k`'s are `rankings[k * take..][..take]`.
+/// chosen entity, given by its code: entity `k`'s are `rankings[k * take..][..take]`.
 ///
 /// One flat vector per thread, in chunks of the chosen entities.
-pub(crate) fn rank_all(
-    keyer: &Keyer,
-    pool: &[PoolEntry],
-    chosen: &[Cand],
-    ids: &[&str],
-    take: usize,
-) -> Vec<u32> {
+pub(crate) fn rank_all(keyer: &Keyer, codes: &[&str], ids: &[&str], take: usize) -> Vec<u32> {
     let min_chunk = (1 << 14) / ids.len().max(1) + 1;
-    let parts = par_chunks(chosen.len(), min_chunk, |r| {
+    let parts = par_chunks(codes.len(), min_chunk, |r| {
         let mut out = Vec::with_capacity(r.len() * take);
         match keyer.midstate() {
-            Some(state) => rank_batched(keyer, state, pool, &chosen[r], ids, take, &mut out),
+            Some(state) => rank_batched(keyer, state, &codes[r], ids, take, &mut out),
             None => {
                 let mut keyed = Vec::with_capacity(ids.len());
-                for &(_, e) in &chosen[r] {
-                    rank_exact(keyer, &pool[e as usize].code, ids, &mut keyed, take, &mut out);
+                for code in &codes[r] {
+                    rank_exact(keyer, code, ids, &mut keyed, take, &mut out);
                 }
             }
         }
@@ -113,12 +107,10 @@ fn rank_exact(
 /// Each ranking is then sorted on the keys' first words, the inspector index
 /// in their low bits. An entity whose tails are too long for one block, or
 /// whose keys tie in the remaining high bits, is ranked by [`rank_exact`].
-#[allow(clippy::too_many_arguments)]
 fn rank_batched(
     keyer: &Keyer,
     state: &[u32; 8],
-    pool: &[PoolEntry],
-    chosen: &[Cand],
+    codes: &[&str],
     ids: &[&str],
     take: usize,
     out: &mut Vec<u32>,
@@ -131,13 +123,12 @@ fn rank_batched(
     let mut halves = InspectorHalves::new(keyer, ids);
     let (mut heads, mut blocks): (Blocks16, Blocks16) = ([[0; 16]; 16], [[0; 16]; 16]);
     let mut states: States16 = [[0; 16]; 8];
-    for group in chosen.chunks(16) {
+    for group in codes.chunks(16) {
         // Lanes whose code has the first lane's length share its inspector halves.
-        let base = InspectorHalves::LABEL.len() + pool[group[0].1 as usize].code.len() + 1;
+        let base = InspectorHalves::LABEL.len() + group[0].len() + 1;
         let mut fast = [false; 16];
         if let Some(tails) = halves.tails(base) {
-            for (lane, &(_, e)) in group.iter().enumerate() {
-                let code = &pool[e as usize].code;
+            for (lane, &code) in group.iter().enumerate() {
                 if InspectorHalves::LABEL.len() + code.len() + 1 == base {
                     fast[lane] = true;
                     for (row, w) in heads.iter_mut().zip(InspectorHalves::head(code)) {
@@ -158,7 +149,7 @@ fn rank_batched(
                 }
             }
         }
-        for (lane, &(_, e)) in group.iter().enumerate() {
+        for (lane, &code) in group.iter().enumerate() {
             let ranked = &mut firsts[lane * n..(lane + 1) * n];
             if fast[lane] {
                 // The first `take`, and the next one, whose tie with the last would also matter.
@@ -177,7 +168,7 @@ fn rank_batched(
                     continue;
                 }
             }
-            rank_exact(keyer, &pool[e as usize].code, ids, &mut exact, take, out);
+            rank_exact(keyer, code, ids, &mut exact, take, out);
         }
     }
 }
