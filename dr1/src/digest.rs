@@ -10,6 +10,8 @@ use crate::pool::Order;
 use crate::pool::{index_pool, PoolIndex};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::radix::RadixKey;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::sort::padded_len;
 use crate::sort::INLINE;
 use crate::types::PoolEntry;
 use sha2::{Digest, Sha256};
@@ -173,12 +175,8 @@ impl<'a> Lines<'a> {
             for (chunk, w) in out.chunks_exact_mut(8).zip(prefix) {
                 chunk.copy_from_slice(&w.to_be_bytes());
             }
-            // Packed codes hold no NUL: the code ends where the zero padding starts.
-            let len = match prefix {
-                [_, _, w] if w != 0 => 24 - (w.trailing_zeros() / 8) as usize,
-                [_, w, _] if w != 0 => 16 - (w.trailing_zeros() / 8) as usize,
-                [w, _, _] => 8 - (w.trailing_zeros() / 8) as usize,
-            };
+            // Packed codes hold no NUL.
+            let len = padded_len(&prefix);
             let (tail, tail_len) = &tails[(packed & mask) as usize];
             out[len..len + SHORT].copy_from_slice(tail);
             pos += len + tail_len;

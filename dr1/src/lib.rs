@@ -22,7 +22,7 @@
 //! | `lanes` | sixteen SHA-256 compressions at once (AVX-512, else sha2) | — |
 //! | `keys` | commitment, seed, entity and inspector keys | lanes, rules, types |
 //! | `sort` | pool records and their byte order | types |
-//! | `radix` | integer keys of codes, radix sort, merge (not in wasm) | sort |
+//! | `radix` | integer keys of codes (by BMI2 bit extraction where the CPU has it), radix sort, merge (not in wasm) | sort |
 //! | `pool` | the pool validated, sorted, counted | par, radix, refusal, sort, types |
 //! | `digest` | the pool digest (field 1), hashed beside its lines' writing | par, pool, radix, sort, types |
 //! | `check` | refusals 1–6 (freeze time and ceremony) | keys, pool, refusal, rules, types |

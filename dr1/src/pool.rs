@@ -11,7 +11,7 @@
 
 use crate::par::{chunk_ranges, par_map, split_lengths};
 #[cfg(not(target_arch = "wasm32"))]
-use crate::radix::{bounds, merge_sorted, radix_sort, sort_records, RadixKey};
+use crate::radix::{bounds, merge_sorted, radix_sort_with, sort_records, RadixKey};
 use crate::refusal::{check_identifier, Refusal};
 use crate::sort::{cmp_rec, prefix_words, word_at, SortRec, INLINE};
 use crate::types::PoolEntry;
@@ -27,6 +27,10 @@ pub(crate) struct PoolIndex<'a> {
     pub(crate) strata: Vec<(&'a str, u32)>,
     /// Members per stratum.
     pub(crate) counts: Vec<usize>,
+    /// The first 24 bytes of each code as [`prefix_words`], in pool order, in
+    /// consecutive chunks (one per core): read once from the pool's strings,
+    /// then by the sort and the selection instead of them.
+    pub(crate) prefixes: Vec<Vec<[u64; 3]>>,
 }
 
 /// The entries in code order.
@@ -45,6 +49,18 @@ pub(crate) enum Order {
 }
 
 impl PoolIndex<'_> {
+    /// The chunks of [`PoolIndex::prefixes`]: each one's pool range and prefixes.
+    pub(crate) fn prefix_chunks(&self) -> Vec<(Range<usize>, &[[u64; 3]])> {
+        let mut start = 0;
+        self.prefixes
+            .iter()
+            .map(|p| {
+                start += p.len();
+                (start - p.len()..start, &p[..])
+            })
+            .collect()
+    }
+
     /// Number of entries.
     pub(crate) fn len(&self) -> usize {
         match &self.order {
@@ -116,6 +132,7 @@ impl PoolIndex<'_> {
 /// their first pool index) and members of each, the AND and OR of its
 /// codes' prefixes, and whether some code does not fit a prefix.
 struct Scanned<'a> {
+    prefixes: Vec<[u64; 3]>,
     strata: Vec<(&'a str, u32)>,
     counts: Vec<usize>,
     and: [u64; 3],
@@ -140,10 +157,12 @@ fn scan_chunk<'a>(
     let mut counts = Vec::new();
     let (mut and, mut or) = ([u64::MAX; 3], [0u64; 3]);
     let mut long = false;
+    let mut prefixes = Vec::with_capacity(range.len());
     for (i, slot) in range.zip(local.iter_mut()) {
         let p = &pool[i];
         let code = p.code.as_bytes();
         let prefix = prefix_words(code);
+        prefixes.push(prefix);
         if validate && !identifier_words(&prefix, code.len()) {
             check_identifier(|| format!("pool[{i}].code"), &p.code)?;
         }
@@ -185,7 +204,7 @@ fn scan_chunk<'a>(
         counts[id as usize] += 1;
         *slot = id;
     }
-    Ok(Scanned { strata, counts, and, or, long })
+    Ok(Scanned { prefixes, strata, counts, and, or, long })
 }
 
 /// Whether a code of `len` bytes, 1 to 24, held in `prefix`, is an
@@ -228,8 +247,10 @@ pub(crate) fn index_pool(pool: &[PoolEntry], validate: bool) -> Result<PoolIndex
     let mut counts = Vec::new();
     let (mut and, mut or) = ([u64::MAX; 3], [0u64; 3]);
     let mut long = false;
+    let mut prefixes = Vec::with_capacity(scanned.len());
     for chunk in scanned {
-        let chunk = chunk?;
+        let mut chunk = chunk?;
+        prefixes.push(std::mem::take(&mut chunk.prefixes));
         let remap: Vec<u32> = chunk
             .strata
             .iter()
@@ -256,8 +277,9 @@ pub(crate) fn index_pool(pool: &[PoolEntry], validate: bool) -> Result<PoolIndex
         split_lengths(&mut local, chunks.iter().map(|r| r.len())).into_iter().zip(&remaps).collect();
     par_map(jobs, |(local, remap)| local.iter_mut().for_each(|s| *s = remap[*s as usize]));
     let stratum_of = local;
-    let order = sort_order(pool, &chunks, &stratum_of, &strata, Bounds { and, or, long }, validate);
-    Ok(PoolIndex { order, stratum_of, strata, counts })
+    let order =
+        sort_order(pool, &chunks, &prefixes, &stratum_of, &strata, Bounds { and, or, long }, validate);
+    Ok(PoolIndex { order, stratum_of, strata, counts, prefixes })
 }
 
 /// What the scan found of all codes: the AND and OR of their prefixes, and
@@ -275,13 +297,14 @@ struct Bounds {
 fn sort_order(
     pool: &[PoolEntry],
     chunks: &[Range<usize>],
+    prefixes: &[Vec<[u64; 3]>],
     stratum_of: &[u32],
     strata: &[(&str, u32)],
     bounds: Bounds,
     validate: bool,
 ) -> Order {
     if !bounds.long {
-        if let Some(order) = sort_packed(pool, chunks, stratum_of, strata, bounds.and, bounds.or) {
+        if let Some(order) = sort_packed(chunks, prefixes, stratum_of, strata, bounds.and, bounds.or) {
             return order;
         }
     }
@@ -294,6 +317,7 @@ fn sort_order(
 fn sort_order(
     pool: &[PoolEntry],
     _: &[Range<usize>],
+    _: &[Vec<[u64; 3]>],
     stratum_of: &[u32],
     _: &[(&str, u32)],
     _: Bounds,
@@ -335,8 +359,8 @@ fn sort_records_of(
 /// thousand pairs, sorted in the caches.
 #[cfg(not(target_arch = "wasm32"))]
 fn sort_packed(
-    pool: &[PoolEntry],
     chunks: &[Range<usize>],
+    prefixes: &[Vec<[u64; 3]>],
     stratum_of: &[u32],
     strata: &[(&str, u32)],
     and: [u64; 3],
@@ -358,19 +382,20 @@ fn sort_packed(
     let top = bits.min(12);
     let buckets = 1usize << top;
     let bucket = |packed: u64| (packed >> (bits - top)) as usize;
-    let packed = par_map(chunks.to_vec(), |range| {
+    let packed = par_map(chunks.iter().cloned().zip(prefixes).collect(), |(range, prefixes)| {
         let mut histogram = vec![0usize; buckets];
-        let pairs: Vec<(u64, u32)> = range
-            .map(|i| {
-                let code = key.key(&prefix_words(pool[i].code.as_bytes()));
-                let packed = (code << rank_bits) | rank[stratum_of[i] as usize];
-                histogram[bucket(packed)] += 1;
-                (packed, i as u32)
-            })
-            .collect();
+        let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(range.len());
+        let mut i = range.start;
+        key.for_each_key(prefixes, |code| {
+            let packed = (code << rank_bits) | rank[stratum_of[i] as usize];
+            histogram[bucket(packed)] += 1;
+            pairs.push((packed, i as u32));
+            i += 1;
+        });
         (pairs, histogram)
     });
-    let mut sorted = vec![(0u64, 0u32); pool.len()];
+    let n = stratum_of.len();
+    let mut sorted = vec![(0u64, 0u32); n];
     // Bucket-major: the part of bucket `b` written by chunk `c` is piece `b * chunks + c`.
     let lengths = (0..buckets).flat_map(|b| packed.iter().map(move |(_, h)| h[b]));
     let mut parts: Vec<Vec<&mut [(u64, u32)]>> = packed.iter().map(|_| Vec::with_capacity(buckets)).collect();
@@ -389,7 +414,7 @@ fn sort_packed(
     let sizes: Vec<usize> = (0..buckets).map(|b| packed.iter().map(|(_, h)| h[b]).sum()).collect();
     drop(packed);
     // Contiguous ranges of buckets, about n / parts pairs each.
-    let (n, parts) = (pool.len(), crate::par::threads().min(chunks.len()));
+    let parts = crate::par::threads().min(chunks.len());
     let mut ranges: Vec<Vec<usize>> = vec![Vec::new()];
     let mut taken = 0;
     for &size in &sizes {
@@ -406,14 +431,11 @@ fn sort_packed(
     par_map(jobs, |(sizes, mut range)| {
         // A radix sort of the bits below the bucket's: measured a little faster
         // than a comparison sort here, in idle windows of this shared machine.
-        let mut scratch = Vec::new();
+        let mut spare = Vec::new();
         for &size in sizes {
             let (bucket, rest) = range.split_at_mut(size);
             if size > 1 {
-                scratch.clear();
-                scratch.extend_from_slice(bucket);
-                radix_sort(&mut scratch, bits - top);
-                bucket.copy_from_slice(&scratch);
+                radix_sort_with(bucket, bits - top, &mut spare);
             }
             range = rest;
         }

@@ -4,9 +4,9 @@
 use crate::check::Prepared;
 use crate::keys::{be_words, sort_keyed, KeyBatch, Keyer, Words};
 use crate::lanes::{compress16, Blocks16, States16};
-use crate::par::par_chunks;
+use crate::par::{par_chunks, par_map};
 use crate::rules::quota;
-use crate::sort::{prefix_words, INLINE};
+use crate::sort::padded_len;
 use crate::types::{DrawInput, PoolEntry};
 use std::cmp::Ordering;
 use std::ops::Range;
@@ -33,7 +33,9 @@ pub(crate) fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> V
         a.0.cmp(&b.0).then_with(|| pool[a.1 as usize].code.as_bytes().cmp(pool[b.1 as usize].code.as_bytes()))
     };
     let strata = &prep.pool.stratum_of;
-    let parts = par_chunks(pool.len(), 1 << 15, |r| select_chunk(keyer, pool, strata, r, &quotas, &by_key));
+    let chunks = prep.pool.prefix_chunks();
+    let parts =
+        par_map(chunks, |(r, prefixes)| select_chunk(keyer, pool, strata, r, prefixes, &quotas, &by_key));
     let mut chosen: Vec<Cand> = Vec::with_capacity(quotas.iter().sum());
     for (s, &q) in quotas.iter().enumerate() {
         let mut cands: Vec<Cand> = parts.iter().flat_map(|p| p[s].iter().copied()).collect();
@@ -225,12 +227,15 @@ impl<'a> InspectorHalves<'a> {
 }
 
 /// Keys the pool entries `range` (in pool order: a key does not depend on
-/// the order) and keeps, per stratum, its `quota` smallest candidates.
+/// the order), whose codes' [`prefix_words`] are `prefixes`, and keeps, per
+/// stratum, its `quota` smallest candidates.
+#[allow(clippy::too_many_arguments)]
 fn select_chunk(
     keyer: &Keyer,
     pool: &[PoolEntry],
     strata: &[u32],
     range: Range<usize>,
+    prefixes: &[[u64; 3]],
     quotas: &[usize],
     by_key: &impl Fn(&Cand, &Cand) -> Ordering,
 ) -> Vec<Vec<Cand>> {
@@ -252,23 +257,23 @@ fn select_chunk(
             bound[s] = v.iter().map(|c| c.0[0]).max().unwrap_or(u64::MAX);
         }
     };
-    // Codes of up to 24 bytes are keyed sixteen at a time when the keyer
-    // can; the others one by one.
+    // Codes of up to 23 bytes are keyed sixteen at a time when the keyer
+    // can, from their prefixes alone (a checked code holds no NUL, so the
+    // zero padding gives its length); the others one by one.
     let mut batch = KeyBatch::<u32>::new();
-    for e in range {
+    for (e, prefix) in range.zip(prefixes) {
         // A stratum with quota 0 selects nothing: its keys are never needed.
         if quotas[strata[e] as usize] == 0 {
             continue;
         }
-        let code = pool[e].code.as_bytes();
         match keyer.midstate() {
-            Some(state) if code.len() <= INLINE => {
-                if batch.push(&keyer.entity_block(&prefix_words(code), code.len()), e as u32) {
+            Some(state) if prefix[2] & 0xff == 0 => {
+                if batch.push(&keyer.entity_block(prefix, padded_len(prefix)), e as u32) {
                     batch.flush(state, |key, e| consider(key.first(), &|| key.words(), e));
                 }
             }
             _ => {
-                let key = keyer.entity_key(code);
+                let key = keyer.entity_key(pool[e].code.as_bytes());
                 consider(key[0], &|| key, e as u32);
             }
         }

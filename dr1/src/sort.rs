@@ -62,6 +62,17 @@ impl SortRec {
     }
 }
 
+/// The length of a code without NUL bytes, of at most 24 bytes, from its
+/// [`prefix_words`]: the code ends where the zero padding starts.
+#[inline]
+pub(crate) fn padded_len(prefix: &[u64; 3]) -> usize {
+    match *prefix {
+        [_, _, w] if w != 0 => 24 - (w.trailing_zeros() / 8) as usize,
+        [_, w, _] if w != 0 => 16 - (w.trailing_zeros() / 8) as usize,
+        [w, _, _] => 8 - (w.trailing_zeros() / 8) as usize,
+    }
+}
+
 /// The first 24 bytes of `b` as three big-endian words, zero-padded.
 #[inline]
 pub(crate) fn prefix_words(b: &[u8]) -> [u64; 3] {

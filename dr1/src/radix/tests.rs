@@ -53,3 +53,37 @@ fn radix_sort_orders_like_the_comparison() {
         assert_eq!(codes(&recs), codes(&expected), "case {case}");
     }
 }
+
+#[test]
+fn keys_by_bit_extraction_equal_the_table_keys() {
+    let mut rng = Lcg(29);
+    for case in 0..300 {
+        let n = 1 + rng.below(200);
+        let prefixes: Vec<[u64; 3]> = (0..n)
+            .map(|_| match case % 3 {
+                // Codes with a shared stem (few varying bits, an exact key).
+                0 => crate::sort::prefix_words(format!("9113{}", rng.id(14)).as_bytes()),
+                // Short codes of any bytes.
+                1 => {
+                    let len = rng.below(25);
+                    crate::sort::prefix_words(rng.id(len).as_bytes())
+                }
+                // Random words: far more than 64 varying bits, the key cut short.
+                _ => [
+                    rng.next() << 31 ^ rng.next(),
+                    rng.next() << 31 ^ rng.next(),
+                    rng.next() << 31 ^ rng.next(),
+                ],
+            })
+            .collect();
+        let (and, or) = bounds(&prefixes);
+        let key = RadixKey::new(and, or);
+        let mut keys = Vec::new();
+        key.for_each_key(&prefixes, |k| keys.push(k));
+        let expected: Vec<u64> = prefixes.iter().map(|p| key.key(p)).collect();
+        assert_eq!(keys, expected, "case {case}");
+    }
+    // Say which path ran: on a CPU without BMI2 both sides are the tables.
+    #[cfg(target_arch = "x86_64")]
+    eprintln!("bmi2: {}", std::arch::is_x86_feature_detected!("bmi2"));
+}
