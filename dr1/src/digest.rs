@@ -118,7 +118,7 @@ impl<'a> Lines<'a> {
             buf.resize(range.len() * slack, 0);
         }
         #[cfg(not(target_arch = "wasm32"))]
-        if let Order::Packed { pairs, key, rank_bits, by_rank } = &self.index.order {
+        if let Order::Packed { pairs, key, rank_bits, by_rank, .. } = &self.index.order {
             if let Some(len) = self.write_packed(&pairs[range.clone()], key, *rank_bits, by_rank, buf) {
                 return len;
             }

@@ -4,12 +4,13 @@
 use crate::check::{check_entropy, check_secret, prepare, Prepared};
 use crate::digest::digest_sorted;
 use crate::keys::{seed, words_hex, Keyer};
-use crate::par::{chunk_ranges, join, par_map, split_lengths};
+use crate::par::{chunk_ranges, join, par_chunks, par_map, split_lengths};
 use crate::refusal::{PostRecusalFault, Refusal, TeamFault};
 use crate::select::{rank_all, ranked_prefix, ranking, select};
 use crate::teams::{Board, Walker};
 use crate::types::{Derived, DrawInput, Manifest, RecusalRecord, Selected, Stage};
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// Runs every check (refusals 1–7 in that order) and derives the manifest.
 ///
@@ -40,12 +41,16 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
     let keyer = Keyer::new(&seed_hex);
 
     let chosen = select(&prep, input, &keyer);
-    // The selected entities' codes and strata, read from the pool once, in a loop of
+    // The selected entities' codes and strata, read from the pool once, in loops of
     // independent loads. The pool is read at random here (the selection is in key order);
     // read inside the loops below, which hash and allocate, each read would stall them.
-    let codes: Vec<&str> = chosen.iter().map(|&(_, e)| pool[e as usize].code.as_str()).collect();
-    let strata: Vec<&str> =
-        chosen.iter().map(|&(_, e)| prep.pool.strata[prep.pool.stratum_of[e as usize] as usize].0).collect();
+    let (codes, strata): (Vec<&str>, Vec<&str>) = par_chunks(chosen.len(), 1 << 12, |r| {
+        let stratum = |e: u32| prep.pool.strata[prep.pool.stratum_of[e as usize] as usize].0;
+        chosen[r].iter().map(|&(_, e)| (pool[e as usize].code.as_str(), stratum(e))).collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .unzip();
     let ids: Vec<&str> = input.inspectors.iter().map(|p| p.id.as_str()).collect();
     let prefix = ranked_prefix(ids.len(), input.team_size as usize, input.max_per_inspector);
     let rankings = rank_all(&keyer, &codes, &ids, prefix);
@@ -59,24 +64,26 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
         conflicts: &prep.conflicts,
     };
     // The teams are formed in order, on one core; meanwhile another writes
-    // three of the five strings of each selected entity.
-    let (mut selected, assigned) = join(
-        || {
-            chosen
-                .iter()
-                .zip(codes.iter().zip(&strata))
-                .map(|((key, _), (&code, &stratum))| Selected {
-                    code: code.to_string(),
-                    stratum: stratum.to_string(),
-                    key: words_hex(key),
-                    inspectors: Vec::new(),
-                    cap_lifted: false,
-                    recused: Vec::new(),
-                })
-                .collect::<Vec<_>>()
-        },
-        || Board::assign(&walker, &chosen, &rankings, prefix, full),
+    // three of the five strings of each selected entity: three quarters of
+    // them (the walk takes about as long as writing half), the rest here after the walk.
+    let strings = |range: Range<usize>| -> Vec<Selected> {
+        range
+            .map(|k| Selected {
+                code: codes[k].to_string(),
+                stratum: strata[k].to_string(),
+                key: words_hex(&chosen[k].0),
+                inspectors: Vec::new(),
+                cap_lifted: false,
+                recused: Vec::new(),
+            })
+            .collect()
+    };
+    let cut = chosen.len() - chosen.len() / 4;
+    let (mut selected, (assigned, rest)) = join(
+        || strings(0..cut),
+        || (Board::assign(&walker, &chosen, &rankings, prefix, full), strings(cut..chosen.len())),
     );
+    selected.extend(rest);
     let (mut board, met) = assigned.map_err(|entity| team_fault(&prep, entity))?;
     let mut recusals: Vec<RecusalRecord> = met
         .into_iter()

@@ -255,11 +255,13 @@ impl<T: Copy + Default> KeyBatch<T> {
     /// true when the batch is full and must be flushed.
     #[inline]
     pub(crate) fn push(&mut self, block: &[u32; 16], tag: T) -> bool {
+        // The lane read once: each store to the blocks might otherwise reload it.
+        let lane = self.len & 15;
         for (words, &w) in self.blocks.iter_mut().zip(block) {
-            words[self.len] = w;
+            words[lane] = w;
         }
-        self.tags[self.len] = tag;
-        self.len += 1;
+        self.tags[lane] = tag;
+        self.len = lane + 1;
         self.len == 16
     }
 

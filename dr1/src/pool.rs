@@ -43,6 +43,8 @@ pub(crate) enum Order {
         /// Bits of the stratum rank, and the stratum of each rank.
         rank_bits: u32,
         by_rank: Vec<u32>,
+        /// The first position whose code the next one repeats (found by the bucket sorts).
+        repeat: Option<usize>,
     },
     /// Whole records, sorted.
     Records(Vec<SortRec>),
@@ -75,7 +77,7 @@ impl PoolIndex<'_> {
     pub(crate) fn rec(&self, i: usize) -> SortRec {
         match &self.order {
             #[cfg(not(target_arch = "wasm32"))]
-            Order::Packed { pairs, key, rank_bits, by_rank } => {
+            Order::Packed { pairs, key, rank_bits, by_rank, .. } => {
                 let (packed, idx) = pairs[i];
                 SortRec {
                     prefix: key.decode(packed >> rank_bits),
@@ -97,9 +99,7 @@ impl PoolIndex<'_> {
         let i = match &self.order {
             // Packed codes are equal when their keys are.
             #[cfg(not(target_arch = "wasm32"))]
-            Order::Packed { pairs, rank_bits, .. } => {
-                pairs.windows(2).position(|w| w[0].0 >> rank_bits == w[1].0 >> rank_bits)?
-            }
+            Order::Packed { repeat, .. } => (*repeat)?,
             Order::Records(recs) => recs.windows(2).position(|w| {
                 w[0].prefix == w[1].prefix && pool[w[0].idx as usize].code == pool[w[1].idx as usize].code
             })?,
@@ -426,21 +426,34 @@ fn sort_packed(
         }
         taken += size;
     }
-    let lengths = ranges.iter().map(|r| r.iter().sum());
-    let jobs: Vec<_> = ranges.iter().zip(split_lengths(&mut sorted, lengths)).collect();
-    par_map(jobs, |(sizes, mut range)| {
+    let lengths: Vec<usize> = ranges.iter().map(|r| r.iter().sum()).collect();
+    let starts = lengths.iter().scan(0, |at, &len| Some(std::mem::replace(at, *at + len)));
+    let jobs: Vec<_> =
+        ranges.iter().zip(starts).zip(split_lengths(&mut sorted, lengths.iter().copied())).collect();
+    let repeats = par_map(jobs, |((sizes, start), mut range)| {
         // A radix sort of the bits below the bucket's: measured a little faster
         // than a comparison sort here, in idle windows of this shared machine.
         let mut spare = Vec::new();
+        let (mut at, mut repeat) = (start, None);
         for &size in sizes {
             let (bucket, rest) = range.split_at_mut(size);
             if size > 1 {
                 radix_sort_with(bucket, bits - top, &mut spare);
             }
+            // Equal codes have equal keys, so a repeat is within a bucket; sought while it is in cache.
+            if repeat.is_none() {
+                repeat = bucket
+                    .windows(2)
+                    .position(|w| w[0].0 >> rank_bits == w[1].0 >> rank_bits)
+                    .map(|i| at + i);
+            }
+            at += size;
             range = rest;
         }
+        repeat
     });
-    Some(Order::Packed { pairs: sorted, key, rank_bits, by_rank })
+    let repeat = repeats.into_iter().flatten().next();
+    Some(Order::Packed { pairs: sorted, key, rank_bits, by_rank, repeat })
 }
 
 #[cfg(test)]

@@ -42,7 +42,11 @@ pub(crate) fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> V
         keep_smallest(&mut cands, q, &by_key);
         chosen.extend(cands);
     }
-    chosen.sort_unstable_by(by_key);
+    // By first key word (64 random bits); again by the whole order only if two are equal.
+    chosen.sort_unstable_by_key(|c| c.0[0]);
+    if chosen.windows(2).any(|w| w[0].0[0] == w[1].0[0]) {
+        chosen.sort_unstable_by(by_key);
+    }
     chosen
 }
 
