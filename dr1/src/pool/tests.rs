@@ -90,3 +90,23 @@ fn identifier_words_agree_with_is_identifier() {
         check(code);
     }
 }
+
+/// A pool large enough to be sorted on several cores, with codes repeated in
+/// both halves of the code order: the repeat reported is the first in code order.
+#[test]
+fn the_first_repeat_in_code_order_across_the_sorting_cores() {
+    let code = |n: u64| format!("91130{:013}", n.wrapping_mul(2_654_435_761) % 10_000_000_000_000);
+    let mut pool: Vec<PoolEntry> = (0..60_000u64)
+        .map(|n| PoolEntry { code: code(n), stratum: ["A", "B", "C"][n as usize % 3].to_string() })
+        .collect();
+    let mut sorted: Vec<String> = pool.iter().map(|p| p.code.clone()).collect();
+    sorted.sort();
+    assert!(sorted.windows(2).all(|w| w[0] != w[1]), "the generated codes are distinct");
+    assert_eq!(index_pool(&pool, true).unwrap().first_repeat(&pool), None);
+    // Repeats of a late code (in another core's buckets) and of an early one, in that pool order.
+    let (early, late) = (sorted[1_000].clone(), sorted[55_000].clone());
+    pool.push(PoolEntry { code: late, stratum: "A".to_string() });
+    pool.push(PoolEntry { code: early.clone(), stratum: "B".to_string() });
+    let index = index_pool(&pool, true).unwrap();
+    assert_eq!(index.first_repeat(&pool), Some(early.as_str()));
+}
