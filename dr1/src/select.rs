@@ -125,7 +125,8 @@ fn rank_batched(
     let index_bits = usize::BITS - (n.max(2) - 1).leading_zeros();
     let index_mask = (1u64 << index_bits) - 1;
     let mut firsts = vec![0u64; 16 * n];
-    let mut exact = Vec::with_capacity(n);
+    let (mut exact, mut low) = (Vec::with_capacity(n), vec![0u64; n]);
+    let below = front_bound(n, take);
     let mut halves = InspectorHalves::new(keyer, ids);
     let (mut heads, mut blocks): (Blocks16, Blocks16) = ([[0; 16]; 16], [[0; 16]; 16]);
     let mut states: States16 = [[0; 16]; 8];
@@ -159,11 +160,7 @@ fn rank_batched(
             let ranked = &mut firsts[lane * n..(lane + 1) * n];
             if fast[lane] {
                 // The first `take`, and the next one, whose tie with the last would also matter.
-                let head = match ranked.len() > take {
-                    true => &mut ranked.select_nth_unstable(take).0[..],
-                    false => &mut ranked[..],
-                };
-                head.sort_unstable();
+                sort_front(ranked, take, below, &mut low);
                 let next = ranked.get(take).copied();
                 let tied = |a: u64, b: u64| a ^ b <= index_mask;
                 let head = &ranked[..take.min(n)];
@@ -176,6 +173,42 @@ fn rank_batched(
             }
             rank_exact(keyer, code, ids, &mut exact, take, out);
         }
+    }
+}
+
+/// A bound below which, of `n` random keys, the `take + 1` smallest nearly
+/// always lie (their expected count there is `take + 1` plus two standard
+/// deviations); `u64::MAX` when that is all of them.
+fn front_bound(n: usize, take: usize) -> u64 {
+    let wanted = (take + 1) as f64;
+    let share = (wanted + 2.0 * wanted.sqrt()) / n.max(1) as f64;
+    match share < 1.0 {
+        true => (share * 2f64.powi(64)) as u64,
+        false => u64::MAX,
+    }
+}
+
+/// Sorts the `take + 1` smallest of `ranked` to its front (all of them if
+/// fewer). Those below `below` are gathered into `low` (as long as `ranked`)
+/// without a branch, and sorted alone when they are enough: a small sort
+/// instead of a selection over all. The result never depends on `below`.
+fn sort_front(ranked: &mut [u64], take: usize, below: u64, low: &mut [u64]) {
+    if ranked.len() <= take + 1 {
+        ranked.sort_unstable();
+        return;
+    }
+    let mut count = 0;
+    for (&x, i) in ranked.iter().zip(0..) {
+        low[count.min(i)] = x;
+        count += usize::from(x < below);
+    }
+    if count > take {
+        let low = &mut low[..count];
+        low.sort_unstable();
+        ranked[..=take].copy_from_slice(&low[..=take]);
+    } else {
+        ranked.select_nth_unstable(take);
+        ranked[..take].sort_unstable();
     }
 }
 
@@ -298,5 +331,35 @@ fn keep_smallest(v: &mut Vec<Cand>, q: usize, by_key: &impl Fn(&Cand, &Cand) -> 
             v.select_nth_unstable_by(q - 1, by_key);
         }
         v.truncate(q);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever the bound, the `take + 1` smallest end up sorted at the front.
+    #[test]
+    fn sort_front_sorts_the_smallest_whatever_the_bound() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for case in 0..2_000 {
+            let n = 1 + case % 70;
+            let take = case % 23;
+            let keys: Vec<u64> = (0..n).map(|_| next()).collect();
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            let front = (take + 1).min(n);
+            for below in [0, u64::MAX, front_bound(n, take), next()] {
+                let (mut ranked, mut low) = (keys.clone(), vec![0; n]);
+                sort_front(&mut ranked, take, below, &mut low);
+                assert_eq!(ranked[..front], sorted[..front], "case {case}, bound {below}");
+            }
+        }
     }
 }
