@@ -151,6 +151,7 @@ impl Keyer {
     ///
     /// Label and code are word-aligned, so the block is written word by word:
     /// no bytes are copied.
+    #[cfg(test)]
     pub(crate) fn entity_block(&self, code: &[u64; 3], len: usize) -> [u32; 16] {
         let mut w = [0u32; 16];
         w[0] = u32::from_be_bytes([b'\n', b'e', b'n', b't']);
@@ -254,12 +255,48 @@ impl<T: Copy + Default> KeyBatch<T> {
     /// Adds a block (from [`Keyer::entity_block`] or [`Keyer::tail_block`]);
     /// true when the batch is full and must be flushed.
     #[inline]
+    #[cfg(test)]
     pub(crate) fn push(&mut self, block: &[u32; 16], tag: T) -> bool {
         // The lane read once: each store to the blocks might otherwise reload it.
         let lane = self.len & 15;
         for (words, &w) in self.blocks.iter_mut().zip(block) {
             words[lane] = w;
         }
+        self.tags[lane] = tag;
+        self.len = lane + 1;
+        self.len == 16
+    }
+
+    /// A batch for [`KeyBatch::push_entity`]: the words that every entity
+    /// block shares (the label's two, the zeros) written once.
+    pub(crate) fn for_entities() -> Self {
+        let mut batch = Self::new();
+        batch.blocks[0] = [u32::from_be_bytes([b'\n', b'e', b'n', b't']); 16];
+        batch.blocks[1] = [u32::from_be_bytes([b'i', b't', b'y', b'\n']); 16];
+        batch
+    }
+
+    /// [`KeyBatch::push`] of `keyer.entity_block(code, len)` for a code of at
+    /// most 23 bytes, into a batch from [`KeyBatch::for_entities`]: only the
+    /// eight words that differ between such codes are written (the code's
+    /// six, where its end mark also falls, and the length's two).
+    #[inline]
+    pub(crate) fn push_entity(&mut self, keyer: &Keyer, code: &[u64; 3], len: usize, tag: T) -> bool {
+        let lane = self.len & 15;
+        let mut w = [0u32; 6];
+        for (pair, word) in w.chunks_exact_mut(2).zip(code) {
+            pair[0] = (word >> 32) as u32;
+            pair[1] = *word as u32;
+        }
+        // The end mark follows the code: in word 2 to 7 of the block for up to 23 bytes.
+        let end = ENTITY_LABEL.len() + len.min(23);
+        w[end / 4 - 2] |= 0x80 << (24 - 8 * (end % 4));
+        for (row, v) in self.blocks[2..8].iter_mut().zip(w) {
+            row[lane] = v;
+        }
+        let bits = keyer.seed_bits + 8 * end as u64;
+        self.blocks[14][lane] = (bits >> 32) as u32;
+        self.blocks[15][lane] = bits as u32;
         self.tags[lane] = tag;
         self.len = lane + 1;
         self.len == 16
@@ -290,5 +327,44 @@ pub(crate) fn sort_keyed(keyed: &mut [(Words, u32)], names: &[&str]) {
         keyed.sort_unstable_by(|a, b| {
             a.0.cmp(&b.0).then_with(|| names[a.1 as usize].as_bytes().cmp(names[b.1 as usize].as_bytes()))
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A batch of entity blocks written word by word hashes like whole blocks.
+    #[test]
+    fn entity_pushes_key_like_whole_blocks() {
+        let keyer = Keyer::new(&"5e".repeat(32));
+        let Some(state) = keyer.midstate() else { return };
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let (mut whole, mut words) = (KeyBatch::<u32>::new(), KeyBatch::<u32>::for_entities());
+        let (mut a, mut b, mut codes) = (Vec::new(), Vec::new(), Vec::new());
+        for n in 0..1_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Codes of 0 to 23 bytes (no NUL) of varying bytes.
+            let len = (x % 24) as usize;
+            let code: Vec<u8> =
+                (0..len).map(|i| b'!' + ((x >> (i % 8 * 8)) as u8).wrapping_add(i as u8) % 94).collect();
+            let prefix = crate::sort::prefix_words(&code);
+            if whole.push(&keyer.entity_block(&prefix, len), n) {
+                whole.flush(state, |k, n| a.push((k.words(), n)));
+            }
+            if words.push_entity(&keyer, &prefix, len, n) {
+                words.flush(state, |k, n| b.push((k.words(), n)));
+            }
+            codes.push(code);
+        }
+        whole.flush(state, |k, n| a.push((k.words(), n)));
+        words.flush(state, |k, n| b.push((k.words(), n)));
+        assert_eq!(a.len(), 1_000);
+        assert_eq!(a, b);
+        for (code, (key, _)) in codes.iter().zip(&a) {
+            assert_eq!(keyer.entity_key(code), *key);
+        }
     }
 }

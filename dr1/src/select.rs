@@ -297,7 +297,7 @@ fn select_chunk(
     // Codes of up to 23 bytes are keyed sixteen at a time when the keyer
     // can, from their prefixes alone (a checked code holds no NUL, so the
     // zero padding gives its length); the others one by one.
-    let mut batch = KeyBatch::<u32>::new();
+    let mut batch = KeyBatch::<u32>::for_entities();
     for (e, prefix) in range.zip(prefixes) {
         // A stratum with quota 0 selects nothing: its keys are never needed.
         if quotas[strata[e] as usize] == 0 {
@@ -305,7 +305,7 @@ fn select_chunk(
         }
         match keyer.midstate() {
             Some(state) if prefix[2] & 0xff == 0 => {
-                if batch.push(&keyer.entity_block(prefix, padded_len(prefix)), e as u32) {
+                if batch.push_entity(keyer, prefix, padded_len(prefix), e as u32) {
                     batch.flush(state, |key, e| consider(key.first(), &|| key.words(), e));
                 }
             }
