@@ -4,7 +4,9 @@
 use crate::check::{check_entropy, check_secret, prepare, Prepared};
 use crate::digest::digest_sorted;
 use crate::keys::{seed, words_hex, Keyer};
-use crate::par::{chunk_ranges, join, par_chunks, par_map, split_lengths};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::par::join;
+use crate::par::{chunk_ranges, par_map, split_lengths};
 use crate::refusal::{PostRecusalFault, Refusal, TeamFault};
 use crate::select::{rank_all, ranked_prefix, ranking, select};
 use crate::teams::{Board, Walker};
@@ -41,16 +43,12 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
     let keyer = Keyer::new(&seed_hex);
 
     let chosen = select(&prep, input, &keyer);
-    // The selected entities' codes and strata, read from the pool once, in loops of
+    // The selected entities' codes and strata, read from the pool once, in a loop of
     // independent loads. The pool is read at random here (the selection is in key order);
     // read inside the loops below, which hash and allocate, each read would stall them.
-    let (codes, strata): (Vec<&str>, Vec<&str>) = par_chunks(chosen.len(), 1 << 12, |r| {
-        let stratum = |e: u32| prep.pool.strata[prep.pool.stratum_of[e as usize] as usize].0;
-        chosen[r].iter().map(|&(_, e)| (pool[e as usize].code.as_str(), stratum(e))).collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .unzip();
+    let codes: Vec<&str> = chosen.iter().map(|&(_, e)| pool[e as usize].code.as_str()).collect();
+    let strata: Vec<&str> =
+        chosen.iter().map(|&(_, e)| prep.pool.strata[prep.pool.stratum_of[e as usize] as usize].0).collect();
     let ids: Vec<&str> = input.inspectors.iter().map(|p| p.id.as_str()).collect();
     let prefix = ranked_prefix(ids.len(), input.team_size as usize, input.max_per_inspector);
     let rankings = rank_all(&keyer, &codes, &ids, prefix);
@@ -78,12 +76,20 @@ pub fn derive(input: &DrawInput) -> Result<Derived, Refusal> {
             })
             .collect()
     };
-    let cut = chosen.len() - chosen.len() / 4;
-    let (mut selected, (assigned, rest)) = join(
-        || strings(0..cut),
-        || (Board::assign(&walker, &chosen, &rankings, prefix, full), strings(cut..chosen.len())),
-    );
-    selected.extend(rest);
+    #[cfg(not(target_arch = "wasm32"))]
+    let (mut selected, assigned) = {
+        let cut = chosen.len() - chosen.len() / 4;
+        let (mut selected, (assigned, rest)) = join(
+            || strings(0..cut),
+            || (Board::assign(&walker, &chosen, &rankings, prefix, full), strings(cut..chosen.len())),
+        );
+        selected.extend(rest);
+        (selected, assigned)
+    };
+    // In the browser (one thread), one after the other and in one piece: less code.
+    #[cfg(target_arch = "wasm32")]
+    let (mut selected, assigned) =
+        (strings(0..chosen.len()), Board::assign(&walker, &chosen, &rankings, prefix, full));
     let (mut board, met) = assigned.map_err(|entity| team_fault(&prep, entity))?;
     let mut recusals: Vec<RecusalRecord> = met
         .into_iter()

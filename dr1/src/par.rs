@@ -59,12 +59,6 @@ pub(crate) fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() ->
     })
 }
 
-/// Runs `a`, then `b` (no threads in the browser).
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
-    (a(), b())
-}
-
 /// Threads worth running: one per core, at most 8 (one in the browser).
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn threads() -> usize {

@@ -27,10 +27,12 @@ pub(crate) struct PoolIndex<'a> {
     pub(crate) strata: Vec<(&'a str, u32)>,
     /// Members per stratum.
     pub(crate) counts: Vec<usize>,
-    /// The first 24 bytes of each code as [`prefix_words`], in pool order, in
-    /// consecutive chunks (one per core): read once from the pool's strings,
-    /// then by the sort and the selection instead of them.
-    pub(crate) prefixes: Vec<Vec<[u64; 3]>>,
+    /// The pool's consecutive chunks (one per core), and for each the first 24
+    /// bytes of its codes as [`prefix_words`]: read once from the pool's strings,
+    /// then by the sort and the selection's batches instead of them (natively;
+    /// the browser keeps none, and its selection reads the codes).
+    chunks: Vec<Range<usize>>,
+    prefixes: Vec<Vec<[u64; 3]>>,
 }
 
 /// The entries in code order.
@@ -51,16 +53,14 @@ pub(crate) enum Order {
 }
 
 impl PoolIndex<'_> {
-    /// The chunks of [`PoolIndex::prefixes`]: each one's pool range and prefixes.
-    pub(crate) fn prefix_chunks(&self) -> Vec<(Range<usize>, &[[u64; 3]])> {
-        let mut start = 0;
-        self.prefixes
-            .iter()
-            .map(|p| {
-                start += p.len();
-                (start - p.len()..start, &p[..])
-            })
-            .collect()
+    /// The pool's consecutive chunks, one per core.
+    pub(crate) fn chunks(&self) -> &[Range<usize>] {
+        &self.chunks
+    }
+
+    /// The prefixes of chunk `c`'s codes (none in the browser).
+    pub(crate) fn prefixes(&self, c: usize) -> &[[u64; 3]] {
+        self.prefixes.get(c).map_or(&[], Vec::as_slice)
     }
 
     /// Number of entries.
@@ -157,12 +157,16 @@ fn scan_chunk<'a>(
     let mut counts = Vec::new();
     let (mut and, mut or) = ([u64::MAX; 3], [0u64; 3]);
     let mut long = false;
-    let mut prefixes = Vec::with_capacity(range.len());
+    // Kept for the sort and the selection's batches, which the browser does without.
+    let keep = !cfg!(target_arch = "wasm32");
+    let mut prefixes = Vec::with_capacity(if keep { range.len() } else { 0 });
     for (i, slot) in range.zip(local.iter_mut()) {
         let p = &pool[i];
         let code = p.code.as_bytes();
         let prefix = prefix_words(code);
-        prefixes.push(prefix);
+        if keep {
+            prefixes.push(prefix);
+        }
         if validate && !identifier_words(&prefix, code.len()) {
             check_identifier(|| format!("pool[{i}].code"), &p.code)?;
         }
@@ -279,7 +283,7 @@ pub(crate) fn index_pool(pool: &[PoolEntry], validate: bool) -> Result<PoolIndex
     let stratum_of = local;
     let order =
         sort_order(pool, &chunks, &prefixes, &stratum_of, &strata, Bounds { and, or, long }, validate);
-    Ok(PoolIndex { order, stratum_of, strata, counts, prefixes })
+    Ok(PoolIndex { order, stratum_of, strata, counts, chunks, prefixes })
 }
 
 /// What the scan found of all codes: the AND and OR of their prefixes, and

@@ -33,20 +33,18 @@ pub(crate) fn select(prep: &Prepared<'_>, input: &DrawInput, keyer: &Keyer) -> V
         a.0.cmp(&b.0).then_with(|| pool[a.1 as usize].code.as_bytes().cmp(pool[b.1 as usize].code.as_bytes()))
     };
     let strata = &prep.pool.stratum_of;
-    let chunks = prep.pool.prefix_chunks();
-    let parts =
-        par_map(chunks, |(r, prefixes)| select_chunk(keyer, pool, strata, r, prefixes, &quotas, &by_key));
+    let (index, chunks) = (&prep.pool, prep.pool.chunks());
+    let parts = par_map((0..chunks.len()).collect(), |c| {
+        select_chunk(keyer, pool, strata, chunks[c].clone(), index.prefixes(c), &quotas, &by_key)
+    });
     let mut chosen: Vec<Cand> = Vec::with_capacity(quotas.iter().sum());
     for (s, &q) in quotas.iter().enumerate() {
         let mut cands: Vec<Cand> = parts.iter().flat_map(|p| p[s].iter().copied()).collect();
         keep_smallest(&mut cands, q, &by_key);
         chosen.extend(cands);
     }
-    // By first key word (64 random bits); again by the whole order only if two are equal.
-    chosen.sort_unstable_by_key(|c| c.0[0]);
-    if chosen.windows(2).any(|w| w[0].0[0] == w[1].0[0]) {
-        chosen.sort_unstable_by(by_key);
-    }
+    // The first key words (64 random bits) decide; the rest of the order is rarely needed.
+    chosen.sort_unstable_by(|a, b| a.0[0].cmp(&b.0[0]).then_with(|| by_key(a, b)));
     chosen
 }
 
@@ -298,13 +296,14 @@ fn select_chunk(
     // can, from their prefixes alone (a checked code holds no NUL, so the
     // zero padding gives its length); the others one by one.
     let mut batch = KeyBatch::<u32>::for_entities();
-    for (e, prefix) in range.zip(prefixes) {
+    let start = range.start;
+    for e in range {
         // A stratum with quota 0 selects nothing: its keys are never needed.
         if quotas[strata[e] as usize] == 0 {
             continue;
         }
-        match keyer.midstate() {
-            Some(state) if prefix[2] & 0xff == 0 => {
+        match (keyer.midstate(), prefixes.get(e - start)) {
+            (Some(state), Some(prefix)) if prefix[2] & 0xff == 0 => {
                 if batch.push_entity(keyer, prefix, padded_len(prefix), e as u32) {
                     batch.flush(state, |key, e| consider(key.first(), &|| key.words(), e));
                 }

@@ -51,17 +51,29 @@ unsafe fn input<'a>(ptr: *const u8, len: usize) -> &'a str {
     std::str::from_utf8(bytes).unwrap_or("\u{0}")
 }
 
-/// The report as JSON.
+/// The report as JSON, `{"checks":[{"expected","found","name","ok"}…],"error","ok"}`
+/// (the keys in the order `serde_json::json!` writes them), written out directly:
+/// no JSON value or serialiser for it built first, so less code in the module.
 pub fn report(result: Result<Vec<Check>, InputError>) -> String {
-    let value = match result {
-        Ok(checks) => serde_json::json!({
-            "ok": checks.iter().all(|c| c.ok),
-            "error": null,
-            "checks": checks,
-        }),
-        Err(e) => serde_json::json!({ "ok": false, "error": e.to_string(), "checks": [] }),
+    use std::fmt::Write;
+    // A JSON string literal; serialising a string cannot fail.
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let (checks, error, ok) = match result {
+        Ok(checks) => {
+            let ok = checks.iter().all(|c| c.ok);
+            (checks, "null".to_string(), ok)
+        }
+        Err(e) => (Vec::new(), text(&e.to_string()), false),
     };
-    value.to_string()
+    let mut out = String::from("{\"checks\":[");
+    for (i, c) in checks.iter().enumerate() {
+        let comma = if i == 0 { "" } else { "," };
+        let (name, expected, found) = (text(&c.name), text(&c.expected), text(&c.found));
+        let _ =
+            write!(out, r#"{comma}{{"expected":{expected},"found":{found},"name":{name},"ok":{}}}"#, c.ok);
+    }
+    let _ = write!(out, r#"],"error":{error},"ok":{ok}}}"#);
+    out
 }
 
 fn respond(result: Result<Vec<Check>, InputError>) -> u64 {
@@ -88,5 +100,16 @@ mod tests {
         assert_eq!(bad["ok"], false);
         let err: serde_json::Value = serde_json::from_str(&report(dr1::verify_manifest("nope"))).unwrap();
         assert!(err["error"].as_str().unwrap().contains("malformed"));
+        // The same report as a JSON value of the checks would give, quotes and all.
+        let odd = manifest.replacen("\"public_entropy\": \"", "\"public_entropy\": \"\\\"<x>\u{2028}", 1);
+        for text in [manifest, &tampered, &odd, "nope"] {
+            let expected = match dr1::verify_manifest(text) {
+                Ok(checks) => {
+                    serde_json::json!({ "ok": checks.iter().all(|c| c.ok), "error": null, "checks": checks })
+                }
+                Err(e) => serde_json::json!({ "ok": false, "error": e.to_string(), "checks": [] }),
+            };
+            assert_eq!(report(dr1::verify_manifest(text)), expected.to_string());
+        }
     }
 }
