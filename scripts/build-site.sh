@@ -10,8 +10,30 @@ export PATH="$PWD/.tools/node_modules/.bin:$PATH:$HOME/.cargo/bin"
 profile=${WASM_PROFILE:-wasm-release}
 target=${CARGO_TARGET_DIR:-target}
 site=$target/site
+WASM_BINDGEN_VERSION=0.2.130     # must equal wasm-bindgen in Cargo.lock
+
+# A missing wasm-bindgen-cli is compiled beside the WASM build, which leaves a core idle
+# for much of its time (one crate's front end at a time): about a minute and a half less
+# than one after the other on two cores. Only the `wasm-bindgen` binary, and without the
+# test runner's TLS (rustls and ring compile for a minute and serve only downloads the
+# build never makes). --locked fails for this crate.
+bindgen=
+if ! command -v wasm-bindgen >/dev/null || ! wasm-bindgen --version | grep -q " $WASM_BINDGEN_VERSION"; then
+  echo "[site] installing wasm-bindgen-cli $WASM_BINDGEN_VERSION beside the WASM build (~2 min)"
+  cargo install --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --no-default-features \
+    --bin wasm-bindgen --force &
+  bindgen=$!
+fi
 # Both crates in one cargo run, so they build side by side.
 cargo build --quiet -p frontend -p verifier --lib --target wasm32-unknown-unknown --profile "$profile"
+if [ -n "$bindgen" ]; then
+  wait "$bindgen"
+  if ! wasm-bindgen --version | grep -q " $WASM_BINDGEN_VERSION"; then
+    echo "site: $(command -v wasm-bindgen) is $(wasm-bindgen --version), not $WASM_BINDGEN_VERSION, and comes" \
+      "before ~/.cargo/bin on PATH: remove it or put ~/.cargo/bin first" >&2
+    exit 1
+  fi
+fi
 mkdir -p "$site/pkg"
 wasm-bindgen "$target/wasm32-unknown-unknown/$profile/frontend.wasm" \
   --target web --no-typescript --out-dir "$site/pkg" --out-name shuangsui

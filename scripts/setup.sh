@@ -2,7 +2,8 @@
 # Installs the tools a command needs, skipping what is already present at the right
 # version, so a second run costs seconds.
 #   scripts/setup.sh [run]   what building and running need (`make run`): the wasm32 target,
-#                            wasm-bindgen-cli, wasm-opt (and Node's npm to fetch it)
+#                            wasm-opt (and Node's npm to fetch it); scripts/build-site.sh
+#                            adds wasm-bindgen-cli beside its WASM build
 #   scripts/setup.sh test    that, and what the tests need (`make test`): the browser-test
 #                            driver, Debian's chromium and a CJK font, and PostgreSQL
 #                            (installed and started when its cluster is not running)
@@ -13,7 +14,6 @@ want=${1:-run}
 case $want in run|test|dev) ;; *) echo "usage: scripts/setup.sh [run|test|dev]" >&2; exit 2 ;; esac
 
 CARGO_LEPTOS_VERSION=0.3.10      # 0.3.11 needs rustc 1.96
-WASM_BINDGEN_VERSION=0.2.130     # must equal wasm-bindgen in Cargo.lock
 BINARYEN_VERSION=132             # Debian's wasm-opt 108 silently breaks hydration
 TOOLS=$PWD/.tools
 export PATH="$TOOLS/node_modules/.bin:$PATH:$HOME/.cargo/bin"
@@ -26,19 +26,8 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-if ! command -v wasm-bindgen >/dev/null || ! wasm-bindgen --version | grep -q " $WASM_BINDGEN_VERSION"; then
-  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (~2 min)"
-  # Only the `wasm-bindgen` binary, and without the test runner's TLS (rustls and ring
-  # compile for a minute and serve only downloads the build never makes).
-  # --locked fails for this crate.
-  cargo install --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --no-default-features \
-    --bin wasm-bindgen --force
-  if ! wasm-bindgen --version | grep -q " $WASM_BINDGEN_VERSION"; then
-    echo "setup: $(command -v wasm-bindgen) is $(wasm-bindgen --version), not $WASM_BINDGEN_VERSION, and comes" \
-      "before ~/.cargo/bin on PATH: remove it or put ~/.cargo/bin first" >&2
-    exit 1
-  fi
-fi
+# wasm-bindgen-cli is installed by scripts/build-site.sh, its only user, beside the WASM
+# build (which leaves a core idle) rather than before it.
 
 # Node runs wasm-opt's installer and scripts/compress.mjs (the site's .br and .gz twins).
 if ! command -v npm >/dev/null; then
