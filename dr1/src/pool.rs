@@ -11,7 +11,7 @@
 
 use crate::par::{chunk_ranges, par_map, split_lengths};
 #[cfg(not(target_arch = "wasm32"))]
-use crate::radix::{bounds, merge_sorted, radix_sort_with, sort_records, RadixKey};
+use crate::radix::{bounds, merge_sorted, radix_sort_with, sort_records, RadixKey, RadixScratch};
 use crate::refusal::{check_identifier, Refusal};
 use crate::sort::{cmp_rec, prefix_words, word_at, SortRec, INLINE};
 use crate::types::PoolEntry;
@@ -437,12 +437,12 @@ fn sort_packed(
     let repeats = par_map(jobs, |((sizes, start), mut range)| {
         // A radix sort of the bits below the bucket's: measured a little faster
         // than a comparison sort here, in idle windows of this shared machine.
-        let mut spare = Vec::new();
+        let mut scratch = RadixScratch::default();
         let (mut at, mut repeat) = (start, None);
         for &size in sizes {
             let (bucket, rest) = range.split_at_mut(size);
             if size > 1 {
-                radix_sort_with(bucket, bits - top, &mut spare);
+                radix_sort_with(bucket, bits - top, &mut scratch);
             }
             // Equal codes have equal keys, so a repeat is within a bucket; sought while it is in cache.
             if repeat.is_none() {

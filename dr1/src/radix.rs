@@ -205,46 +205,67 @@ pub(crate) fn bounds<'a>(prefixes: impl IntoIterator<Item = &'a [u64; 3]>) -> ([
 /// places at once to stay in the caches), the counts of every pass taken in
 /// one read. Stable.
 pub(crate) fn radix_sort(pairs: &mut [(u64, u32)], bits: u32) {
-    radix_sort_with(pairs, bits, &mut Vec::new());
+    radix_sort_with(pairs, bits, &mut RadixScratch::default());
 }
 
-/// [`radix_sort`] with `spare` as its second buffer (grown as needed, kept
-/// for the next call): the many small sorts of one pool allocate once.
-pub(crate) fn radix_sort_with(pairs: &mut [(u64, u32)], bits: u32, spare: &mut Vec<(u64, u32)>) {
+/// The buffers of [`radix_sort_with`], kept from one call to the next.
+#[derive(Default)]
+pub(crate) struct RadixScratch {
+    spare: Vec<(u64, u32)>,
+    counts: Vec<u32>,
+}
+
+/// [`radix_sort`] with buffers kept for the next call: the many small sorts of
+/// one pool allocate once. A byte a pass, unless that makes an odd number of
+/// passes and one pass fewer of up to 11 bits covers the key (40 bits: four
+/// of ten instead of five of eight): the pairs then end where they started,
+/// with no copy back from the spare buffer.
+pub(crate) fn radix_sort_with(pairs: &mut [(u64, u32)], bits: u32, scratch: &mut RadixScratch) {
     if pairs.len() <= 64 {
         pairs.sort_unstable_by_key(|p| p.0);
         return;
     }
-    let passes = bits.div_ceil(8) as usize;
-    let mut counts = [[0u32; 256]; 8];
+    let bytes = bits.div_ceil(8);
+    let (passes, width) = match bytes % 2 == 1 && bytes > 1 && bits.div_ceil(bytes - 1) <= 11 {
+        true => (bytes - 1, bits.div_ceil(bytes - 1)),
+        false => (bytes, 8),
+    };
+    let (passes, radix) = (passes as usize, 1usize << width);
+    let mask = radix as u64 - 1;
+    let RadixScratch { spare, counts } = scratch;
+    counts.clear();
+    counts.resize(passes * radix, 0);
     for &(key, _) in pairs.iter() {
-        for (p, c) in counts[..passes].iter_mut().enumerate() {
-            c[(key >> (8 * p)) as usize & 255] += 1;
+        for (p, c) in counts.chunks_exact_mut(radix).enumerate() {
+            c[((key >> (width as usize * p)) & mask) as usize] += 1;
         }
     }
-    spare.clear();
-    spare.resize(pairs.len(), (0, 0));
+    if spare.len() < pairs.len() {
+        spare.resize(pairs.len(), (0, 0));
+    }
     // The pairs move between the two buffers, a pass each way.
-    let (mut from, mut to) = (pairs, &mut spare[..]);
+    let len = pairs.len();
+    let (mut from, mut to) = (pairs, &mut spare[..len]);
     let mut moved = false;
-    for (p, c) in counts[..passes].iter_mut().enumerate() {
-        // A byte with one value everywhere would copy the pairs unchanged.
-        if c.iter().any(|&n| n as usize == from.len()) {
+    for (p, c) in counts.chunks_exact_mut(radix).enumerate() {
+        // A digit with one value everywhere would copy the pairs unchanged.
+        if c.iter().any(|&n| n as usize == len) {
             continue;
         }
         let mut sum = 0;
         for n in c.iter_mut() {
             (*n, sum) = (sum, sum + *n);
         }
+        let shift = width as usize * p;
         for &pair in from.iter() {
-            let d = (pair.0 >> (8 * p)) as usize & 255;
+            let d = ((pair.0 >> shift) & mask) as usize;
             to[c[d] as usize] = pair;
             c[d] += 1;
         }
         std::mem::swap(&mut from, &mut to);
         moved = !moved;
     }
-    // After an odd number of passes the sorted pairs are in `spare`.
+    // After an odd number of passes the sorted pairs are in the spare buffer.
     if moved {
         to.copy_from_slice(from);
     }

@@ -87,3 +87,23 @@ fn keys_by_bit_extraction_equal_the_table_keys() {
     #[cfg(target_arch = "x86_64")]
     eprintln!("bmi2: {}", std::arch::is_x86_feature_detected!("bmi2"));
 }
+
+/// Every key width, bytes or wider digits: sorted by the low `bits` bits, stably.
+#[test]
+fn radix_sort_sorts_every_width_stably() {
+    let mut rng = Lcg(41);
+    let mut scratch = RadixScratch::default();
+    for bits in 1..=64u32 {
+        let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+        for n in [65, 300, 2_000] {
+            // Few distinct values in some digits (skipped passes) and many in others.
+            let pairs: Vec<(u64, u32)> =
+                (0..n).map(|i| ((rng.next() << 31 ^ rng.next()) & mask & !(0xff << 8), i as u32)).collect();
+            let mut expected = pairs.clone();
+            expected.sort_by_key(|p| p.0);
+            let mut sorted = pairs.clone();
+            radix_sort_with(&mut sorted, bits, &mut scratch);
+            assert_eq!(sorted, expected, "{bits} bits, {n} pairs");
+        }
+    }
+}
