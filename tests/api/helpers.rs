@@ -290,8 +290,14 @@ impl TestApp {
     pub async fn page(&self, cookie: &str, path: &str) -> (u16, String) {
         let resp =
             self.client.get(format!("{}{path}", self.base)).header("cookie", cookie).send().await.unwrap();
-        (resp.status().as_u16(), resp.text().await.unwrap())
+        (resp.status().as_u16(), unmarked(resp.text().await.unwrap()))
     }
+}
+
+/// A page's HTML without Leptos's empty `<!>` hydration markers (comments, invisible in the
+/// page; type-erased views write one after each dynamic child), so tests can look for text.
+pub fn unmarked(html: String) -> String {
+    html.replace("<!>", "")
 }
 
 /// `form` as an `application/x-www-form-urlencoded` body.

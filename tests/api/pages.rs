@@ -129,3 +129,40 @@ async fn the_new_plan_form_is_the_clerks() {
         "{html}"
     );
 }
+
+/// Raw-text elements (`<title>`, `<script>`, `<style>`, `<textarea>`) hold their content
+/// whole: a hydration marker inside one would be shown (a title, a textarea's value, saved
+/// back with the form) or run (a script). Staff pages and portal pages alike.
+#[tokio::test]
+async fn no_hydration_marker_lands_inside_a_raw_text_element() {
+    let app = spawn_app().await;
+    let clerk = app.sign_in("jingban").await;
+    let mut checked = 0;
+    for (path, cookie) in [
+        ("/", clerk.as_str()),
+        ("/plans/new", clerk.as_str()),
+        ("/verify", clerk.as_str()),
+        ("/public", ""),
+        ("/public/results?q=x", ""),
+        ("/public/verify", ""),
+        ("/public/plans/2023", ""),
+    ] {
+        let resp =
+            app.client.get(format!("{}{path}", app.base)).header("cookie", cookie).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 200, "{path}");
+        let html = resp.text().await.unwrap();
+        for tag in ["title", "script", "style", "textarea"] {
+            let mut rest = html.as_str();
+            while let Some(at) = rest.find(&format!("<{tag}")) {
+                let after = &rest[at..];
+                let end =
+                    after.find(&format!("</{tag}>")).unwrap_or_else(|| panic!("{path}: <{tag}> unclosed"));
+                let inner = &after[after.find('>').unwrap() + 1..end];
+                assert!(!inner.contains("<!"), "{path}: a marker inside <{tag}>: {inner}");
+                checked += 1;
+                rest = &after[end..];
+            }
+        }
+    }
+    assert!(checked >= 10, "only {checked} raw-text elements found");
+}

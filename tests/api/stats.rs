@@ -3,7 +3,7 @@
 //! with their sheets and headers; the page carries its charts as SVG with tables and text
 //! alternatives, escaped; only staff who may read results read it.
 
-use crate::helpers::{run, spawn_app, TestApp};
+use crate::helpers::{run, spawn_app, unmarked, TestApp};
 use app::domain::workday::{DayKind, WorkCalendar};
 use calamine::{Reader, Xlsx};
 use serde_json::{json, Value};
@@ -265,8 +265,9 @@ async fn every_figure_equals_a_direct_count_and_the_command_line_agrees() {
     }
 
     // The public year page counts published results only: two of the four entered.
-    let html =
-        app.client.get(format!("{}/public/plans/2023", app.base)).send().await.unwrap().text().await.unwrap();
+    let html = unmarked(
+        app.client.get(format!("{}/public/plans/2023", app.base)).send().await.unwrap().text().await.unwrap(),
+    );
     let figures =
         html.split("data-testid=\"year-figures\"").nth(1).unwrap().split("</section>").next().unwrap();
     assert!(figures.contains("<b>2</b>户已检查并公示"), "{figures}");

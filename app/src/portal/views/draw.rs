@@ -168,7 +168,7 @@ pub fn draw_page(task: &TaskRow, d: &DrawView, verifier_url: &str) -> String {
                     <li><a href="/public/verify">"复核工具（粘贴或上传 JSON）"</a></li>
                 </ul>
                 {history}
-                <script type="module">{VERIFY_JS}</script>
+                <script type="module" inner_html=VERIFY_JS></script>
             }
             .into_any()
         }

@@ -48,7 +48,7 @@ pub fn live_page(s: &crate::domain::ceremony::LiveState) -> String {
                 <ol class="selected" id="live-drawn" data-testid="live-drawn">{drawn}</ol>
                 <p id="live-after" hidden=!s.drawn()><a href=format!("/public/tasks/{}/draw", s.task_id)>"抽取公示与复核"</a></p>
             </div>
-            <script type="module">{LIVE_JS}</script>
+            <script type="module" inner_html=LIVE_JS></script>
         },
     )
 }

@@ -73,9 +73,11 @@ pub fn page(title: &str, body: impl IntoView + 'static) -> String {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="description" content="市场监管随机抽查计划、抽取过程与检查结果公示；每次抽取均可在浏览器中独立复核。"/>
-                <title>{full_title}</title>
+                // Raw text elements get their content whole (`inner_html`): no hydration
+                // marker may land inside them, where a browser would show or run it.
+                <title inner_html=crate::escape_html(&full_title)></title>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <style>{CSS}</style>
+                <style inner_html=CSS></style>
             </head>
             <body>
                 <a class="skip" href="#main">"跳到正文"</a>

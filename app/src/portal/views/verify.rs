@@ -20,7 +20,7 @@ pub fn verify_page(verifier_url: &str) -> String {
                 <a href="/public/verify/dr1_verify.py" download="dr1_verify.py">"Python 核验脚本 dr1_verify.py"</a>
                 "（不足 80 行，只用标准库：" <code>"python3 dr1_verify.py 抽取清单.json"</code>"），或用命令 "
                 <code>"shuangsui verify 文件"</code>"。步骤与原理见"<a href="/public/verify/guide">"核验说明"</a>"。"</p>
-            <script type="module">{VERIFY_JS}</script>
+            <script type="module" inner_html=VERIFY_JS></script>
         },
     )
 }
