@@ -79,3 +79,71 @@ async fn a_write_behind_a_long_write_waits_or_is_told_to_retry() {
         assert_eq!(declared().await, 1);
     }
 }
+
+/// Writers waiting behind a long write each hold a database connection while they wait
+/// (SQLite's `BEGIN IMMEDIATE` waits on its own connection, PostgreSQL's lock likewise): the
+/// pool must keep room beside them for the pages. Twelve writes wait behind a held write
+/// lock; a page asked meanwhile is answered at once, not after the long write. (With a
+/// SQLite pool of 8 connections the page waited for one until the lock was let go.)
+#[tokio::test]
+async fn pages_answer_while_writers_wait_for_the_write_lock() {
+    let app = spawn_app().await;
+    let clerk = app.sign_in("jingban").await;
+    let codes: Vec<String> =
+        sqlx::query_scalar("SELECT credit_code FROM enterprises ORDER BY credit_code LIMIT 12")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    let inspector: i64 =
+        sqlx::query_scalar("SELECT min(id) FROM inspectors WHERE department_id = 'swj-zfzd'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let held = Duration::from_secs(4);
+    let lock = app::ssr::db::begin_write(&app.db).await.unwrap();
+    let locked_at = Instant::now();
+    let app = std::sync::Arc::new(app);
+    let writers: Vec<_> = codes
+        .into_iter()
+        .map(|code| {
+            let (app, clerk) = (app.clone(), clerk.clone());
+            tokio::spawn(async move {
+                let inspector = inspector.to_string();
+                let form = [
+                    ("inspector_id", inspector.as_str()),
+                    ("credit_code", code.as_str()),
+                    ("reason", "经济往来"),
+                    ("note", "排队写入"),
+                ];
+                app.post_form(Some(&clerk), "registry/declare_conflict", &form).await.status().as_u16()
+            })
+        })
+        .collect();
+    // Let the writers reach the lock, then ask for a page that reads the database.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let asked = Instant::now();
+    let (status, html) = app.page(&clerk, "/registry/enterprises").await;
+    let answered = asked.elapsed();
+    let still_held = locked_at.elapsed() < held;
+    tokio::time::sleep(held.saturating_sub(locked_at.elapsed())).await;
+    lock.rollback().await.unwrap();
+    let statuses: Vec<u16> =
+        futures_util::future::join_all(writers).await.into_iter().map(|s| s.unwrap()).collect();
+    assert_eq!(
+        status,
+        200,
+        "answered {status} after {answered:?}: {}",
+        &html[html.len().saturating_sub(600)..]
+    );
+    assert!(html.contains("检查对象"), "{html}");
+    assert!(
+        still_held && answered < Duration::from_millis(2000),
+        "the page waited {answered:?} behind the writers (lock still held when it came: {still_held})"
+    );
+    assert!(statuses.iter().all(|s| [200, 503].contains(s)), "the writers were answered {statuses:?}");
+    let declared: i64 = sqlx::query_scalar("SELECT count(*) FROM conflicts WHERE note = '排队写入'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(declared, statuses.iter().filter(|s| **s == 200).count() as i64, "{statuses:?}");
+}
