@@ -136,9 +136,10 @@ async fn pages_answer_while_writers_wait_for_the_write_lock() {
         html.get(html.len().saturating_sub(600)..).unwrap_or(&html)
     );
     assert!(html.contains("检查对象"), "{html}");
+    // Answered while the long write still held the lock, not once the writers gave up.
     assert!(
-        still_held && answered < Duration::from_millis(2000),
-        "the page waited {answered:?} behind the writers (lock still held when it came: {still_held})"
+        still_held,
+        "the page waited {answered:?} behind the writers, until they gave up their connections"
     );
     assert!(statuses.iter().all(|s| [200, 503].contains(s)), "the writers were answered {statuses:?}");
     let declared: i64 = sqlx::query_scalar("SELECT count(*) FROM conflicts WHERE note = '排队写入'")
