@@ -2,18 +2,36 @@
 //! once SQLite's wait runs out — it is answered 503 with Retry-After and nothing written;
 //! never a 500 or "database is locked".
 
-use crate::helpers::{spawn_app, test_backend_is_postgres};
+use crate::helpers::{spawn_app, test_backend_is_postgres, TestApp};
 use std::time::{Duration, Instant};
+
+/// An inspector of the enforcement unit, whom the clerks may declare conflicts for.
+async fn an_inspector(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT min(id) FROM inspectors WHERE department_id = 'swj-zfzd'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// `clerk` declares a conflict of `inspector` with enterprise `code`, noted `note`.
+async fn declare_conflict(
+    app: &TestApp,
+    clerk: &str,
+    inspector: i64,
+    code: &str,
+    note: &str,
+) -> reqwest::Response {
+    let inspector = inspector.to_string();
+    let form =
+        [("inspector_id", inspector.as_str()), ("credit_code", code), ("reason", "经济往来"), ("note", note)];
+    app.post_form(Some(clerk), "registry/declare_conflict", &form).await
+}
 
 #[tokio::test]
 async fn a_write_behind_a_long_write_waits_or_is_told_to_retry() {
     let app = spawn_app().await;
     let clerk = app.sign_in("jingban").await;
-    let inspector: i64 =
-        sqlx::query_scalar("SELECT min(id) FROM inspectors WHERE department_id = 'swj-zfzd'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let inspector = an_inspector(&app).await;
     let code: String =
         sqlx::query_scalar("SELECT min(credit_code) FROM enterprises").fetch_one(&app.db).await.unwrap();
     let declared = || async {
@@ -31,19 +49,7 @@ async fn a_write_behind_a_long_write_waits_or_is_told_to_retry() {
         lock.rollback().await.unwrap();
     });
     let started = Instant::now();
-    let inspector_text = inspector.to_string();
-    let resp = app
-        .post_form(
-            Some(&clerk),
-            "registry/declare_conflict",
-            &[
-                ("inspector_id", &inspector_text),
-                ("credit_code", &code),
-                ("reason", "经济往来"),
-                ("note", "等待写锁"),
-            ],
-        )
-        .await;
+    let resp = declare_conflict(&app, &clerk, inspector, &code, "等待写锁").await;
     let waited = started.elapsed();
     let status = resp.status().as_u16();
     let retry_after = resp.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
@@ -63,18 +69,7 @@ async fn a_write_behind_a_long_write_waits_or_is_told_to_retry() {
         assert!(waited < held, "answered before the long write ended ({waited:?})");
         assert_eq!(declared().await, 0, "nothing written");
         // Tried again once the long write is over, it goes in.
-        let resp = app
-            .post_form(
-                Some(&clerk),
-                "registry/declare_conflict",
-                &[
-                    ("inspector_id", &inspector_text),
-                    ("credit_code", &code),
-                    ("reason", "经济往来"),
-                    ("note", "等待写锁"),
-                ],
-            )
-            .await;
+        let resp = declare_conflict(&app, &clerk, inspector, &code, "等待写锁").await;
         assert_eq!(resp.status(), 200);
         assert_eq!(declared().await, 1);
     }
@@ -94,11 +89,7 @@ async fn pages_answer_while_writers_wait_for_the_write_lock() {
             .fetch_all(&app.db)
             .await
             .unwrap();
-    let inspector: i64 =
-        sqlx::query_scalar("SELECT min(id) FROM inspectors WHERE department_id = 'swj-zfzd'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let inspector = an_inspector(&app).await;
     let held = Duration::from_secs(4);
     let lock = app::ssr::db::begin_write(&app.db).await.unwrap();
     let locked_at = Instant::now();
@@ -108,14 +99,7 @@ async fn pages_answer_while_writers_wait_for_the_write_lock() {
         .map(|code| {
             let (app, clerk) = (app.clone(), clerk.clone());
             tokio::spawn(async move {
-                let inspector = inspector.to_string();
-                let form = [
-                    ("inspector_id", inspector.as_str()),
-                    ("credit_code", code.as_str()),
-                    ("reason", "经济往来"),
-                    ("note", "排队写入"),
-                ];
-                app.post_form(Some(&clerk), "registry/declare_conflict", &form).await.status().as_u16()
+                declare_conflict(&app, &clerk, inspector, &code, "排队写入").await.status().as_u16()
             })
         })
         .collect();
