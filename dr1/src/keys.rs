@@ -252,18 +252,15 @@ impl<T: Copy + Default> KeyBatch<T> {
         KeyBatch { blocks: [[0; 16]; 16], states: [[0; 16]; 8], tags: [T::default(); 16], len: 0 }
     }
 
-    /// Adds a block (from [`Keyer::entity_block`] or [`Keyer::tail_block`]);
-    /// true when the batch is full and must be flushed.
-    #[inline]
+    /// Adds a whole block (from [`Keyer::entity_block`]); true when the batch
+    /// is full and must be flushed. The tests' reference for [`KeyBatch::push_entity`].
     #[cfg(test)]
     pub(crate) fn push(&mut self, block: &[u32; 16], tag: T) -> bool {
-        // The lane read once: each store to the blocks might otherwise reload it.
-        let lane = self.len & 15;
         for (words, &w) in self.blocks.iter_mut().zip(block) {
-            words[lane] = w;
+            words[self.len] = w;
         }
-        self.tags[lane] = tag;
-        self.len = lane + 1;
+        self.tags[self.len] = tag;
+        self.len += 1;
         self.len == 16
     }
 
