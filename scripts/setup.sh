@@ -2,8 +2,9 @@
 # Installs the tools a command needs, skipping what is already present at the right
 # version, so a second run costs seconds.
 #   scripts/setup.sh [run]   what building and running need (`make run`): the wasm32 target,
-#                            wasm-opt (and Node's npm to fetch it); scripts/build-site.sh
-#                            adds wasm-bindgen-cli beside its WASM build
+#                            Node (the compressed copies) and wasm-opt for the verifier (npm
+#                            fetches it); scripts/build-site.sh adds wasm-bindgen-cli to
+#                            .tools/bin beside its WASM build
 #   scripts/setup.sh test    that, and what the tests need (`make test`): the browser-test
 #                            driver, Debian's chromium and a CJK font, and PostgreSQL
 #                            (installed and started when its cluster is not running)
@@ -30,6 +31,7 @@ fi
 # build (which leaves a core idle) rather than before it.
 
 # Node runs wasm-opt's installer and scripts/compress.mjs (the site's .br and .gz twins).
+# wasm-opt shrinks only the verifier (the public's module); the staff bundle goes without.
 if ! command -v npm >/dev/null; then
   say "installing Debian's nodejs and npm"
   as_root apt-get update -qq
