@@ -40,12 +40,10 @@ test:
 site:
 	scripts/build-site.sh
 
+# Every package's tests, with the integration suite on SQLite and, beside it, again on
+# PostgreSQL (each test on a database of its own).
 test-rust:
-	cargo test -p dr1 -p verifier -p app -p server
-	# The integration suite again, each test on a PostgreSQL database of its own.
-	# The same packages as above, so cargo reuses the build (one package alone would
-	# unify features differently and rebuild app and server).
-	SHUANGSUI_TEST_DB=postgres cargo test -p dr1 -p verifier -p app -p server --test api
+	scripts/test-rust.sh
 
 test-python:
 	python3 -m unittest discover -s tests/python
