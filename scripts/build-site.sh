@@ -44,7 +44,7 @@ verifier=$!
 # No wasm-opt for the staff bundle: most of what `wasm-opt -Oz` took off was the name
 # section, which wasm-bindgen drops itself. Measured on this bundle: -Oz took 89 s (npm's
 # binaryen runs as WASM in Node, on one core) for 3.01 MB, 664 KB brotli, 1,028 KB gzip;
-# dropping the name section takes no time and gives 3.58 MB, 581 KB brotli, 826 KB gzip,
+# dropping the name section takes no time and gives 3.65 MB, 599 KB brotli, 850 KB gzip,
 # smaller on the wire than -Oz.
 wasm-bindgen "$target/wasm32-unknown-unknown/$profile/frontend.wasm" \
   --target web --no-typescript --remove-name-section --remove-producers-section \
