@@ -15,8 +15,7 @@ setup:
 	scripts/setup.sh run
 
 build:
-	scripts/build-site.sh
-	cargo build --release -p server --bin shuangsui
+	scripts/build.sh
 
 serve:
 	$(TARGET)/release/shuangsui serve
@@ -35,7 +34,8 @@ test test-rust crash: export SHUANGSUI_TEST_PG ?= postgres://shuangsui:shuangsui
 
 test:
 	scripts/setup.sh test
-	$(MAKE) site test-rust test-python test-browser
+	scripts/test-rust.sh --site
+	$(MAKE) test-python test-browser
 
 site:
 	scripts/build-site.sh
