@@ -34,8 +34,7 @@ test test-rust crash: export SHUANGSUI_TEST_PG ?= postgres://shuangsui:shuangsui
 
 test:
 	scripts/setup.sh test
-	scripts/test-rust.sh --site
-	$(MAKE) test-python test-browser
+	$(MAKE) site test-rust test-python test-browser
 
 site:
 	scripts/build-site.sh

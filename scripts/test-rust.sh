@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Rust tests (`make test-rust`; `make test` adds --site): every package's tests, the integration suite on a fresh
+# The Rust tests (`make test-rust`): every package's tests, the integration suite on a fresh
 # SQLite file per test, and beside them the integration suite again on PostgreSQL, each test
 # on a database of its own (SHUANGSUI_TEST_PG names the server; the Makefile sets it).
 #
@@ -12,24 +12,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(-p dr1 -p verifier -p app -p server)
-
-# With --site (`make test`), the site bundle is built too, beside the packages' libraries and
-# their unit tests: the site's WASM ends in one long LTO link and the test build in a chain
-# of one crate at a time, each leaving a core idle. The server package's build script
-# embeds the site, so once it is there the `server` package compiles again, with the rest.
-if [ "${1:-}" = --site ]; then
-  scripts/build-site.sh &
-  site=$!
-  SHUANGSUI_SITE_PENDING=1 cargo test "${packages[@]}" --no-run --lib &
-  libs=$!
-  site_status=0 libs_status=0
-  wait "$site" || site_status=$?
-  wait "$libs" || libs_status=$?
-  if [ "$site_status" != 0 ] || [ "$libs_status" != 0 ]; then
-    echo "test-rust: build failed (site: exit $site_status; libraries: exit $libs_status)" >&2
-    exit 1
-  fi
-fi
 
 # Build everything once; the same packages each time, so cargo reuses the build (one package
 # alone would unify features differently and rebuild app and server).

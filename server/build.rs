@@ -5,9 +5,9 @@
 //! The site is what `scripts/build-site.sh` wrote: `$SHUANGSUI_SITE_DIR`, else
 //! `$CARGO_TARGET_DIR/site`, else `target/site` in the workspace. When it is missing the
 //! binary carries no site (the server then says so at start) and cargo says so here; the
-//! build script runs again once it appears or changes. `scripts/build.sh` and
-//! `scripts/test-rust.sh` build this package beside the site and then once more after it;
-//! they set `SHUANGSUI_SITE_PENDING` for the first build, which only keeps that warning quiet.
+//! build script runs again once it appears or changes. `scripts/build.sh` builds this
+//! package beside the site and then once more after it; it sets `SHUANGSUI_SITE_PENDING` for
+//! the first build, which only keeps that warning quiet.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
