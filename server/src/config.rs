@@ -102,8 +102,14 @@ const KEYS: &[Key] = &[
 const ALSO_READ: &[(&str, &str)] = &[("database_url", "DATABASE_URL"), ("site_root", "LEPTOS_SITE_ROOT")];
 
 /// `SHUANGSUI_*` variables that are not configuration keys (the build's and the tests').
-const NOT_KEYS: &[&str] =
-    &["SHUANGSUI_CONFIG", "SHUANGSUI_COMMIT", "SHUANGSUI_SITE_DIR", "SHUANGSUI_BIN", "SHUANGSUI_CRASH_AT"];
+const NOT_KEYS: &[&str] = &[
+    "SHUANGSUI_CONFIG",
+    "SHUANGSUI_COMMIT",
+    "SHUANGSUI_SITE_DIR",
+    "SHUANGSUI_SITE_PENDING",
+    "SHUANGSUI_BIN",
+    "SHUANGSUI_CRASH_AT",
+];
 
 /// The file read when none is named: `shuangsui.toml` in the working directory, if there.
 pub const DEFAULT_FILE: &str = "shuangsui.toml";
